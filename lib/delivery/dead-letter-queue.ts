@@ -1,0 +1,105 @@
+import type { DeadLetterReason } from '../observe/events.ts';
+import type { Signal } from '../signal/signal.ts';
+import type { ErrorInfo } from '../util/errors.ts';
+
+/**
+ * Dead letters kept per network before the oldest are pushed out (each one reported).
+ * @defaultValue 1000
+ */
+export const DEFAULT_DLQ_CAPACITY = 1000;
+
+/** One signal that could not be processed, with why. */
+export interface DeadLetter {
+  /** The signal's id (also the key of this entry). */
+  readonly id: string;
+  readonly node: string;
+  readonly partition: number;
+  readonly reason: DeadLetterReason;
+  readonly error: ErrorInfo;
+  readonly attempts: number;
+  readonly firstFailureAt: number;
+  readonly lastFailureAt: number;
+  readonly deadLetteredAt: number;
+  readonly signal: Signal;
+}
+
+/** Which dead letters to list or purge; every given field must match. */
+export interface DeadLetterFilter {
+  node?: string;
+  reason?: DeadLetterReason;
+  type?: string;
+  /** Dead-lettered at or after (ms). */
+  from?: number;
+  /** Dead-lettered at or before (ms). */
+  to?: number;
+  /** At most this many, oldest first. */
+  limit?: number;
+}
+
+/**
+ * The dead letter store: bounded, oldest out first, every eviction handed to `onOverflow`
+ * (the network turns it into an event and a counter). Insertion-ordered `Map` gives O(1) add,
+ * look-up by id and eviction of the oldest.
+ */
+export class DeadLetterStore {
+  readonly capacity: number;
+  readonly #entries = new Map<string, DeadLetter>();
+  readonly #onOverflow: (evicted: DeadLetter) => void;
+  /** Entries pushed out because the store was full. */
+  overflowed = 0;
+
+  constructor(capacity: number, onOverflow: (evicted: DeadLetter) => void) {
+    this.capacity = capacity;
+    this.#onOverflow = onOverflow;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  add(entry: DeadLetter): void {
+    this.#entries.delete(entry.id);
+    if (this.#entries.size >= this.capacity) {
+      const oldest = this.#entries.values().next().value as DeadLetter;
+      this.#entries.delete(oldest.id);
+      this.overflowed++;
+      this.#onOverflow(oldest);
+    }
+    this.#entries.set(entry.id, entry);
+  }
+
+  get(id: string): DeadLetter | undefined {
+    return this.#entries.get(id);
+  }
+
+  delete(id: string): boolean {
+    return this.#entries.delete(id);
+  }
+
+  list(filter: DeadLetterFilter = {}): DeadLetter[] {
+    const out: DeadLetter[] = [];
+    const limit = filter.limit ?? Infinity;
+    for (const e of this.#entries.values()) {
+      if (out.length >= limit) break;
+      if (matches(e, filter)) out.push(e);
+    }
+    return out;
+  }
+
+  /** Removes the matching entries; returns how many. */
+  purge(filter: DeadLetterFilter = {}): number {
+    let n = 0;
+    for (const e of this.list(filter)) if (this.#entries.delete(e.id)) n++;
+    return n;
+  }
+}
+
+function matches(e: DeadLetter, f: DeadLetterFilter): boolean {
+  return (
+    (f.node === undefined || e.node === f.node) &&
+    (f.reason === undefined || e.reason === f.reason) &&
+    (f.type === undefined || e.signal.type === f.type) &&
+    (f.from === undefined || e.deadLetteredAt >= f.from) &&
+    (f.to === undefined || e.deadLetteredAt <= f.to)
+  );
+}

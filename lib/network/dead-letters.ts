@@ -1,0 +1,64 @@
+import { DeadLetterStore, type DeadLetter, type DeadLetterFilter } from '../delivery/dead-letter-queue.ts';
+import type { Receipt } from './receipt.ts';
+
+/**
+ * The dead letter queue as users see it (`network.dlq`): list, inspect, reprocess, purge.
+ * Reprocessing sends the same signal (same id, same history) back to its node; its partition
+ * key puts it in the same partition, and deduplication lets it through.
+ */
+export class DeadLetters {
+  readonly #store: DeadLetterStore;
+  readonly #redeliver: (entry: DeadLetter) => Receipt;
+
+  constructor(store: DeadLetterStore, redeliver: (entry: DeadLetter) => Receipt) {
+    this.#store = store;
+    this.#redeliver = redeliver;
+  }
+
+  /** Entries held now. */
+  get size(): number {
+    return this.#store.size;
+  }
+
+  /** Most entries held; beyond it the oldest leave with a `dlq-overflow` event. */
+  get capacity(): number {
+    return this.#store.capacity;
+  }
+
+  /** Entries pushed out because the queue was full. */
+  get overflowed(): number {
+    return this.#store.overflowed;
+  }
+
+  /** Matching entries, oldest first. */
+  list(filter?: DeadLetterFilter): DeadLetter[] {
+    return this.#store.list(filter);
+  }
+
+  get(id: string): DeadLetter | undefined {
+    return this.#store.get(id);
+  }
+
+  /**
+   * Sends the signal of entry `id` back to its node. The entry leaves the queue when the node
+   * accepts it (a signal that fails again comes back as a new entry). Returns the receipt, or
+   * `undefined` when there is no such entry.
+   */
+  reprocess(id: string): Receipt | undefined {
+    const entry = this.#store.get(id);
+    if (entry === undefined) return undefined;
+    const receipt = this.#redeliver(entry);
+    if (receipt.status === 'accepted') this.#store.delete(id);
+    return receipt;
+  }
+
+  /** Reprocesses every matching entry; returns the receipts. */
+  reprocessAll(filter?: DeadLetterFilter): Receipt[] {
+    return this.#store.list(filter).map((e) => this.reprocess(e.id)!);
+  }
+
+  /** Removes matching entries (all when no filter); returns how many. */
+  purge(filter?: DeadLetterFilter): number {
+    return this.#store.purge(filter);
+  }
+}

@@ -1,0 +1,37 @@
+import { PlexusError } from '../util/errors.ts';
+
+/** The target's mailbox is too full to take more (flow control). Try again later. */
+export class BackpressureError extends PlexusError {
+  constructor(readonly target: string, readonly fill: number) {
+    super('PLEXUS_BACKPRESSURE', `node ${JSON.stringify(target)} is ${(fill * 100).toFixed(1)}% full and refuses new signals`, { details: { target, fill } });
+  }
+}
+
+/** True when `e` is a {@link BackpressureError}. */
+export function isBackpressureError(e: unknown): e is BackpressureError {
+  return e instanceof BackpressureError;
+}
+
+/** The network was asked to do something its current lifecycle state does not allow. */
+export class LifecycleError extends PlexusError {
+  constructor(message: string) {
+    super('PLEXUS_LIFECYCLE', message);
+  }
+}
+
+/** True when `e` is a {@link LifecycleError}. */
+export function isLifecycleError(e: unknown): e is LifecycleError {
+  return e instanceof LifecycleError;
+}
+
+/** A signal that a handler emitted was refused by its target; the handler fails with this. */
+export class EmitRefusedError extends PlexusError {
+  constructor(readonly target: string, readonly reason: string, cause: unknown) {
+    super('PLEXUS_EMIT_REFUSED', `emitting to ${JSON.stringify(target)} was refused (${reason})`, { cause, details: { target, reason } });
+  }
+}
+
+/** True when `e` is an {@link EmitRefusedError}. */
+export function isEmitRefusedError(e: unknown): e is EmitRefusedError {
+  return e instanceof EmitRefusedError;
+}

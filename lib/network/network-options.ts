@@ -1,0 +1,82 @@
+import type { Journal } from '../delivery/journal.ts';
+import { DEFAULT_DEDUP_MAX_KEYS, DEFAULT_DEDUP_WINDOW_MS } from '../delivery/dedup-window.ts';
+import { DEFAULT_DLQ_CAPACITY } from '../delivery/dead-letter-queue.ts';
+import { DEFAULT_JOURNAL_CAPACITY } from '../delivery/memory-journal.ts';
+import { InvalidOptionsError } from '../resilience/errors.ts';
+import { checkNumber, checkObject } from '../resilience/validate.ts';
+import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_DEPTH } from '../signal/validate-payload.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
+
+/**
+ * Time a graceful shutdown may spend draining.
+ * @defaultValue 30 000 ms
+ */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+
+/** How a network is built. Every field is optional. */
+export interface NetworkOptions {
+  /** Shows in metrics (`network` label) and errors. @defaultValue `'plexus'` */
+  name?: string;
+  /** The source of time for everything in the network. @defaultValue the system clock */
+  clock?: Clock;
+  /** Idempotency-key deduplication, per node. `false` turns it off. */
+  dedup?: { enabled?: boolean; windowMs?: number; maxKeys?: number } | false;
+  /** Dead letter queue size. */
+  dlq?: { capacity?: number };
+  /** Processed signals kept for replay: a capacity for the memory journal, or a journal of yours. */
+  journal?: { enabled?: boolean; capacity?: number } | Journal | false;
+  /** Processing history on each signal (`hops`). */
+  tracing?: { hops?: boolean } | false;
+  /** Per-node metrics (latency histograms; counters are always kept). */
+  metrics?: { enabled?: boolean } | false;
+  /** Payload limits. */
+  limits?: { maxPayloadBytes?: number; maxPayloadDepth?: number };
+  /** @defaultValue {@link DEFAULT_SHUTDOWN_TIMEOUT_MS} */
+  shutdownTimeoutMs?: number;
+}
+
+/** Network options with every default filled in. */
+export interface ResolvedNetworkOptions {
+  readonly name: string;
+  readonly clock: Clock;
+  readonly dedup: { readonly windowMs: number; readonly maxKeys: number } | undefined;
+  readonly dlqCapacity: number;
+  readonly journal: { readonly capacity: number } | Journal | undefined;
+  readonly tracing: boolean;
+  readonly metrics: boolean;
+  readonly maxPayloadBytes: number;
+  readonly maxPayloadDepth: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+/** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
+export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOptions {
+  checkObject('options', o);
+  const name = o.name ?? 'plexus';
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(name)) throw new InvalidOptionsError('name', 'must be 1-128 letters, digits or _.:-', name);
+  const clock = o.clock ?? systemClock;
+  if (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function') throw new InvalidOptionsError('clock', 'must implement now(), setTimeout() and clearTimeout()', clock);
+  const dedupOn = o.dedup !== false && o.dedup?.enabled !== false;
+  const dedup = dedupOn
+    ? {
+        windowMs: checkNumber('dedup.windowMs', (o.dedup || {}).windowMs ?? DEFAULT_DEDUP_WINDOW_MS, { above: 0 }),
+        maxKeys: checkNumber('dedup.maxKeys', (o.dedup || {}).maxKeys ?? DEFAULT_DEDUP_MAX_KEYS, { integer: true, min: 1 }),
+      }
+    : undefined;
+  let journal: ResolvedNetworkOptions['journal'];
+  if (o.journal === false || (o.journal && 'enabled' in o.journal && o.journal.enabled === false)) journal = undefined;
+  else if (o.journal && 'settle' in o.journal) journal = o.journal;
+  else journal = { capacity: checkNumber('journal.capacity', (o.journal as { capacity?: number } | undefined)?.capacity ?? DEFAULT_JOURNAL_CAPACITY, { integer: true, min: 1 }) };
+  return {
+    name,
+    clock,
+    dedup,
+    dlqCapacity: checkNumber('dlq.capacity', o.dlq?.capacity ?? DEFAULT_DLQ_CAPACITY, { integer: true, min: 1 }),
+    journal,
+    tracing: o.tracing !== false && o.tracing?.hops !== false,
+    metrics: o.metrics !== false && o.metrics?.enabled !== false,
+    maxPayloadBytes: checkNumber('limits.maxPayloadBytes', o.limits?.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, { integer: true, min: 1 }),
+    maxPayloadDepth: checkNumber('limits.maxPayloadDepth', o.limits?.maxPayloadDepth ?? DEFAULT_MAX_PAYLOAD_DEPTH, { integer: true, min: 1 }),
+    shutdownTimeoutMs: checkNumber('shutdownTimeoutMs', o.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, { min: 0 }),
+  };
+}

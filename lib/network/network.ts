@@ -1,0 +1,345 @@
+import type { Observable } from 'rxjs';
+import type { Registry } from 'prom-client';
+import { DeadLetterStore, type DeadLetter } from '../delivery/dead-letter-queue.ts';
+import type { Journal, JournalQuery } from '../delivery/journal.ts';
+import { MemoryJournal } from '../delivery/memory-journal.ts';
+import type { NodeOptions } from '../node/node-options.ts';
+import { NodeRuntime, type NodeHost } from '../node/node-runtime.ts';
+import { EventHub } from '../observe/event-hub.ts';
+import type { NetworkEvent, RejectReason } from '../observe/events.ts';
+import { createNetworkRegistry } from '../observe/network-metrics.ts';
+import type { CircuitBreaker } from '../resilience/breaker/breaker.ts';
+import { ShuttingDownError } from '../resilience/errors.ts';
+import { createSignal, reviseSignal } from '../signal/create-signal.ts';
+import { UnknownTargetError, ValidationError } from '../signal/errors.ts';
+import { SchemaRegistry } from '../signal/schema-registry.ts';
+import type { Signal, SignalDraft } from '../signal/signal.ts';
+import type { PayloadLimits } from '../signal/validate-payload.ts';
+import type { Clock } from '../util/clock.ts';
+import { toErrorInfo, type PlexusError } from '../util/errors.ts';
+import { BackpressureError, EmitRefusedError, LifecycleError } from './errors.ts';
+import { DeadLetters } from './dead-letters.ts';
+import { buildNodeConfig } from './node-config.ts';
+import { resolveNetworkOptions, type NetworkOptions, type ResolvedNetworkOptions } from './network-options.ts';
+import { snapshotNode, type NetworkCounts, type NodeStatsSnapshot } from './network-stats.ts';
+import type { Receipt } from './receipt.ts';
+import { runShutdown, type ShutdownHost } from './run-shutdown.ts';
+import type { ShutdownReport } from './shutdown-report.ts';
+
+/** Where a network is in its life. */
+export type NetworkState = 'created' | 'running' | 'stopping' | 'terminated';
+
+/** What `network.replay` finds, and the receipts when it re-sent them. */
+export interface ReplayResult {
+  readonly signals: readonly Signal[];
+  readonly receipts: readonly Receipt[];
+}
+
+/**
+ * A network of nodes in one process: routing, lifecycle, the event stream, metrics, the dead
+ * letter queue and the journal. Create one with `createNetwork()`.
+ */
+export class Network implements AsyncDisposable {
+  readonly name: string;
+  /** Signal types, their versions, validators and upcasters. */
+  readonly schemas = new SchemaRegistry();
+  /** Every event of the network, typed (see NetworkEvent). */
+  readonly events$: Observable<NetworkEvent>;
+  /** The dead letter queue. */
+  readonly dlq: DeadLetters;
+  /** The prom-client registry of this network (`plexus_` metrics). */
+  readonly metrics: Registry;
+  readonly #opts: ResolvedNetworkOptions;
+  readonly #clock: Clock;
+  readonly #hub = new EventHub();
+  readonly #nodes = new Map<string, NodeRuntime>();
+  readonly #journal: Journal | undefined;
+  readonly #dlqStore: DeadLetterStore;
+  readonly #limits: PayloadLimits;
+  readonly #host: NodeHost;
+  #state: NetworkState = 'created';
+  #accepting = false;
+  #active = 0;
+  #idleWaiters: (() => void)[] = [];
+  #shutdown: Promise<ShutdownReport> | undefined;
+  #force: (() => void) | undefined;
+  readonly #counts = { sent: 0, accepted: 0, duplicate: 0, rejected: 0, deadLettered: 0, handedBack: 0, redelivered: 0 };
+
+  constructor(options: NetworkOptions = {}) {
+    this.#opts = resolveNetworkOptions(options);
+    this.name = this.#opts.name;
+    this.#clock = this.#opts.clock;
+    this.events$ = this.#hub.events$;
+    const j = this.#opts.journal;
+    this.#journal = j === undefined ? undefined : 'settle' in j ? j : new MemoryJournal(j.capacity);
+    this.#limits = { maxBytes: this.#opts.maxPayloadBytes, maxDepth: this.#opts.maxPayloadDepth };
+    this.#dlqStore = new DeadLetterStore(this.#opts.dlqCapacity, (evicted) => this.#dlqOverflow(evicted));
+    this.dlq = new DeadLetters(this.#dlqStore, (entry) => this.#redeliver(entry.node, entry.signal));
+    const journal = this.#journal ?? NO_JOURNAL;
+    this.#host = {
+      clock: this.#clock,
+      hub: this.#hub,
+      schemas: this.schemas,
+      journal,
+      tracing: this.#opts.tracing,
+      metrics: this.#opts.metrics,
+      emitFrom: (node, parent, target, draft) => this.#emitFrom(node, parent, target, draft),
+      deadLetter: (entry) => this.#deadLetter(entry),
+      settled: () => this.#settled(),
+    };
+    this.metrics = createNetworkRegistry({
+      network: this.name,
+      nodes: () => this.#nodes.values(),
+      now: () => this.#clock.now(),
+      dlqSize: () => this.#dlqStore.size,
+      dlqOverflowed: () => this.#dlqStore.overflowed,
+    });
+  }
+
+  /** Where the network is in its life. */
+  get state(): NetworkState {
+    return this.#state;
+  }
+
+  /** The clock everything in this network runs on. */
+  get clock(): Clock {
+    return this.#clock;
+  }
+
+  /** Adds a node. Throws InvalidOptionsError on bad options or a name already taken. */
+  node<P = any>(name: string, options: NodeOptions<P>): this {
+    if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot add node ${name}: the network is ${this.#state}`);
+    if (this.#nodes.has(name)) throw new LifecycleError(`a node named ${JSON.stringify(name)} already exists`);
+    const config = buildNodeConfig(name, options as NodeOptions, this.#opts, this.#clock);
+    const runtime = new NodeRuntime(config, this.#host);
+    config.breaker?.onStateChange((t) => {
+      if (this.#hub.observed) this.#hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });
+    });
+    this.#nodes.set(name, runtime);
+    return this;
+  }
+
+  /** The names of the nodes. */
+  get nodeNames(): string[] {
+    return [...this.#nodes.keys()];
+  }
+
+  /** The circuit breaker of a node (`undefined` when it has none). */
+  breaker(node: string): CircuitBreaker | undefined {
+    return this.#runtime(node).config.breaker;
+  }
+
+  /** Starts accepting signals. Idempotent. */
+  async start(): Promise<void> {
+    if (this.#state === 'running') return;
+    if (this.#state !== 'created') throw new LifecycleError(`cannot start: the network is ${this.#state}`);
+    this.#state = 'running';
+    this.#accepting = true;
+    if (this.#journal?.durable) {
+      for (const s of await this.#journal.pending()) this.#redeliver(s.target, s);
+    }
+  }
+
+  /**
+   * Sends a signal synchronously and returns its receipt. Never throws for a refused signal:
+   * the receipt says `rejected` with a typed error (invalid input, unknown target, backpressure,
+   * shutting down). Use `send` when the journal is durable.
+   */
+  post<P>(target: string, draft: SignalDraft<P>): Receipt {
+    this.#counts.sent++;
+    if (!this.#accepting) {
+      return this.#reject(target, draft, this.#state === 'created' ? 'not-started' : 'shutting-down', this.#state === 'created' ? new LifecycleError('the network is not started: call start() first') : new ShuttingDownError(this.name));
+    }
+    const node = this.#nodes.get(target);
+    if (node === undefined) return this.#reject(target, draft, 'unknown-target', new UnknownTargetError(target));
+    let signal: Signal;
+    try {
+      signal = createSignal(draft, { target, now: this.#clock.now(), limits: this.#limits, tracing: this.#opts.tracing });
+    } catch (e) {
+      return this.#reject(target, draft, 'invalid', e as PlexusError);
+    }
+    const accepts = node.config.accepts;
+    if (accepts !== undefined && !accepts.has(signal.type)) {
+      return this.#reject(target, draft, 'invalid', new ValidationError('invalid-type', `node ${target} does not accept signals of type ${JSON.stringify(signal.type)} (accepts: ${[...accepts].join(', ')})`));
+    }
+    return this.#offer(node, signal, false);
+  }
+
+  /** Sends a signal; resolves with its receipt (see `post`). Rejects never for refusals. */
+  async send<P>(target: string, draft: SignalDraft<P>): Promise<Receipt> {
+    return this.post(target, draft);
+  }
+
+  /** Resolves when no signal is queued, in flight or waiting for a retry anywhere in the network. */
+  idle(): Promise<void> {
+    if (this.#active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Queue metrics of one node. */
+  stats(node: string): NodeStatsSnapshot {
+    return snapshotNode(this.#runtime(node), this.#clock.now());
+  }
+
+  /** Network-wide counts, for accounting: nothing accepted is ever unaccounted for. */
+  counts(): NetworkCounts {
+    return { ...this.#counts, completed: this.#completed(), active: this.#active };
+  }
+
+  /** The metrics in Prometheus text format. */
+  metricsText(): Promise<string> {
+    return this.metrics.metrics();
+  }
+
+  /**
+   * The journaled (completed) signals of a time range, optionally of one node and type. With
+   * `resend: true` each is sent again to its node as a new signal (new id, causationId = the
+   * original's id, header `plexus-replay-of`), past deduplication.
+   */
+  async replay(query: JournalQuery & { resend?: boolean }): Promise<ReplayResult> {
+    if (this.#journal === undefined) throw new LifecycleError('replay needs a journal, and this network has none (journal: false)');
+    const signals = await this.#journal.query(query);
+    const receipts: Receipt[] = [];
+    if (query.resend === true) {
+      for (const s of signals) {
+        const draft: SignalDraft = { type: s.type, version: s.version, payload: s.payload, partitionKey: s.partitionKey, idempotencyKey: s.idempotencyKey, correlationId: s.correlationId, causationId: s.id, urgency: s.urgency, headers: { ...s.headers, 'plexus-replay-of': s.id } };
+        if (s.source !== undefined) draft.source = s.source;
+        const node = this.#nodes.get(s.target);
+        if (node === undefined || !this.#accepting) {
+          receipts.push(this.post(s.target, draft));
+          continue;
+        }
+        this.#counts.redelivered++;
+        receipts.push(this.#offer(node, createSignal(draft, { target: s.target, now: this.#clock.now(), limits: this.#limits, tracing: this.#opts.tracing }), true));
+      }
+    }
+    return { signals, receipts };
+  }
+
+  /**
+   * Shuts down gracefully: stop accepting (senders hear `shutting-down`), drain every mailbox
+   * (up to `timeoutMs`), save state, clean up. With `force: true` it skips draining and hands back
+   * what was queued in the report. Calling it again returns the same report (and can force it).
+   */
+  shutdown(options: { timeoutMs?: number; force?: boolean } = {}): Promise<ShutdownReport> {
+    if (this.#shutdown !== undefined) {
+      if (options.force === true) this.#force?.();
+      return this.#shutdown;
+    }
+    this.#state = 'stopping';
+    // Senders hear `shutting-down` from this moment; the StopAcceptingRequests phase confirms it.
+    this.#accepting = false;
+    const host: ShutdownHost = {
+      clock: this.#clock,
+      hub: this.#hub,
+      nodes: () => this.#nodes.values(),
+      journal: this.#journal,
+      stopAccepting: () => {
+        this.#accepting = false;
+      },
+      idle: () => this.idle(),
+      ended: () => this.#completed() + this.#counts.deadLettered,
+      active: () => this.#active,
+      handBack: (n) => {
+        this.#counts.handedBack += n;
+        this.#active -= n;
+        if (this.#active === 0) this.#wakeIdle();
+      },
+      onForce: (force) => {
+        this.#force = force;
+      },
+    };
+    this.#shutdown = runShutdown(host, { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true }).then((report) => {
+      this.#state = 'terminated';
+      this.#hub.complete();
+      return report;
+    });
+    return this.#shutdown;
+  }
+
+  /** `await using net = createNetwork()` shuts the network down gracefully at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown();
+  }
+
+  #runtime(node: string): NodeRuntime {
+    const n = this.#nodes.get(node);
+    if (n === undefined) throw new UnknownTargetError(node);
+    return n;
+  }
+
+  #offer(node: NodeRuntime, signal: Signal, replay: boolean): Receipt {
+    const outcome = node.offer(signal, replay);
+    if (outcome === 'accepted') {
+      this.#counts.accepted++;
+      this.#active++;
+      this.#journal?.append(signal);
+      return { status: 'accepted', id: signal.id, target: node.name, partition: node.mailbox.partitionOf(signal.partitionKey) };
+    }
+    if (outcome === 'duplicate') {
+      this.#counts.duplicate++;
+      return { status: 'duplicate', id: signal.id, target: node.name, idempotencyKey: signal.idempotencyKey };
+    }
+    return this.#reject(node.name, signal, 'backpressure', new BackpressureError(node.name, node.fill));
+  }
+
+  #reject(target: string, draft: SignalDraft | Signal, reason: RejectReason, error: PlexusError): Receipt {
+    this.#counts.rejected++;
+    if (this.#hub.observed) {
+      const d = (typeof draft === 'object' && draft !== null ? draft : {}) as Partial<SignalDraft>;
+      this.#hub.emit({ kind: 'rejected', at: this.#clock.now(), node: target, reason, error: toErrorInfo(error), signalType: typeof d.type === 'string' ? d.type : undefined, correlationId: typeof d.correlationId === 'string' ? d.correlationId : undefined });
+    }
+    return { status: 'rejected', target, reason, error };
+  }
+
+  #emitFrom(node: string, parent: Signal, target: string, draft: SignalDraft): Receipt {
+    const child: SignalDraft = { ...draft, source: node, correlationId: parent.correlationId, causationId: parent.id };
+    const receipt = this.post(target, child);
+    if (receipt.status === 'rejected') throw new EmitRefusedError(target, receipt.reason, receipt.error);
+    return receipt;
+  }
+
+  #redeliver(node: string, signal: Signal): Receipt {
+    const runtime = this.#nodes.get(node);
+    if (runtime === undefined) return this.#reject(node, signal, 'unknown-target', new UnknownTargetError(node));
+    if (!this.#accepting) return this.#reject(node, signal, 'shutting-down', new ShuttingDownError(this.name));
+    this.#counts.redelivered++;
+    return this.#offer(runtime, signal.target === node ? signal : reviseSignal(signal, { target: node }), true);
+  }
+
+  #deadLetter(entry: DeadLetter): void {
+    this.#dlqStore.add(entry);
+    this.#counts.deadLettered++;
+    if (this.#hub.observed) {
+      const s = entry.signal;
+      this.#hub.emit({ kind: 'dead-lettered', at: entry.deadLetteredAt, node: entry.node, signalId: s.id, signalType: s.type, correlationId: s.correlationId, signal: s, reason: entry.reason, error: entry.error, attempts: entry.attempts });
+    }
+  }
+
+  #dlqOverflow(evicted: DeadLetter): void {
+    if (this.#hub.observed) {
+      const s = evicted.signal;
+      this.#hub.emit({ kind: 'dlq-overflow', at: this.#clock.now(), node: evicted.node, signalId: s.id, signalType: s.type, correlationId: s.correlationId, signal: s });
+    }
+  }
+
+  #completed(): number {
+    let n = 0;
+    for (const node of this.#nodes.values()) n += node.stats.completed;
+    return n;
+  }
+
+  #settled(): void {
+    this.#active--;
+    if (this.#active === 0) this.#wakeIdle();
+  }
+
+  #wakeIdle(): void {
+    const waiters = this.#idleWaiters;
+    if (waiters.length === 0) return;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+const NO_JOURNAL: Journal = { durable: false, append() {}, settle() {}, query: () => [], pending: () => [], close() {} };

@@ -1,0 +1,49 @@
+import { DedupWindow } from '../delivery/dedup-window.ts';
+import { DEFAULT_CAPACITY, DEFAULT_PARTITIONS, DEFAULT_REJECT_AT, DEFAULT_WARN_AT, type NodeOptions } from '../node/node-options.ts';
+import type { NodeConfig } from '../node/node-runtime.ts';
+import { CircuitBreaker } from '../resilience/breaker/breaker.ts';
+import { InvalidOptionsError } from '../resilience/errors.ts';
+import { RetryPolicy } from '../resilience/retry/policy.ts';
+import { checkFunction, checkNumber, checkObject } from '../resilience/validate.ts';
+import type { Clock } from '../util/clock.ts';
+import type { ResolvedNetworkOptions } from './network-options.ts';
+
+const NODE_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Validates a node's options and builds its configuration (breaker, retry, dedup window). */
+export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetworkOptions, clock: Clock): NodeConfig {
+  if (typeof name !== 'string' || !NODE_NAME.test(name)) throw new InvalidOptionsError('name', 'a node name must be 1-128 letters, digits or _.:-', name);
+  checkObject(`node ${name}`, o);
+  if (o === undefined) throw new InvalidOptionsError(`node ${name}`, 'needs options with a handle function', o);
+  const handle = checkFunction<NodeOptions['handle']>(`${name}.handle`, o.handle);
+  const degrade = o.degrade === undefined ? undefined : checkFunction<NodeOptions['handle']>(`${name}.degrade`, o.degrade);
+  const partitions = checkNumber(`${name}.partitions`, o.partitions ?? DEFAULT_PARTITIONS, { integer: true, min: 1, max: 65_536 });
+  const capacity = checkNumber(`${name}.capacity`, o.capacity ?? DEFAULT_CAPACITY, { integer: true, min: 1 });
+  const concurrency = checkNumber(`${name}.concurrency`, o.concurrency ?? partitions, { integer: true, min: 1 });
+  const warnAt = checkNumber(`${name}.flowControl.warnAt`, o.flowControl?.warnAt ?? DEFAULT_WARN_AT, { above: 0, max: 1 });
+  const rejectAt = checkNumber(`${name}.flowControl.rejectAt`, o.flowControl?.rejectAt ?? DEFAULT_REJECT_AT, { above: 0, max: 1 });
+  if (warnAt > rejectAt) throw new InvalidOptionsError(`${name}.flowControl.warnAt`, `must not be above rejectAt (${rejectAt})`, warnAt);
+  const timeoutMs = o.timeoutMs === undefined ? undefined : checkNumber(`${name}.timeoutMs`, o.timeoutMs, { above: 0 });
+  let accepts: Set<string> | undefined;
+  if (o.accepts !== undefined) {
+    if (!Array.isArray(o.accepts) || o.accepts.some((t) => typeof t !== 'string' || t.length === 0)) throw new InvalidOptionsError(`${name}.accepts`, 'must be an array of signal types', o.accepts);
+    accepts = new Set(o.accepts);
+  }
+  const retry = o.retry === false ? undefined : new RetryPolicy(o.retry ?? {});
+  const breaker = o.breaker === false ? undefined : new CircuitBreaker(name, o.breaker ?? {}, clock);
+  return {
+    name,
+    handle,
+    degrade,
+    accepts,
+    partitions,
+    capacity,
+    concurrency,
+    retry,
+    breaker,
+    timeoutMs,
+    warnAt,
+    rejectAt,
+    dedup: net.dedup === undefined ? undefined : new DedupWindow(net.dedup.windowMs, net.dedup.maxKeys),
+  };
+}

@@ -1,0 +1,37 @@
+import type { ShutdownPhase } from '../control/shutdown-machine.ts';
+import type { BreakerSnapshot } from '../resilience/breaker/types.ts';
+import type { Signal } from '../signal/signal.ts';
+
+/** One phase of a finished shutdown. */
+export interface PhaseRecord {
+  readonly phase: ShutdownPhase;
+  readonly startedAt: number;
+  readonly durationMs: number;
+}
+
+/** What a shutdown did and what it left. */
+export interface ShutdownReport {
+  /** Phases in the order they ran, with their start times and durations. */
+  readonly phases: readonly PhaseRecord[];
+  /** Signals that reached their end (completed or dead-lettered) during the shutdown. */
+  readonly drained: number;
+  /** Signals still queued, waiting for a retry or in flight when the shutdown ended. */
+  readonly remaining: number;
+  /** Per node: signals left. */
+  readonly remainingByNode: Readonly<Record<string, number>>;
+  /**
+   * The signals handed back unprocessed (queued or waiting for a retry when the shutdown ended),
+   * so that nothing is lost: persist or re-send them. Signals still inside a running handler are
+   * counted in `remaining` but not listed.
+   */
+  readonly leftover: readonly Signal[];
+  /** Checkpoints written while saving state (journal flushes, breaker snapshots). */
+  readonly checkpoints: number;
+  /** Breaker states saved at SaveState, by node; `breaker.restore()` takes them back. */
+  readonly breakers: Readonly<Record<string, BreakerSnapshot>>;
+  readonly forced: boolean;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+  /** Errors of phases that failed (the shutdown went on). */
+  readonly errors: readonly { phase: ShutdownPhase; message: string }[];
+}

@@ -1,0 +1,54 @@
+import type { BreakerOptions } from '../resilience/breaker/options.ts';
+import type { RetryOptions } from '../resilience/retry/options.ts';
+import type { Signal } from '../signal/signal.ts';
+import type { HandlerContext } from './handler-context.ts';
+
+/**
+ * Mailbox partitions of a node.
+ * @defaultValue 16
+ */
+export const DEFAULT_PARTITIONS = 16;
+
+/**
+ * Signals a node holds at most (queued plus in flight).
+ * @defaultValue 10 000
+ */
+export const DEFAULT_CAPACITY = 10_000;
+
+/**
+ * Fill level at which producers get a pressure warning.
+ * @defaultValue 0.8
+ */
+export const DEFAULT_WARN_AT = 0.8;
+
+/**
+ * Fill level at which sends are refused with `backpressure`.
+ * @defaultValue 0.95
+ */
+export const DEFAULT_REJECT_AT = 0.95;
+
+/** A node's work: called once per signal (per attempt), one at a time per partition. */
+export type SignalHandler<P = any> = (signal: Signal<P>, ctx: HandlerContext) => void | Promise<void>;
+
+/** How a node is built. Only `handle` is required. */
+export interface NodeOptions<P = any> {
+  handle: SignalHandler<P>;
+  /** Signal types this node takes; others are refused as invalid. Every type when omitted. */
+  accepts?: readonly string[];
+  /** @defaultValue {@link DEFAULT_PARTITIONS} */
+  partitions?: number;
+  /** @defaultValue {@link DEFAULT_CAPACITY} */
+  capacity?: number;
+  /** Partitions handled at once. @defaultValue the partition count */
+  concurrency?: number;
+  /** Retry settings, or `false` for a single attempt. */
+  retry?: RetryOptions | false;
+  /** Circuit breaker settings, or `false` for none. A breaker is on by default. */
+  breaker?: BreakerOptions | false;
+  /** Per-attempt time limit; the handler's `ctx.abortSignal` aborts when it passes. Off by default. */
+  timeoutMs?: number;
+  /** Run while the breaker is open instead of waiting for it (graceful degrade). */
+  degrade?: SignalHandler<P>;
+  /** Flow control watermarks (fill levels 0..1). */
+  flowControl?: { warnAt?: number; rejectAt?: number };
+}

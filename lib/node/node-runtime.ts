@@ -1,0 +1,409 @@
+import type { DeadLetter } from '../delivery/dead-letter-queue.ts';
+import type { DedupWindow } from '../delivery/dedup-window.ts';
+import type { Journal } from '../delivery/journal.ts';
+import { PartitionedMailbox } from '../mailbox/partitioned-mailbox.ts';
+import type { EventHub } from '../observe/event-hub.ts';
+import type { DeadLetterReason } from '../observe/events.ts';
+import { NodeStats } from '../observe/node-stats.ts';
+import type { CircuitBreaker } from '../resilience/breaker/breaker.ts';
+import { TimeoutError, isTimeoutError } from '../resilience/errors.ts';
+import type { RetryPolicy } from '../resilience/retry/policy.ts';
+import { appendHop, reviseSignal } from '../signal/create-signal.ts';
+import { isValidationError, type ValidationError } from '../signal/errors.ts';
+import type { SchemaOutcome, SchemaRegistry } from '../signal/schema-registry.ts';
+import type { HopOutcome, Signal, SignalDraft } from '../signal/signal.ts';
+import type { Clock } from '../util/clock.ts';
+import { toErrorInfo } from '../util/errors.ts';
+import type { Receipt } from '../network/receipt.ts';
+import { HandlerContext, type ContextHost } from './handler-context.ts';
+import type { SignalHandler } from './node-options.ts';
+import { Worker } from './worker.ts';
+
+/** What a node needs from its network. */
+export interface NodeHost {
+  readonly clock: Clock;
+  readonly hub: EventHub;
+  readonly schemas: SchemaRegistry;
+  readonly journal: Journal;
+  readonly tracing: boolean;
+  readonly metrics: boolean;
+  emitFrom(node: string, parent: Signal, target: string, draft: SignalDraft): Receipt;
+  deadLetter(entry: DeadLetter): void;
+  /** One accepted signal reached its end (completed or dead-lettered). */
+  settled(): void;
+}
+
+/** The settled shape of a node's configuration. */
+export interface NodeConfig {
+  readonly name: string;
+  readonly handle: SignalHandler;
+  readonly degrade: SignalHandler | undefined;
+  readonly accepts: ReadonlySet<string> | undefined;
+  readonly partitions: number;
+  readonly capacity: number;
+  concurrency: number;
+  readonly retry: RetryPolicy | undefined;
+  readonly breaker: CircuitBreaker | undefined;
+  timeoutMs: number | undefined;
+  readonly warnAt: number;
+  readonly rejectAt: number;
+  readonly dedup: DedupWindow | undefined;
+}
+
+type Level = 'normal' | 'warning' | 'critical';
+
+/**
+ * A node at run time: its mailbox, its workers and the life of each signal in it, from
+ * acceptance to completion or dead letter. Hot path: `offer` → microtask `#drain` → `#attempt`
+ * → `#succeed` / `#failAttempt`; none of them allocates beyond the handler's own promise, the
+ * hop record and the handler context, and none does work that grows with queue depth.
+ */
+export class NodeRuntime implements ContextHost {
+  readonly name: string;
+  readonly config: NodeConfig;
+  readonly stats = new NodeStats();
+  readonly mailbox: PartitionedMailbox;
+  readonly #host: NodeHost;
+  readonly #workers: Worker[];
+  readonly #breakerWaiters: Worker[] = [];
+  #drainScheduled = false;
+  #draining = false;
+  #level: Level = 'normal';
+  #warnLoad: number;
+  #rejectLoad: number;
+  #stopped = false;
+  readonly #drainTask = (): void => {
+    this.#drainScheduled = false;
+    this.#drain();
+  };
+
+  constructor(config: NodeConfig, host: NodeHost) {
+    this.name = config.name;
+    this.config = config;
+    this.#host = host;
+    this.mailbox = new PartitionedMailbox(config.partitions, host.clock.now());
+    this.#warnLoad = Math.ceil(config.capacity * config.warnAt);
+    this.#rejectLoad = Math.ceil(config.capacity * config.rejectAt);
+    this.#workers = Array.from({ length: config.partitions }, (_, p) => {
+      const w = new Worker(p);
+      w.ok = () => this.#succeed(w);
+      w.fail = (e: unknown) => this.#failAttempt(w, e, 'failed');
+      w.resume = () => this.#attempt(w);
+      return w;
+    });
+    config.breaker?.onStateChange(() => this.#wakeBreakerWaiters());
+  }
+
+  /** Queued plus in flight. */
+  get load(): number {
+    return this.mailbox.queued + this.stats.inFlight;
+  }
+
+  /** Fill level 0..1 of the mailbox. */
+  get fill(): number {
+    return this.load / this.config.capacity;
+  }
+
+  /** Flow-control level right now. */
+  get pressure(): Level {
+    return this.#level;
+  }
+
+  /**
+   * Takes a signal into the mailbox, or says why not. `replay` skips deduplication (the DLQ's
+   * reprocess and journal replays bring back keys that were seen on purpose).
+   */
+  offer(signal: Signal, replay = false): 'accepted' | 'duplicate' | 'backpressure' {
+    const now = this.#host.clock.now();
+    const dedup = this.config.dedup;
+    if (this.load >= this.#rejectLoad) {
+      if (dedup !== undefined && !replay && dedup.has(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
+      this.stats.rejected++;
+      this.stats.rejectedBackpressure++;
+      this.#setLevel('critical', now);
+      return 'backpressure';
+    }
+    if (dedup !== undefined && !replay && !dedup.admit(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
+    const p = this.mailbox.partitionOf(signal.partitionKey);
+    this.mailbox.push(p, signal);
+    this.stats.accepted++;
+    if (this.load >= this.#warnLoad) this.#checkLevel(now);
+    const hub = this.#host.hub;
+    if (hub.observed) {
+      hub.emit({ kind: 'accepted', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: p });
+    }
+    if (!this.#drainScheduled && !this.#draining) {
+      this.#drainScheduled = true;
+      queueMicrotask(this.#drainTask);
+    }
+    return 'accepted';
+  }
+
+  /** ContextHost: a handler's `ctx.emit`. */
+  emitFrom(parent: Signal, target: string, draft: SignalDraft): Receipt {
+    return this.#host.emitFrom(this.name, parent, target, draft);
+  }
+
+  /** Changes the number of partitions handled at once, at run time. */
+  setConcurrency(n: number): void {
+    this.config.concurrency = n;
+    this.#drain();
+  }
+
+  /** Stops taking work from the mailbox (forced shutdown) and returns what waited. */
+  stop(): Signal[] {
+    this.#stopped = true;
+    const left: Signal[] = [];
+    for (const w of this.#workers) {
+      if (w.signal === undefined) continue;
+      w.controller?.abort(new Error('network shut down by force'));
+      if (w.timer !== undefined) {
+        // Waiting for a retry: it is not running, so it is handed back with the queued ones.
+        this.#host.clock.clearTimeout(w.timer);
+        left.push(w.signal);
+        this.stats.inFlight--;
+        w.seq++;
+        w.reset();
+      }
+    }
+    for (const w of this.#breakerWaiters.splice(0)) {
+      if (w.signal !== undefined) left.push(w.signal);
+      this.stats.inFlight--;
+      w.reset();
+    }
+    left.push(...this.mailbox.drainAll());
+    return left;
+  }
+
+  #duplicate(signal: Signal, now: number): 'duplicate' {
+    this.stats.duplicates++;
+    const hub = this.#host.hub;
+    if (hub.observed) {
+      hub.emit({ kind: 'duplicate', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, idempotencyKey: signal.idempotencyKey });
+    }
+    return 'duplicate';
+  }
+
+  #drain(): void {
+    if (this.#draining || this.#stopped) return;
+    this.#draining = true;
+    try {
+      while (this.stats.inFlight < this.config.concurrency) {
+        const p = this.mailbox.claim();
+        if (p < 0) break;
+        this.#startNext(this.#workers[p]!);
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #startNext(w: Worker): void {
+    const signal = this.mailbox.shift(w.partition);
+    if (signal === undefined) {
+      this.mailbox.release(w.partition);
+      return;
+    }
+    this.stats.inFlight++;
+    w.signal = signal;
+    w.attempt = 0;
+    if (this.#host.metrics) this.stats.waitMs.observe(this.#host.clock.now() - signal.createdAt);
+    const schemas = this.#host.schemas;
+    if (!schemas.has(signal.type)) {
+      this.#attempt(w);
+      return;
+    }
+    let outcome: SchemaOutcome | Promise<SchemaOutcome> | undefined;
+    try {
+      outcome = schemas.resolve(signal.type, signal.version, signal.payload);
+    } catch (e) {
+      this.#schemaFailed(w, e);
+      return;
+    }
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (o) => this.#schemaPassed(w, o),
+        (e: unknown) => this.#schemaFailed(w, e),
+      );
+    } else {
+      this.#schemaPassed(w, outcome);
+    }
+  }
+
+  #schemaPassed(w: Worker, o: SchemaOutcome | undefined): void {
+    const s = w.signal!;
+    if (o !== undefined && (o.version !== s.version || o.payload !== s.payload)) w.signal = reviseSignal(s, { version: o.version, payload: o.payload });
+    this.#attempt(w);
+  }
+
+  #schemaFailed(w: Worker, e: unknown): void {
+    const now = this.#host.clock.now();
+    const reason: DeadLetterReason = isValidationError(e) && (e as ValidationError).issue === 'unsupported-version' ? 'unsupported-version' : 'invalid-payload';
+    w.firstFailureAt = now;
+    this.#deadLetter(w, reason, e, now);
+  }
+
+  /** Runs (or re-runs) the handler for the worker's signal. */
+  #attempt(w: Worker): void {
+    if (this.#stopped) return;
+    w.timer = undefined;
+    const breaker = this.config.breaker;
+    let handler = this.config.handle;
+    if (breaker !== undefined && !breaker.tryPass()) {
+      if (this.config.degrade === undefined) {
+        this.#breakerWaiters.push(w);
+        return;
+      }
+      handler = this.config.degrade;
+    }
+    const signal = w.signal!;
+    const clock = this.#host.clock;
+    const now = clock.now();
+    w.attempt++;
+    w.startedAt = now;
+    this.stats.started++;
+    const hub = this.#host.hub;
+    if (hub.observed) {
+      hub.emit({ kind: 'started', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, attempt: w.attempt });
+    }
+    const timeoutMs = this.config.timeoutMs;
+    if (timeoutMs !== undefined) {
+      this.#attemptWithTimeout(w, handler, signal, timeoutMs);
+      return;
+    }
+    let result: void | Promise<void>;
+    try {
+      result = handler(signal, new HandlerContext(this, signal, w.partition, w.attempt, undefined));
+    } catch (e) {
+      this.#failAttempt(w, e, 'failed');
+      return;
+    }
+    if (result !== undefined && typeof (result as Promise<void>).then === 'function') (result as Promise<void>).then(w.ok, w.fail);
+    else this.#succeed(w);
+  }
+
+  #attemptWithTimeout(w: Worker, handler: SignalHandler, signal: Signal, timeoutMs: number): void {
+    const seq = ++w.seq;
+    const controller = new AbortController();
+    w.controller = controller;
+    const clock = this.#host.clock;
+    const timer = clock.setTimeout(() => {
+      if (w.seq !== seq) return;
+      const error = new TimeoutError(timeoutMs, `handler of ${this.name}`);
+      controller.abort(error);
+      this.#failAttempt(w, error, 'timeout');
+    }, timeoutMs);
+    const settle = (error: unknown, failed: boolean): void => {
+      if (w.seq !== seq) return;
+      clock.clearTimeout(timer);
+      if (failed) this.#failAttempt(w, error, 'failed');
+      else this.#succeed(w);
+    };
+    try {
+      const result = handler(signal, new HandlerContext(this, signal, w.partition, w.attempt, controller));
+      if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+        (result as Promise<void>).then(() => settle(undefined, false), (e: unknown) => settle(e, true));
+      } else settle(undefined, false);
+    } catch (e) {
+      settle(e, true);
+    }
+  }
+
+  #succeed(w: Worker): void {
+    const signal = w.signal;
+    if (signal === undefined) return; // settled after a forced stop
+    w.seq++;
+    const now = this.#host.clock.now();
+    this.#hop(w, signal, now, 'completed');
+    this.config.breaker?.recordSuccess();
+    const stats = this.stats;
+    stats.completed++;
+    stats.tick(now, false);
+    if (this.#host.metrics) stats.handleMs.observe(now - w.startedAt);
+    this.#host.journal.settle(signal, 'completed', now);
+    const hub = this.#host.hub;
+    if (hub.observed) {
+      hub.emit({ kind: 'completed', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, attempt: w.attempt, durationMs: now - w.startedAt });
+    }
+    this.#finish(w);
+  }
+
+  #failAttempt(w: Worker, error: unknown, outcome: HopOutcome): void {
+    const signal = w.signal;
+    if (signal === undefined) return;
+    w.seq++;
+    const now = this.#host.clock.now();
+    this.#hop(w, signal, now, outcome);
+    this.config.breaker?.recordFailure(error);
+    this.stats.failedAttempts++;
+    this.stats.tick(now, true);
+    if (w.firstFailureAt === 0) w.firstFailureAt = now;
+    const hub = this.#host.hub;
+    if (hub.observed) {
+      hub.emit({ kind: 'failed', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, attempt: w.attempt, error: toErrorInfo(error) });
+    }
+    const retry = this.config.retry;
+    if (retry !== undefined && !this.#stopped && !isValidationError(error) && retry.shouldRetry(error, w.attempt)) {
+      const delay = retry.delayFor(w.attempt - 1, w.previousDelayMs);
+      w.previousDelayMs = delay;
+      this.stats.retried++;
+      if (hub.observed) {
+        hub.emit({ kind: 'retried', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, attempt: w.attempt + 1, delayMs: delay });
+      }
+      // The partition stays claimed while the retry waits: the next signal of this key waits too.
+      w.timer = this.#host.clock.setTimeout(w.resume, delay);
+      return;
+    }
+    this.#deadLetter(w, isTimeoutError(error) ? 'timeout' : 'handler-failed', error, now);
+  }
+
+  #deadLetter(w: Worker, reason: DeadLetterReason, error: unknown, now: number): void {
+    const signal = w.signal!;
+    this.stats.deadLettered++;
+    this.#host.journal.settle(signal, 'dead-lettered', now);
+    this.#host.deadLetter({
+      id: signal.id,
+      node: this.name,
+      partition: w.partition,
+      reason,
+      error: toErrorInfo(error),
+      attempts: w.attempt,
+      firstFailureAt: w.firstFailureAt || now,
+      lastFailureAt: now,
+      deadLetteredAt: now,
+      signal,
+    });
+    this.#finish(w);
+  }
+
+  #hop(w: Worker, signal: Signal, now: number, outcome: HopOutcome): void {
+    if (this.#host.tracing) appendHop(signal, { node: this.name, partition: w.partition, attempt: w.attempt, startedAt: w.startedAt, finishedAt: now, outcome });
+  }
+
+  #finish(w: Worker): void {
+    w.reset();
+    this.stats.inFlight--;
+    this.mailbox.release(w.partition);
+    if (this.#level !== 'normal') this.#checkLevel(this.#host.clock.now());
+    this.#host.settled();
+    if (this.#breakerWaiters.length > 0) this.#wakeBreakerWaiters();
+    this.#drain();
+  }
+
+  #wakeBreakerWaiters(): void {
+    const waiting = this.#breakerWaiters.splice(0);
+    for (const w of waiting) this.#attempt(w);
+  }
+
+  #checkLevel(now: number): void {
+    const load = this.load;
+    this.#setLevel(load >= this.#rejectLoad ? 'critical' : load >= this.#warnLoad ? 'warning' : 'normal', now);
+  }
+
+  #setLevel(level: Level, now: number): void {
+    if (level === this.#level) return;
+    this.#level = level;
+    const hub = this.#host.hub;
+    if (hub.observed) hub.emit({ kind: 'pressure', at: now, node: this.name, level, fill: this.fill });
+  }
+}

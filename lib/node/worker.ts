@@ -1,0 +1,38 @@
+import type { Signal } from '../signal/signal.ts';
+
+/**
+ * The state of one partition's signal in flight. A partition has at most one signal in flight,
+ * so one Worker per partition is reused for every signal and attempt: no allocation per signal.
+ */
+export class Worker {
+  readonly partition: number;
+  signal: Signal | undefined = undefined;
+  attempt = 0;
+  startedAt = 0;
+  firstFailureAt = 0;
+  previousDelayMs = 0;
+  /** Bumped per attempt so that a late settle of a timed-out attempt is ignored. */
+  seq = 0;
+  timer: unknown = undefined;
+  controller: AbortController | undefined = undefined;
+  /** Pre-bound settle callbacks, so `promise.then(w.ok, w.fail)` allocates no closures. */
+  ok: () => void = noop;
+  fail: (error: unknown) => void = noop;
+  /** Pre-bound retry callback for the clock. */
+  resume: () => void = noop;
+
+  constructor(partition: number) {
+    this.partition = partition;
+  }
+
+  reset(): void {
+    this.signal = undefined;
+    this.attempt = 0;
+    this.firstFailureAt = 0;
+    this.previousDelayMs = 0;
+    this.timer = undefined;
+    this.controller = undefined;
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,104 @@
+/**
+ * Everything observable about a network is one of these typed events on `network.events$`.
+ * Leaf file: imports only types.
+ */
+import type { Signal } from '../signal/signal.ts';
+import type { ErrorInfo } from '../util/errors.ts';
+
+/** Why a send was refused. */
+export type RejectReason = 'backpressure' | 'shutting-down' | 'invalid' | 'rate-limited' | 'unknown-target' | 'not-started';
+
+/** Why a signal went to the dead letter queue. */
+export type DeadLetterReason =
+  | 'handler-failed'
+  | 'unsupported-version'
+  | 'invalid-payload'
+  | 'max-deliveries'
+  | 'breaker-open'
+  | 'timeout'
+  | 'shutdown-forced';
+
+interface Base {
+  /** Clock time (ms). */
+  readonly at: number;
+}
+
+interface SignalBase extends Base {
+  readonly node: string;
+  readonly signalId: string;
+  readonly signalType: string;
+  readonly correlationId: string;
+  readonly signal: Signal;
+}
+
+export interface AcceptedEvent extends SignalBase { readonly kind: 'accepted'; readonly partition: number }
+export interface DuplicateEvent extends SignalBase { readonly kind: 'duplicate'; readonly idempotencyKey: string }
+export interface RejectedEvent extends Base {
+  readonly kind: 'rejected';
+  readonly node: string;
+  readonly reason: RejectReason;
+  readonly error: ErrorInfo;
+  readonly signalType: string | undefined;
+  readonly correlationId: string | undefined;
+}
+export interface StartedEvent extends SignalBase { readonly kind: 'started'; readonly partition: number; readonly attempt: number }
+export interface CompletedEvent extends SignalBase {
+  readonly kind: 'completed';
+  readonly partition: number;
+  readonly attempt: number;
+  readonly durationMs: number;
+}
+export interface FailedEvent extends SignalBase {
+  readonly kind: 'failed';
+  readonly partition: number;
+  readonly attempt: number;
+  readonly error: ErrorInfo;
+}
+export interface RetriedEvent extends SignalBase {
+  readonly kind: 'retried';
+  readonly partition: number;
+  /** The attempt that is about to run. */
+  readonly attempt: number;
+  readonly delayMs: number;
+}
+export interface DeadLetteredEvent extends SignalBase {
+  readonly kind: 'dead-lettered';
+  readonly reason: DeadLetterReason;
+  readonly error: ErrorInfo;
+  readonly attempts: number;
+}
+/** A dead letter pushed out of a full DLQ (it is also counted). */
+export interface DlqOverflowEvent extends SignalBase { readonly kind: 'dlq-overflow' }
+/** Mailbox fill crossed a watermark. */
+export interface PressureEvent extends Base {
+  readonly kind: 'pressure';
+  readonly node: string;
+  readonly level: 'normal' | 'warning' | 'critical';
+  /** Queued / capacity, 0..1. */
+  readonly fill: number;
+}
+export interface BreakerEvent extends Base {
+  readonly kind: 'breaker';
+  /** Breaker name: a node name, or `op:<operation>` for protected operations. */
+  readonly name: string;
+  readonly from: 'closed' | 'open' | 'half-open';
+  readonly to: 'closed' | 'open' | 'half-open';
+  readonly pressureLevel: number;
+}
+export interface ShutdownPhaseEvent extends Base { readonly kind: 'shutdown-phase'; readonly phase: string }
+
+export type SignalEvent =
+  | AcceptedEvent
+  | DuplicateEvent
+  | RejectedEvent
+  | StartedEvent
+  | CompletedEvent
+  | FailedEvent
+  | RetriedEvent
+  | DeadLetteredEvent
+  | DlqOverflowEvent;
+
+/** Every event kind on `network.events$`. */
+export type NetworkEvent = SignalEvent | PressureEvent | BreakerEvent | ShutdownPhaseEvent;
+
+export type NetworkEventKind = NetworkEvent['kind'];

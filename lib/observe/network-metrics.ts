@@ -1,0 +1,83 @@
+import { Registry } from 'prom-client';
+import type { NodeRuntime } from '../node/node-runtime.ts';
+import { LATENCY_BUCKETS_MS, type LatencyBuckets } from './latency-buckets.ts';
+import { ScrapedMetric, type Sample } from './scraped-metric.ts';
+
+/** Prefix of every metric name. */
+export const METRIC_PREFIX = 'plexus_';
+
+/** What the metrics read from a network at scrape time. */
+export interface MetricsSource {
+  readonly network: string;
+  nodes(): Iterable<NodeRuntime>;
+  now(): number;
+  dlqSize(): number;
+  dlqOverflowed(): number;
+}
+
+/**
+ * A prom-client Registry for one network, every metric computed at scrape time from the
+ * runtime's plain counters. The `network` label is set as a default label.
+ */
+export function createNetworkRegistry(source: MetricsSource): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ network: source.network });
+  const perNode = (read: (n: NodeRuntime) => number) => (): Sample[] => [...source.nodes()].map((n) => ({ value: read(n), labels: { node: n.name } }));
+  const metric = (name: string, help: string, type: 'counter' | 'gauge', collect: () => Sample[]) => new ScrapedMetric(METRIC_PREFIX + name, help, type, collect).register(registry);
+
+  metric('signals_total', 'Signals by node and outcome.', 'counter', () => {
+    const out: Sample[] = [];
+    for (const n of source.nodes()) {
+      const s = n.stats;
+      const add = (outcome: string, value: number) => out.push({ value, labels: { node: n.name, outcome } });
+      add('accepted', s.accepted);
+      add('duplicate', s.duplicates);
+      add('rejected', s.rejected);
+      add('completed', s.completed);
+      add('failed', s.failedAttempts);
+      add('retried', s.retried);
+      add('dead_lettered', s.deadLettered);
+    }
+    return out;
+  });
+  metric('duplicates_total', 'Signals dropped as duplicates of a key seen within the window.', 'counter', perNode((n) => n.stats.duplicates));
+  metric('dead_letters_total', 'Signals sent to the dead letter queue.', 'counter', perNode((n) => n.stats.deadLettered));
+  metric('backpressure_rejections_total', 'Sends refused because the mailbox was too full.', 'counter', perNode((n) => n.stats.rejectedBackpressure));
+  metric('queue_depth', 'Signals waiting in the mailbox.', 'gauge', perNode((n) => n.mailbox.queued));
+  metric('in_flight', 'Signals being handled (including those waiting for a retry).', 'gauge', perNode((n) => n.stats.inFlight));
+  metric('mailbox_fill', 'Mailbox fill level, 0..1 (queued + in flight over capacity).', 'gauge', perNode((n) => n.fill));
+  metric('oldest_message_age_seconds', 'Age of the oldest waiting signal.', 'gauge', perNode((n) => n.mailbox.oldestAge(source.now()) / 1000));
+  metric('average_message_age_seconds', 'Average age of the waiting signals.', 'gauge', perNode((n) => n.mailbox.averageAge(source.now()) / 1000));
+  metric('throughput_per_second', 'Signals completed per second over the last full second.', 'gauge', perNode((n) => n.stats.throughput(source.now())));
+  metric('error_rate', 'Share of failed attempts over the last full second.', 'gauge', perNode((n) => n.stats.errorRate(source.now())));
+  metric('breaker_state', 'Circuit breaker state: 0 closed, 1 open, 2 half-open.', 'gauge', () =>
+    [...source.nodes()].filter((n) => n.config.breaker).map((n) => ({ value: n.config.breaker!.stateCode, labels: { node: n.name } })),
+  );
+  metric('breaker_trips_total', 'Times the breaker opened.', 'counter', () =>
+    [...source.nodes()].filter((n) => n.config.breaker).map((n) => ({ value: n.config.breaker!.trips, labels: { node: n.name } })),
+  );
+  metric('pressure_level', 'Breaker pressure level, 0..1, from failure rate and load.', 'gauge', () =>
+    [...source.nodes()].filter((n) => n.config.breaker).map((n) => ({ value: n.config.breaker!.pressureLevel, labels: { node: n.name } })),
+  );
+  metric('dlq_size', 'Entries in the dead letter queue.', 'gauge', () => [{ value: source.dlqSize(), labels: {} }]);
+  metric('dlq_overflow_total', 'Dead letters pushed out of a full dead letter queue.', 'counter', () => [{ value: source.dlqOverflowed(), labels: {} }]);
+  histogram(registry, 'handle_duration_seconds', 'Time a handler attempt took.', source, (n) => n.stats.handleMs);
+  histogram(registry, 'queue_wait_seconds', 'Time a signal waited in the mailbox before its first attempt.', source, (n) => n.stats.waitMs);
+  return registry;
+}
+
+function histogram(registry: Registry, name: string, help: string, source: MetricsSource, read: (n: NodeRuntime) => LatencyBuckets): void {
+  const full = METRIC_PREFIX + name;
+  new ScrapedMetric(full, help, 'histogram', () => {
+    const out: Sample[] = [];
+    for (const n of source.nodes()) {
+      const h = read(n);
+      const cumulative = h.cumulative();
+      LATENCY_BUCKETS_MS.forEach((le, i) => out.push({ metricName: `${full}_bucket`, value: cumulative[i]!, labels: { node: n.name, le: le / 1000 } }));
+      out.push({ metricName: `${full}_bucket`, value: h.count, labels: { node: n.name, le: '+Inf' } });
+      out.push({ metricName: `${full}_sum`, value: h.sum / 1000, labels: { node: n.name } });
+      out.push({ metricName: `${full}_count`, value: h.count, labels: { node: n.name } });
+    }
+    return out;
+  }).register(registry);
+}

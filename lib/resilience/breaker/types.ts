@@ -1,0 +1,48 @@
+/**
+ * Shapes shared by the breaker machine, the runtime class and their users. Leaf file.
+ */
+import type { BreakerEvent } from '../../observe/events.ts';
+
+/** The three public states of a circuit breaker. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** Gauge values for {@link BreakerState}, as exported to metrics: 0 closed, 1 open, 2 half-open. */
+export const BREAKER_STATE_CODE = Object.freeze({ closed: 0, open: 1, 'half-open': 2 } as const);
+
+/** A numeric gauge value of a breaker state. */
+export type BreakerStateCode = (typeof BREAKER_STATE_CODE)[BreakerState];
+
+/**
+ * A state change, as published on `state$`. It is the network's {@link BreakerEvent}, so the
+ * runtime can forward it to `events$` untouched.
+ */
+export type BreakerTransition = BreakerEvent;
+
+/** The health view of a breaker (REFERENCE.md "Circuit breaker"). */
+export interface BreakerHealth {
+  readonly state: BreakerState;
+  /** Failures recorded since creation or the last `reset()`. */
+  readonly failureCount: number;
+  /** Successes recorded since creation or the last `reset()`. */
+  readonly successCount: number;
+  /** 0..1, see `CircuitBreaker.pressureLevel`. */
+  readonly pressureLevel: number;
+}
+
+/** A JSON-serialisable picture of a breaker, for persistence across restarts. */
+export interface BreakerSnapshot {
+  /** Format version of this snapshot. */
+  readonly version: 1;
+  readonly name: string;
+  readonly state: BreakerState;
+  /** Forced open by `isolate()`; stays open until `reset()`. */
+  readonly isolated: boolean;
+  /** Clock time when the breaker may go half-open (open and not isolated), else `null`. */
+  readonly openUntil: number | null;
+  readonly consecutiveFailures: number;
+  readonly failureCount: number;
+  readonly successCount: number;
+  readonly trips: number;
+  /** Clock time of the snapshot. */
+  readonly at: number;
+}

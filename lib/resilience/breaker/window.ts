@@ -1,0 +1,64 @@
+/**
+ * The error-rate sliding window: a fixed ring of time buckets. Recording is O(1) and allocates
+ * nothing (typed arrays sized once); reading the rate is O(buckets), done only on failures.
+ */
+import type { ResolvedErrorRate } from './options.ts';
+
+/** Counts calls and failures over the last `windowMs`, at `windowMs / buckets` resolution. */
+export class BucketWindow {
+  readonly #bucketMs: number;
+  readonly #n: number;
+  // Which absolute bucket number (floor(time / bucketMs)) each slot currently holds.
+  readonly #epoch: Float64Array;
+  readonly #calls: Uint32Array;
+  readonly #failures: Uint32Array;
+
+  constructor(settings: Pick<ResolvedErrorRate, 'windowMs' | 'buckets'>) {
+    this.#n = settings.buckets;
+    this.#bucketMs = settings.windowMs / settings.buckets;
+    this.#epoch = new Float64Array(this.#n).fill(-1);
+    this.#calls = new Uint32Array(this.#n);
+    this.#failures = new Uint32Array(this.#n);
+  }
+
+  /** Records one call outcome at clock time `now`. */
+  record(now: number, failed: boolean): void {
+    const epoch = Math.floor(now / this.#bucketMs);
+    const i = epoch % this.#n;
+    if (this.#epoch[i] !== epoch) {
+      // The slot held an older bucket that has left the window: recycle it.
+      this.#epoch[i] = epoch;
+      this.#calls[i] = 0;
+      this.#failures[i] = 0;
+    }
+    this.#calls[i]!++;
+    if (failed) this.#failures[i]!++;
+  }
+
+  /** Calls in the window ending at `now`. */
+  calls(now: number): number {
+    return this.#sum(now, this.#calls);
+  }
+
+  /** Failures in the window ending at `now`. */
+  failures(now: number): number {
+    return this.#sum(now, this.#failures);
+  }
+
+  /** Empties the window. */
+  clear(): void {
+    this.#epoch.fill(-1);
+    this.#calls.fill(0);
+    this.#failures.fill(0);
+  }
+
+  #sum(now: number, counts: Uint32Array): number {
+    const current = Math.floor(now / this.#bucketMs);
+    let total = 0;
+    for (let i = 0; i < this.#n; i++) {
+      const e = this.#epoch[i]!;
+      if (e > current - this.#n && e <= current) total += counts[i]!;
+    }
+    return total;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * A bounded, queryable ring of classified errors and recoveries. Memory stays bounded: past
+ * `capacity` the oldest entries drop out (and are counted).
+ */
+import { Ring } from '../ring.ts';
+import { checkNumber } from '../validate.ts';
+import type { ClassifiedError, ErrorCategory } from './categories.ts';
+import type { RecoveryRecord } from './recovery.ts';
+
+/**
+ * Entries kept by an {@link AuditLog}.
+ * @defaultValue 1000
+ */
+export const DEFAULT_AUDIT_CAPACITY = 1000;
+
+/** One audit entry. */
+export type AuditEntry = { readonly kind: 'error'; readonly at: number; readonly error: ClassifiedError } | { readonly kind: 'recovery'; readonly at: number; readonly recovery: RecoveryRecord };
+
+/** Options of an {@link AuditLog}. */
+export interface AuditLogOptions {
+  /** @defaultValue {@link DEFAULT_AUDIT_CAPACITY} */
+  capacity?: number;
+}
+
+/** Bounded log of errors and recoveries. */
+export class AuditLog {
+  readonly #ring: Ring<AuditEntry>;
+  #dropped = 0;
+
+  constructor(options: AuditLogOptions = {}) {
+    const capacity = checkNumber('auditLog.capacity', options.capacity ?? DEFAULT_AUDIT_CAPACITY, { integer: true, min: 1 });
+    this.#ring = new Ring<AuditEntry>(capacity, true);
+  }
+
+  /** Entries held. */
+  get size(): number {
+    return this.#ring.size;
+  }
+  /** Entries that fell out of the ring. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Records a classified error. */
+  recordError(error: ClassifiedError): void {
+    this.#push({ kind: 'error', at: error.at, error });
+  }
+  /** Records a recovery. */
+  recordRecovery(recovery: RecoveryRecord): void {
+    this.#push({ kind: 'recovery', at: recovery.at, recovery });
+  }
+
+  /** The last `n` entries, oldest first. */
+  last(n = Infinity): AuditEntry[] {
+    const all = this.#ring.toArray();
+    return n >= all.length ? all : all.slice(all.length - n);
+  }
+  /** Errors of a category, oldest first. */
+  byCategory(category: ErrorCategory): ClassifiedError[] {
+    return this.errors().filter((e) => e.category === category);
+  }
+  /** Errors and recoveries of a node or operation (matching `context.node`, `context.operation` or the recovery name). */
+  byName(name: string): AuditEntry[] {
+    return this.#ring.toArray().filter((e) => (e.kind === 'error' ? e.error.context.node === name || e.error.context.operation === name : e.recovery.name === name));
+  }
+  /** All errors held, oldest first. */
+  errors(): ClassifiedError[] {
+    const out: ClassifiedError[] = [];
+    for (const e of this.#ring.toArray()) if (e.kind === 'error') out.push(e.error);
+    return out;
+  }
+  /** The last `n` recoveries, oldest first: the readable recovery history. */
+  recoveries(n = Infinity): RecoveryRecord[] {
+    const out: RecoveryRecord[] = [];
+    for (const e of this.#ring.toArray()) if (e.kind === 'recovery') out.push(e.recovery);
+    return n >= out.length ? out : out.slice(out.length - n);
+  }
+  /** Forgets everything. */
+  clear(): void {
+    this.#ring.clear();
+  }
+
+  #push(entry: AuditEntry): void {
+    if (this.#ring.size === this.#ring.capacity) this.#dropped++;
+    this.#ring.push(entry);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Error categories, severities and the shape of a classified error. Leaf file (types and
+ * constants only).
+ */
+import type { ErrorInfo } from '../../util/errors.ts';
+
+/** What kind of failure an error is; decides retrying and recovery. */
+export const ErrorCategory = Object.freeze({
+  VALIDATION: 'VALIDATION',
+  NETWORK: 'NETWORK',
+  TIMEOUT: 'TIMEOUT',
+  RESOURCE: 'RESOURCE',
+  INTERNAL: 'INTERNAL',
+  UNKNOWN: 'UNKNOWN',
+} as const);
+/** One of {@link ErrorCategory}. */
+export type ErrorCategory = (typeof ErrorCategory)[keyof typeof ErrorCategory];
+
+/** How bad an error is. */
+export const ErrorSeverity = Object.freeze({
+  LOW: 'LOW',
+  MEDIUM: 'MEDIUM',
+  HIGH: 'HIGH',
+  CRITICAL: 'CRITICAL',
+} as const);
+/** One of {@link ErrorSeverity}. */
+export type ErrorSeverity = (typeof ErrorSeverity)[keyof typeof ErrorSeverity];
+
+/**
+ * Severity used when a rule gives none: bad input is the caller's problem (LOW), transient
+ * faults are MEDIUM, exhaustion and bugs are HIGH.
+ * @defaultValue VALIDATION LOW, NETWORK MEDIUM, TIMEOUT MEDIUM, RESOURCE HIGH, INTERNAL HIGH, UNKNOWN MEDIUM
+ */
+export const DEFAULT_SEVERITY: Readonly<Record<ErrorCategory, ErrorSeverity>> = Object.freeze({
+  VALIDATION: 'LOW',
+  NETWORK: 'MEDIUM',
+  TIMEOUT: 'MEDIUM',
+  RESOURCE: 'HIGH',
+  INTERNAL: 'HIGH',
+  UNKNOWN: 'MEDIUM',
+});
+
+/** What a classifier rule decides. */
+export interface Classification {
+  readonly category: ErrorCategory;
+  /** Defaults to {@link DEFAULT_SEVERITY} of the category. */
+  readonly severity?: ErrorSeverity;
+}
+
+/** Structured facts about where an error happened. `node` and `operation` are queryable in the audit log. */
+export interface ErrorContext {
+  readonly node?: string;
+  readonly operation?: string;
+  readonly attempt?: number;
+  readonly [key: string]: unknown;
+}
+
+/** A rule: return a classification for errors it knows, `undefined` for the rest. */
+export type ClassifierRule = (error: unknown, context: ErrorContext) => Classification | undefined;
+
+/** An error as recorded: unique id, category, severity, a serialisable snapshot and context. */
+export interface ClassifiedError {
+  /** Unique id (uuid v7, so ids sort by time). */
+  readonly id: string;
+  readonly category: ErrorCategory;
+  readonly severity: ErrorSeverity;
+  readonly error: ErrorInfo;
+  readonly context: ErrorContext;
+  /** Clock time of classification. */
+  readonly at: number;
+}

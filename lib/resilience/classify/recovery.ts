@@ -1,0 +1,38 @@
+/**
+ * Recovery strategies and the record of a recovery attempt. Leaf file.
+ */
+import type { ErrorCategory } from './categories.ts';
+
+/** How a failure was (or was tried to be) recovered from. */
+export const RecoveryStrategy = Object.freeze({
+  /** The operation was retried and a later attempt succeeded (or all failed). */
+  RETRY: 'RETRY',
+  /** A fallback value or handler supplied the result. */
+  FALLBACK: 'FALLBACK',
+  /** The breaker opened and failed calls fast instead of piling up. */
+  CIRCUIT_BREAK: 'CIRCUIT_BREAK',
+  /** A reduced handler served the call while the breaker was open. */
+  GRACEFUL_DEGRADE: 'GRACEFUL_DEGRADE',
+} as const);
+/** One of {@link RecoveryStrategy}. */
+export type RecoveryStrategy = (typeof RecoveryStrategy)[keyof typeof RecoveryStrategy];
+
+/** One recovery that ran, for the audit log and `recoveryHistory()`. */
+export interface RecoveryRecord {
+  readonly strategy: RecoveryStrategy;
+  /** Whether the strategy produced a result (false: it ran and the call still failed). */
+  readonly succeeded: boolean;
+  /** Node or operation name. */
+  readonly name: string;
+  /** Id of the classified error that triggered the recovery, when there was one. */
+  readonly errorId: string | undefined;
+  readonly category: ErrorCategory | undefined;
+  /** Attempts made (RETRY), else 1. */
+  readonly attempts: number;
+  /** A short human-readable account. */
+  readonly detail: string;
+  readonly at: number;
+}
+
+/** A fallback: a fixed value, or a handler given the final error. */
+export type Fallback<T> = { readonly value: T } | { readonly handler: (error: unknown, signal: AbortSignal) => Promise<T> | T };

@@ -1,0 +1,117 @@
+import { ValidationError } from './errors.ts';
+import { newId } from './ids.ts';
+import type { Hop, Signal, SignalDraft } from './signal.ts';
+import { validatePayload, type PayloadLimits } from './validate-payload.ts';
+
+/**
+ * Version given to a signal whose draft names none.
+ * @defaultValue `'1.0'`
+ */
+export const DEFAULT_SIGNAL_VERSION = '1.0';
+
+/**
+ * Urgency given to a signal whose draft names none.
+ * @defaultValue 0.5
+ */
+export const DEFAULT_URGENCY = 0.5;
+
+/** Longest accepted type, version, key or header value, in UTF-16 units. */
+export const MAX_FIELD_LENGTH = 1024;
+
+const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const EMPTY_HOPS: readonly Hop[] = Object.freeze([]) as readonly Hop[];
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** What the network decides about a new signal beyond the draft. */
+export interface SignalContext {
+  readonly target: string;
+  readonly now: number;
+  readonly limits: PayloadLimits;
+  /** Whether the signal records its processing history. */
+  readonly tracing: boolean;
+}
+
+/**
+ * Validates a draft and builds the frozen envelope. Throws a {@link ValidationError} that says
+ * which field is wrong and why.
+ */
+export function createSignal<P>(draft: SignalDraft<P>, ctx: SignalContext): Signal<P> {
+  if (typeof draft !== 'object' || draft === null || Array.isArray(draft)) {
+    throw new ValidationError('invalid-field', `a signal draft must be an object, got ${draft === null ? 'null' : Array.isArray(draft) ? 'an array' : typeof draft}`);
+  }
+  const { type } = draft;
+  if (typeof type !== 'string' || type.length === 0 || type.length > MAX_FIELD_LENGTH) {
+    throw new ValidationError('invalid-type', `signal type must be a non-empty string of at most ${MAX_FIELD_LENGTH} characters, got ${describe(type)}`);
+  }
+  const version = optionalString(draft.version, 'version') ?? DEFAULT_SIGNAL_VERSION;
+  const partitionKey = optionalString(draft.partitionKey, 'partitionKey');
+  const idempotencyKey = optionalString(draft.idempotencyKey, 'idempotencyKey');
+  const correlationId = optionalString(draft.correlationId, 'correlationId');
+  const causationId = optionalString(draft.causationId, 'causationId');
+  const source = optionalString(draft.source, 'source');
+  let urgency = DEFAULT_URGENCY;
+  if (draft.urgency !== undefined) {
+    urgency = draft.urgency;
+    if (typeof urgency !== 'number' || !(urgency >= 0 && urgency <= 1)) {
+      throw new ValidationError('urgency-out-of-range', `urgency must be a number from 0 to 1, got ${describe(urgency)}`);
+    }
+  }
+  const headers = draft.headers === undefined ? EMPTY_HEADERS : checkHeaders(draft.headers);
+  if (draft.payload !== undefined) validatePayload(draft.payload, ctx.limits);
+  const id = newId();
+  return Object.freeze({
+    id,
+    type,
+    version,
+    payload: draft.payload as P,
+    source,
+    target: ctx.target,
+    partitionKey: partitionKey ?? id,
+    idempotencyKey: idempotencyKey ?? id,
+    correlationId: correlationId ?? id,
+    causationId,
+    createdAt: ctx.now,
+    urgency,
+    headers,
+    hops: ctx.tracing ? [] : EMPTY_HOPS,
+  });
+}
+
+/**
+ * A copy of `signal` with some fields replaced (used for upcasting and reprocessing). The copy
+ * keeps the id and its history so far.
+ */
+export function reviseSignal<P>(signal: Signal, changes: Partial<Pick<Signal<P>, 'version' | 'payload' | 'target'>>): Signal<P> {
+  return Object.freeze({ ...signal, ...changes, hops: signal.hops === EMPTY_HOPS ? EMPTY_HOPS : [...signal.hops] }) as Signal<P>;
+}
+
+/** Appends a hop to a signal's history (a no-op when tracing is off for it). */
+export function appendHop(signal: Signal, hop: Hop): void {
+  if (signal.hops !== EMPTY_HOPS) (signal.hops as Hop[]).push(hop);
+}
+
+function optionalString(v: unknown, field: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_FIELD_LENGTH) {
+    throw new ValidationError('invalid-field', `${field} must be a non-empty string of at most ${MAX_FIELD_LENGTH} characters, got ${describe(v)}`);
+  }
+  return v;
+}
+
+function checkHeaders(h: unknown): Readonly<Record<string, string>> {
+  if (typeof h !== 'object' || h === null || Array.isArray(h)) throw new ValidationError('invalid-field', `headers must be an object of strings, got ${describe(h)}`);
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(h)) {
+    if (FORBIDDEN_KEYS.has(key)) throw new ValidationError('forbidden-key', `header ${JSON.stringify(key)} is not allowed (prototype pollution)`);
+    const value = (h as Record<string, unknown>)[key];
+    if (typeof value !== 'string' || value.length > MAX_FIELD_LENGTH) throw new ValidationError('invalid-field', `header ${JSON.stringify(key)} must be a string of at most ${MAX_FIELD_LENGTH} characters, got ${describe(value)}`);
+    out[key] = value;
+  }
+  return Object.freeze(out);
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return v.length > 40 ? `a string of ${v.length} characters` : JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v == null) return String(v);
+  return `a ${Array.isArray(v) ? 'array' : typeof v}`;
+}

@@ -1,0 +1,113 @@
+import { ValidationError } from './errors.ts';
+
+/**
+ * Default largest payload, as JSON in UTF-8.
+ * @defaultValue 1 MiB
+ */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+/**
+ * Default deepest nesting of objects and arrays in a payload.
+ * @defaultValue 64
+ */
+export const DEFAULT_MAX_PAYLOAD_DEPTH = 64;
+
+/** Keys that can reach `Object.prototype` when a payload is merged or assigned somewhere. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Limits for {@link validatePayload}. */
+export interface PayloadLimits {
+  readonly maxBytes: number;
+  readonly maxDepth: number;
+}
+
+/**
+ * Checks that a payload survives a trip through JSON unchanged and is safe to merge: plain
+ * objects, arrays, strings (well-formed UTF-16), finite numbers, booleans and null only; no
+ * cycles, no prototype-polluting keys, within the size and depth limits. Throws a
+ * {@link ValidationError} naming the rule and the path.
+ *
+ * One walk does everything. Size is estimated on the way (exact for ASCII); only when the
+ * estimate comes near the limit is the exact UTF-8 length of the JSON measured.
+ */
+export function validatePayload(payload: unknown, limits: PayloadLimits): void {
+  const seen: object[] = [];
+  const estimate = walk(payload, [], seen, limits);
+  if (estimate * 3 > limits.maxBytes) {
+    const bytes = Buffer.byteLength(JSON.stringify(payload) ?? '', 'utf8');
+    if (bytes > limits.maxBytes) {
+      throw new ValidationError('too-large', `payload is ${bytes} bytes as JSON, over the limit of ${limits.maxBytes}`);
+    }
+  }
+}
+
+// The path is kept as a stack of keys and only turned into text when an error needs it, so a
+// valid payload costs no string building.
+function walk(v: unknown, at: (string | number)[], seen: object[], limits: PayloadLimits): number {
+  const depth = at.length;
+  switch (typeof v) {
+    case 'string':
+      if (!v.isWellFormed()) throw new ValidationError('invalid-utf16', `string at ${pathOf(at)} has a lone surrogate (invalid UTF-16)`, { path: pathOf(at) });
+      return v.length + 2;
+    case 'number':
+      if (!Number.isFinite(v)) throw new ValidationError('not-serialisable', `number at ${pathOf(at)} is ${v}, which JSON cannot carry`, { path: pathOf(at) });
+      return 8;
+    case 'boolean':
+      return 5;
+    case 'undefined':
+      // Allowed as an object property (JSON drops it, as the sender expects); refused in arrays below.
+      return 0;
+    case 'object':
+      break;
+    default:
+      throw new ValidationError('not-serialisable', `value at ${pathOf(at)} is a ${typeof v}, which JSON cannot carry`, { path: pathOf(at) });
+  }
+  if (v === null) return 4;
+  if (depth >= limits.maxDepth) throw new ValidationError('too-deep', `payload nests deeper than ${limits.maxDepth} levels at ${pathOf(at)}`, { path: pathOf(at) });
+  if (seen.includes(v)) throw new ValidationError('cyclic', `payload refers back to itself at ${pathOf(at)}`, { path: pathOf(at) });
+  seen.push(v);
+  let size = 2;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      if (item === undefined) throw new ValidationError('not-serialisable', `array item at ${pathOf(at, i)} is undefined (JSON turns it into null)`, { path: `${pathOf(at, i)}` });
+      at.push(i);
+      size += walk(item, at, seen, limits) + 1;
+      at.pop();
+      if (size > limits.maxBytes) throw tooLarge(limits);
+    }
+  } else {
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) {
+      const kind = (v as object).constructor?.name ?? 'object';
+      throw new ValidationError('not-serialisable', `value at ${pathOf(at)} is a ${kind}; only plain objects and arrays travel as JSON`, { path: pathOf(at) });
+    }
+    if (Object.getOwnPropertySymbols(v).length > 0) {
+      throw new ValidationError('not-serialisable', `object at ${pathOf(at)} has symbol keys, which JSON drops`, { path: pathOf(at) });
+    }
+    for (const key in v) {
+      if (FORBIDDEN_KEYS.has(key)) throw new ValidationError('forbidden-key', `key ${JSON.stringify(key)} at ${pathOf(at)} is not allowed (prototype pollution)`, { path: pathOf(at) });
+      if (!key.isWellFormed()) throw new ValidationError('invalid-utf16', `a key at ${pathOf(at)} has a lone surrogate (invalid UTF-16)`, { path: pathOf(at) });
+      at.push(key);
+      size += walk((v as Record<string, unknown>)[key], at, seen, limits) + key.length + 4;
+      at.pop();
+      if (size > limits.maxBytes) throw tooLarge(limits);
+    }
+    // for..in skips an own "__proto__" created by JSON.parse only on some engines; check directly.
+    if (Object.prototype.hasOwnProperty.call(v, '__proto__')) {
+      throw new ValidationError('forbidden-key', `key "__proto__" at ${pathOf(at)} is not allowed (prototype pollution)`, { path: pathOf(at) });
+    }
+  }
+  seen.pop();
+  return size;
+}
+
+function tooLarge(limits: PayloadLimits): ValidationError {
+  return new ValidationError('too-large', `payload is over the limit of ${limits.maxBytes} bytes as JSON`);
+}
+
+function pathOf(at: readonly (string | number)[], last?: string | number): string {
+  let out = '$';
+  for (const k of last === undefined ? at : [...at, last]) out += typeof k === 'number' ? `[${k}]` : `.${k}`;
+  return out;
+}

@@ -1,0 +1,48 @@
+/**
+ * Time, injected. Every timer and timestamp in Plexus goes through a {@link Clock} so that
+ * tests can run a whole network on virtual time (see `plexus/testing`).
+ */
+
+/** An opaque handle returned by {@link Clock.setTimeout}. */
+export type TimerHandle = unknown;
+
+/** The source of time for a network and everything inside it. */
+export interface Clock {
+  /** Milliseconds since the Unix epoch (wall time: used for timestamps and windows). */
+  now(): number;
+  /** Schedules `fn` after `ms` milliseconds of this clock's time. */
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** Cancels a timer; safe to call with a handle that already fired or was cleared. */
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/**
+ * The real clock: wall time with sub-millisecond precision (`performance.timeOrigin +
+ * performance.now()`, as cheap as `Date.now()`) and Node's timers. Timers keep the process alive
+ * on purpose: a retry waiting on one is work that must not be lost to an early exit.
+ */
+export const systemClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  setTimeout(fn, ms) {
+    return setTimeout(fn, ms);
+  },
+  clearTimeout(handle) {
+    clearTimeout(handle as NodeJS.Timeout);
+  },
+};
+
+/** Waits `ms` on the given clock. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const h = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clock.clearTimeout(h);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { SHUTDOWN_PHASES, createNetwork, sleep, type Network, type NetworkEvent } from '../../lib/index.ts';
+import { VirtualClock } from '../../lib/testing/virtual-clock.ts';
+import { testNetwork } from '../support/networks.ts';
+
+describe('network: graceful shutdown', () => {
+  it('goes through every phase, drains every mailbox and reports it', async () => {
+    const { net, clock } = testNetwork();
+    let done = 0;
+    net.node('w', { handle: async () => { await sleep(clock, 10); done++; } });
+    const phases: string[] = [];
+    net.events$.subscribe((e: NetworkEvent) => e.kind === 'shutdown-phase' && phases.push(e.phase));
+    await net.start();
+    for (let i = 0; i < 50; i++) net.post('w', { type: 't', partitionKey: `k${i % 5}` });
+    const reportP = net.shutdown({ timeoutMs: 10_000 });
+    expect(net.post('w', { type: 't' })).to.include({ status: 'rejected', reason: 'shutting-down' });
+    await clock.advance(200);
+    const report = await reportP;
+    expect(done).to.equal(50);
+    expect(report.drained).to.equal(50);
+    expect(report.remaining).to.equal(0);
+    expect(report.timedOut).to.equal(false);
+    expect(report.forced).to.equal(false);
+    expect(report.phases.map((p) => p.phase)).to.deep.equal([...SHUTDOWN_PHASES]);
+    expect(phases).to.deep.equal([...SHUTDOWN_PHASES]);
+    const finish = report.phases.find((p) => p.phase === 'FinishActiveRequests')!;
+    expect(finish.durationMs).to.equal(100);
+    expect(net.state).to.equal('terminated');
+  });
+
+  it('stops at the timeout and reports what remained, handing it back', async () => {
+    const { net, clock } = testNetwork();
+    net.node('stuck', { partitions: 1, handle: () => sleep(clock, 1_000_000) });
+    await net.start();
+    for (let i = 0; i < 5; i++) net.post('stuck', { type: 't' });
+    const reportP = net.shutdown({ timeoutMs: 1000 });
+    await clock.advance(1000);
+    const report = await reportP;
+    expect(report.timedOut).to.equal(true);
+    expect(report.remaining).to.equal(5);
+    expect(report.remainingByNode).to.deep.equal({ stuck: 5 });
+    expect(report.leftover).to.have.length(4); // the fifth is inside a running handler
+    const c = net.counts();
+    expect(c.accepted).to.equal(c.completed + c.deadLettered + c.handedBack + c.active);
+  });
+
+  it('can be forced, skipping the drain', async () => {
+    const { net, clock } = testNetwork();
+    net.node('w', { partitions: 1, handle: () => sleep(clock, 100) });
+    await net.start();
+    for (let i = 0; i < 10; i++) net.post('w', { type: 't' });
+    await clock.advance(0);
+    const report = await net.shutdown({ force: true });
+    expect(report.forced).to.equal(true);
+    expect(report.phases.map((p) => p.phase)).to.include('FinishActiveRequests');
+    expect(report.leftover).to.have.length(9);
+  });
+
+  it('forcing a graceful shutdown under way ends it early', async () => {
+    const { net, clock } = testNetwork();
+    net.node('w', { partitions: 1, handle: () => sleep(clock, 100) });
+    await net.start();
+    for (let i = 0; i < 10; i++) net.post('w', { type: 't' });
+    const graceful = net.shutdown({ timeoutMs: 60_000 });
+    await clock.advance(150);
+    const forced = net.shutdown({ force: true });
+    expect(forced).to.equal(graceful);
+    const report = await forced;
+    expect(report.forced).to.equal(true);
+    expect(report.drained).to.be.at.least(1);
+    expect(report.leftover.length + report.drained + 1).to.equal(10);
+  });
+
+  it('shuts down at the end of an `await using` block', async () => {
+    const clock = new VirtualClock();
+    let handled = 0;
+    let outer: Network | undefined;
+    {
+      await using net = createNetwork({ clock });
+      outer = net;
+      net.node('w', { handle: () => void handled++ });
+      await net.start();
+      net.post('w', { type: 't' });
+      expect(net.state).to.equal('running');
+    }
+    expect(outer.state).to.equal('terminated');
+    expect(handled).to.equal(1);
+  });
+});
