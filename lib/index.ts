@@ -13,7 +13,7 @@ export { BackpressureError, isBackpressureError, LifecycleError, isLifecycleErro
 export type { DeadLetters } from './network/dead-letters.ts';
 
 export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, DEFAULT_WARN_AT, DEFAULT_REJECT_AT, type NodeOptions, type SignalHandler } from './node/node-options.ts';
-export { HandlerContext } from './node/handler-context.ts';
+export type { HandlerContext } from './node/handler-context.ts';
 
 export type { Signal, SignalDraft, Hop, HopOutcome } from './signal/signal.ts';
 export { DEFAULT_SIGNAL_VERSION, DEFAULT_URGENCY } from './signal/create-signal.ts';

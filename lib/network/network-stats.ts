@@ -38,7 +38,8 @@ export interface NetworkCounts {
   readonly active: number;
   /** Handed back unprocessed by a shutdown (see the report's `leftover`). */
   readonly handedBack: number;
-  /** Dead letters and replays sent back into nodes (not counted in `sent`). */
+  /** Dead letters and replays accepted back into nodes (not counted in `sent` or `accepted`):
+   * `completed + deadLettered + handedBack + active = accepted + redelivered`. */
   readonly redelivered: number;
 }
 

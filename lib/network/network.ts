@@ -153,8 +153,9 @@ export class Network implements AsyncDisposable {
     const node = this.#nodes.get(target);
     if (node === undefined) return this.#reject(target, draft, 'unknown-target', new UnknownTargetError(target));
     let signal: Signal;
+    const now = this.#clock.now();
     try {
-      signal = createSignal(draft, { target, now: this.#clock.now(), limits: this.#limits, tracing: this.#opts.tracing });
+      signal = createSignal(draft, { target, now, limits: this.#limits, tracing: this.#opts.tracing });
     } catch (e) {
       return this.#reject(target, draft, 'invalid', e as PlexusError);
     }
@@ -162,7 +163,7 @@ export class Network implements AsyncDisposable {
     if (accepts !== undefined && !accepts.has(signal.type)) {
       return this.#reject(target, draft, 'invalid', new ValidationError('invalid-type', `node ${target} does not accept signals of type ${JSON.stringify(signal.type)} (accepts: ${[...accepts].join(', ')})`));
     }
-    return this.#offer(node, signal, false);
+    return this.#offer(node, signal, false, now);
   }
 
   /** Sends a signal; resolves with its receipt (see `post`). Rejects never for refusals. */
@@ -209,7 +210,6 @@ export class Network implements AsyncDisposable {
           receipts.push(this.post(s.target, draft));
           continue;
         }
-        this.#counts.redelivered++;
         receipts.push(this.#offer(node, createSignal(draft, { target: s.target, now: this.#clock.now(), limits: this.#limits, tracing: this.#opts.tracing }), true));
       }
     }
@@ -268,26 +268,34 @@ export class Network implements AsyncDisposable {
     return n;
   }
 
-  #offer(node: NodeRuntime, signal: Signal, replay: boolean): Receipt {
-    const outcome = node.offer(signal, replay);
+  /** `replay`: a dead letter or journal replay coming back (counted as redelivered, not sent). */
+  #offer(node: NodeRuntime, signal: Signal, replay: boolean, now = this.#clock.now()): Receipt {
+    const outcome = node.offer(signal, replay, now);
     if (outcome === 'accepted') {
-      this.#counts.accepted++;
+      if (replay) this.#counts.redelivered++;
+      else this.#counts.accepted++;
       this.#active++;
       this.#journal?.append(signal);
       return { status: 'accepted', id: signal.id, target: node.name, partition: node.mailbox.partitionOf(signal.partitionKey) };
     }
     if (outcome === 'duplicate') {
-      this.#counts.duplicate++;
+      this.#counts.duplicate++; // never for replays: they skip deduplication
       return { status: 'duplicate', id: signal.id, target: node.name, idempotencyKey: signal.idempotencyKey };
     }
+    if (replay) return this.#refuseReplay(node.name, new BackpressureError(node.name, node.fill));
     return this.#reject(node.name, signal, 'backpressure', new BackpressureError(node.name, node.fill));
+  }
+
+  /** A replay refused: the receipt says why, but it is not counted as a sent-and-rejected signal. */
+  #refuseReplay(target: string, error: PlexusError): Receipt {
+    const reason = error instanceof BackpressureError ? 'backpressure' : error instanceof UnknownTargetError ? 'unknown-target' : 'shutting-down';
+    return { status: 'rejected', target, reason, error };
   }
 
   #reject(target: string, draft: SignalDraft | Signal, reason: RejectReason, error: PlexusError): Receipt {
     this.#counts.rejected++;
     if (this.#hub.observed) {
-      const d = (typeof draft === 'object' && draft !== null ? draft : {}) as Partial<SignalDraft>;
-      this.#hub.emit({ kind: 'rejected', at: this.#clock.now(), node: target, reason, error: toErrorInfo(error), signalType: typeof d.type === 'string' ? d.type : undefined, correlationId: typeof d.correlationId === 'string' ? d.correlationId : undefined });
+      this.#hub.emit({ kind: 'rejected', at: this.#clock.now(), node: target, reason, error: toErrorInfo(error), signalType: safeField(draft, 'type'), correlationId: safeField(draft, 'correlationId') });
     }
     return { status: 'rejected', target, reason, error };
   }
@@ -301,9 +309,8 @@ export class Network implements AsyncDisposable {
 
   #redeliver(node: string, signal: Signal): Receipt {
     const runtime = this.#nodes.get(node);
-    if (runtime === undefined) return this.#reject(node, signal, 'unknown-target', new UnknownTargetError(node));
-    if (!this.#accepting) return this.#reject(node, signal, 'shutting-down', new ShuttingDownError(this.name));
-    this.#counts.redelivered++;
+    if (runtime === undefined) return this.#refuseReplay(node, new UnknownTargetError(node));
+    if (!this.#accepting) return this.#refuseReplay(node, new ShuttingDownError(this.name));
     return this.#offer(runtime, signal.target === node ? signal : reviseSignal(signal, { target: node }), true);
   }
 
@@ -339,6 +346,16 @@ export class Network implements AsyncDisposable {
     if (waiters.length === 0) return;
     this.#idleWaiters = [];
     for (const w of waiters) w();
+  }
+}
+
+/** Reads a string field of untrusted input without letting a throwing getter escape. */
+function safeField(draft: unknown, field: 'type' | 'correlationId'): string | undefined {
+  try {
+    const v: unknown = typeof draft === 'object' && draft !== null ? (draft as Record<string, unknown>)[field] : undefined;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
   }
 }
 

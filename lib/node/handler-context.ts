@@ -1,56 +1,60 @@
 import type { Receipt } from '../network/receipt.ts';
 import type { Signal, SignalDraft } from '../signal/signal.ts';
 
-/** What a handler context needs from its node (kept narrow so this file imports no runtime). */
-export interface ContextHost {
-  readonly name: string;
-  /** Sends a child of `parent` to `target`; throws EmitRefusedError when refused. */
-  emitFrom(parent: Signal, target: string, draft: SignalDraft): Receipt;
-}
-
 /**
- * Given to a handler with each signal. Valid until the handler settles. `emit` sends a child
- * signal that carries the parent's correlationId, with causationId = the parent's id.
+ * Given to a handler with each signal. Valid until the handler settles (a node reuses one
+ * context per partition). `emit` sends a child signal that carries the parent's correlationId,
+ * with causationId = the parent's id.
  */
-export class HandlerContext {
-  readonly #host: ContextHost;
-  readonly #controller: AbortController | undefined;
+export interface HandlerContext {
+  /** The node handling the signal. */
+  readonly node: string;
   /** The signal being handled. */
   readonly signal: Signal;
   /** Mailbox partition of the signal. */
   readonly partition: number;
   /** 1 for the first attempt, 2 for the first retry, ... */
   readonly attempt: number;
+  /**
+   * Aborts when this attempt's time limit passes, or when a shutdown stops the node (forced, or
+   * its drain timed out), so that a handler can stop its own work.
+   */
+  readonly abortSignal: AbortSignal;
+  /**
+   * Sends a signal to `target` as a child of the current one and returns the receipt. A refused
+   * emit (backpressure, shutting down, invalid) throws EmitRefusedError, so the handler fails and
+   * is retried or dead-lettered rather than losing the child silently. A duplicate is not an error.
+   */
+  emit<P>(target: string, draft: SignalDraft<P>): Receipt;
+}
 
-  constructor(host: ContextHost, signal: Signal, partition: number, attempt: number, controller: AbortController | undefined) {
+/** What a handler context needs from its node (kept narrow so this file imports no runtime). */
+export interface ContextHost {
+  readonly name: string;
+  emitFrom(parent: Signal, target: string, draft: SignalDraft): Receipt;
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/** The runtime's context: mutable so that a partition can reuse it from signal to signal. */
+export class NodeContext implements HandlerContext {
+  readonly #host: ContextHost;
+  signal: Signal;
+  partition: number;
+  attempt = 0;
+  abortSignal: AbortSignal = NEVER_ABORTED;
+
+  constructor(host: ContextHost, partition: number, signal: Signal) {
     this.#host = host;
-    this.signal = signal;
     this.partition = partition;
-    this.attempt = attempt;
-    this.#controller = controller;
+    this.signal = signal;
   }
 
-  /** The node handling the signal. */
   get node(): string {
     return this.#host.name;
   }
 
-  /**
-   * Aborts when this attempt's time limit passes or the network is shut down by force, so that
-   * a handler can stop its own work. A signal that never aborts when no limit is set.
-   */
-  get abortSignal(): AbortSignal {
-    return this.#controller?.signal ?? NEVER_ABORTED;
-  }
-
-  /**
-   * Sends a signal to `target` as a child of the current one. Returns the receipt; a refused
-   * emit (backpressure, shutting down, invalid) throws, so the handler fails and is retried or
-   * dead-lettered rather than losing the child silently. A duplicate is not an error.
-   */
   emit<P>(target: string, draft: SignalDraft<P>): Receipt {
     return this.#host.emitFrom(this.signal, target, draft);
   }
 }
-
-const NEVER_ABORTED = new AbortController().signal;

@@ -15,7 +15,7 @@ import type { HopOutcome, Signal, SignalDraft } from '../signal/signal.ts';
 import type { Clock } from '../util/clock.ts';
 import { toErrorInfo } from '../util/errors.ts';
 import type { Receipt } from '../network/receipt.ts';
-import { HandlerContext, type ContextHost } from './handler-context.ts';
+import { NodeContext, type ContextHost } from './handler-context.ts';
 import type { SignalHandler } from './node-options.ts';
 import { Worker } from './worker.ts';
 
@@ -52,6 +52,8 @@ export interface NodeConfig {
 
 type Level = 'normal' | 'warning' | 'critical';
 
+const EMPTY_SIGNAL = Object.freeze({}) as Signal;
+
 /**
  * A node at run time: its mailbox, its workers and the life of each signal in it, from
  * acceptance to completion or dead letter. Hot path: `offer` → microtask `#drain` → `#attempt`
@@ -85,7 +87,7 @@ export class NodeRuntime implements ContextHost {
     this.#warnLoad = Math.ceil(config.capacity * config.warnAt);
     this.#rejectLoad = Math.ceil(config.capacity * config.rejectAt);
     this.#workers = Array.from({ length: config.partitions }, (_, p) => {
-      const w = new Worker(p);
+      const w = new Worker(p, new NodeContext(this, p, EMPTY_SIGNAL));
       w.ok = () => this.#succeed(w);
       w.fail = (e: unknown) => this.#failAttempt(w, e, 'failed');
       w.resume = () => this.#attempt(w);
@@ -113,8 +115,7 @@ export class NodeRuntime implements ContextHost {
    * Takes a signal into the mailbox, or says why not. `replay` skips deduplication (the DLQ's
    * reprocess and journal replays bring back keys that were seen on purpose).
    */
-  offer(signal: Signal, replay = false): 'accepted' | 'duplicate' | 'backpressure' {
-    const now = this.#host.clock.now();
+  offer(signal: Signal, replay: boolean, now: number): 'accepted' | 'duplicate' | 'backpressure' {
     const dedup = this.config.dedup;
     if (this.load >= this.#rejectLoad) {
       if (dedup !== undefined && !replay && dedup.has(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
@@ -150,25 +151,26 @@ export class NodeRuntime implements ContextHost {
     this.#drain();
   }
 
-  /** Stops taking work from the mailbox (forced shutdown) and returns what waited. */
+  /**
+   * Stops the node (forced shutdown, or a drain that timed out) and hands back every signal it
+   * still holds: queued, waiting for a retry or the breaker, and running. Running handlers are
+   * told through `ctx.abortSignal`; whatever they do later is ignored, since their signals were
+   * handed back (at-least-once: a handback may have had effects, which idempotency keys absorb).
+   */
   stop(): Signal[] {
     this.#stopped = true;
+    const reason = new Error(`node ${this.name} stopped by shutdown`);
     const left: Signal[] = [];
+    this.#breakerWaiters.length = 0;
     for (const w of this.#workers) {
       if (w.signal === undefined) continue;
-      w.controller?.abort(new Error('network shut down by force'));
-      if (w.timer !== undefined) {
-        // Waiting for a retry: it is not running, so it is handed back with the queued ones.
-        this.#host.clock.clearTimeout(w.timer);
-        left.push(w.signal);
-        this.stats.inFlight--;
-        w.seq++;
-        w.reset();
-      }
-    }
-    for (const w of this.#breakerWaiters.splice(0)) {
-      if (w.signal !== undefined) left.push(w.signal);
+      w.controller?.abort(reason);
+      w.stopController.abort(reason);
+      if (w.timer !== undefined) this.#host.clock.clearTimeout(w.timer);
+      if (w.timeoutTimer !== undefined) this.#host.clock.clearTimeout(w.timeoutTimer);
+      left.push(w.signal);
       this.stats.inFlight--;
+      w.seq++;
       w.reset();
     }
     left.push(...this.mailbox.drainAll());
@@ -207,10 +209,11 @@ export class NodeRuntime implements ContextHost {
     this.stats.inFlight++;
     w.signal = signal;
     w.attempt = 0;
-    if (this.#host.metrics) this.stats.waitMs.observe(this.#host.clock.now() - signal.createdAt);
+    const now = this.#host.clock.now();
+    if (this.#host.metrics) this.stats.waitMs.observe(now - signal.createdAt);
     const schemas = this.#host.schemas;
     if (!schemas.has(signal.type)) {
-      this.#attempt(w);
+      this.#attempt(w, now);
       return;
     }
     let outcome: SchemaOutcome | Promise<SchemaOutcome> | undefined;
@@ -244,7 +247,7 @@ export class NodeRuntime implements ContextHost {
   }
 
   /** Runs (or re-runs) the handler for the worker's signal. */
-  #attempt(w: Worker): void {
+  #attempt(w: Worker, at?: number): void {
     if (this.#stopped) return;
     w.timer = undefined;
     const breaker = this.config.breaker;
@@ -257,8 +260,7 @@ export class NodeRuntime implements ContextHost {
       handler = this.config.degrade;
     }
     const signal = w.signal!;
-    const clock = this.#host.clock;
-    const now = clock.now();
+    const now = at ?? this.#host.clock.now();
     w.attempt++;
     w.startedAt = now;
     this.stats.started++;
@@ -271,9 +273,12 @@ export class NodeRuntime implements ContextHost {
       this.#attemptWithTimeout(w, handler, signal, timeoutMs);
       return;
     }
+    const ctx = w.context;
+    ctx.signal = signal;
+    ctx.attempt = w.attempt;
     let result: void | Promise<void>;
     try {
-      result = handler(signal, new HandlerContext(this, signal, w.partition, w.attempt, undefined));
+      result = handler(signal, ctx);
     } catch (e) {
       this.#failAttempt(w, e, 'failed');
       return;
@@ -287,12 +292,12 @@ export class NodeRuntime implements ContextHost {
     const controller = new AbortController();
     w.controller = controller;
     const clock = this.#host.clock;
-    const timer = clock.setTimeout(() => {
+    const timer = (w.timeoutTimer = clock.setTimeout(() => {
       if (w.seq !== seq) return;
       const error = new TimeoutError(timeoutMs, `handler of ${this.name}`);
       controller.abort(error);
       this.#failAttempt(w, error, 'timeout');
-    }, timeoutMs);
+    }, timeoutMs));
     const settle = (error: unknown, failed: boolean): void => {
       if (w.seq !== seq) return;
       clock.clearTimeout(timer);
@@ -300,7 +305,11 @@ export class NodeRuntime implements ContextHost {
       else this.#succeed(w);
     };
     try {
-      const result = handler(signal, new HandlerContext(this, signal, w.partition, w.attempt, controller));
+      // A timed-out attempt may still run while the next one starts, so each gets its own context.
+      const ctx = new NodeContext(this, w.partition, signal);
+      ctx.attempt = w.attempt;
+      ctx.abortSignal = controller.signal;
+      const result = handler(signal, ctx);
       if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
         (result as Promise<void>).then(() => settle(undefined, false), (e: unknown) => settle(e, true));
       } else settle(undefined, false);

@@ -1,4 +1,5 @@
 import type { Signal } from '../signal/signal.ts';
+import type { NodeContext } from './handler-context.ts';
 
 /**
  * The state of one partition's signal in flight. A partition has at most one signal in flight,
@@ -13,7 +14,10 @@ export class Worker {
   previousDelayMs = 0;
   /** Bumped per attempt so that a late settle of a timed-out attempt is ignored. */
   seq = 0;
+  /** A retry waiting on the clock. */
   timer: unknown = undefined;
+  /** The time limit of the running attempt. */
+  timeoutTimer: unknown = undefined;
   controller: AbortController | undefined = undefined;
   /** Pre-bound settle callbacks, so `promise.then(w.ok, w.fail)` allocates no closures. */
   ok: () => void = noop;
@@ -21,8 +25,16 @@ export class Worker {
   /** Pre-bound retry callback for the clock. */
   resume: () => void = noop;
 
-  constructor(partition: number) {
+  /** The context handed to the handler, reused from signal to signal. */
+  readonly context: NodeContext;
+
+  /** Aborts once, when the node is stopped by a forced shutdown. */
+  readonly stopController = new AbortController();
+
+  constructor(partition: number, context: NodeContext) {
     this.partition = partition;
+    this.context = context;
+    context.abortSignal = this.stopController.signal;
   }
 
   reset(): void {
@@ -31,6 +43,7 @@ export class Worker {
     this.firstFailureAt = 0;
     this.previousDelayMs = 0;
     this.timer = undefined;
+    this.timeoutTimer = undefined;
     this.controller = undefined;
   }
 }

@@ -36,6 +36,16 @@ export interface SignalContext {
  * which field is wrong and why.
  */
 export function createSignal<P>(draft: SignalDraft<P>, ctx: SignalContext): Signal<P> {
+  try {
+    return buildSignal(draft, ctx);
+  } catch (e) {
+    if (e instanceof ValidationError) throw e;
+    // A getter or Proxy trap in the draft threw: that is bad input, not a crash.
+    throw new ValidationError('invalid-field', `reading the signal draft threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+function buildSignal<P>(draft: SignalDraft<P>, ctx: SignalContext): Signal<P> {
   if (typeof draft !== 'object' || draft === null || Array.isArray(draft)) {
     throw new ValidationError('invalid-field', `a signal draft must be an object, got ${draft === null ? 'null' : Array.isArray(draft) ? 'an array' : typeof draft}`);
   }
@@ -43,6 +53,7 @@ export function createSignal<P>(draft: SignalDraft<P>, ctx: SignalContext): Sign
   if (typeof type !== 'string' || type.length === 0 || type.length > MAX_FIELD_LENGTH) {
     throw new ValidationError('invalid-type', `signal type must be a non-empty string of at most ${MAX_FIELD_LENGTH} characters, got ${describe(type)}`);
   }
+  if (!type.isWellFormed()) throw new ValidationError('invalid-utf16', 'signal type has a lone surrogate (invalid UTF-16)');
   const version = optionalString(draft.version, 'version') ?? DEFAULT_SIGNAL_VERSION;
   const partitionKey = optionalString(draft.partitionKey, 'partitionKey');
   const idempotencyKey = optionalString(draft.idempotencyKey, 'idempotencyKey');
@@ -95,6 +106,7 @@ function optionalString(v: unknown, field: string): string | undefined {
   if (typeof v !== 'string' || v.length === 0 || v.length > MAX_FIELD_LENGTH) {
     throw new ValidationError('invalid-field', `${field} must be a non-empty string of at most ${MAX_FIELD_LENGTH} characters, got ${describe(v)}`);
   }
+  if (!v.isWellFormed()) throw new ValidationError('invalid-utf16', `${field} has a lone surrogate (invalid UTF-16)`);
   return v;
 }
 
@@ -105,6 +117,7 @@ function checkHeaders(h: unknown): Readonly<Record<string, string>> {
     if (FORBIDDEN_KEYS.has(key)) throw new ValidationError('forbidden-key', `header ${JSON.stringify(key)} is not allowed (prototype pollution)`);
     const value = (h as Record<string, unknown>)[key];
     if (typeof value !== 'string' || value.length > MAX_FIELD_LENGTH) throw new ValidationError('invalid-field', `header ${JSON.stringify(key)} must be a string of at most ${MAX_FIELD_LENGTH} characters, got ${describe(value)}`);
+    if (!key.isWellFormed() || !value.isWellFormed()) throw new ValidationError('invalid-utf16', `header ${JSON.stringify(key)} has a lone surrogate (invalid UTF-16)`);
     out[key] = value;
   }
   return Object.freeze(out);

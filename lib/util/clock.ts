@@ -16,13 +16,16 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
+// Read once: the getter costs ~30 ns, and the hot path reads the time three times per signal.
+const TIME_ORIGIN = performance.timeOrigin;
+
 /**
  * The real clock: wall time with sub-millisecond precision (`performance.timeOrigin +
  * performance.now()`, as cheap as `Date.now()`) and Node's timers. Timers keep the process alive
  * on purpose: a retry waiting on one is work that must not be lost to an early exit.
  */
 export const systemClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: () => TIME_ORIGIN + performance.now(),
   setTimeout(fn, ms) {
     return setTimeout(fn, ms);
   },

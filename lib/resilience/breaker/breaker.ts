@@ -23,6 +23,42 @@ export interface BreakerCall extends Disposable {
   release(): void;
 }
 
+// Module-private: lets a call object settle itself without a closure per call.
+const SETTLE = Symbol('settle');
+
+/** A call admitted by {@link CircuitBreaker.begin}; settles at most once. */
+class AdmittedCall implements BreakerCall {
+  #breaker: CircuitBreaker | undefined;
+  readonly #probe: boolean;
+  readonly #epoch: number;
+  constructor(breaker: CircuitBreaker, probe: boolean, epoch: number) {
+    this.#breaker = breaker;
+    this.#probe = probe;
+    this.#epoch = epoch;
+  }
+  success(): void {
+    this.#settle(true, undefined);
+  }
+  failure(error?: unknown): void {
+    this.#settle(false, error);
+  }
+  release(): void {
+    this.#settle(undefined, undefined);
+  }
+  dispose(): void {
+    this.#settle(undefined, undefined);
+  }
+  [Symbol.dispose](): void {
+    this.#settle(undefined, undefined);
+  }
+  #settle(outcome: boolean | undefined, error: unknown): void {
+    const b = this.#breaker;
+    if (b === undefined) return;
+    this.#breaker = undefined;
+    b[SETTLE](this.#probe, this.#epoch, outcome, error);
+  }
+}
+
 // Reused event objects: the breaker sends these without allocating.
 const TRIP: BreakerMachineEvent = { type: 'TRIP' };
 const PROBE_SUCCESS: BreakerMachineEvent = { type: 'PROBE_SUCCESS' };
@@ -221,19 +257,15 @@ export class CircuitBreaker implements Disposable {
    */
   begin(): BreakerCall {
     if (!this.tryPass()) throw this.#refusal();
-    const probe = this.#state === 'half-open';
-    const epoch = this.#epoch;
-    let settled = false;
-    const settle = (outcome: boolean | undefined, error?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      if (this.#epoch !== epoch && (probe || this.#state !== 'closed')) return;
-      if (outcome === true) this.recordSuccess();
-      else if (outcome === false) this.recordFailure(error);
-      else if (probe) this.releaseProbe();
-    };
-    const release = (): void => settle(undefined);
-    return { success: () => settle(true), failure: (e?: unknown) => settle(false, e), release, dispose: release, [Symbol.dispose]: release };
+    return new AdmittedCall(this, this.#state === 'half-open', this.#epoch);
+  }
+
+  /** @internal The outcome of a call from {@link CircuitBreaker.begin}. */
+  [SETTLE](probe: boolean, epoch: number, outcome: boolean | undefined, error: unknown): void {
+    if (this.#epoch !== epoch && (probe || this.#state !== 'closed')) return;
+    if (outcome === true) this.recordSuccess();
+    else if (outcome === false) this.recordFailure(error);
+    else if (probe) this.releaseProbe();
   }
 
   /**

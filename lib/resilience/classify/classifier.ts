@@ -32,7 +32,10 @@ function builtInOne(e: unknown): Classification | undefined {
   if (code !== undefined) {
     if (code.startsWith('PLEXUS_VALIDATION') || code.startsWith('PLEXUS_INVALID')) return { category: ErrorCategory.VALIDATION };
     if (code === 'PLEXUS_TIMEOUT') return { category: ErrorCategory.TIMEOUT };
-    if (code === 'PLEXUS_RATE_LIMITED' || code === 'PLEXUS_BULKHEAD_FULL' || code.startsWith('PLEXUS_RESOURCE')) return { category: ErrorCategory.RESOURCE };
+    // A refusal by a safeguard means "no capacity now": a resource problem, not a bug.
+    if (code === 'PLEXUS_RATE_LIMITED' || code === 'PLEXUS_BULKHEAD_FULL' || code === 'PLEXUS_BREAKER_OPEN' || code === 'PLEXUS_SHUTTING_DOWN' || code.startsWith('PLEXUS_RESOURCE')) {
+      return { category: ErrorCategory.RESOURCE };
+    }
     if (NETWORK_ERROR_CODES.has(code)) return { category: ErrorCategory.NETWORK };
   }
   if (e instanceof Error) {

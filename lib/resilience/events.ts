@@ -1,0 +1,67 @@
+/**
+ * The typed events of the resilience layer, each with `kind` and `at`. Leaf file (types only).
+ * Breaker transitions reuse the network's `BreakerEvent`, so they can be forwarded as they are.
+ */
+import type { BreakerEvent } from '../observe/events.ts';
+import type { ErrorInfo } from '../util/errors.ts';
+import type { ClassifiedError } from './classify/categories.ts';
+import type { RecoveryStrategy } from './classify/recovery.ts';
+
+export type { BreakerEvent } from '../observe/events.ts';
+
+interface ResilienceEventBase {
+  /** Clock time (ms). */
+  readonly at: number;
+  /** The protected operation (or breaker) name. */
+  readonly name: string;
+}
+
+/** A call was refused by a rate limit. */
+export interface RateLimitedEvent extends ResilienceEventBase {
+  readonly kind: 'rate-limited';
+  /** The per-key limit key of the call, if any. */
+  readonly key: string | undefined;
+  readonly retryAfterMs: number;
+}
+
+/** An attempt failed and another will run after `delayMs`. */
+export interface RetryEvent extends ResilienceEventBase {
+  readonly kind: 'retry';
+  /** The attempt that failed (1-based). */
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: ErrorInfo;
+}
+
+/** A recovery strategy ran. */
+export interface RecoveryEvent extends ResilienceEventBase {
+  readonly kind: 'recovery';
+  readonly strategy: RecoveryStrategy;
+  /** True when the strategy produced the result. */
+  readonly succeeded: boolean;
+  readonly errorId: string | undefined;
+  readonly attempts: number;
+}
+
+/** Why a safeguard refused a call before it ran. */
+export type RefusalReason = 'shutting-down' | 'resource-exhausted' | 'bulkhead-full' | 'breaker-open';
+
+/** A safeguard other than the rate limiter refused a call before it ran. */
+export interface RefusedEvent extends ResilienceEventBase {
+  readonly kind: 'refused';
+  readonly reason: RefusalReason;
+  readonly error: ErrorInfo;
+}
+
+/** An operation failed for good (after retries and without a recovery that produced a result). */
+export interface OperationFailedEvent extends ResilienceEventBase {
+  readonly kind: 'operation-failed';
+  readonly error: ClassifiedError;
+  readonly attempts: number;
+}
+
+/** Every resilience event. */
+export type ResilienceEvent = RateLimitedEvent | RetryEvent | RecoveryEvent | RefusedEvent | OperationFailedEvent | BreakerEvent;
+
+/** The `kind`s of {@link ResilienceEvent}. */
+export type ResilienceEventKind = ResilienceEvent['kind'];

@@ -1,0 +1,136 @@
+/**
+ * Several limiters that must all allow: network → node → operation → key. Every layer is
+ * checked before any is charged, so a refusal by a later layer never consumes permits of an
+ * earlier one. Only the refusing layer counts a violation.
+ */
+import { sleep, systemClock, type Clock } from '../../util/clock.ts';
+import { InvalidOptionsError, RateLimitedError } from '../errors.ts';
+import { acquireTimeout, checkPermits } from './base.ts';
+import type { KeyedRateLimiter } from './keyed.ts';
+import { ALLOWED, type AcquireOptions, type RateDecision, type RateLimiter } from './types.ts';
+
+/** The layers, outermost first. */
+export interface CombinedRateLimiterOptions {
+  network?: RateLimiter<object> | undefined;
+  node?: RateLimiter<object> | undefined;
+  operation?: RateLimiter<object> | undefined;
+  /** Per-key layer; skipped for calls without a key. */
+  key?: KeyedRateLimiter | undefined;
+  /** @defaultValue 'combined' */
+  name?: string;
+  /** @defaultValue the system clock */
+  clock?: Clock;
+}
+
+/** Options of a waiting combined `acquire`. */
+export interface CombinedAcquireOptions extends AcquireOptions {
+  key?: string | undefined;
+}
+
+/** All layers must allow. Implements {@link RateLimiter} (with an optional key argument). */
+export class CombinedRateLimiter implements RateLimiter<Record<string, object>> {
+  readonly name: string;
+  readonly #clock: Clock;
+  readonly #layers: ReadonlyArray<RateLimiter<object>>;
+  readonly #named: Readonly<Record<string, RateLimiter<object> | undefined>>;
+  readonly #keyed: KeyedRateLimiter | undefined;
+  #violations = 0;
+
+  constructor(options: CombinedRateLimiterOptions) {
+    this.name = options.name ?? 'combined';
+    this.#clock = options.clock ?? systemClock;
+    this.#named = { network: options.network, node: options.node, operation: options.operation };
+    this.#layers = [options.network, options.node, options.operation].filter((l): l is RateLimiter<object> => l !== undefined);
+    this.#keyed = options.key;
+  }
+
+  /** Refusals by any layer (each also counted by the refusing layer itself). */
+  get violations(): number {
+    return this.#violations;
+  }
+  /** The key layer, if any. */
+  get keyed(): KeyedRateLimiter | undefined {
+    return this.#keyed;
+  }
+
+  check(permits = 1, key?: string): RateDecision {
+    for (const l of this.#layers) {
+      const d = l.check(permits);
+      if (!d.allowed) return d;
+    }
+    return key !== undefined && this.#keyed !== undefined ? this.#keyed.check(key, permits) : ALLOWED;
+  }
+
+  commit(permits = 1, key?: string): void {
+    for (const l of this.#layers) l.commit(permits);
+    if (key !== undefined && this.#keyed !== undefined) this.#keyed.commit(key, permits);
+  }
+
+  /** Check all, then charge all. No allocation when allowed. */
+  tryAcquire(permits = 1, key?: string): RateDecision {
+    checkPermits(permits);
+    for (const l of this.#layers) {
+      const d = l.check(permits);
+      if (!d.allowed) return this.#refused(() => l.tryAcquire(permits), d);
+    }
+    const k = this.#keyed;
+    if (key !== undefined && k !== undefined) {
+      const d = k.check(key, permits);
+      if (!d.allowed) return this.#refused(() => k.tryAcquire(key, permits), d);
+    }
+    this.commit(permits, key);
+    return ALLOWED;
+  }
+
+  /** Waits until every layer allows at once (up to `timeoutMs`). */
+  async acquire(options: CombinedAcquireOptions = {}): Promise<void> {
+    const permits = options.permits ?? 1;
+    checkPermits(permits);
+    const timeoutMs = acquireTimeout(options);
+    const start = this.#clock.now();
+    for (;;) {
+      if (options.signal?.aborted === true) throw options.signal.reason;
+      const d = this.check(permits, options.key);
+      if (d.allowed) return this.commit(permits, options.key);
+      if (this.#clock.now() - start + d.retryAfterMs > timeoutMs) {
+        this.#violations++;
+        throw new RateLimitedError(this.name, d.retryAfterMs, { permits, timeoutMs });
+      }
+      await sleep(this.#clock, d.retryAfterMs, options.signal);
+    }
+  }
+
+  /** Throws exactly when `configure(partial)` would. */
+  checkOptions(partial: Partial<Record<string, object>>): void {
+    for (const [layer, p] of Object.entries(partial)) {
+      if (p === undefined) continue;
+      if (!['network', 'node', 'operation', 'key'].includes(layer)) throw new InvalidOptionsError(`rateLimits.${layer}`, 'unknown layer (network, node, operation or key)', p);
+      if ((layer === 'key' ? this.#keyed : this.#named[layer]) === undefined) throw new InvalidOptionsError(`rateLimits.${layer}`, 'this layer was not configured at construction', p);
+      if (layer === 'key') this.#keyed?.checkOptions(p);
+      else this.#named[layer]?.checkOptions(p);
+    }
+  }
+
+  /** Reconfigures layers by name (`network`, `node`, `operation`, `key`), all validated first. */
+  configure(partial: Partial<Record<string, object>>): void {
+    this.checkOptions(partial);
+    for (const [layer, p] of Object.entries(partial)) {
+      if (p === undefined) continue;
+      if (layer === 'key') this.#keyed?.configure(p);
+      else this.#named[layer]?.configure(p);
+    }
+  }
+
+  #refused(countOnLayer: () => RateDecision, d: RateDecision): RateDecision {
+    // Nothing changed since the check (same tick), so this refuses again and counts the
+    // violation on the layer that refused, without a separate "count" API on every limiter.
+    countOnLayer();
+    this.#violations++;
+    return d;
+  }
+}
+
+/** Creates a {@link CombinedRateLimiter}. */
+export function combinedRateLimiter(options: CombinedRateLimiterOptions): CombinedRateLimiter {
+  return new CombinedRateLimiter(options);
+}

@@ -1,0 +1,102 @@
+/**
+ * Token bucket: `burst` tokens, refilled continuously at `ratePerSec`. A full bucket lets a
+ * burst through at once, then exactly `ratePerSec` per second.
+ */
+import { systemClock, type Clock } from '../../util/clock.ts';
+import { checkNumber, checkObject } from '../validate.ts';
+import { EPSILON, RateLimiterBase, refuse } from './base.ts';
+import { ALLOWED, type RateDecision, type RateLimiterCommonOptions } from './types.ts';
+
+/**
+ * Refill rate.
+ * @defaultValue 100
+ */
+export const DEFAULT_RATE_PER_SEC = 100;
+/**
+ * Burst capacity in seconds of rate: `burst = ratePerSec * DEFAULT_BURST_SECONDS` unless set.
+ * @defaultValue 1
+ */
+export const DEFAULT_BURST_SECONDS = 1;
+
+/** Options of a {@link TokenBucket}. */
+export interface TokenBucketOptions {
+  /** @defaultValue {@link DEFAULT_RATE_PER_SEC} */
+  ratePerSec?: number;
+  /** @defaultValue `ratePerSec * DEFAULT_BURST_SECONDS` */
+  burst?: number;
+}
+
+interface Resolved {
+  readonly ratePerSec: number;
+  readonly burst: number;
+  readonly burstSet: boolean;
+}
+
+function resolve(o: TokenBucketOptions, base?: Resolved): Resolved {
+  checkObject('tokenBucket', o);
+  const ratePerSec = checkNumber('tokenBucket.ratePerSec', o.ratePerSec ?? base?.ratePerSec ?? DEFAULT_RATE_PER_SEC, { above: 0 });
+  const burstSet = o.burst !== undefined || base?.burstSet === true;
+  const burst = checkNumber('tokenBucket.burst', o.burst ?? (base?.burstSet === true ? base.burst : Math.max(1, ratePerSec * DEFAULT_BURST_SECONDS)), { min: 1 });
+  return { ratePerSec, burst, burstSet };
+}
+
+/** The token bucket algorithm. */
+export class TokenBucket extends RateLimiterBase<TokenBucketOptions> {
+  #o: Resolved;
+  #tokens: number;
+  #last: number;
+
+  constructor(options: TokenBucketOptions & RateLimiterCommonOptions = {}, clock: Clock = systemClock) {
+    super(options.name ?? 'token-bucket', clock);
+    this.#o = resolve(options);
+    this.#tokens = this.#o.burst;
+    this.#last = clock.now();
+  }
+
+  /** Tokens available now. */
+  get tokens(): number {
+    this.#refill();
+    return this.#tokens;
+  }
+  /** Resolved options. */
+  get options(): Readonly<Required<TokenBucketOptions>> {
+    return { ratePerSec: this.#o.ratePerSec, burst: this.#o.burst };
+  }
+
+  check(permits = 1): RateDecision {
+    this.#refill();
+    if (permits > this.#o.burst) return refuse(Infinity);
+    if (this.#tokens + EPSILON >= permits) return ALLOWED;
+    return refuse(((permits - this.#tokens) * 1000) / this.#o.ratePerSec);
+  }
+
+  commit(permits = 1): void {
+    this.#refill();
+    this.#tokens = Math.max(0, this.#tokens - permits);
+  }
+
+  checkOptions(partial: Partial<TokenBucketOptions>): void {
+    resolve(partial, this.#o);
+  }
+
+  configure(partial: Partial<TokenBucketOptions>): void {
+    const next = resolve(partial, this.#o);
+    this.#refill(); // tokens earned so far are earned at the old rate
+    this.#o = next;
+    this.#tokens = Math.min(this.#tokens, next.burst);
+  }
+
+  #refill(): void {
+    const now = this.clock.now();
+    const elapsed = now - this.#last;
+    if (elapsed > 0) {
+      this.#tokens = Math.min(this.#o.burst, this.#tokens + (elapsed * this.#o.ratePerSec) / 1000);
+      this.#last = now;
+    }
+  }
+}
+
+/** Creates a {@link TokenBucket}. */
+export function tokenBucket(options: TokenBucketOptions & RateLimiterCommonOptions & { clock?: Clock } = {}): TokenBucket {
+  return new TokenBucket(options, options.clock ?? systemClock);
+}
