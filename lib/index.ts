@@ -35,3 +35,8 @@ export { LATENCY_BUCKETS_MS } from './observe/latency-buckets.ts';
 
 export { PlexusError, isPlexusError, toErrorInfo, type ErrorInfo } from './util/errors.ts';
 export { systemClock, sleep, type Clock, type TimerHandle } from './util/clock.ts';
+
+export type { OperationOptions } from './network/operations.ts';
+export type { NodeSettings } from './network/configure-node.ts';
+export type { ThrottledEvent } from './observe/events.ts';
+export * from './resilience/index.ts';

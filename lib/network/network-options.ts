@@ -6,6 +6,7 @@ import { InvalidOptionsError } from '../resilience/errors.ts';
 import { checkNumber, checkObject } from '../resilience/validate.ts';
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_DEPTH } from '../signal/validate-payload.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
+import type { RateLimiterSpec } from '../resilience/rate/create.ts';
 
 /**
  * Time a graceful shutdown may spend draining.
@@ -33,6 +34,10 @@ export interface NetworkOptions {
   limits?: { maxPayloadBytes?: number; maxPayloadDepth?: number };
   /** @defaultValue {@link DEFAULT_SHUTDOWN_TIMEOUT_MS} */
   shutdownTimeoutMs?: number;
+  /** A rate limit over the whole network, shared by every node and protected operation. */
+  rateLimit?: RateLimiterSpec;
+  /** Errors and recoveries kept in the audit log. @defaultValue 1000 */
+  audit?: { capacity?: number };
 }
 
 /** Network options with every default filled in. */
@@ -47,6 +52,8 @@ export interface ResolvedNetworkOptions {
   readonly maxPayloadBytes: number;
   readonly maxPayloadDepth: number;
   readonly shutdownTimeoutMs: number;
+  readonly rateLimit: RateLimiterSpec | undefined;
+  readonly auditCapacity: number | undefined;
 }
 
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
@@ -78,5 +85,7 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     maxPayloadBytes: checkNumber('limits.maxPayloadBytes', o.limits?.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, { integer: true, min: 1 }),
     maxPayloadDepth: checkNumber('limits.maxPayloadDepth', o.limits?.maxPayloadDepth ?? DEFAULT_MAX_PAYLOAD_DEPTH, { integer: true, min: 1 }),
     shutdownTimeoutMs: checkNumber('shutdownTimeoutMs', o.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, { min: 0 }),
+    rateLimit: o.rateLimit,
+    auditCapacity: o.audit?.capacity,
   };
 }

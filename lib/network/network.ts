@@ -9,6 +9,14 @@ import { EventHub } from '../observe/event-hub.ts';
 import type { NetworkEvent, RejectReason } from '../observe/events.ts';
 import { createNetworkRegistry } from '../observe/network-metrics.ts';
 import type { CircuitBreaker } from '../resilience/breaker/breaker.ts';
+import { AuditLog } from '../resilience/classify/audit-log.ts';
+import { ErrorClassifier } from '../resilience/classify/classifier.ts';
+import type { ProtectedCallOptions, ProtectorSettings } from '../resilience/protector/options.ts';
+import type { Protector } from '../resilience/protector/protector.ts';
+import { createRateLimiter } from '../resilience/rate/create.ts';
+import type { RateLimiter } from '../resilience/rate/types.ts';
+import { configureNode, type NodeSettings } from './configure-node.ts';
+import { Operations, type OperationOptions } from './operations.ts';
 import { ShuttingDownError } from '../resilience/errors.ts';
 import { createSignal, reviseSignal } from '../signal/create-signal.ts';
 import { UnknownTargetError, ValidationError } from '../signal/errors.ts';
@@ -49,6 +57,13 @@ export class Network implements AsyncDisposable {
   readonly dlq: DeadLetters;
   /** The prom-client registry of this network (`plexus_` metrics). */
   readonly metrics: Registry;
+  /** Classifies every failure (category, severity, id); add your own rules with `register`. */
+  readonly classifier: ErrorClassifier;
+  /** Errors and recoveries of nodes and operations, queryable (last N, by category, by name). */
+  readonly audit: AuditLog;
+  readonly #operations: Operations;
+  readonly #recoveries = new Map<string, number>();
+  readonly #networkLimiter: RateLimiter | undefined;
   readonly #opts: ResolvedNetworkOptions;
   readonly #clock: Clock;
   readonly #hub = new EventHub();
@@ -76,6 +91,18 @@ export class Network implements AsyncDisposable {
     this.#dlqStore = new DeadLetterStore(this.#opts.dlqCapacity, (evicted) => this.#dlqOverflow(evicted));
     this.dlq = new DeadLetters(this.#dlqStore, (entry) => this.#redeliver(entry.node, entry.signal));
     const journal = this.#journal ?? NO_JOURNAL;
+    this.classifier = new ErrorClassifier({ clock: this.#clock });
+    this.audit = new AuditLog(this.#opts.auditCapacity === undefined ? {} : { capacity: this.#opts.auditCapacity });
+    this.#networkLimiter = this.#opts.rateLimit === undefined ? undefined : createRateLimiter({ name: this.name, ...this.#opts.rateLimit }, this.#clock);
+    this.#operations = new Operations({
+      clock: this.#clock,
+      hub: this.#hub,
+      classifier: this.classifier,
+      audit: this.audit,
+      networkLimiter: this.#networkLimiter,
+      isShuttingDown: () => this.#state === 'stopping' || this.#state === 'terminated',
+      countRecovery: (name, strategy, succeeded) => this.#countRecovery(name, strategy, succeeded),
+    });
     this.#host = {
       clock: this.#clock,
       hub: this.#hub,
@@ -86,6 +113,17 @@ export class Network implements AsyncDisposable {
       emitFrom: (node, parent, target, draft) => this.#emitFrom(node, parent, target, draft),
       deadLetter: (entry) => this.#deadLetter(entry),
       settled: () => this.#settled(),
+      classify: (error, context) => {
+        const classified = this.classifier.classify(error, context);
+        this.audit.recordError(classified);
+        return classified;
+      },
+      recovered: (node, strategy, succeeded, error, attempts, detail) => {
+        const at = this.#clock.now();
+        this.audit.recordRecovery({ strategy, succeeded, name: node, errorId: error?.id, category: error?.category, attempts, detail, at });
+        this.#countRecovery(node, strategy, succeeded);
+        if (this.#hub.observed) this.#hub.emit({ kind: 'recovery', at, name: node, strategy, succeeded, errorId: error?.id, attempts });
+      },
     };
     this.metrics = createNetworkRegistry({
       network: this.name,
@@ -93,7 +131,10 @@ export class Network implements AsyncDisposable {
       now: () => this.#clock.now(),
       dlqSize: () => this.#dlqStore.size,
       dlqOverflowed: () => this.#dlqStore.overflowed,
+      operations: () => this.#operations.protectors(),
+      recoveries: () => this.#recoveries,
     });
+
   }
 
   /** Where the network is in its life. */
@@ -110,7 +151,8 @@ export class Network implements AsyncDisposable {
   node<P = any>(name: string, options: NodeOptions<P>): this {
     if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot add node ${name}: the network is ${this.#state}`);
     if (this.#nodes.has(name)) throw new LifecycleError(`a node named ${JSON.stringify(name)} already exists`);
-    const config = buildNodeConfig(name, options as NodeOptions, this.#opts, this.#clock);
+    if (this.#operations.get(name) !== undefined) throw new LifecycleError(`${JSON.stringify(name)} is already an operation name`);
+    const config = buildNodeConfig(name, options as NodeOptions, this.#opts, this.#clock, this.#networkLimiter);
     const runtime = new NodeRuntime(config, this.#host);
     config.breaker?.onStateChange((t) => {
       if (this.#hub.observed) this.#hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });
@@ -119,14 +161,52 @@ export class Network implements AsyncDisposable {
     return this;
   }
 
+  /**
+   * Sets up a protected operation: its breaker, retry, rate limits, bulkhead (permits), resource
+   * guard and time limit. Optional: `protect` sets one up with the defaults on first use.
+   */
+  operation(name: string, options: OperationOptions = {}): Protector {
+    if (this.#nodes.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is already a node name`);
+    return this.#operations.define(name, options);
+  }
+
+  /**
+   * Runs any async operation through the chain the signal path uses: shutdown check → rate
+   * limits → resource guard → permit → breaker → retry (with a time limit per attempt) → metrics
+   * and events. `key` selects the per-key rate limit. See docs/resilience.md for the order.
+   */
+  protect<T>(operation: string, fn: (signal: AbortSignal) => Promise<T> | T, options?: ProtectedCallOptions<T>): Promise<T> {
+    if (this.#nodes.has(operation)) return Promise.reject(new LifecycleError(`${JSON.stringify(operation)} is a node, not an operation`));
+    return this.#operations.run(operation, fn, options);
+  }
+
+  /**
+   * Changes the breaker, retry, rate limits, permits or time limit of a node or operation while
+   * the network runs. Validated like the originals: a bad setting throws and changes nothing.
+   */
+  configure(name: string, settings: NodeSettings | ProtectorSettings): void {
+    const node = this.#nodes.get(name);
+    if (node !== undefined) configureNode(node, settings as NodeSettings);
+    else this.#operations.configure(name, settings as ProtectorSettings);
+  }
+
+  /** The names of the protected operations set up so far. */
+  get operationNames(): string[] {
+    return this.#operations.names();
+  }
+
   /** The names of the nodes. */
   get nodeNames(): string[] {
     return [...this.#nodes.keys()];
   }
 
-  /** The circuit breaker of a node (`undefined` when it has none). */
-  breaker(node: string): CircuitBreaker | undefined {
-    return this.#runtime(node).config.breaker;
+  /** The circuit breaker of a node or operation (`undefined` when it has none). */
+  breaker(name: string): CircuitBreaker | undefined {
+    const node = this.#nodes.get(name);
+    if (node !== undefined) return node.config.breaker;
+    const op = this.#operations.get(name);
+    if (op !== undefined) return op.breaker;
+    throw new UnknownTargetError(name);
   }
 
   /** Starts accepting signals. Idempotent. */
@@ -250,6 +330,7 @@ export class Network implements AsyncDisposable {
       },
     };
     this.#shutdown = runShutdown(host, { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true }).then((report) => {
+      this.#operations.dispose();
       this.#state = 'terminated';
       this.#hub.complete();
       return report;
@@ -328,6 +409,11 @@ export class Network implements AsyncDisposable {
       const s = evicted.signal;
       this.#hub.emit({ kind: 'dlq-overflow', at: this.#clock.now(), node: evicted.node, signalId: s.id, signalType: s.type, correlationId: s.correlationId, signal: s });
     }
+  }
+
+  #countRecovery(name: string, strategy: string, succeeded: boolean): void {
+    const key = `${name}|${strategy}|${succeeded}`;
+    this.#recoveries.set(key, (this.#recoveries.get(key) ?? 0) + 1);
   }
 
   #completed(): number {

@@ -5,18 +5,37 @@ import { CircuitBreaker } from '../resilience/breaker/breaker.ts';
 import { InvalidOptionsError } from '../resilience/errors.ts';
 import { RetryPolicy } from '../resilience/retry/policy.ts';
 import { checkFunction, checkNumber, checkObject } from '../resilience/validate.ts';
+import { CombinedRateLimiter } from '../resilience/rate/combined.ts';
+import { createRateLimiter } from '../resilience/rate/create.ts';
+import { KeyedRateLimiter } from '../resilience/rate/keyed.ts';
+import type { RateLimiter } from '../resilience/rate/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { ResolvedNetworkOptions } from './network-options.ts';
 
 const NODE_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** Validates a node's options and builds its configuration (breaker, retry, dedup window). */
-export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetworkOptions, clock: Clock): NodeConfig {
+export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetworkOptions, clock: Clock, networkLimiter: RateLimiter | undefined): NodeConfig {
   if (typeof name !== 'string' || !NODE_NAME.test(name)) throw new InvalidOptionsError('name', 'a node name must be 1-128 letters, digits or _.:-', name);
   checkObject(`node ${name}`, o);
   if (o === undefined) throw new InvalidOptionsError(`node ${name}`, 'needs options with a handle function', o);
   const handle = checkFunction<NodeOptions['handle']>(`${name}.handle`, o.handle);
   const degrade = o.degrade === undefined ? undefined : checkFunction<NodeOptions['handle']>(`${name}.degrade`, o.degrade);
+  const fallback = o.fallback === undefined ? undefined : checkFunction<NodeOptions['handle']>(`${name}.fallback`, o.fallback);
+  const nodeLimiter = o.rateLimit === undefined ? undefined : createRateLimiter({ name: `${name}`, ...o.rateLimit }, clock);
+  let keyed: KeyedRateLimiter | undefined;
+  let limitKeyHeader: string | undefined;
+  if (o.rateLimitPerKey !== undefined) {
+    checkObject(`${name}.rateLimitPerKey`, o.rateLimitPerKey);
+    const { header, ...keyOptions } = o.rateLimitPerKey;
+    if (typeof header !== 'string' || header.length === 0) throw new InvalidOptionsError(`${name}.rateLimitPerKey.header`, 'must name the header that carries the key', header);
+    keyed = new KeyedRateLimiter({ name: `${name}:per-key`, ...keyOptions, clock });
+    limitKeyHeader = header;
+  }
+  const limiter =
+    networkLimiter === undefined && nodeLimiter === undefined && keyed === undefined
+      ? undefined
+      : new CombinedRateLimiter({ name, network: networkLimiter, node: nodeLimiter, key: keyed, clock });
   const partitions = checkNumber(`${name}.partitions`, o.partitions ?? DEFAULT_PARTITIONS, { integer: true, min: 1, max: 65_536 });
   const capacity = checkNumber(`${name}.capacity`, o.capacity ?? DEFAULT_CAPACITY, { integer: true, min: 1 });
   const concurrency = checkNumber(`${name}.concurrency`, o.concurrency ?? partitions, { integer: true, min: 1 });
@@ -35,6 +54,9 @@ export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetwo
     name,
     handle,
     degrade,
+    fallback,
+    limiter,
+    limitKeyHeader,
     accepts,
     partitions,
     capacity,

@@ -1,5 +1,6 @@
 import type { BreakerOptions } from '../resilience/breaker/options.ts';
 import type { RetryOptions } from '../resilience/retry/options.ts';
+import type { RateLimiterSpec } from '../resilience/rate/create.ts';
 import type { Signal } from '../signal/signal.ts';
 import type { HandlerContext } from './handler-context.ts';
 
@@ -47,8 +48,23 @@ export interface NodeOptions<P = any> {
   breaker?: BreakerOptions | false;
   /** Per-attempt time limit; the handler's `ctx.abortSignal` aborts when it passes. Off by default. */
   timeoutMs?: number;
-  /** Run while the breaker is open instead of waiting for it (graceful degrade). */
+  /**
+   * GRACEFUL_DEGRADE: a reduced handler run while the breaker is open, instead of holding the
+   * signal until the breaker lets calls through again.
+   */
   degrade?: SignalHandler<P>;
+  /**
+   * FALLBACK: run when the retries are used up, instead of dead-lettering. If it fails too, the
+   * signal goes to the dead letter queue with the fallback's error.
+   */
+  fallback?: SignalHandler<P>;
+  /**
+   * A rate limit for this node (signals over it wait in their partition; nothing is refused).
+   * Combined with the network's limit.
+   */
+  rateLimit?: RateLimiterSpec;
+  /** A rate limit per key, the key taken from a header (for example a user id). */
+  rateLimitPerKey?: { header: string; limiter: RateLimiterSpec; maxKeys?: number; idleMs?: number };
   /** Flow control watermarks (fill levels 0..1). */
   flowControl?: { warnAt?: number; rejectAt?: number };
 }

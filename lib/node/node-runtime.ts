@@ -8,6 +8,9 @@ import { NodeStats } from '../observe/node-stats.ts';
 import type { CircuitBreaker } from '../resilience/breaker/breaker.ts';
 import { TimeoutError, isTimeoutError } from '../resilience/errors.ts';
 import type { RetryPolicy } from '../resilience/retry/policy.ts';
+import type { CombinedRateLimiter } from '../resilience/rate/combined.ts';
+import type { ClassifiedError, ErrorContext } from '../resilience/classify/categories.ts';
+import type { RecoveryStrategy } from '../resilience/classify/recovery.ts';
 import { appendHop, reviseSignal } from '../signal/create-signal.ts';
 import { isValidationError, type ValidationError } from '../signal/errors.ts';
 import type { SchemaOutcome, SchemaRegistry } from '../signal/schema-registry.ts';
@@ -29,6 +32,10 @@ export interface NodeHost {
   readonly metrics: boolean;
   emitFrom(node: string, parent: Signal, target: string, draft: SignalDraft): Receipt;
   deadLetter(entry: DeadLetter): void;
+  /** Classifies a failure (and records it in the audit log). */
+  classify(error: unknown, context: ErrorContext): ClassifiedError;
+  /** A recovery strategy ran for a signal of `node`. */
+  recovered(node: string, strategy: RecoveryStrategy, succeeded: boolean, error: ClassifiedError | undefined, attempts: number, detail: string): void;
   /** One accepted signal reached its end (completed or dead-lettered). */
   settled(): void;
 }
@@ -38,6 +45,11 @@ export interface NodeConfig {
   readonly name: string;
   readonly handle: SignalHandler;
   readonly degrade: SignalHandler | undefined;
+  readonly fallback: SignalHandler | undefined;
+  /** Network, node and per-key rate limits combined. */
+  readonly limiter: CombinedRateLimiter | undefined;
+  /** Header whose value is the per-key rate limit key. */
+  readonly limitKeyHeader: string | undefined;
   readonly accepts: ReadonlySet<string> | undefined;
   readonly partitions: number;
   readonly capacity: number;
@@ -53,6 +65,10 @@ export interface NodeConfig {
 type Level = 'normal' | 'warning' | 'critical';
 
 const EMPTY_SIGNAL = Object.freeze({}) as Signal;
+
+function isClassified(e: unknown): e is ClassifiedError {
+  return typeof e === 'object' && e !== null && 'category' in e && 'severity' in e && 'error' in e && 'id' in e;
+}
 
 /**
  * A node at run time: its mailbox, its workers and the life of each signal in it, from
@@ -250,16 +266,20 @@ export class NodeRuntime implements ContextHost {
   #attempt(w: Worker, at?: number): void {
     if (this.#stopped) return;
     w.timer = undefined;
+    const signal = w.signal!;
+    const limiter = this.config.limiter;
+    if (limiter !== undefined && !this.#admitRate(w, limiter, signal)) return;
     const breaker = this.config.breaker;
     let handler = this.config.handle;
+    w.degraded = false;
     if (breaker !== undefined && !breaker.tryPass()) {
       if (this.config.degrade === undefined) {
         this.#breakerWaiters.push(w);
         return;
       }
       handler = this.config.degrade;
+      w.degraded = true;
     }
-    const signal = w.signal!;
     const now = at ?? this.#host.clock.now();
     w.attempt++;
     w.startedAt = now;
@@ -285,6 +305,21 @@ export class NodeRuntime implements ContextHost {
     }
     if (result !== undefined && typeof (result as Promise<void>).then === 'function') (result as Promise<void>).then(w.ok, w.fail);
     else this.#succeed(w);
+  }
+
+  /** Takes a rate-limit permit, or parks the partition until one is due. */
+  #admitRate(w: Worker, limiter: CombinedRateLimiter, signal: Signal): boolean {
+    const header = this.config.limitKeyHeader;
+    const decision = limiter.tryAcquire(1, header === undefined ? undefined : signal.headers[header]);
+    if (decision.allowed) return true;
+    this.stats.throttled++;
+    const hub = this.#host.hub;
+    if (hub.observed) {
+      hub.emit({ kind: 'throttled', at: this.#host.clock.now(), node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, retryAfterMs: decision.retryAfterMs });
+    }
+    // The partition stays claimed, so per-key order holds while the signal waits for its permit.
+    w.timer = this.#host.clock.setTimeout(w.resume, Math.max(1, decision.retryAfterMs));
+    return false;
   }
 
   #attemptWithTimeout(w: Worker, handler: SignalHandler, signal: Signal, timeoutMs: number): void {
@@ -325,6 +360,7 @@ export class NodeRuntime implements ContextHost {
     const now = this.#host.clock.now();
     this.#hop(w, signal, now, 'completed');
     this.config.breaker?.recordSuccess();
+    if (w.attempt > 1 || w.degraded || w.fallingBack) this.#recoveredBy(w, true, undefined);
     const stats = this.stats;
     stats.completed++;
     stats.tick(now, false);
@@ -343,13 +379,19 @@ export class NodeRuntime implements ContextHost {
     w.seq++;
     const now = this.#host.clock.now();
     this.#hop(w, signal, now, outcome);
-    this.config.breaker?.recordFailure(error);
+    if (!w.fallingBack) this.config.breaker?.recordFailure(error);
     this.stats.failedAttempts++;
     this.stats.tick(now, true);
     if (w.firstFailureAt === 0) w.firstFailureAt = now;
+    const classified = this.#host.classify(error, { node: this.name, attempt: w.attempt, signalId: signal.id, signalType: signal.type });
     const hub = this.#host.hub;
     if (hub.observed) {
-      hub.emit({ kind: 'failed', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, attempt: w.attempt, error: toErrorInfo(error) });
+      hub.emit({ kind: 'failed', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, attempt: w.attempt, error: { ...classified.error, category: classified.category } });
+    }
+    if (w.fallingBack) {
+      this.#recoveredBy(w, false, classified);
+      this.#deadLetter(w, 'handler-failed', classified, now);
+      return;
     }
     const retry = this.config.retry;
     if (retry !== undefined && !this.#stopped && !isValidationError(error) && retry.shouldRetry(error, w.attempt)) {
@@ -363,11 +405,42 @@ export class NodeRuntime implements ContextHost {
       w.timer = this.#host.clock.setTimeout(w.resume, delay);
       return;
     }
-    this.#deadLetter(w, isTimeoutError(error) ? 'timeout' : 'handler-failed', error, now);
+    if (w.attempt > 1 || w.degraded) this.#recoveredBy(w, false, classified);
+    if (this.config.fallback !== undefined && !this.#stopped && !isValidationError(error)) {
+      this.#runFallback(w, signal);
+      return;
+    }
+    this.#deadLetter(w, isTimeoutError(error) ? 'timeout' : 'handler-failed', classified, now);
   }
 
-  #deadLetter(w: Worker, reason: DeadLetterReason, error: unknown, now: number): void {
+  /** FALLBACK: one more attempt, with the fallback handler, once the retries are used up. */
+  #runFallback(w: Worker, signal: Signal): void {
+    w.fallingBack = true;
+    w.attempt++;
+    w.startedAt = this.#host.clock.now();
+    const ctx = w.context;
+    ctx.signal = signal;
+    ctx.attempt = w.attempt;
+    let result: void | Promise<void>;
+    try {
+      result = this.config.fallback!(signal, ctx);
+    } catch (e) {
+      this.#failAttempt(w, e, 'failed');
+      return;
+    }
+    if (result !== undefined && typeof (result as Promise<void>).then === 'function') (result as Promise<void>).then(w.ok, w.fail);
+    else this.#succeed(w);
+  }
+
+  #recoveredBy(w: Worker, succeeded: boolean, error: ClassifiedError | undefined): void {
+    const strategy: RecoveryStrategy = w.fallingBack ? 'FALLBACK' : w.degraded ? 'GRACEFUL_DEGRADE' : 'RETRY';
+    const detail = `${strategy.toLowerCase()} ${succeeded ? 'handled' : 'did not save'} signal ${w.signal?.id} after ${w.attempt} attempt(s)`;
+    this.#host.recovered(this.name, strategy, succeeded, error, w.attempt, detail);
+  }
+
+  #deadLetter(w: Worker, reason: DeadLetterReason, error: ClassifiedError | unknown, now: number): void {
     const signal = w.signal!;
+    const info = isClassified(error) ? { ...error.error, category: error.category } : toErrorInfo(error);
     this.stats.deadLettered++;
     this.#host.journal.settle(signal, 'dead-lettered', now);
     this.#host.deadLetter({
@@ -375,7 +448,7 @@ export class NodeRuntime implements ContextHost {
       node: this.name,
       partition: w.partition,
       reason,
-      error: toErrorInfo(error),
+      error: info,
       attempts: w.attempt,
       firstFailureAt: w.firstFailureAt || now,
       lastFailureAt: now,

@@ -12,6 +12,10 @@ export class Worker {
   startedAt = 0;
   firstFailureAt = 0;
   previousDelayMs = 0;
+  /** The running attempt uses the degrade handler (breaker open). */
+  degraded = false;
+  /** The running attempt is the fallback handler (retries used up). */
+  fallingBack = false;
   /** Bumped per attempt so that a late settle of a timed-out attempt is ignored. */
   seq = 0;
   /** A retry waiting on the clock. */
@@ -45,6 +49,8 @@ export class Worker {
     this.timer = undefined;
     this.timeoutTimer = undefined;
     this.controller = undefined;
+    this.degraded = false;
+    this.fallingBack = false;
   }
 }
 

@@ -2,6 +2,7 @@
  * Everything observable about a network is one of these typed events on `network.events$`.
  * Leaf file: imports only types.
  */
+import type { BreakerEvent, OperationFailedEvent, RateLimitedEvent, RecoveryEvent, RefusedEvent, RetryEvent } from '../resilience/events.ts';
 import type { Signal } from '../signal/signal.ts';
 import type { ErrorInfo } from '../util/errors.ts';
 
@@ -77,14 +78,6 @@ export interface PressureEvent extends Base {
   /** Queued / capacity, 0..1. */
   readonly fill: number;
 }
-export interface BreakerEvent extends Base {
-  readonly kind: 'breaker';
-  /** Breaker name: a node name, or `op:<operation>` for protected operations. */
-  readonly name: string;
-  readonly from: 'closed' | 'open' | 'half-open';
-  readonly to: 'closed' | 'open' | 'half-open';
-  readonly pressureLevel: number;
-}
 export interface ShutdownPhaseEvent extends Base { readonly kind: 'shutdown-phase'; readonly phase: string }
 
 export type SignalEvent =
@@ -98,7 +91,26 @@ export type SignalEvent =
   | DeadLetteredEvent
   | DlqOverflowEvent;
 
-/** Every event kind on `network.events$`. */
-export type NetworkEvent = SignalEvent | PressureEvent | BreakerEvent | ShutdownPhaseEvent;
+/** A node's rate limit held a signal back (it waits; nothing is refused). */
+export interface ThrottledEvent extends SignalBase {
+  readonly kind: 'throttled';
+  readonly partition: number;
+  readonly retryAfterMs: number;
+}
+
+export type { BreakerEvent, RateLimitedEvent, RetryEvent, RecoveryEvent, RefusedEvent, OperationFailedEvent };
+
+/** Every event kind on `network.events$`: signal life, flow control, breakers, protected operations, shutdown. */
+export type NetworkEvent =
+  | SignalEvent
+  | ThrottledEvent
+  | PressureEvent
+  | BreakerEvent
+  | ShutdownPhaseEvent
+  | RateLimitedEvent
+  | RetryEvent
+  | RecoveryEvent
+  | RefusedEvent
+  | OperationFailedEvent;
 
 export type NetworkEventKind = NetworkEvent['kind'];

@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import type { NodeRuntime } from '../node/node-runtime.ts';
+import type { Protector } from '../resilience/protector/protector.ts';
 import { LATENCY_BUCKETS_MS, type LatencyBuckets } from './latency-buckets.ts';
 import { ScrapedMetric, type Sample } from './scraped-metric.ts';
 
@@ -13,6 +14,9 @@ export interface MetricsSource {
   now(): number;
   dlqSize(): number;
   dlqOverflowed(): number;
+  operations(): Iterable<Protector>;
+  /** Recoveries by "name|strategy|succeeded". */
+  recoveries(): ReadonlyMap<string, number>;
 }
 
 /**
@@ -61,6 +65,27 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
   );
   metric('dlq_size', 'Entries in the dead letter queue.', 'gauge', () => [{ value: source.dlqSize(), labels: {} }]);
   metric('dlq_overflow_total', 'Dead letters pushed out of a full dead letter queue.', 'counter', () => [{ value: source.dlqOverflowed(), labels: {} }]);
+  metric('rate_limit_violations_total', 'Times a rate limit held a signal back (nodes) or refused a call (operations).', 'counter', () => [
+    ...[...source.nodes()].filter((n) => n.config.limiter).map((n) => ({ value: n.stats.throttled, labels: { name: n.name } })),
+    ...[...source.operations()].map((p) => ({ value: p.metrics().rateLimited, labels: { name: p.name } })),
+  ]);
+  metric('operation_calls_total', 'Protected operation calls by outcome.', 'counter', () => {
+    const out: Sample[] = [];
+    for (const p of source.operations()) {
+      const m = p.metrics();
+      for (const [outcome, value] of Object.entries({ succeeded: m.succeeded, failed: m.failed, refused: m.refused, rate_limited: m.rateLimited, breaker_rejected: m.breakerRejected, timeout: m.timeouts })) out.push({ value, labels: { operation: p.name, outcome } });
+    }
+    return out;
+  });
+  metric('operation_breaker_state', 'Breaker state of protected operations: 0 closed, 1 open, 2 half-open.', 'gauge', () =>
+    [...source.operations()].filter((p) => p.breaker).map((p) => ({ value: p.breaker!.stateCode, labels: { operation: p.name } })),
+  );
+  metric('recoveries_total', 'Recovery strategies run, by node or operation, strategy and result.', 'counter', () =>
+    [...source.recoveries()].map(([k, value]) => {
+      const [name, strategy, succeeded] = k.split('|');
+      return { value, labels: { name: name!, strategy: strategy!, succeeded: succeeded! } };
+    }),
+  );
   histogram(registry, 'handle_duration_seconds', 'Time a handler attempt took.', source, (n) => n.stats.handleMs);
   histogram(registry, 'queue_wait_seconds', 'Time a signal waited in the mailbox before its first attempt.', source, (n) => n.stats.waitMs);
   return registry;

@@ -16,6 +16,8 @@ export class NodeStats {
   retried = 0;
   deadLettered = 0;
   inFlight = 0;
+  /** Times a signal had to wait for a rate-limit permit. */
+  throttled = 0;
   readonly handleMs = new LatencyBuckets();
   readonly waitMs = new LatencyBuckets();
 

@@ -1,13 +1,13 @@
 /**
  * The typed events of the resilience layer, each with `kind` and `at`. Leaf file (types only).
- * Breaker transitions reuse the network's `BreakerEvent`, so they can be forwarded as they are.
+ * Breaker transitions are the same `BreakerEvent` the network forwards to its `events$`.
  */
-import type { BreakerEvent } from '../observe/events.ts';
+import type { BreakerEvent } from './breaker/types.ts';
 import type { ErrorInfo } from '../util/errors.ts';
 import type { ClassifiedError } from './classify/categories.ts';
 import type { RecoveryStrategy } from './classify/recovery.ts';
 
-export type { BreakerEvent } from '../observe/events.ts';
+export type { BreakerEvent } from './breaker/types.ts';
 
 interface ResilienceEventBase {
   /** Clock time (ms). */

@@ -1,10 +1,20 @@
 /**
  * Shapes shared by the breaker machine, the runtime class and their users. Leaf file.
  */
-import type { BreakerEvent } from '../../observe/events.ts';
-
 /** The three public states of a circuit breaker. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** A breaker changed state (also on `network.events$`). */
+export interface BreakerEvent {
+  readonly kind: 'breaker';
+  /** Clock time (ms). */
+  readonly at: number;
+  /** Breaker name: a node name, or `op:<operation>` for protected operations. */
+  readonly name: string;
+  readonly from: BreakerState;
+  readonly to: BreakerState;
+  readonly pressureLevel: number;
+}
 
 /** Gauge values for {@link BreakerState}, as exported to metrics: 0 closed, 1 open, 2 half-open. */
 export const BREAKER_STATE_CODE = Object.freeze({ closed: 0, open: 1, 'half-open': 2 } as const);
