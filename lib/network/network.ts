@@ -4,7 +4,7 @@ import { DeadLetterStore, type DeadLetter } from '../delivery/dead-letter-queue.
 import type { Journal, JournalQuery } from '../delivery/journal.ts';
 import { MemoryJournal } from '../delivery/memory-journal.ts';
 import type { NodeOptions } from '../node/node-options.ts';
-import { NodeRuntime, type NodeHost } from '../node/node-runtime.ts';
+import { NodeRuntime, OFFER_DUPLICATE, type NodeHost } from '../node/node-runtime.ts';
 import { EventHub } from '../observe/event-hub.ts';
 import type { NetworkEvent, RejectReason } from '../observe/events.ts';
 import { createNetworkRegistry } from '../observe/network-metrics.ts';
@@ -351,15 +351,15 @@ export class Network implements AsyncDisposable {
 
   /** `replay`: a dead letter or journal replay coming back (counted as redelivered, not sent). */
   #offer(node: NodeRuntime, signal: Signal, replay: boolean, now = this.#clock.now()): Receipt {
-    const outcome = node.offer(signal, replay, now);
-    if (outcome === 'accepted') {
+    const partition = node.offer(signal, replay, now);
+    if (partition >= 0) {
       if (replay) this.#counts.redelivered++;
       else this.#counts.accepted++;
       this.#active++;
       this.#journal?.append(signal);
-      return { status: 'accepted', id: signal.id, target: node.name, partition: node.mailbox.partitionOf(signal.partitionKey) };
+      return { status: 'accepted', id: signal.id, target: node.name, partition };
     }
-    if (outcome === 'duplicate') {
+    if (partition === OFFER_DUPLICATE) {
       this.#counts.duplicate++; // never for replays: they skip deduplication
       return { status: 'duplicate', id: signal.id, target: node.name, idempotencyKey: signal.idempotencyKey };
     }

@@ -64,6 +64,11 @@ export interface NodeConfig {
 
 type Level = 'normal' | 'warning' | 'critical';
 
+/** `offer` result: the idempotency key was seen within the window. */
+export const OFFER_DUPLICATE = -1;
+/** `offer` result: the mailbox is too full. */
+export const OFFER_BACKPRESSURE = -2;
+
 const EMPTY_SIGNAL = Object.freeze({}) as Signal;
 
 function isClassified(e: unknown): e is ClassifiedError {
@@ -128,17 +133,18 @@ export class NodeRuntime implements ContextHost {
   }
 
   /**
-   * Takes a signal into the mailbox, or says why not. `replay` skips deduplication (the DLQ's
+   * Takes a signal into the mailbox and returns its partition, or says why not
+   * ({@link OFFER_DUPLICATE}, {@link OFFER_BACKPRESSURE}). `replay` skips deduplication (the DLQ's
    * reprocess and journal replays bring back keys that were seen on purpose).
    */
-  offer(signal: Signal, replay: boolean, now: number): 'accepted' | 'duplicate' | 'backpressure' {
+  offer(signal: Signal, replay: boolean, now: number): number {
     const dedup = this.config.dedup;
     if (this.load >= this.#rejectLoad) {
       if (dedup !== undefined && !replay && dedup.has(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
       this.stats.rejected++;
       this.stats.rejectedBackpressure++;
       this.#setLevel('critical', now);
-      return 'backpressure';
+      return OFFER_BACKPRESSURE;
     }
     if (dedup !== undefined && !replay && !dedup.admit(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
     const p = this.mailbox.partitionOf(signal.partitionKey);
@@ -153,7 +159,7 @@ export class NodeRuntime implements ContextHost {
       this.#drainScheduled = true;
       queueMicrotask(this.#drainTask);
     }
-    return 'accepted';
+    return p;
   }
 
   /** ContextHost: a handler's `ctx.emit`. */
@@ -193,13 +199,13 @@ export class NodeRuntime implements ContextHost {
     return left;
   }
 
-  #duplicate(signal: Signal, now: number): 'duplicate' {
+  #duplicate(signal: Signal, now: number): number {
     this.stats.duplicates++;
     const hub = this.#host.hub;
     if (hub.observed) {
       hub.emit({ kind: 'duplicate', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, idempotencyKey: signal.idempotencyKey });
     }
-    return 'duplicate';
+    return OFFER_DUPLICATE;
   }
 
   #drain(): void {

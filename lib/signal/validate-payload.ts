@@ -12,8 +12,16 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
  */
 export const DEFAULT_MAX_PAYLOAD_DEPTH = 64;
 
+const sharedPath: (string | number)[] = [];
+const sharedSeen: object[] = [];
+let stacksInUse = false;
+const EMPTY_PATH: (string | number)[] = [];
+const NO_SEEN: object[] = [];
+
 /** Keys that can reach `Object.prototype` when a payload is merged or assigned somewhere. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+function isForbiddenKey(key: string): boolean {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype';
+}
 
 /** Limits for {@link validatePayload}. */
 export interface PayloadLimits {
@@ -31,13 +39,29 @@ export interface PayloadLimits {
  * estimate comes near the limit is the exact UTF-8 length of the JSON measured.
  */
 export function validatePayload(payload: unknown, limits: PayloadLimits): void {
-  const seen: object[] = [];
-  const estimate = walk(payload, [], seen, limits);
+  // Primitives need no walk (and no stacks).
+  const estimate = typeof payload !== 'object' || payload === null ? walk(payload, EMPTY_PATH, NO_SEEN, limits) : walkObject(payload, limits);
   if (estimate * 3 > limits.maxBytes) {
     const bytes = Buffer.byteLength(JSON.stringify(payload) ?? '', 'utf8');
     if (bytes > limits.maxBytes) {
       throw new ValidationError('too-large', `payload is ${bytes} bytes as JSON, over the limit of ${limits.maxBytes}`);
     }
+  }
+}
+
+// The stacks are reused between calls; a getter that validates another payload while this one
+// is being walked gets fresh ones.
+function walkObject(payload: object, limits: PayloadLimits): number {
+  const reuse = !stacksInUse;
+  const at = reuse ? sharedPath : [];
+  const seen = reuse ? sharedSeen : [];
+  stacksInUse = true;
+  try {
+    return walk(payload, at, seen, limits);
+  } finally {
+    at.length = 0;
+    seen.length = 0;
+    if (reuse) stacksInUse = false;
   }
 }
 
@@ -86,7 +110,7 @@ function walk(v: unknown, at: (string | number)[], seen: object[], limits: Paylo
       throw new ValidationError('not-serialisable', `object at ${pathOf(at)} has symbol keys, which JSON drops`, { path: pathOf(at) });
     }
     for (const key in v) {
-      if (FORBIDDEN_KEYS.has(key)) throw new ValidationError('forbidden-key', `key ${JSON.stringify(key)} at ${pathOf(at)} is not allowed (prototype pollution)`, { path: pathOf(at) });
+      if (isForbiddenKey(key)) throw new ValidationError('forbidden-key', `key ${JSON.stringify(key)} at ${pathOf(at)} is not allowed (prototype pollution)`, { path: pathOf(at) });
       if (!key.isWellFormed()) throw new ValidationError('invalid-utf16', `a key at ${pathOf(at)} has a lone surrogate (invalid UTF-16)`, { path: pathOf(at) });
       at.push(key);
       size += walk((v as Record<string, unknown>)[key], at, seen, limits) + key.length + 4;
