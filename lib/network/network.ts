@@ -18,7 +18,8 @@ import type { RateLimiter } from '../resilience/rate/types.ts';
 import { configureNode, type NodeSettings } from './configure-node.ts';
 import { Operations, type OperationOptions } from './operations.ts';
 import { ShuttingDownError } from '../resilience/errors.ts';
-import { createSignal, reviseSignal } from '../signal/create-signal.ts';
+import { createSignal } from '../signal/create-signal.ts';
+import { reviseSignal } from '../signal/envelope.ts';
 import { UnknownTargetError, ValidationError } from '../signal/errors.ts';
 import { SchemaRegistry } from '../signal/schema-registry.ts';
 import type { Signal, SignalDraft } from '../signal/signal.ts';
@@ -235,7 +236,7 @@ export class Network implements AsyncDisposable {
     let signal: Signal;
     const now = this.#clock.now();
     try {
-      signal = createSignal(draft, { target, now, limits: this.#limits, tracing: this.#opts.tracing });
+      signal = createSignal(draft, { target, now, limits: this.#limits });
     } catch (e) {
       return this.#reject(target, draft, 'invalid', e as PlexusError);
     }
@@ -290,7 +291,7 @@ export class Network implements AsyncDisposable {
           receipts.push(this.post(s.target, draft));
           continue;
         }
-        receipts.push(this.#offer(node, createSignal(draft, { target: s.target, now: this.#clock.now(), limits: this.#limits, tracing: this.#opts.tracing }), true));
+        receipts.push(this.#offer(node, createSignal(draft, { target: s.target, now: this.#clock.now(), limits: this.#limits }), true));
       }
     }
     return { signals, receipts };

@@ -11,7 +11,7 @@ import type { RetryPolicy } from '../resilience/retry/policy.ts';
 import type { CombinedRateLimiter } from '../resilience/rate/combined.ts';
 import type { ClassifiedError, ErrorContext } from '../resilience/classify/categories.ts';
 import type { RecoveryStrategy } from '../resilience/classify/recovery.ts';
-import { appendHop, reviseSignal } from '../signal/create-signal.ts';
+import { appendHop, reviseSignal } from '../signal/envelope.ts';
 import { isValidationError, type ValidationError } from '../signal/errors.ts';
 import type { SchemaOutcome, SchemaRegistry } from '../signal/schema-registry.ts';
 import type { HopOutcome, Signal, SignalDraft } from '../signal/signal.ts';

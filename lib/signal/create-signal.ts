@@ -1,6 +1,7 @@
 import { ValidationError } from './errors.ts';
 import { newId } from './ids.ts';
-import type { Hop, Signal, SignalDraft } from './signal.ts';
+import { SignalEnvelope } from './envelope.ts';
+import type { Signal, SignalDraft } from './signal.ts';
 import { validatePayload, type PayloadLimits } from './validate-payload.ts';
 
 /**
@@ -19,7 +20,6 @@ export const DEFAULT_URGENCY = 0.5;
 export const MAX_FIELD_LENGTH = 1024;
 
 const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
-const EMPTY_HOPS: readonly Hop[] = Object.freeze([]) as readonly Hop[];
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** What the network decides about a new signal beyond the draft. */
@@ -27,8 +27,6 @@ export interface SignalContext {
   readonly target: string;
   readonly now: number;
   readonly limits: PayloadLimits;
-  /** Whether the signal records its processing history. */
-  readonly tracing: boolean;
 }
 
 /**
@@ -70,35 +68,21 @@ function buildSignal<P>(draft: SignalDraft<P>, ctx: SignalContext): Signal<P> {
   const headers = draft.headers === undefined ? EMPTY_HEADERS : checkHeaders(draft.headers);
   if (draft.payload !== undefined) validatePayload(draft.payload, ctx.limits);
   const id = newId();
-  return Object.freeze({
+  return new SignalEnvelope<P>(
     id,
     type,
     version,
-    payload: draft.payload as P,
+    draft.payload as P,
     source,
-    target: ctx.target,
-    partitionKey: partitionKey ?? id,
-    idempotencyKey: idempotencyKey ?? id,
-    correlationId: correlationId ?? id,
+    ctx.target,
+    partitionKey ?? id,
+    idempotencyKey ?? id,
+    correlationId ?? id,
     causationId,
-    createdAt: ctx.now,
+    ctx.now,
     urgency,
     headers,
-    hops: ctx.tracing ? [] : EMPTY_HOPS,
-  });
-}
-
-/**
- * A copy of `signal` with some fields replaced (used for upcasting and reprocessing). The copy
- * keeps the id and its history so far.
- */
-export function reviseSignal<P>(signal: Signal, changes: Partial<Pick<Signal<P>, 'version' | 'payload' | 'target'>>): Signal<P> {
-  return Object.freeze({ ...signal, ...changes, hops: signal.hops === EMPTY_HOPS ? EMPTY_HOPS : [...signal.hops] }) as Signal<P>;
-}
-
-/** Appends a hop to a signal's history (a no-op when tracing is off for it). */
-export function appendHop(signal: Signal, hop: Hop): void {
-  if (signal.hops !== EMPTY_HOPS) (signal.hops as Hop[]).push(hop);
+  );
 }
 
 function optionalString(v: unknown, field: string): string | undefined {

@@ -53,7 +53,7 @@ describe('network: dead letter queue', () => {
 
   it('reports and counts what a full queue pushes out', async () => {
     const { net } = testNetwork({ dlq: { capacity: 3 } });
-    net.node('bad', { retry: false, breaker: false, handle: () => { throw new Error('x'); } });
+    net.node('bad', { partitions: 1, retry: false, breaker: false, handle: () => { throw new Error('x'); } });
     const events: NetworkEvent[] = [];
     net.events$.subscribe((e) => events.push(e));
     await net.start();

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createSignal } from '../../lib/signal/create-signal.ts';
 import { isValidationError } from '../../lib/signal/errors.ts';
 
-const ctx = { target: 'n', now: 1_000, limits: { maxBytes: 1024, maxDepth: 8 }, tracing: true };
+const ctx = { target: 'n', now: 1_000, limits: { maxBytes: 1024, maxDepth: 8 } };
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('signal/createSignal', () => {

@@ -1,0 +1,109 @@
+import type { Hop, Signal } from './signal.ts';
+
+const NO_HOPS: readonly Hop[] = Object.freeze([]) as readonly Hop[];
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+let appendHopTo: (signal: SignalEnvelope, hop: Hop) => void;
+
+/**
+ * The runtime's {@link Signal}: a frozen object whose processing history lives in a private
+ * field, so the runtime can extend it while every public field stays immutable. A signal that
+ * has not been handled shares one empty history (no array per queued signal), and each hop
+ * replaces the history with an exact-size array (an empty array's first `push` reserves 17
+ * slots, ~130 bytes per signal).
+ */
+export class SignalEnvelope<P = unknown> implements Signal<P> {
+  readonly id: string;
+  readonly type: string;
+  readonly version: string;
+  readonly payload: P;
+  readonly source: string | undefined;
+  readonly target: string;
+  readonly partitionKey: string;
+  readonly idempotencyKey: string;
+  readonly correlationId: string;
+  readonly causationId: string | undefined;
+  readonly createdAt: number;
+  readonly urgency: number;
+  readonly headers: Readonly<Record<string, string>>;
+  #hops: readonly Hop[];
+
+  static {
+    appendHopTo = (signal, hop) => {
+      const old = signal.#hops;
+      signal.#hops = old.length === 0 ? [hop] : [...old, hop];
+    };
+  }
+
+  constructor(
+    id: string,
+    type: string,
+    version: string,
+    payload: P,
+    source: string | undefined,
+    target: string,
+    partitionKey: string,
+    idempotencyKey: string,
+    correlationId: string,
+    causationId: string | undefined,
+    createdAt: number,
+    urgency: number,
+    headers: Readonly<Record<string, string>>,
+    hops: readonly Hop[] = NO_HOPS,
+  ) {
+    this.id = id;
+    this.type = type;
+    this.version = version;
+    this.payload = payload;
+    this.source = source;
+    this.target = target;
+    this.partitionKey = partitionKey;
+    this.idempotencyKey = idempotencyKey;
+    this.correlationId = correlationId;
+    this.causationId = causationId;
+    this.createdAt = createdAt;
+    this.urgency = urgency;
+    this.headers = headers;
+    this.#hops = hops;
+    Object.freeze(this);
+  }
+
+  /** Processing history, oldest first. */
+  get hops(): readonly Hop[] {
+    return this.#hops;
+  }
+
+  /** The envelope as plain data, history included (what `JSON.stringify` writes). */
+  toJSON(): Signal<P> {
+    return { ...this, hops: this.#hops };
+  }
+
+  [INSPECT](): Signal<P> {
+    return this.toJSON();
+  }
+}
+
+/** Appends a hop to a signal's history. */
+export function appendHop(signal: Signal, hop: Hop): void {
+  if (signal instanceof SignalEnvelope) appendHopTo(signal, hop);
+}
+
+/** A copy of `signal` with some fields replaced; keeps the id and the history so far. */
+export function reviseSignal<P>(s: Signal, changes: { version?: string; payload?: P; target?: string }): Signal<P> {
+  return new SignalEnvelope<P>(
+    s.id,
+    s.type,
+    changes.version ?? s.version,
+    ('payload' in changes ? changes.payload : s.payload) as P,
+    s.source,
+    changes.target ?? s.target,
+    s.partitionKey,
+    s.idempotencyKey,
+    s.correlationId,
+    s.causationId,
+    s.createdAt,
+    s.urgency,
+    s.headers,
+    s.hops,
+  );
+}
