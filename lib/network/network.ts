@@ -227,6 +227,10 @@ export class Network implements AsyncDisposable {
    * shutting down). Use `send` when the journal is durable.
    */
   post<P>(target: string, draft: SignalDraft<P>): Receipt {
+    return this.#post(target, draft, undefined, undefined);
+  }
+
+  #post<P>(target: string, draft: SignalDraft<P>, parent: Signal | undefined, source: string | undefined): Receipt {
     this.#counts.sent++;
     if (!this.#accepting) {
       return this.#reject(target, draft, this.#state === 'created' ? 'not-started' : 'shutting-down', this.#state === 'created' ? new LifecycleError('the network is not started: call start() first') : new ShuttingDownError(this.name));
@@ -236,7 +240,7 @@ export class Network implements AsyncDisposable {
     let signal: Signal;
     const now = this.#clock.now();
     try {
-      signal = createSignal(draft, { target, now, limits: this.#limits });
+      signal = createSignal(draft, target, now, this.#limits, parent, source);
     } catch (e) {
       return this.#reject(target, draft, 'invalid', e as PlexusError);
     }
@@ -291,7 +295,7 @@ export class Network implements AsyncDisposable {
           receipts.push(this.post(s.target, draft));
           continue;
         }
-        receipts.push(this.#offer(node, createSignal(draft, { target: s.target, now: this.#clock.now(), limits: this.#limits }), true));
+        receipts.push(this.#offer(node, createSignal(draft, s.target, this.#clock.now(), this.#limits), true));
       }
     }
     return { signals, receipts };
@@ -383,8 +387,7 @@ export class Network implements AsyncDisposable {
   }
 
   #emitFrom(node: string, parent: Signal, target: string, draft: SignalDraft): Receipt {
-    const child: SignalDraft = { ...draft, source: node, correlationId: parent.correlationId, causationId: parent.id };
-    const receipt = this.post(target, child);
+    const receipt = this.#post(target, draft, parent, node);
     if (receipt.status === 'rejected') throw new EmitRefusedError(target, receipt.reason, receipt.error);
     return receipt;
   }

@@ -22,20 +22,17 @@ export const MAX_FIELD_LENGTH = 1024;
 const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** What the network decides about a new signal beyond the draft. */
-export interface SignalContext {
-  readonly target: string;
-  readonly now: number;
-  readonly limits: PayloadLimits;
-}
+
 
 /**
- * Validates a draft and builds the frozen envelope. Throws a {@link ValidationError} that says
- * which field is wrong and why.
+ * Validates a draft and builds the frozen envelope for `target`, created at `now`. Throws a
+ * {@link ValidationError} that says which field is wrong and why. A signal emitted by a handler
+ * passes its `parent` and `source` node: its lineage comes from them, not from the draft.
+ * (Plain arguments rather than an options object: this runs once per signal.)
  */
-export function createSignal<P>(draft: SignalDraft<P>, ctx: SignalContext): Signal<P> {
+export function createSignal<P>(draft: SignalDraft<P>, target: string, now: number, limits: PayloadLimits, parent?: Signal, source?: string): Signal<P> {
   try {
-    return buildSignal(draft, ctx);
+    return buildSignal(draft, target, now, limits, parent, source);
   } catch (e) {
     if (e instanceof ValidationError) throw e;
     // A getter or Proxy trap in the draft threw: that is bad input, not a crash.
@@ -43,7 +40,7 @@ export function createSignal<P>(draft: SignalDraft<P>, ctx: SignalContext): Sign
   }
 }
 
-function buildSignal<P>(draft: SignalDraft<P>, ctx: SignalContext): Signal<P> {
+function buildSignal<P>(draft: SignalDraft<P>, target: string, now: number, limits: PayloadLimits, parent: Signal | undefined, from: string | undefined): Signal<P> {
   if (typeof draft !== 'object' || draft === null || Array.isArray(draft)) {
     throw new ValidationError('invalid-field', `a signal draft must be an object, got ${draft === null ? 'null' : Array.isArray(draft) ? 'an array' : typeof draft}`);
   }
@@ -55,9 +52,10 @@ function buildSignal<P>(draft: SignalDraft<P>, ctx: SignalContext): Signal<P> {
   const version = optionalString(draft.version, 'version') ?? DEFAULT_SIGNAL_VERSION;
   const partitionKey = optionalString(draft.partitionKey, 'partitionKey');
   const idempotencyKey = optionalString(draft.idempotencyKey, 'idempotencyKey');
-  const correlationId = optionalString(draft.correlationId, 'correlationId');
-  const causationId = optionalString(draft.causationId, 'causationId');
-  const source = optionalString(draft.source, 'source');
+  // A child's lineage is the parent's, whatever its draft says (so a trace cannot be forged or broken).
+  const correlationId = parent !== undefined ? parent.correlationId : optionalString(draft.correlationId, 'correlationId');
+  const causationId = parent !== undefined ? parent.id : optionalString(draft.causationId, 'causationId');
+  const source = parent !== undefined ? from : optionalString(draft.source, 'source');
   let urgency = DEFAULT_URGENCY;
   if (draft.urgency !== undefined) {
     urgency = draft.urgency;
@@ -66,7 +64,7 @@ function buildSignal<P>(draft: SignalDraft<P>, ctx: SignalContext): Signal<P> {
     }
   }
   const headers = draft.headers === undefined ? EMPTY_HEADERS : checkHeaders(draft.headers);
-  if (draft.payload !== undefined) validatePayload(draft.payload, ctx.limits);
+  if (draft.payload !== undefined) validatePayload(draft.payload, limits);
   const id = newId();
   return new SignalEnvelope<P>(
     id,
@@ -74,12 +72,12 @@ function buildSignal<P>(draft: SignalDraft<P>, ctx: SignalContext): Signal<P> {
     version,
     draft.payload as P,
     source,
-    ctx.target,
+    target,
     partitionKey ?? id,
     idempotencyKey ?? id,
     correlationId ?? id,
     causationId,
-    ctx.now,
+    now,
     urgency,
     headers,
   );

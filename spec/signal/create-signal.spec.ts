@@ -2,12 +2,13 @@ import { expect } from 'chai';
 import { createSignal } from '../../lib/signal/create-signal.ts';
 import { isValidationError } from '../../lib/signal/errors.ts';
 
-const ctx = { target: 'n', now: 1_000, limits: { maxBytes: 1024, maxDepth: 8 } };
+const limits = { maxBytes: 1024, maxDepth: 8 };
+const make = (draft: unknown) => createSignal(draft as never, 'n', 1_000, limits);
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('signal/createSignal', () => {
   it('fills every envelope field with its default', () => {
-    const s = createSignal({ type: 'reading', payload: { t: 1 } }, ctx);
+    const s = make({ type: 'reading', payload: { t: 1 } });
     expect(s.id).to.match(UUID_V7);
     expect(s).to.include({ type: 'reading', version: '1.0', target: 'n', createdAt: 1_000, urgency: 0.5, source: undefined, causationId: undefined });
     expect(s.partitionKey).to.equal(s.id);
@@ -18,13 +19,13 @@ describe('signal/createSignal', () => {
   });
 
   it('keeps what the draft gives', () => {
-    const s = createSignal({ type: 't', version: '1.1', partitionKey: 'p', idempotencyKey: 'k', correlationId: 'c', causationId: 'x', urgency: 1, headers: { user: 'u1' }, source: 'src' }, ctx);
+    const s = make({ type: 't', version: '1.1', partitionKey: 'p', idempotencyKey: 'k', correlationId: 'c', causationId: 'x', urgency: 1, headers: { user: 'u1' }, source: 'src' });
     expect(s).to.include({ version: '1.1', partitionKey: 'p', idempotencyKey: 'k', correlationId: 'c', causationId: 'x', urgency: 1, source: 'src' });
     expect(s.headers).to.deep.equal({ user: 'u1' });
   });
 
   it('is immutable', () => {
-    const s = createSignal({ type: 't', headers: { a: 'b' } }, ctx);
+    const s = make({ type: 't', headers: { a: 'b' } });
     expect(Object.isFrozen(s)).to.equal(true);
     expect(Object.isFrozen(s.headers)).to.equal(true);
     expect(() => {
@@ -33,7 +34,7 @@ describe('signal/createSignal', () => {
   });
 
   it('gives unique ids that sort by creation', () => {
-    const ids = Array.from({ length: 2000 }, () => createSignal({ type: 't' }, ctx).id);
+    const ids = Array.from({ length: 2000 }, () => make({ type: 't' }).id);
     expect(new Set(ids).size).to.equal(2000);
   });
 
@@ -51,7 +52,7 @@ describe('signal/createSignal', () => {
   for (const [what, draft, issue] of bad) {
     it(`refuses ${what} with a typed error (${issue})`, () => {
       try {
-        createSignal(draft as never, ctx);
+        make(draft as never);
         expect.fail('should have thrown');
       } catch (e) {
         expect(isValidationError(e), String(e)).to.equal(true);
