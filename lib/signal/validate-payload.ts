@@ -52,6 +52,8 @@ export function validatePayload(payload: unknown, limits: PayloadLimits): void {
 // The stacks are reused between calls; a getter that validates another payload while this one
 // is being walked gets fresh ones.
 function walkObject(payload: object, limits: PayloadLimits): number {
+  const flat = flatSize(payload);
+  if (flat >= 0) return flat;
   const reuse = !stacksInUse;
   const at = reuse ? sharedPath : [];
   const seen = reuse ? sharedSeen : [];
@@ -63,6 +65,41 @@ function walkObject(payload: object, limits: PayloadLimits): number {
     seen.length = 0;
     if (reuse) stacksInUse = false;
   }
+}
+
+/**
+ * The common payload, a plain object of primitives, checked without the walk's stacks. Returns
+ * its estimated size, or -1 when it needs the full walk (nesting, or anything to report: the
+ * walk finds it again and builds the error with its path).
+ */
+function flatSize(v: object): number {
+  if (Array.isArray(v)) return -1;
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return -1;
+  let size = 2;
+  for (const key in v) {
+    if (isForbiddenKey(key) || !key.isWellFormed()) return -1;
+    const x: unknown = (v as Record<string, unknown>)[key];
+    switch (typeof x) {
+      case 'string':
+        if (!x.isWellFormed()) return -1;
+        size += x.length + key.length + 6;
+        break;
+      case 'number':
+        if (!Number.isFinite(x)) return -1;
+        size += key.length + 12;
+        break;
+      case 'boolean':
+      case 'undefined':
+        size += key.length + 9;
+        break;
+      default:
+        if (x !== null) return -1;
+        size += key.length + 8;
+    }
+  }
+  if (Object.prototype.hasOwnProperty.call(v, '__proto__') || Object.getOwnPropertySymbols(v).length > 0) return -1;
+  return size;
 }
 
 // The path is kept as a stack of keys and only turned into text when an error needs it, so a
