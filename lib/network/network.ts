@@ -356,7 +356,10 @@ export class Network implements AsyncDisposable {
 
   /** `replay`: a dead letter or journal replay coming back (counted as redelivered, not sent). */
   #offer(node: NodeRuntime, signal: Signal, replay: boolean, now = this.#clock.now()): Receipt {
-    const partition = node.offer(signal, replay, now);
+    // A key that defaulted to the signal's own fresh id cannot have been seen before: such
+    // signals skip the dedup window (in this process they come back only as replays, which skip
+    // it anyway). A transport that redelivers envelopes records their keys itself.
+    const partition = node.offer(signal, replay || signal.idempotencyKey === signal.id, now);
     if (partition >= 0) {
       if (replay) this.#counts.redelivered++;
       else this.#counts.accepted++;

@@ -134,19 +134,19 @@ export class NodeRuntime implements ContextHost {
 
   /**
    * Takes a signal into the mailbox and returns its partition, or says why not
-   * ({@link OFFER_DUPLICATE}, {@link OFFER_BACKPRESSURE}). `replay` skips deduplication (the DLQ's
-   * reprocess and journal replays bring back keys that were seen on purpose).
+   * ({@link OFFER_DUPLICATE}, {@link OFFER_BACKPRESSURE}). `skipDedup` is for keys that were seen
+   * on purpose (the DLQ's reprocess, journal replays) or cannot have been (fresh ids).
    */
-  offer(signal: Signal, replay: boolean, now: number): number {
+  offer(signal: Signal, skipDedup: boolean, now: number): number {
     const dedup = this.config.dedup;
     if (this.load >= this.#rejectLoad) {
-      if (dedup !== undefined && !replay && dedup.has(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
+      if (dedup !== undefined && !skipDedup && dedup.has(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
       this.stats.rejected++;
       this.stats.rejectedBackpressure++;
       this.#setLevel('critical', now);
       return OFFER_BACKPRESSURE;
     }
-    if (dedup !== undefined && !replay && !dedup.admit(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
+    if (dedup !== undefined && !skipDedup && !dedup.admit(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
     const p = this.mailbox.partitionOf(signal.partitionKey);
     this.mailbox.push(p, signal);
     this.stats.accepted++;
