@@ -41,6 +41,8 @@ export interface NetworkCounts {
   /** Dead letters and replays accepted back into nodes (not counted in `sent` or `accepted`):
    * `completed + deadLettered + handedBack + active = accepted + redelivered`. */
   readonly redelivered: number;
+  /** Journal appends that failed (the signal was still handled; see `send`). */
+  readonly journalErrors: number;
 }
 
 /** Reads a node's counters into a snapshot. */

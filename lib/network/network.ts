@@ -79,7 +79,8 @@ export class Network implements AsyncDisposable {
   #idleWaiters: (() => void)[] = [];
   #shutdown: Promise<ShutdownReport> | undefined;
   #force: (() => void) | undefined;
-  readonly #counts = { sent: 0, accepted: 0, duplicate: 0, rejected: 0, deadLettered: 0, handedBack: 0, redelivered: 0 };
+  #lastAppend: Promise<void> | undefined;
+  readonly #counts = { sent: 0, accepted: 0, duplicate: 0, rejected: 0, deadLettered: 0, handedBack: 0, redelivered: 0, journalErrors: 0 };
 
   constructor(options: NetworkOptions = {}) {
     this.#opts = resolveNetworkOptions(options);
@@ -217,7 +218,7 @@ export class Network implements AsyncDisposable {
     this.#state = 'running';
     this.#accepting = true;
     if (this.#journal?.durable) {
-      for (const s of await this.#journal.pending()) this.#redeliver(s.target, s);
+      for (const s of await this.#journal.pending()) this.#redeliver(s.target, s, false);
     }
   }
 
@@ -251,9 +252,18 @@ export class Network implements AsyncDisposable {
     return this.#offer(node, signal, false, now);
   }
 
-  /** Sends a signal; resolves with its receipt (see `post`). Rejects never for refusals. */
+  /**
+   * Sends a signal; resolves with its receipt (see `post`). With a durable journal, an
+   * `accepted` receipt arrives only once the signal is on disk; if the journal cannot write it,
+   * the promise rejects with the journal's error (the signal may still be handled: at least
+   * once). Never rejects for refusals: those are receipts.
+   */
   async send<P>(target: string, draft: SignalDraft<P>): Promise<Receipt> {
-    return this.post(target, draft);
+    const receipt = this.#post(target, draft, undefined, undefined);
+    const appended = this.#lastAppend;
+    this.#lastAppend = undefined;
+    if (appended !== undefined && receipt.status === 'accepted') await appended;
+    return receipt;
   }
 
   /** Resolves when no signal is queued, in flight or waiting for a retry anywhere in the network. */
@@ -354,8 +364,11 @@ export class Network implements AsyncDisposable {
     return n;
   }
 
-  /** `replay`: a dead letter or journal replay coming back (counted as redelivered, not sent). */
-  #offer(node: NodeRuntime, signal: Signal, replay: boolean, now = this.#clock.now()): Receipt {
+  /**
+   * `replay`: a dead letter or journal replay coming back (counted as redelivered, not sent).
+   * `journaled`: false for signals the journal already holds (recovery at start).
+   */
+  #offer(node: NodeRuntime, signal: Signal, replay: boolean, now = this.#clock.now(), journaled = true): Receipt {
     // A key that defaulted to the signal's own fresh id cannot have been seen before: such
     // signals skip the dedup window (in this process they come back only as replays, which skip
     // it anyway). A transport that redelivers envelopes records their keys itself.
@@ -364,7 +377,10 @@ export class Network implements AsyncDisposable {
       if (replay) this.#counts.redelivered++;
       else this.#counts.accepted++;
       this.#active++;
-      this.#journal?.append(signal);
+      // Appended after the mailbox took it but before any handler can run (the drain is a
+      // microtask away), so in the journal's one ordered stream an `accepted` record always
+      // precedes the settle record of the same signal and of any child it emits.
+      if (journaled && this.#journal !== undefined) this.#journalAppend(signal);
       return { status: 'accepted', id: signal.id, target: node.name, partition };
     }
     if (partition === OFFER_DUPLICATE) {
@@ -395,11 +411,22 @@ export class Network implements AsyncDisposable {
     return receipt;
   }
 
-  #redeliver(node: string, signal: Signal): Receipt {
+  #journalAppend(signal: Signal): void {
+    const appended = this.#journal!.append(signal);
+    if (appended === undefined) return;
+    this.#lastAppend = appended;
+    // Nobody awaits a post()'s append: record a failure rather than leave it unhandled.
+    appended.catch((e: unknown) => {
+      this.#counts.journalErrors++;
+      this.audit.recordError(this.classifier.classify(e, { operation: 'journal.append', signalId: signal.id }));
+    });
+  }
+
+  #redeliver(node: string, signal: Signal, journaled = true): Receipt {
     const runtime = this.#nodes.get(node);
     if (runtime === undefined) return this.#refuseReplay(node, new UnknownTargetError(node));
     if (!this.#accepting) return this.#refuseReplay(node, new ShuttingDownError(this.name));
-    return this.#offer(runtime, signal.target === node ? signal : reviseSignal(signal, { target: node }), true);
+    return this.#offer(runtime, signal.target === node ? signal : reviseSignal(signal, { target: node }), true, this.#clock.now(), journaled);
   }
 
   #deadLetter(entry: DeadLetter): void {

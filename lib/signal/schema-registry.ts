@@ -5,7 +5,7 @@ import { isStandardSchema, type StandardResult, type StandardSchemaV1 } from './
  * A payload check: return `true` or nothing when valid, `false` or a reason string when not (or
  * throw). Any Standard Schema object (a zod schema, for one) works too.
  */
-export type PayloadValidator = ((payload: unknown) => boolean | string | void) | StandardSchemaV1;
+export type PayloadValidator = ((payload: any) => boolean | string | void) | StandardSchemaV1;
 
 /** Turns a payload of one version into the payload of the next supported version. */
 export type Upcaster = (payload: any) => unknown;
