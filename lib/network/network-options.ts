@@ -7,6 +7,7 @@ import { checkNumber, checkObject } from '../resilience/validate.ts';
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_DEPTH } from '../signal/validate-payload.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import type { RateLimiterSpec } from '../resilience/rate/create.ts';
+import type { ResourceGuardOptions } from '../resilience/isolation/resource-guard.ts';
 
 /**
  * Time a graceful shutdown may spend draining.
@@ -38,6 +39,11 @@ export interface NetworkOptions {
   rateLimit?: RateLimiterSpec;
   /** Errors and recoveries kept in the audit log. @defaultValue 1000 */
   audit?: { capacity?: number };
+  /**
+   * A heap guard: past `maxHeapBytes`, sends are refused (`resource-exhausted`) and protected
+   * operations too, until the heap comes back under. Off unless given.
+   */
+  resources?: ResourceGuardOptions;
 }
 
 /** Network options with every default filled in. */
@@ -54,6 +60,7 @@ export interface ResolvedNetworkOptions {
   readonly shutdownTimeoutMs: number;
   readonly rateLimit: RateLimiterSpec | undefined;
   readonly auditCapacity: number | undefined;
+  readonly resources: ResourceGuardOptions | undefined;
 }
 
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
@@ -87,5 +94,6 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     shutdownTimeoutMs: checkNumber('shutdownTimeoutMs', o.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, { min: 0 }),
     rateLimit: o.rateLimit,
     auditCapacity: o.audit?.capacity,
+    resources: o.resources,
   };
 }

@@ -17,7 +17,8 @@ import { createRateLimiter } from '../resilience/rate/create.ts';
 import type { RateLimiter } from '../resilience/rate/types.ts';
 import { configureNode, type NodeSettings } from './configure-node.ts';
 import { Operations, type OperationOptions } from './operations.ts';
-import { ShuttingDownError } from '../resilience/errors.ts';
+import { ResourceExhaustedError, ShuttingDownError } from '../resilience/errors.ts';
+import { ResourceGuard } from '../resilience/isolation/resource-guard.ts';
 import { createSignal } from '../signal/create-signal.ts';
 import { reviseSignal } from '../signal/envelope.ts';
 import { UnknownTargetError, ValidationError } from '../signal/errors.ts';
@@ -65,6 +66,7 @@ export class Network implements AsyncDisposable {
   readonly #operations: Operations;
   readonly #recoveries = new Map<string, number>();
   readonly #networkLimiter: RateLimiter | undefined;
+  readonly #guard: ResourceGuard | undefined;
   readonly #opts: ResolvedNetworkOptions;
   readonly #clock: Clock;
   readonly #hub = new EventHub();
@@ -96,7 +98,9 @@ export class Network implements AsyncDisposable {
     this.classifier = new ErrorClassifier({ clock: this.#clock });
     this.audit = new AuditLog(this.#opts.auditCapacity === undefined ? {} : { capacity: this.#opts.auditCapacity });
     this.#networkLimiter = this.#opts.rateLimit === undefined ? undefined : createRateLimiter({ name: this.name, ...this.#opts.rateLimit }, this.#clock);
+    this.#guard = this.#opts.resources === undefined ? undefined : new ResourceGuard(this.#opts.resources, this.#clock);
     this.#operations = new Operations({
+      guard: this.#guard,
       clock: this.#clock,
       hub: this.#hub,
       classifier: this.classifier,
@@ -238,6 +242,10 @@ export class Network implements AsyncDisposable {
     }
     const node = this.#nodes.get(target);
     if (node === undefined) return this.#reject(target, draft, 'unknown-target', new UnknownTargetError(target));
+    const guard = this.#guard;
+    if (guard !== undefined && !guard.allows()) {
+      return this.#reject(target, draft, 'resource-exhausted', new ResourceExhaustedError('heap', guard.heapUsed, guard.options.maxHeapBytes));
+    }
     let signal: Signal;
     const now = this.#clock.now();
     try {

@@ -5,6 +5,7 @@ import { InvalidOptionsError } from '../resilience/errors.ts';
 import type { ProtectedCallOptions, ProtectorOptions, ProtectorSettings } from '../resilience/protector/options.ts';
 import { Protector } from '../resilience/protector/protector.ts';
 import type { RateLimiter } from '../resilience/rate/types.ts';
+import type { ResourceGuard } from '../resilience/isolation/resource-guard.ts';
 import type { Clock } from '../util/clock.ts';
 
 /** How a protected operation is set up (`network.operation(name, options)`); all optional. */
@@ -17,6 +18,8 @@ export interface OperationsHost {
   readonly classifier: ErrorClassifier;
   readonly audit: AuditLog;
   readonly networkLimiter: RateLimiter | undefined;
+  /** The network's heap guard, used by operations that set none of their own. */
+  readonly guard: ResourceGuard | undefined;
   isShuttingDown(): boolean;
   countRecovery(name: string, strategy: string, succeeded: boolean): void;
 }
@@ -43,6 +46,7 @@ export class Operations {
     if (host.networkLimiter !== undefined && rateLimits.network === undefined) rateLimits.network = host.networkLimiter;
     const protector = new Protector({
       ...options,
+      ...(options.resource === undefined && host.guard !== undefined ? { resource: host.guard } : {}),
       rateLimits,
       name,
       clock: host.clock,

@@ -235,3 +235,28 @@ describe('network: protect, configure', () => {
     expect(() => net.configure('nobody', {})).to.throw(/no node or operation/);
   });
 });
+
+describe('network: resource guard', () => {
+  it('refuses sends and operations while the heap is over the limit, and lets them through after', async () => {
+    let heap = 100;
+    const { net, clock } = testNetwork({ resources: { maxHeapBytes: 1000, sampleIntervalMs: 10, readHeap: () => heap } });
+    let handled = 0;
+    net.node('w', { handle: () => void handled++ });
+    await net.start();
+    expect(net.post('w', { type: 't' }).status).to.equal('accepted');
+    heap = 5000;
+    await clock.advance(10);
+    const refused = net.post('w', { type: 't' });
+    expect(refused).to.include({ status: 'rejected', reason: 'resource-exhausted' });
+    expect(refused.status === 'rejected' && refused.error.code).to.equal('PLEXUS_RESOURCE_EXHAUSTED');
+    const op = await net.protect('read', () => 1).catch((e: unknown) => e);
+    expect((op as { code?: string }).code).to.equal('PLEXUS_RESOURCE_EXHAUSTED');
+    heap = 100;
+    await clock.advance(10);
+    expect(net.post('w', { type: 't' }).status).to.equal('accepted');
+    await net.idle();
+    expect(handled).to.equal(2);
+    const c = net.counts();
+    expect(c.sent).to.equal(c.accepted + c.duplicate + c.rejected);
+  });
+});

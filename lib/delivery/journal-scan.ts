@@ -1,0 +1,83 @@
+/**
+ * Reads a journal file back: what was accepted and never settled, and the last completed
+ * signals. Streams the file in chunks (memory stays bounded by the records still open, not the
+ * file size) and splits on the newline byte, which never occurs inside a multi-byte UTF-8
+ * character, so a chunk boundary cannot cut a character in a way that matters.
+ */
+import { open } from 'node:fs/promises';
+import type { Hop, Signal } from '../signal/signal.ts';
+import { decodeRecord, toEnvelope } from './signal-codec.ts';
+
+/** Bytes read per `read` call. */
+const CHUNK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+
+/** What {@link scanJournal} found. */
+export interface JournalScan {
+  /** Accepted and never settled, in order of (latest) acceptance, oldest first. */
+  readonly pending: Map<string, Signal>;
+  /** The last `keepCompleted` completed signals, with their final history, oldest first. */
+  readonly completed: Signal[];
+  /** Bytes up to and including the last newline: everything after is a torn record. */
+  readonly validBytes: number;
+  /** Bytes after the last newline (a record cut short by a crash); 0 normally. */
+  readonly tornBytes: number;
+  /** Complete lines that did not decode (skipped, never an error). */
+  readonly skippedLines: number;
+}
+
+/** Scans `path`; a missing file is an empty journal. Rejects only on I/O errors. */
+export async function scanJournal(path: string, keepCompleted: number): Promise<JournalScan> {
+  const pending = new Map<string, Signal>();
+  let completed: { signal: Signal; hops: readonly Hop[] }[] = [];
+  let totalBytes = 0;
+  let skippedLines = 0;
+  let carry: Buffer | undefined;
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { pending, completed: [], validBytes: 0, tornBytes: 0, skippedLines: 0 };
+    throw e;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      totalBytes += bytesRead;
+      const chunk = carry === undefined ? buf.subarray(0, bytesRead) : Buffer.concat([carry, buf.subarray(0, bytesRead)]);
+      let start = 0;
+      for (let nl = chunk.indexOf(NEWLINE, start); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
+        if (nl > start) {
+          const record = decodeRecord(chunk.toString('utf8', start, nl));
+          if (record === undefined) skippedLines++;
+          else if (record.op === 'accept') pending.set(record.signal.id, record.signal);
+          else {
+            const accepted = pending.get(record.id);
+            pending.delete(record.id);
+            if (record.outcome === 'completed' && accepted !== undefined) {
+              completed.push({ signal: accepted, hops: record.hops });
+              // Trim in bulk (amortised O(1)) rather than shifting per record.
+              if (completed.length >= 2 * keepCompleted) completed = completed.slice(completed.length - keepCompleted);
+            }
+          }
+        }
+        start = nl + 1;
+      }
+      // `buf` is reused for the next read, so the unfinished tail is copied out.
+      carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : undefined;
+    }
+  } finally {
+    await fh.close();
+  }
+  const last = completed.length > keepCompleted ? completed.slice(completed.length - keepCompleted) : completed;
+  return {
+    pending,
+    // The settle record carries the final history; the rest of the envelope comes from the accept.
+    completed: last.map((c) => toEnvelope(c.signal, c.hops) ?? c.signal),
+    validBytes: totalBytes - (carry?.length ?? 0),
+    tornBytes: carry?.length ?? 0,
+    skippedLines,
+  };
+}
