@@ -162,6 +162,7 @@ export class Network implements AsyncDisposable {
     const runtime = new NodeRuntime(config, this.#host);
     config.breaker?.onStateChange((t) => {
       if (this.#hub.observed) this.#hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });
+      if (t.to === 'open') this.#host.recovered(name, 'CIRCUIT_BREAK', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals`);
     });
     this.#nodes.set(name, runtime);
     return this;

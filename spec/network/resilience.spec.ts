@@ -42,6 +42,7 @@ describe('network: resilience in the signal path', () => {
     const transitions = events.filter((e) => e.kind === 'breaker').map((e) => (e.kind === 'breaker' ? `${e.from}->${e.to}` : ''));
     expect(transitions).to.deep.equal(['closed->open', 'open->half-open', 'half-open->closed']);
     expect(await net.metricsText()).to.match(/plexus_breaker_trips_total\{node="db",network="spec"\} 1/);
+    expect(net.audit.recoveries().map((r) => `${r.name}:${r.strategy}`)).to.deep.equal(['db:CIRCUIT_BREAK']);
   });
 
   it('runs the degrade handler while the breaker is open (GRACEFUL_DEGRADE) and records it', async () => {
@@ -164,6 +165,7 @@ describe('network: protect, configure', () => {
   it('runs an operation through the chain: retries, then the breaker fails fast', async () => {
     const { net, clock } = testNetwork();
     net.operation('charge', { retry: { maxAttempts: 2, baseDelayMs: 10, jitterMode: 'none' }, breaker: { failureThreshold: 2, resetTimeoutMs: 5000 } });
+    const events = record(net);
     let calls = 0;
     const failing = async () => {
       calls++;
@@ -180,6 +182,8 @@ describe('network: protect, configure', () => {
     expect(calls).to.equal(4);
     expect(net.breaker('charge')!.state).to.equal('open');
     expect(await net.metricsText()).to.match(/plexus_operation_breaker_state\{operation="charge",network="spec"\} 1/);
+    expect(events.filter((e) => e.kind === 'breaker').map((e) => (e.kind === 'breaker' ? [e.name, e.to] : []))).to.deep.equal([['op:charge', 'open']]);
+    expect(events.some((e) => e.kind === 'retry' && e.name === 'charge')).to.equal(true);
   });
 
   it('applies the network rate limit and per-key limits to operations', async () => {
