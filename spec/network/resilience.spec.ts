@@ -64,7 +64,10 @@ describe('network: resilience in the signal path', () => {
     await net.idle();
     expect(degraded).to.deep.equal([1]);
     expect(events.some((e) => e.kind === 'recovery' && e.strategy === 'GRACEFUL_DEGRADE' && e.succeeded)).to.equal(true);
-    expect(net.audit.recoveries().map((r) => [r.name, r.strategy, r.succeeded])).to.deep.equal([['svc', 'GRACEFUL_DEGRADE', true]]);
+    expect(net.audit.recoveries().map((r) => [r.name, r.strategy, r.succeeded])).to.deep.equal([
+      ['svc', 'CIRCUIT_BREAK', true],
+      ['svc', 'GRACEFUL_DEGRADE', true],
+    ]);
   });
 
   it('runs the fallback when retries are used up (FALLBACK), dead-letters when it fails too', async () => {

@@ -1,0 +1,367 @@
+import { mkdir, open, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { InvalidOptionsError } from '../resilience/errors.ts';
+import { checkNumber, checkObject } from '../resilience/validate.ts';
+import type { Signal } from '../signal/signal.ts';
+import type { Journal, JournalQuery, SettleOutcome } from './journal.ts';
+import { JournalError } from './journal-error.ts';
+import { scanJournal } from './journal-scan.ts';
+import { MemoryJournal } from './memory-journal.ts';
+import { encodeAccept, encodeSettle } from './signal-codec.ts';
+
+/**
+ * Whether an append waits for `fdatasync` (survives power loss) or only for `write` (survives a
+ * crash of the process, not of the machine).
+ * @defaultValue true
+ */
+export const DEFAULT_JOURNAL_FSYNC = true;
+
+/**
+ * File size at which the journal is rewritten with only its pending records.
+ * @defaultValue 64 MiB
+ */
+export const DEFAULT_JOURNAL_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Completed signals kept indexed in memory for `query` (and `network.replay`).
+ * @defaultValue 10 000
+ */
+export const DEFAULT_COMPLETED_IN_MEMORY = 10_000;
+
+/** Options of {@link FileJournal}. */
+export interface FileJournalOptions {
+  /** The journal file (created, with its directory, on first use). One process per file. */
+  path: string;
+  /** See {@link DEFAULT_JOURNAL_FSYNC}. */
+  fsync?: boolean;
+  /** See {@link DEFAULT_JOURNAL_MAX_BYTES}. */
+  maxBytes?: number;
+  /** See {@link DEFAULT_COMPLETED_IN_MEMORY}. */
+  completedInMemory?: number;
+}
+
+/** Counters of a {@link FileJournal}, for tests, metrics and operators. */
+export interface FileJournalStats {
+  /** Bytes in the file now. */
+  readonly fileBytes: number;
+  /** Signals accepted and not settled. */
+  readonly pending: number;
+  /** Completed signals indexed for `query`. */
+  readonly completedIndexed: number;
+  /** Writes done (one per group commit, however many records it held). */
+  readonly batches: number;
+  /** `fdatasync` calls done. */
+  readonly fsyncs: number;
+  /** Times the file was rewritten with only its pending records. */
+  readonly compactions: number;
+  /** Complete lines that did not decode when the file was opened (skipped). */
+  readonly skippedLines: number;
+  /** Bytes of a torn last record cut off when the file was opened (a crash mid-write). */
+  readonly tornBytes: number;
+}
+
+interface Batch {
+  readonly promise: Promise<void>;
+  resolve: () => void;
+  reject: (e: JournalError) => void;
+  /** Ids this batch made pending (forgotten again if the batch is lost). */
+  readonly ids: string[];
+}
+
+const noop = (): void => {};
+
+/**
+ * A durable journal in one append-only JSON-lines file (see `signal-codec.ts` for the records).
+ * One file rather than segments: compaction rewrites only the pending records, which are
+ * bounded by the mailboxes' capacity, so a temp file plus an atomic rename is all it takes, and
+ * there is a single write position to order records by.
+ *
+ * Group commit: every record issued in one turn of the event loop (and everything that arrives
+ * while a write is under way) goes out in one `write` and one `fdatasync`; each `append` of the
+ * batch resolves when that is done. Settle records ride along without being waited for (losing
+ * one to a crash only means that signal is delivered again: at-least-once).
+ *
+ * A promise returned by `append` is marked handled, so a caller that drops it (the interface
+ * allows a fire-and-forget journal) cannot crash the process with an unhandled rejection; await
+ * it to hear a {@link JournalError}. A failed `fdatasync` leaves the journal failed for good (the
+ * kernel may have dropped the dirty pages: nothing after it can be trusted); a failed `write` is
+ * cut off the file and only its own batch fails.
+ */
+export class FileJournal implements Journal {
+  readonly durable = true;
+  /** The journal file, absolute. */
+  readonly path: string;
+  readonly fsync: boolean;
+  readonly maxBytes: number;
+  readonly completedInMemory: number;
+  #completed: MemoryJournal;
+  #pending = new Map<string, Signal>();
+  /** Ids settled before the file was read: they must not come back as pending from the file. */
+  #settledEarly: Set<string> | undefined = new Set();
+  #lines: string[] = [];
+  #batch: Batch | undefined;
+  #fh: FileHandle | undefined;
+  #opened: Promise<void> | undefined;
+  #loop: Promise<void> = Promise.resolve();
+  #scheduled = false;
+  #running = false;
+  #closing: Promise<void> | undefined;
+  #failure: JournalError | undefined;
+  #size = 0;
+  #compactAt: number;
+  readonly #counts = { batches: 0, fsyncs: 0, compactions: 0, skippedLines: 0, tornBytes: 0 };
+
+  constructor(options: FileJournalOptions) {
+    if (options === undefined) throw new InvalidOptionsError('options', 'are required (at least { path })', options);
+    checkObject('options', options);
+    if (typeof options.path !== 'string' || options.path === '') throw new InvalidOptionsError('path', 'must be a non-empty string', options.path);
+    if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new InvalidOptionsError('fsync', 'must be a boolean', options.fsync);
+    this.path = resolve(options.path);
+    this.fsync = options.fsync ?? DEFAULT_JOURNAL_FSYNC;
+    this.maxBytes = checkNumber('maxBytes', options.maxBytes ?? DEFAULT_JOURNAL_MAX_BYTES, { integer: true, min: 1 });
+    this.completedInMemory = checkNumber('completedInMemory', options.completedInMemory ?? DEFAULT_COMPLETED_IN_MEMORY, { integer: true, min: 1 });
+    this.#completed = new MemoryJournal(this.completedInMemory);
+    this.#compactAt = this.maxBytes;
+  }
+
+  /** Counters (see {@link FileJournalStats}). */
+  stats(): FileJournalStats {
+    return { ...this.#counts, fileBytes: this.#size, pending: this.#pending.size, completedIndexed: this.#completed.size };
+  }
+
+  /** Records `signal` as accepted; resolves once the record is written (and fsynced when `fsync`). */
+  append(signal: Signal): Promise<void> {
+    const refused = this.#closing !== undefined ? new JournalError('closed', this.path, 'the journal is closed') : this.#failure;
+    if (refused !== undefined) return handled(Promise.reject(refused));
+    let line: string;
+    try {
+      line = encodeAccept(signal);
+    } catch (e) {
+      return handled(Promise.reject(new JournalError('encode', this.path, `signal ${String(signal?.id)} cannot be written as JSON`, e)));
+    }
+    const batch = (this.#batch ??= newBatch());
+    if (!this.#pending.has(signal.id)) batch.ids.push(signal.id);
+    this.#pending.set(signal.id, signal);
+    this.#lines.push(line);
+    this.#schedule();
+    return batch.promise;
+  }
+
+  /** Records the end of `signal` with the next batch (not awaited). Ignored once closed: the signal stays pending. */
+  settle(signal: Signal, outcome: SettleOutcome, at: number): void {
+    if (this.#closing !== undefined) return;
+    if (outcome === 'completed') this.#completed.settle(signal, outcome);
+    this.#pending.delete(signal.id);
+    this.#settledEarly?.add(signal.id);
+    if (this.#failure !== undefined) return;
+    this.#lines.push(encodeSettle(signal, outcome, at));
+    this.#schedule();
+  }
+
+  /**
+   * Completed signals of a range, oldest first: the last `completedInMemory` of them, including
+   * those read from the file at open (so a replay works across a restart, up to the last compaction).
+   */
+  async query(q: JournalQuery): Promise<Signal[]> {
+    await this.#open();
+    return this.#completed.query(q);
+  }
+
+  /** Accepted and never settled, oldest first: read from the file on first use, then kept up to date. */
+  async pending(): Promise<Signal[]> {
+    await this.#open();
+    return [...this.#pending.values()];
+  }
+
+  /** Writes what is queued, then closes the file. Safe to call twice. */
+  close(): Promise<void> {
+    return (this.#closing ??= this.#close());
+  }
+
+  async #close(): Promise<void> {
+    await this.#opened?.catch(noop);
+    // A scheduled kick runs before this (setImmediate is FIFO); then the loop drains the queue.
+    if (this.#scheduled) await new Promise<void>((r) => setImmediate(r));
+    await this.#loop;
+    const fh = this.#fh;
+    this.#fh = undefined;
+    try {
+      await fh?.close();
+    } catch (e) {
+      throw new JournalError('write', this.path, 'closing the file failed', e);
+    }
+  }
+
+  #open(): Promise<void> {
+    return (this.#opened ??= this.#load());
+  }
+
+  async #load(): Promise<void> {
+    let scan;
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      scan = await scanJournal(this.path, this.completedInMemory);
+    } catch (e) {
+      throw (this.#failure = new JournalError('read', this.path, 'reading the journal failed', e));
+    }
+    try {
+      // A record torn by a crash is cut off, or the next record would be glued to it.
+      if (scan.tornBytes > 0) await truncate(this.path, scan.validBytes);
+      this.#fh = await open(this.path, 'a');
+    } catch (e) {
+      throw (this.#failure = new JournalError('open', this.path, 'opening the journal for writing failed', e));
+    }
+    this.#size = scan.validBytes;
+    this.#counts.skippedLines = scan.skippedLines;
+    this.#counts.tornBytes = scan.tornBytes;
+    // The file comes first; whatever this process did before the file was read goes on top.
+    const pending = scan.pending;
+    for (const id of this.#settledEarly ?? []) pending.delete(id);
+    for (const [id, s] of this.#pending) pending.set(id, s);
+    this.#pending = pending;
+    this.#settledEarly = undefined;
+    const ring = new MemoryJournal(this.completedInMemory);
+    for (const s of [...scan.completed, ...this.#completed.query({})]) ring.settle(s, 'completed');
+    this.#completed = ring;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#running) return;
+    this.#scheduled = true;
+    // setImmediate, not a microtask: everything issued in this turn (microtask chains included) joins the batch.
+    setImmediate(this.#kick);
+  }
+
+  readonly #kick = (): void => {
+    this.#scheduled = false;
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  };
+
+  /** Writes batches until the queue is empty. Never rejects: failures go to the batches' appends. */
+  async #run(): Promise<void> {
+    try {
+      await this.#open();
+      while (this.#lines.length > 0 && this.#failure === undefined) {
+        await this.#writeBatch();
+        if (this.#size >= this.#compactAt && this.#failure === undefined) await this.#compact();
+      }
+    } catch {
+      // #open failed and set #failure.
+    } finally {
+      if (this.#failure !== undefined) this.#dropQueued(this.#failure);
+      this.#running = false;
+    }
+  }
+
+  async #writeBatch(): Promise<void> {
+    const data = Buffer.from(this.#lines.join(''), 'utf8');
+    const batch = this.#batch;
+    this.#lines = [];
+    this.#batch = undefined;
+    const fh = this.#fh!;
+    try {
+      await writeAll(fh, data);
+    } catch (e) {
+      const error = new JournalError('write', this.path, `writing ${data.length} bytes failed`, e);
+      this.#lost(batch, error);
+      // Cut a partly written batch off, so that the next record starts on a line of its own.
+      await fh.truncate(this.#size).catch(() => (this.#failure = error));
+      return;
+    }
+    this.#size += data.length;
+    this.#counts.batches++;
+    // Settle records alone are not worth an fsync: losing one only means a redelivery.
+    if (this.fsync && batch !== undefined) {
+      try {
+        await fh.datasync();
+        this.#counts.fsyncs++;
+      } catch (e) {
+        this.#failure = new JournalError('fsync', this.path, 'fdatasync failed; the journal is unusable until reopened', e);
+        this.#lost(batch, this.#failure);
+        return;
+      }
+    }
+    batch?.resolve();
+  }
+
+  /** Rewrites the file with only the pending records: temp file, fsync, atomic rename. */
+  async #compact(): Promise<void> {
+    const tmp = `${this.path}.compact`;
+    const data = Buffer.from([...this.#pending.values()].map(encodeAccept).join(''), 'utf8');
+    let out: FileHandle | undefined;
+    try {
+      out = await open(tmp, 'w');
+      await writeAll(out, data);
+      if (this.fsync) await out.datasync();
+      await out.close();
+      out = undefined;
+      await rename(tmp, this.path);
+      if (this.fsync) await syncDirectory(dirname(this.path));
+    } catch {
+      await out?.close().catch(noop);
+      await rm(tmp, { force: true }).catch(noop);
+      // Keep the old file; try again only after it has doubled (the disk may be full).
+      this.#compactAt = this.#size * 2;
+      return;
+    }
+    const old = this.#fh!;
+    try {
+      // The old handle now points at the replaced file: writes must go to the new one.
+      this.#fh = await open(this.path, 'a');
+    } catch (e) {
+      this.#failure = new JournalError('open', this.path, 'reopening the journal after compaction failed', e);
+    }
+    await old.close().catch(noop);
+    this.#size = data.length;
+    // Pending records alone may be near maxBytes: wait for real growth before compacting again.
+    this.#compactAt = Math.max(this.maxBytes, 2 * data.length);
+    this.#counts.compactions++;
+  }
+
+  #dropQueued(error: JournalError): void {
+    const batch = this.#batch;
+    this.#lines = [];
+    this.#batch = undefined;
+    this.#lost(batch, error);
+  }
+
+  /** A batch that did not reach the disk: its appends reject and its signals are not pending. */
+  #lost(batch: Batch | undefined, error: JournalError): void {
+    if (batch === undefined) return;
+    for (const id of batch.ids) this.#pending.delete(id);
+    batch.reject(error);
+  }
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (e: JournalError) => void;
+  const promise = handled(new Promise<void>((res, rej) => ((resolve = res), (reject = rej))));
+  return { promise, resolve, reject, ids: [] };
+}
+
+/** Marks `p` handled (a dropped rejection must not crash the process) and returns it unchanged. */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(noop);
+  return p;
+}
+
+async function writeAll(fh: FileHandle, data: Buffer): Promise<void> {
+  for (let off = 0; off < data.length; ) {
+    const { bytesWritten } = await fh.write(data, off, data.length - off);
+    if (bytesWritten <= 0) throw new Error('write returned no progress');
+    off += bytesWritten;
+  }
+}
+
+/** Makes a rename durable: the directory entry itself must reach the disk. */
+async function syncDirectory(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
