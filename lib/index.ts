@@ -26,6 +26,8 @@ export { DEFAULT_DEDUP_WINDOW_MS, DEFAULT_DEDUP_MAX_KEYS } from './delivery/dedu
 export { DEFAULT_DLQ_CAPACITY, type DeadLetter, type DeadLetterFilter } from './delivery/dead-letter-queue.ts';
 export { MemoryJournal, DEFAULT_JOURNAL_CAPACITY } from './delivery/memory-journal.ts';
 export type { Journal, JournalQuery, SettleOutcome } from './delivery/journal.ts';
+export { FileJournal, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_COMPLETED_IN_MEMORY, type FileJournalOptions, type FileJournalStats } from './delivery/file-journal.ts';
+export { JournalError, isJournalError, JOURNAL_CODE, type JournalFailure } from './delivery/journal-error.ts';
 
 export { SHUTDOWN_PHASES, shutdownMachine, type ShutdownPhase } from './control/shutdown-machine.ts';
 

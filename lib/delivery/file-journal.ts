@@ -1,64 +1,15 @@
-import { mkdir, open, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { InvalidOptionsError } from '../resilience/errors.ts';
-import { checkNumber, checkObject } from '../resilience/validate.ts';
 import type { Signal } from '../signal/signal.ts';
+import { resolveFileJournalOptions, type FileJournalOptions, type FileJournalStats } from './file-journal-options.ts';
 import type { Journal, JournalQuery, SettleOutcome } from './journal.ts';
 import { JournalError } from './journal-error.ts';
+import { replaceFile, syncDirectory, writeAll } from './journal-fs.ts';
 import { scanJournal } from './journal-scan.ts';
 import { MemoryJournal } from './memory-journal.ts';
 import { encodeAccept, encodeSettle } from './signal-codec.ts';
 
-/**
- * Whether an append waits for `fdatasync` (survives power loss) or only for `write` (survives a
- * crash of the process, not of the machine).
- * @defaultValue true
- */
-export const DEFAULT_JOURNAL_FSYNC = true;
-
-/**
- * File size at which the journal is rewritten with only its pending records.
- * @defaultValue 64 MiB
- */
-export const DEFAULT_JOURNAL_MAX_BYTES = 64 * 1024 * 1024;
-
-/**
- * Completed signals kept indexed in memory for `query` (and `network.replay`).
- * @defaultValue 10 000
- */
-export const DEFAULT_COMPLETED_IN_MEMORY = 10_000;
-
-/** Options of {@link FileJournal}. */
-export interface FileJournalOptions {
-  /** The journal file (created, with its directory, on first use). One process per file. */
-  path: string;
-  /** See {@link DEFAULT_JOURNAL_FSYNC}. */
-  fsync?: boolean;
-  /** See {@link DEFAULT_JOURNAL_MAX_BYTES}. */
-  maxBytes?: number;
-  /** See {@link DEFAULT_COMPLETED_IN_MEMORY}. */
-  completedInMemory?: number;
-}
-
-/** Counters of a {@link FileJournal}, for tests, metrics and operators. */
-export interface FileJournalStats {
-  /** Bytes in the file now. */
-  readonly fileBytes: number;
-  /** Signals accepted and not settled. */
-  readonly pending: number;
-  /** Completed signals indexed for `query`. */
-  readonly completedIndexed: number;
-  /** Writes done (one per group commit, however many records it held). */
-  readonly batches: number;
-  /** `fdatasync` calls done. */
-  readonly fsyncs: number;
-  /** Times the file was rewritten with only its pending records. */
-  readonly compactions: number;
-  /** Complete lines that did not decode when the file was opened (skipped). */
-  readonly skippedLines: number;
-  /** Bytes of a torn last record cut off when the file was opened (a crash mid-write). */
-  readonly tornBytes: number;
-}
+export { DEFAULT_COMPLETED_IN_MEMORY, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX_BYTES, type FileJournalOptions, type FileJournalStats } from './file-journal-options.ts';
 
 interface Batch {
   readonly promise: Promise<void>;
@@ -111,15 +62,13 @@ export class FileJournal implements Journal {
   #compactAt: number;
   readonly #counts = { batches: 0, fsyncs: 0, compactions: 0, skippedLines: 0, tornBytes: 0 };
 
+  /** Throws InvalidOptionsError on bad options; touches no file until first used. */
   constructor(options: FileJournalOptions) {
-    if (options === undefined) throw new InvalidOptionsError('options', 'are required (at least { path })', options);
-    checkObject('options', options);
-    if (typeof options.path !== 'string' || options.path === '') throw new InvalidOptionsError('path', 'must be a non-empty string', options.path);
-    if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new InvalidOptionsError('fsync', 'must be a boolean', options.fsync);
-    this.path = resolve(options.path);
-    this.fsync = options.fsync ?? DEFAULT_JOURNAL_FSYNC;
-    this.maxBytes = checkNumber('maxBytes', options.maxBytes ?? DEFAULT_JOURNAL_MAX_BYTES, { integer: true, min: 1 });
-    this.completedInMemory = checkNumber('completedInMemory', options.completedInMemory ?? DEFAULT_COMPLETED_IN_MEMORY, { integer: true, min: 1 });
+    const o = resolveFileJournalOptions(options);
+    this.path = resolve(o.path);
+    this.fsync = o.fsync;
+    this.maxBytes = o.maxBytes;
+    this.completedInMemory = o.completedInMemory;
     this.#completed = new MemoryJournal(this.completedInMemory);
     this.#compactAt = this.maxBytes;
   }
@@ -193,6 +142,8 @@ export class FileJournal implements Journal {
   }
 
   #open(): Promise<void> {
+    // Reading a journal closed before first use would open a handle nobody closes.
+    if (this.#opened === undefined && this.#closing !== undefined) return Promise.reject(new JournalError('closed', this.path, 'the journal is closed'));
     return (this.#opened ??= this.#load());
   }
 
@@ -286,34 +237,27 @@ export class FileJournal implements Journal {
     batch?.resolve();
   }
 
-  /** Rewrites the file with only the pending records: temp file, fsync, atomic rename. */
+  /** Rewrites the file with only the pending records (see `replaceFile`), then writes on in the new file. */
   async #compact(): Promise<void> {
-    const tmp = `${this.path}.compact`;
     const data = Buffer.from([...this.#pending.values()].map(encodeAccept).join(''), 'utf8');
-    let out: FileHandle | undefined;
     try {
-      out = await open(tmp, 'w');
-      await writeAll(out, data);
-      if (this.fsync) await out.datasync();
-      await out.close();
-      out = undefined;
-      await rename(tmp, this.path);
-      if (this.fsync) await syncDirectory(dirname(this.path));
+      await replaceFile(this.path, data, this.fsync);
     } catch {
-      await out?.close().catch(noop);
-      await rm(tmp, { force: true }).catch(noop);
-      // Keep the old file; try again only after it has doubled (the disk may be full).
+      // Keep the old file; try again only once it has doubled (the disk may be full).
       this.#compactAt = this.#size * 2;
       return;
     }
     const old = this.#fh!;
     try {
+      // Before any later batch is acknowledged, or a crash could bring the old file back without it.
+      if (this.fsync) await syncDirectory(this.path);
       // The old handle now points at the replaced file: writes must go to the new one.
       this.#fh = await open(this.path, 'a');
     } catch (e) {
-      this.#failure = new JournalError('open', this.path, 'reopening the journal after compaction failed', e);
+      this.#failure = new JournalError('write', this.path, 'finishing a compaction failed; the journal is unusable until reopened', e);
     }
     await old.close().catch(noop);
+    if (this.#fh === old) this.#fh = undefined;
     this.#size = data.length;
     // Pending records alone may be near maxBytes: wait for real growth before compacting again.
     this.#compactAt = Math.max(this.maxBytes, 2 * data.length);
@@ -346,22 +290,4 @@ function newBatch(): Batch {
 function handled<T>(p: Promise<T>): Promise<T> {
   p.catch(noop);
   return p;
-}
-
-async function writeAll(fh: FileHandle, data: Buffer): Promise<void> {
-  for (let off = 0; off < data.length; ) {
-    const { bytesWritten } = await fh.write(data, off, data.length - off);
-    if (bytesWritten <= 0) throw new Error('write returned no progress');
-    off += bytesWritten;
-  }
-}
-
-/** Makes a rename durable: the directory entry itself must reach the disk. */
-async function syncDirectory(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }

@@ -1,0 +1,70 @@
+/**
+ * Options, defaults and counters of the FileJournal. Leaf file (imports only the option checks).
+ */
+import { InvalidOptionsError } from '../resilience/errors.ts';
+import { checkNumber, checkObject } from '../resilience/validate.ts';
+
+/**
+ * Whether an append waits for `fdatasync` (survives power loss) or only for `write` (survives a
+ * crash of the process, not of the machine).
+ * @defaultValue true
+ */
+export const DEFAULT_JOURNAL_FSYNC = true;
+
+/**
+ * File size at which the journal is rewritten with only its pending records.
+ * @defaultValue 64 MiB
+ */
+export const DEFAULT_JOURNAL_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Completed signals kept indexed in memory for `query` (and `network.replay`).
+ * @defaultValue 10 000
+ */
+export const DEFAULT_COMPLETED_IN_MEMORY = 10_000;
+
+/** Options of the FileJournal. */
+export interface FileJournalOptions {
+  /** The journal file (created, with its directory, on first use). One process per file. */
+  path: string;
+  /** See {@link DEFAULT_JOURNAL_FSYNC}. */
+  fsync?: boolean;
+  /** See {@link DEFAULT_JOURNAL_MAX_BYTES}. */
+  maxBytes?: number;
+  /** See {@link DEFAULT_COMPLETED_IN_MEMORY}. */
+  completedInMemory?: number;
+}
+
+/** Counters of a FileJournal, for tests, metrics and operators. */
+export interface FileJournalStats {
+  /** Bytes in the file now. */
+  readonly fileBytes: number;
+  /** Signals accepted and not settled. */
+  readonly pending: number;
+  /** Completed signals indexed for `query`. */
+  readonly completedIndexed: number;
+  /** Writes done (one per group commit, however many records it held). */
+  readonly batches: number;
+  /** `fdatasync` calls done. */
+  readonly fsyncs: number;
+  /** Times the file was rewritten with only its pending records. */
+  readonly compactions: number;
+  /** Complete lines that did not decode when the file was opened (skipped). */
+  readonly skippedLines: number;
+  /** Bytes of a torn last record cut off when the file was opened (a crash mid-write). */
+  readonly tornBytes: number;
+}
+
+/** Checks the options (throws InvalidOptionsError naming the option) and fills in the defaults. */
+export function resolveFileJournalOptions(options: FileJournalOptions): Required<FileJournalOptions> {
+  if (options === undefined) throw new InvalidOptionsError('options', 'are required (at least { path })', options);
+  checkObject('options', options);
+  if (typeof options.path !== 'string' || options.path === '') throw new InvalidOptionsError('path', 'must be a non-empty string', options.path);
+  if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new InvalidOptionsError('fsync', 'must be a boolean', options.fsync);
+  return {
+    path: options.path,
+    fsync: options.fsync ?? DEFAULT_JOURNAL_FSYNC,
+    maxBytes: checkNumber('maxBytes', options.maxBytes ?? DEFAULT_JOURNAL_MAX_BYTES, { integer: true, min: 1 }),
+    completedInMemory: checkNumber('completedInMemory', options.completedInMemory ?? DEFAULT_COMPLETED_IN_MEMORY, { integer: true, min: 1 }),
+  };
+}
