@@ -1,0 +1,236 @@
+import type { DeadLetter, DeadLetterStore } from '../delivery/dead-letter-queue.ts';
+import type { Journal } from '../delivery/journal.ts';
+import { OFFER_DUPLICATE, type NodeRuntime } from '../node/node-runtime.ts';
+import type { EventHub } from '../observe/event-hub.ts';
+import type { RejectReason } from '../observe/events.ts';
+import type { AuditLog } from '../resilience/classify/audit-log.ts';
+import type { ErrorClassifier } from '../resilience/classify/classifier.ts';
+import { ResourceExhaustedError, ShuttingDownError } from '../resilience/errors.ts';
+import type { ResourceGuard } from '../resilience/isolation/resource-guard.ts';
+import { createSignal } from '../signal/create-signal.ts';
+import { reviseSignal } from '../signal/envelope.ts';
+import { UnknownTargetError, ValidationError } from '../signal/errors.ts';
+import type { Signal, SignalDraft } from '../signal/signal.ts';
+import type { PayloadLimits } from '../signal/validate-payload.ts';
+import type { Clock } from '../util/clock.ts';
+import { toErrorInfo, type PlexusError } from '../util/errors.ts';
+import { BackpressureError, EmitRefusedError, LifecycleError } from './errors.ts';
+import type { NetworkCounts } from './network-stats.ts';
+import type { Receipt } from './receipt.ts';
+
+/** What the router shares with its network. */
+export interface RouterHost {
+  readonly name: string;
+  readonly clock: Clock;
+  readonly hub: EventHub;
+  readonly nodes: ReadonlyMap<string, NodeRuntime>;
+  readonly journal: Journal | undefined;
+  readonly limits: PayloadLimits;
+  readonly guard: ResourceGuard | undefined;
+  readonly dlq: DeadLetterStore;
+  readonly classifier: ErrorClassifier;
+  readonly audit: AuditLog;
+}
+
+/**
+ * The signal path between senders and nodes: validation, routing, acceptance, receipts, the
+ * journal append, dead letters and the counts that prove nothing was lost. The network owns one
+ * and adds lifecycle, configuration and observation around it.
+ */
+export class Router {
+  readonly #h: RouterHost;
+  /** `created` until start, then `open`, then `closed` once a shutdown began. */
+  #gate: 'created' | 'open' | 'closed' = 'created';
+  #active = 0;
+  #idleWaiters: (() => void)[] = [];
+  #lastAppend: Promise<void> | undefined;
+  readonly #counts = { sent: 0, accepted: 0, duplicate: 0, rejected: 0, deadLettered: 0, handedBack: 0, redelivered: 0, journalErrors: 0 };
+
+  constructor(host: RouterHost) {
+    this.#h = host;
+  }
+
+  /** Starts accepting. */
+  open(): void {
+    this.#gate = 'open';
+  }
+
+  /** Stops accepting: senders hear `shutting-down` from now on. */
+  close(): void {
+    this.#gate = 'closed';
+  }
+
+  get accepting(): boolean {
+    return this.#gate === 'open';
+  }
+
+  /** Accepted signals not yet ended. */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** A sender's signal (`parent` and `source` set when a handler emits it). */
+  post<P>(target: string, draft: SignalDraft<P>, parent?: Signal, source?: string): Receipt {
+    this.#counts.sent++;
+    if (this.#gate !== 'open') {
+      return this.#gate === 'created'
+        ? this.#reject(target, draft, 'not-started', new LifecycleError('the network is not started: call start() first'))
+        : this.#reject(target, draft, 'shutting-down', new ShuttingDownError(this.#h.name));
+    }
+    const node = this.#h.nodes.get(target);
+    if (node === undefined) return this.#reject(target, draft, 'unknown-target', new UnknownTargetError(target));
+    const guard = this.#h.guard;
+    if (guard !== undefined && !guard.allows()) {
+      return this.#reject(target, draft, 'resource-exhausted', new ResourceExhaustedError('heap', guard.heapUsed, guard.options.maxHeapBytes));
+    }
+    let signal: Signal;
+    const now = this.#h.clock.now();
+    try {
+      signal = createSignal(draft, target, now, this.#h.limits, parent, source);
+    } catch (e) {
+      return this.#reject(target, draft, 'invalid', e as PlexusError);
+    }
+    const accepts = node.config.accepts;
+    if (accepts !== undefined && !accepts.has(signal.type)) {
+      return this.#reject(target, draft, 'invalid', new ValidationError('invalid-type', `node ${target} does not accept signals of type ${JSON.stringify(signal.type)} (accepts: ${[...accepts].join(', ')})`));
+    }
+    return this.offer(node, signal, false, now);
+  }
+
+  /** The journal append of the last accepted post, for `send` to await (then forgotten). */
+  takeLastAppend(): Promise<void> | undefined {
+    const appended = this.#lastAppend;
+    this.#lastAppend = undefined;
+    return appended;
+  }
+
+  /** A handler's `ctx.emit`: a refused child throws, so the parent fails rather than lose it. */
+  emitFrom(node: string, parent: Signal, target: string, draft: SignalDraft): Receipt {
+    const receipt = this.post(target, draft, parent, node);
+    if (receipt.status === 'rejected') throw new EmitRefusedError(target, receipt.reason, receipt.error);
+    return receipt;
+  }
+
+  /**
+   * Takes a signal into a node. `replay`: a dead letter or journal replay coming back (counted
+   * as redelivered, not sent). `journaled`: false for signals the journal already holds.
+   */
+  offer(node: NodeRuntime, signal: Signal, replay: boolean, now = this.#h.clock.now(), journaled = true): Receipt {
+    // A key that defaulted to the signal's own fresh id cannot have been seen before: such
+    // signals skip the dedup window (in this process they come back only as replays, which skip
+    // it anyway). A transport that redelivers envelopes records their keys itself.
+    const partition = node.offer(signal, replay || signal.idempotencyKey === signal.id, now);
+    if (partition >= 0) {
+      if (replay) this.#counts.redelivered++;
+      else this.#counts.accepted++;
+      this.#active++;
+      // Appended after the mailbox took it but before any handler can run (the drain is a
+      // microtask away), so in the journal's one ordered stream an `accepted` record always
+      // precedes the settle record of the same signal and of any child it emits.
+      if (journaled && this.#h.journal !== undefined) this.#journalAppend(signal);
+      return { status: 'accepted', id: signal.id, target: node.name, partition };
+    }
+    if (partition === OFFER_DUPLICATE) {
+      this.#counts.duplicate++; // never for replays: they skip deduplication
+      return { status: 'duplicate', id: signal.id, target: node.name, idempotencyKey: signal.idempotencyKey };
+    }
+    if (replay) return refuseReplay(node.name, new BackpressureError(node.name, node.fill));
+    return this.#reject(node.name, signal, 'backpressure', new BackpressureError(node.name, node.fill));
+  }
+
+  /** Sends a signal back to a node as it is (same id, same history), past deduplication. */
+  redeliver(node: string, signal: Signal, journaled = true): Receipt {
+    const runtime = this.#h.nodes.get(node);
+    if (runtime === undefined) return refuseReplay(node, new UnknownTargetError(node));
+    if (this.#gate !== 'open') return refuseReplay(node, new ShuttingDownError(this.#h.name));
+    return this.offer(runtime, signal.target === node ? signal : reviseSignal(signal, { target: node }), true, this.#h.clock.now(), journaled);
+  }
+
+  /** A node gave up on a signal. */
+  deadLetter(entry: DeadLetter): void {
+    this.#h.dlq.add(entry);
+    this.#counts.deadLettered++;
+    const hub = this.#h.hub;
+    if (hub.observed) {
+      const s = entry.signal;
+      hub.emit({ kind: 'dead-lettered', at: entry.deadLetteredAt, node: entry.node, signalId: s.id, signalType: s.type, correlationId: s.correlationId, signal: s, reason: entry.reason, error: entry.error, attempts: entry.attempts });
+    }
+  }
+
+  /** A full dead letter store pushed its oldest entry out. */
+  dlqOverflow(evicted: DeadLetter): void {
+    const hub = this.#h.hub;
+    if (hub.observed) {
+      const s = evicted.signal;
+      hub.emit({ kind: 'dlq-overflow', at: this.#h.clock.now(), node: evicted.node, signalId: s.id, signalType: s.type, correlationId: s.correlationId, signal: s });
+    }
+  }
+
+  /** One accepted signal reached its end. */
+  settled(): void {
+    this.#active--;
+    if (this.#active === 0) this.#wakeIdle();
+  }
+
+  /** `n` signals were handed back by a shutdown. */
+  handBack(n: number): void {
+    this.#counts.handedBack += n;
+    this.#active -= n;
+    if (this.#active === 0) this.#wakeIdle();
+  }
+
+  /** Resolves when nothing accepted is still active. */
+  idle(): Promise<void> {
+    if (this.#active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  counts(): NetworkCounts {
+    let completed = 0;
+    for (const node of this.#h.nodes.values()) completed += node.stats.completed;
+    return { ...this.#counts, completed, active: this.#active };
+  }
+
+  #journalAppend(signal: Signal): void {
+    const appended = this.#h.journal!.append(signal);
+    if (appended === undefined) return;
+    this.#lastAppend = appended;
+    // Nobody awaits a post()'s append: record a failure rather than leave it unhandled.
+    appended.catch((e: unknown) => {
+      this.#counts.journalErrors++;
+      this.#h.audit.recordError(this.#h.classifier.classify(e, { operation: 'journal.append', signalId: signal.id }));
+    });
+  }
+
+  #reject(target: string, draft: SignalDraft | Signal, reason: RejectReason, error: PlexusError): Receipt {
+    this.#counts.rejected++;
+    const hub = this.#h.hub;
+    if (hub.observed) {
+      hub.emit({ kind: 'rejected', at: this.#h.clock.now(), node: target, reason, error: toErrorInfo(error), signalType: safeField(draft, 'type'), correlationId: safeField(draft, 'correlationId') });
+    }
+    return { status: 'rejected', target, reason, error };
+  }
+
+  #wakeIdle(): void {
+    const waiters = this.#idleWaiters;
+    if (waiters.length === 0) return;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+/** A replay refused: the receipt says why, but it is not counted as a sent-and-rejected signal. */
+function refuseReplay(target: string, error: PlexusError): Receipt {
+  const reason = error instanceof BackpressureError ? 'backpressure' : error instanceof UnknownTargetError ? 'unknown-target' : 'shutting-down';
+  return { status: 'rejected', target, reason, error };
+}
+
+/** Reads a string field of untrusted input without letting a throwing getter escape. */
+function safeField(draft: unknown, field: 'type' | 'correlationId'): string | undefined {
+  try {
+    const v: unknown = typeof draft === 'object' && draft !== null ? (draft as Record<string, unknown>)[field] : undefined;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
