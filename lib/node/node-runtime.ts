@@ -1,73 +1,25 @@
-import type { DeadLetter } from '../delivery/dead-letter-queue.ts';
-import type { DedupWindow } from '../delivery/dedup-window.ts';
-import type { Journal } from '../delivery/journal.ts';
 import { PartitionedMailbox } from '../mailbox/partitioned-mailbox.ts';
-import type { EventHub } from '../observe/event-hub.ts';
+import type { Receipt } from '../network/receipt.ts';
 import type { DeadLetterReason } from '../observe/events.ts';
 import { NodeStats } from '../observe/node-stats.ts';
-import type { CircuitBreaker } from '../resilience/breaker/breaker.ts';
-import { TimeoutError, isTimeoutError } from '../resilience/errors.ts';
-import type { RetryPolicy } from '../resilience/retry/policy.ts';
-import type { CombinedRateLimiter } from '../resilience/rate/combined.ts';
-import type { ClassifiedError, ErrorContext } from '../resilience/classify/categories.ts';
+import type { ClassifiedError } from '../resilience/classify/categories.ts';
 import type { RecoveryStrategy } from '../resilience/classify/recovery.ts';
+import { TimeoutError, isTimeoutError } from '../resilience/errors.ts';
+import type { CombinedRateLimiter } from '../resilience/rate/combined.ts';
 import { appendHop, reviseSignal } from '../signal/envelope.ts';
 import { isValidationError, type ValidationError } from '../signal/errors.ts';
-import type { SchemaOutcome, SchemaRegistry } from '../signal/schema-registry.ts';
+import type { SchemaOutcome } from '../signal/schema-registry.ts';
 import type { HopOutcome, Signal, SignalDraft } from '../signal/signal.ts';
-import type { Clock } from '../util/clock.ts';
 import { toErrorInfo } from '../util/errors.ts';
-import type { Receipt } from '../network/receipt.ts';
 import { NodeContext, type ContextHost } from './handler-context.ts';
+import { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } from './node-host.ts';
 import type { SignalHandler } from './node-options.ts';
+import { SignalEvents } from './signal-events.ts';
 import { Worker } from './worker.ts';
-
-/** What a node needs from its network. */
-export interface NodeHost {
-  readonly clock: Clock;
-  readonly hub: EventHub;
-  readonly schemas: SchemaRegistry;
-  readonly journal: Journal;
-  readonly tracing: boolean;
-  readonly metrics: boolean;
-  emitFrom(node: string, parent: Signal, target: string, draft: SignalDraft): Receipt;
-  deadLetter(entry: DeadLetter): void;
-  /** Classifies a failure (and records it in the audit log). */
-  classify(error: unknown, context: ErrorContext): ClassifiedError;
-  /** A recovery strategy ran for a signal of `node`. */
-  recovered(node: string, strategy: RecoveryStrategy, succeeded: boolean, error: ClassifiedError | undefined, attempts: number, detail: string): void;
-  /** One accepted signal reached its end (completed or dead-lettered). */
-  settled(): void;
-}
-
-/** The settled shape of a node's configuration. */
-export interface NodeConfig {
-  readonly name: string;
-  readonly handle: SignalHandler;
-  readonly degrade: SignalHandler | undefined;
-  readonly fallback: SignalHandler | undefined;
-  /** Network, node and per-key rate limits combined. */
-  readonly limiter: CombinedRateLimiter | undefined;
-  /** Header whose value is the per-key rate limit key. */
-  readonly limitKeyHeader: string | undefined;
-  readonly accepts: ReadonlySet<string> | undefined;
-  readonly partitions: number;
-  readonly capacity: number;
-  concurrency: number;
-  readonly retry: RetryPolicy | undefined;
-  readonly breaker: CircuitBreaker | undefined;
-  timeoutMs: number | undefined;
-  readonly warnAt: number;
-  readonly rejectAt: number;
-  readonly dedup: DedupWindow | undefined;
-}
 
 type Level = 'normal' | 'warning' | 'critical';
 
-/** `offer` result: the idempotency key was seen within the window. */
-export const OFFER_DUPLICATE = -1;
-/** `offer` result: the mailbox is too full. */
-export const OFFER_BACKPRESSURE = -2;
+export { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } from './node-host.ts';
 
 const EMPTY_SIGNAL = Object.freeze({}) as Signal;
 
@@ -87,6 +39,7 @@ export class NodeRuntime implements ContextHost {
   readonly stats = new NodeStats();
   readonly mailbox: PartitionedMailbox;
   readonly #host: NodeHost;
+  readonly #events: SignalEvents;
   readonly #workers: Worker[];
   readonly #breakerWaiters: Worker[] = [];
   #drainScheduled = false;
@@ -104,6 +57,7 @@ export class NodeRuntime implements ContextHost {
     this.name = config.name;
     this.config = config;
     this.#host = host;
+    this.#events = new SignalEvents(host.hub, config.name);
     this.mailbox = new PartitionedMailbox(config.partitions, host.clock.now());
     this.#warnLoad = Math.ceil(config.capacity * config.warnAt);
     this.#rejectLoad = Math.ceil(config.capacity * config.rejectAt);
@@ -151,10 +105,7 @@ export class NodeRuntime implements ContextHost {
     this.mailbox.push(p, signal);
     this.stats.accepted++;
     if (this.load >= this.#warnLoad) this.#checkLevel(now);
-    const hub = this.#host.hub;
-    if (hub.observed) {
-      hub.emit({ kind: 'accepted', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: p });
-    }
+    this.#events.accepted(signal, p, now);
     if (!this.#drainScheduled && !this.#draining) {
       this.#drainScheduled = true;
       queueMicrotask(this.#drainTask);
@@ -201,10 +152,7 @@ export class NodeRuntime implements ContextHost {
 
   #duplicate(signal: Signal, now: number): number {
     this.stats.duplicates++;
-    const hub = this.#host.hub;
-    if (hub.observed) {
-      hub.emit({ kind: 'duplicate', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, idempotencyKey: signal.idempotencyKey });
-    }
+    this.#events.duplicate(signal, now);
     return OFFER_DUPLICATE;
   }
 
@@ -290,10 +238,7 @@ export class NodeRuntime implements ContextHost {
     w.attempt++;
     w.startedAt = now;
     this.stats.started++;
-    const hub = this.#host.hub;
-    if (hub.observed) {
-      hub.emit({ kind: 'started', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, attempt: w.attempt });
-    }
+    this.#events.started(signal, w.partition, w.attempt, now);
     const timeoutMs = this.config.timeoutMs;
     if (timeoutMs !== undefined) {
       this.#attemptWithTimeout(w, handler, signal, timeoutMs);
@@ -319,10 +264,7 @@ export class NodeRuntime implements ContextHost {
     const decision = limiter.tryAcquire(1, header === undefined ? undefined : signal.headers[header]);
     if (decision.allowed) return true;
     this.stats.throttled++;
-    const hub = this.#host.hub;
-    if (hub.observed) {
-      hub.emit({ kind: 'throttled', at: this.#host.clock.now(), node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, retryAfterMs: decision.retryAfterMs });
-    }
+    this.#events.throttled(signal, w.partition, decision.retryAfterMs, this.#host.clock.now());
     // The partition stays claimed, so per-key order holds while the signal waits for its permit.
     w.timer = this.#host.clock.setTimeout(w.resume, Math.max(1, decision.retryAfterMs));
     return false;
@@ -372,10 +314,7 @@ export class NodeRuntime implements ContextHost {
     stats.tick(now, false);
     if (this.#host.metrics) stats.handleMs.observe(now - w.startedAt);
     this.#host.journal.settle(signal, 'completed', now);
-    const hub = this.#host.hub;
-    if (hub.observed) {
-      hub.emit({ kind: 'completed', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, attempt: w.attempt, durationMs: now - w.startedAt });
-    }
+    this.#events.completed(signal, w.partition, w.attempt, now - w.startedAt, now);
     this.#finish(w);
   }
 
@@ -390,10 +329,7 @@ export class NodeRuntime implements ContextHost {
     this.stats.tick(now, true);
     if (w.firstFailureAt === 0) w.firstFailureAt = now;
     const classified = this.#host.classify(error, { node: this.name, attempt: w.attempt, signalId: signal.id, signalType: signal.type });
-    const hub = this.#host.hub;
-    if (hub.observed) {
-      hub.emit({ kind: 'failed', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, attempt: w.attempt, error: { ...classified.error, category: classified.category } });
-    }
+    this.#events.failed(signal, w.partition, w.attempt, { ...classified.error, category: classified.category }, now);
     if (w.fallingBack) {
       this.#recoveredBy(w, false, classified);
       this.#deadLetter(w, 'handler-failed', classified, now);
@@ -404,9 +340,7 @@ export class NodeRuntime implements ContextHost {
       const delay = retry.delayFor(w.attempt - 1, w.previousDelayMs);
       w.previousDelayMs = delay;
       this.stats.retried++;
-      if (hub.observed) {
-        hub.emit({ kind: 'retried', at: now, node: this.name, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition: w.partition, attempt: w.attempt + 1, delayMs: delay });
-      }
+      this.#events.retried(signal, w.partition, w.attempt + 1, delay, now);
       // The partition stays claimed while the retry waits: the next signal of this key waits too.
       w.timer = this.#host.clock.setTimeout(w.resume, delay);
       return;
@@ -491,7 +425,6 @@ export class NodeRuntime implements ContextHost {
   #setLevel(level: Level, now: number): void {
     if (level === this.#level) return;
     this.#level = level;
-    const hub = this.#host.hub;
-    if (hub.observed) hub.emit({ kind: 'pressure', at: now, node: this.name, level, fill: this.fill });
+    this.#events.pressure(level, this.fill, now);
   }
 }
