@@ -160,8 +160,9 @@ export class Network implements AsyncDisposable {
     if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot add node ${name}: the network is ${this.#state}`);
     if (this.#nodes.has(name)) throw new LifecycleError(`a node named ${JSON.stringify(name)} already exists`);
     if (this.#operations.get(name) !== undefined) throw new LifecycleError(`${JSON.stringify(name)} is already an operation name`);
-    const config = buildNodeConfig(name, options as NodeOptions, this.#opts, this.#clock, this.#networkLimiter);
-    const runtime = new NodeRuntime(config, this.#host);
+    let runtime: NodeRuntime | undefined;
+    const config = buildNodeConfig(name, options as NodeOptions, this.#opts, this.#clock, this.#networkLimiter, () => runtime?.fill ?? 0);
+    runtime = new NodeRuntime(config, this.#host);
     config.breaker?.onStateChange((t) => {
       if (this.#hub.observed) this.#hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });
       if (t.to === 'open') this.#host.recovered(name, 'CIRCUIT_BREAK', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals`);

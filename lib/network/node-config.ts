@@ -14,8 +14,11 @@ import type { ResolvedNetworkOptions } from './network-options.ts';
 
 const NODE_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
-/** Validates a node's options and builds its configuration (breaker, retry, dedup window). */
-export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetworkOptions, clock: Clock, networkLimiter: RateLimiter | undefined): NodeConfig {
+/**
+ * Validates a node's options and builds its configuration. `load` reads the node's mailbox fill
+ * (0..1) once the node exists; the breaker folds it into its pressure level.
+ */
+export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetworkOptions, clock: Clock, networkLimiter: RateLimiter | undefined, load: () => number): NodeConfig {
   if (typeof name !== 'string' || !NODE_NAME.test(name)) throw new InvalidOptionsError('name', 'a node name must be 1-128 letters, digits or _.:-', name);
   checkObject(`node ${name}`, o);
   if (o === undefined) throw new InvalidOptionsError(`node ${name}`, 'needs options with a handle function', o);
@@ -49,7 +52,7 @@ export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetwo
     accepts = new Set(o.accepts);
   }
   const retry = o.retry === false ? undefined : new RetryPolicy(o.retry ?? {});
-  const breaker = o.breaker === false ? undefined : new CircuitBreaker(name, o.breaker ?? {}, clock);
+  const breaker = o.breaker === false ? undefined : new CircuitBreaker(name, { loadProvider: load, ...(o.breaker ?? {}) }, clock);
   return {
     name,
     handle,

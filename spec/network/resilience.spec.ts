@@ -267,3 +267,17 @@ describe('network: resource guard', () => {
     expect(c.sent).to.equal(c.accepted + c.duplicate + c.rejected);
   });
 });
+
+describe('network: breaker pressure', () => {
+  it('publishes a pressure level that rises with the mailbox fill and with failures', async () => {
+    const { net } = testNetwork();
+    net.node('w', { capacity: 100, partitions: 1, retry: false, breaker: { failureThreshold: 10 }, handle: () => new Promise<void>(() => {}) });
+    await net.start();
+    const breaker = net.breaker('w')!;
+    expect(breaker.pressureLevel).to.equal(0);
+    for (let i = 0; i < 50; i++) net.post('w', { type: 't' });
+    expect(breaker.pressureLevel).to.be.closeTo(0.5, 0.01);
+    expect(breaker.health()).to.include({ state: 'closed' });
+    expect(await net.metricsText()).to.match(/plexus_pressure_level\{node="w",network="spec"\} 0\.5/);
+  });
+});
