@@ -1,4 +1,5 @@
 import type { Signal } from '../signal/signal.ts';
+import { RingBuffer } from '../util/ring-buffer.ts';
 import type { Journal, JournalQuery, SettleOutcome } from './journal.ts';
 
 /**
@@ -8,40 +9,35 @@ import type { Journal, JournalQuery, SettleOutcome } from './journal.ts';
 export const DEFAULT_JOURNAL_CAPACITY = 10_000;
 
 /**
- * The default journal: the last `capacity` completed signals in a circular array (no allocation
- * per signal). Not durable: accepted signals live in the mailboxes until they settle.
+ * The default journal: the last `capacity` completed signals in a ring (no allocation per
+ * signal once full). Not durable: accepted signals live in the mailboxes until they settle.
  */
 export class MemoryJournal implements Journal {
   readonly durable = false;
   readonly capacity: number;
-  readonly #ring: (Signal | undefined)[];
-  #next = 0;
-  #size = 0;
+  readonly #ring: RingBuffer<Signal>;
 
   constructor(capacity: number = DEFAULT_JOURNAL_CAPACITY) {
     this.capacity = capacity;
-    this.#ring = new Array<Signal | undefined>(capacity);
+    this.#ring = new RingBuffer<Signal>(Math.min(capacity, 1024));
   }
 
   /** Completed signals held now. */
   get size(): number {
-    return this.#size;
+    return this.#ring.size;
   }
 
   append(): void {}
 
   settle(signal: Signal, outcome: SettleOutcome): void {
     if (outcome !== 'completed') return;
-    this.#ring[this.#next] = signal;
-    this.#next = this.#next + 1 === this.capacity ? 0 : this.#next + 1;
-    if (this.#size < this.capacity) this.#size++;
+    if (this.#ring.size === this.capacity) this.#ring.shift();
+    this.#ring.push(signal);
   }
 
   query(q: JournalQuery): Signal[] {
     const out: Signal[] = [];
-    const start = (this.#next - this.#size + this.capacity) % this.capacity;
-    for (let i = 0; i < this.#size; i++) {
-      const s = this.#ring[(start + i) % this.capacity]!;
+    for (const s of this.#ring) {
       if (q.from !== undefined && s.createdAt < q.from) continue;
       if (q.to !== undefined && s.createdAt > q.to) continue;
       if (q.node !== undefined && s.target !== q.node) continue;

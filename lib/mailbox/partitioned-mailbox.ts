@@ -1,6 +1,6 @@
 import type { Signal } from '../signal/signal.ts';
 import { partitionOf } from './partition-of.ts';
-import { RingBuffer } from './ring-buffer.ts';
+import { RingBuffer } from '../util/ring-buffer.ts';
 
 // Partition states. A partition is in the ready queue at most once, and never while busy.
 const IDLE = 0;

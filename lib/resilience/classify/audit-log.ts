@@ -2,7 +2,7 @@
  * A bounded, queryable ring of classified errors and recoveries. Memory stays bounded: past
  * `capacity` the oldest entries drop out (and are counted).
  */
-import { Ring } from '../ring.ts';
+import { RingBuffer } from '../../util/ring-buffer.ts';
 import { checkNumber } from '../validate.ts';
 import type { ClassifiedError, ErrorCategory } from './categories.ts';
 import type { RecoveryRecord } from './recovery.ts';
@@ -24,12 +24,14 @@ export interface AuditLogOptions {
 
 /** Bounded log of errors and recoveries. */
 export class AuditLog {
-  readonly #ring: Ring<AuditEntry>;
+  readonly #ring: RingBuffer<AuditEntry>;
+  readonly #capacity: number;
   #dropped = 0;
 
   constructor(options: AuditLogOptions = {}) {
     const capacity = checkNumber('auditLog.capacity', options.capacity ?? DEFAULT_AUDIT_CAPACITY, { integer: true, min: 1 });
-    this.#ring = new Ring<AuditEntry>(capacity, true);
+    this.#capacity = capacity;
+    this.#ring = new RingBuffer<AuditEntry>(Math.min(capacity, 64));
   }
 
   /** Entries held. */
@@ -81,7 +83,10 @@ export class AuditLog {
   }
 
   #push(entry: AuditEntry): void {
-    if (this.#ring.size === this.#ring.capacity) this.#dropped++;
+    if (this.#ring.size === this.#capacity) {
+      this.#ring.shift(); // bounded: the oldest entry leaves
+      this.#dropped++;
+    }
     this.#ring.push(entry);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { BulkheadFullError } from '../errors.ts';
-import { Ring } from '../ring.ts';
+import { RingBuffer } from '../../util/ring-buffer.ts';
 import { checkNumber, checkObject } from '../validate.ts';
 
 /**
@@ -97,7 +97,7 @@ export class Bulkhead {
   #active = 0;
   #queued = 0;
   // Cancelled waiters stay in the ring marked settled and are skipped (O(1) cancel).
-  readonly #waiters = new Ring<Waiter>();
+  readonly #waiters = new RingBuffer<Waiter>();
   #rejections = 0;
 
   constructor(name = 'bulkhead', options: BulkheadOptions = {}, clock: Clock = systemClock) {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { RingBuffer } from '../../lib/mailbox/ring-buffer.ts';
+import { RingBuffer } from '../../lib/util/ring-buffer.ts';
 
-describe('mailbox/RingBuffer', () => {
+describe('util/RingBuffer', () => {
   it('behaves as a FIFO queue for any sequence of pushes and shifts', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.integer(), fc.constant(null))), (ops) => {

@@ -46,6 +46,20 @@ export class RingBuffer<T> {
     return i < 0 || i >= this.#size ? undefined : this.#items[(this.#head + i) & this.#mask];
   }
 
+  /** Everything held, oldest first (a copy). */
+  toArray(): T[] {
+    const out = new Array<T>(this.#size);
+    for (let i = 0; i < this.#size; i++) out[i] = this.#items[(this.#head + i) & this.#mask] as T;
+    return out;
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#items.fill(undefined);
+    this.#head = 0;
+    this.#size = 0;
+  }
+
   /** Removes everything, returning what was held, oldest first. */
   drain(): T[] {
     const out: T[] = [];
