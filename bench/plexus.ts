@@ -7,24 +7,31 @@ import type { Tracker } from './tracker.ts';
 import { handlerRuns } from './types.ts';
 import type { Factory, Features, Payload, SystemOptions } from './types.ts';
 import type { Sys } from './measure.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 type Create = typeof import('../lib/index.ts').createNetwork;
 type Handle = (s: Signal<Payload>, ctx: HandlerContext) => Promise<void>;
 
 /** Scenario 1's configuration: every guarantee on, each switchable for scenario 4. */
-export function networkOptions(f: Features): NetworkOptions {
+export function networkOptions(f: Features, durable?: NetworkOptions['journal']): NetworkOptions {
   return {
     name: 'bench',
     dedup: f.dedup ? { enabled: true, windowMs: 300_000, maxKeys: f.dedupMaxKeys ?? 100_000 } : { enabled: false },
     tracing: { hops: f.tracing },
     metrics: { enabled: f.metrics },
-    journal: f.journal ? { enabled: true, capacity: 1000 } : { enabled: false },
+    journal: durable ?? (f.journal ? { enabled: true, capacity: 1000 } : { enabled: false }),
   };
 }
 
-function build(createNetwork: Create): Factory {
+function build(lib: typeof import('../lib/index.ts')): Factory {
+  const createNetwork: Create = lib.createNetwork;
   return async (o: SystemOptions, tr: Tracker) => {
-    const net = createNetwork(networkOptions(o.features));
+    // Scenario 7: a FileJournal with fsync in a fresh temp dir, removed when the system closes.
+    const dir = o.features.durable === true ? mkdtempSync(join(tmpdir(), 'plexus-bench-')) : undefined;
+    const journal = dir === undefined ? undefined : new lib.FileJournal({ path: join(dir, 'journal.jsonl'), fsync: true });
+    const net = createNetwork(networkOptions(o.features, journal));
     const names: string[] = [];
     const node = (name: string, handle: Handle): string => {
       net.node<Payload>(name, { partitions: o.partitions, capacity: o.capacity, concurrency: o.partitions, handle });
@@ -71,6 +78,7 @@ function build(createNetwork: Create): Factory {
       },
       async close() {
         await net.shutdown({ timeoutMs: 30_000 });
+        if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
       },
     };
   };
@@ -79,7 +87,7 @@ function build(createNetwork: Create): Factory {
 export async function loadPlexus(): Promise<Sys> {
   try {
     const mod = await import('../lib/index.ts');
-    return { name: 'plexus', factory: build(mod.createNetwork) };
+    return { name: 'plexus', factory: build(mod) };
   } catch (e) {
     process.stderr.write(`plexus not loadable: ${e instanceof Error ? e.message : String(e)}\n`);
     return { name: 'plexus', factory: undefined, na: 'n/a (not built)' };

@@ -17,10 +17,11 @@ import { memory } from './scenarios/memory.ts';
 import { pipeline } from './scenarios/pipeline.ts';
 import { scale } from './scenarios/scale.ts';
 import { single } from './scenarios/single.ts';
+import { durable } from './scenarios/durable.ts';
 import { loadSystems } from './systems.ts';
 import { judge, printVerdicts } from './targets.ts';
 
-const SCENARIOS: Scenario[] = [single, pipeline, fanout, guarantees, memory, scale];
+const SCENARIOS: Scenario[] = [single, pipeline, fanout, guarantees, memory, scale, durable];
 
 interface Args { quick: boolean; json: string | undefined; only: string | undefined }
 

@@ -23,6 +23,8 @@ export interface Features {
   journal: boolean;
   /** Dedup window bound by count; 100,000 unless set. */
   dedupMaxKeys?: number;
+  /** Journal to a FileJournal (fsync on) instead of memory (scenario 7). */
+  durable?: boolean;
 }
 
 export const ALL_ON: Features = { dedup: true, tracing: true, metrics: true, journal: true };

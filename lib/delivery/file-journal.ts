@@ -21,6 +21,8 @@ interface Batch {
 
 const noop = (): void => {};
 
+const INITIAL_BUFFER_BYTES = 64 * 1024;
+
 /**
  * A durable journal in one append-only JSON-lines file (see `signal-codec.ts` for the records).
  * One file rather than segments: compaction rewrites only the pending records, which are
@@ -49,7 +51,11 @@ export class FileJournal implements Journal {
   #pending = new Map<string, Signal>();
   /** Ids settled before the file was read: they must not come back as pending from the file. */
   #settledEarly: Set<string> | undefined = new Set();
-  #lines: string[] = [];
+  // Records are encoded straight into a buffer (two, swapped per batch, so appends go on while a
+  // batch is written): no array of line strings, no joined megabyte string, no copy into a Buffer.
+  #out = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
+  #outLength = 0;
+  #spare = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
   #batch: Batch | undefined;
   #fh: FileHandle | undefined;
   #opened: Promise<void> | undefined;
@@ -91,7 +97,7 @@ export class FileJournal implements Journal {
     const batch = (this.#batch ??= newBatch());
     if (!this.#pending.has(signal.id)) batch.ids.push(signal.id);
     this.#pending.set(signal.id, signal);
-    this.#lines.push(line);
+    this.#queue(line);
     this.#schedule();
     return batch.promise;
   }
@@ -103,7 +109,7 @@ export class FileJournal implements Journal {
     this.#pending.delete(signal.id);
     this.#settledEarly?.add(signal.id);
     if (this.#failure !== undefined) return;
-    this.#lines.push(encodeSettle(signal, outcome, at));
+    this.#queue(encodeSettle(signal, outcome, at));
     this.#schedule();
   }
 
@@ -176,6 +182,19 @@ export class FileJournal implements Journal {
     this.#completed = ring;
   }
 
+  #queue(line: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const need = this.#outLength + line.length * 3;
+    if (need > this.#out.length) {
+      let size = this.#out.length * 2;
+      while (size < need) size *= 2;
+      const grown = Buffer.allocUnsafe(size);
+      this.#out.copy(grown, 0, 0, this.#outLength);
+      this.#out = grown;
+    }
+    this.#outLength += this.#out.write(line, this.#outLength, 'utf8');
+  }
+
   #schedule(): void {
     if (this.#scheduled || this.#running) return;
     this.#scheduled = true;
@@ -194,7 +213,7 @@ export class FileJournal implements Journal {
   async #run(): Promise<void> {
     try {
       await this.#open();
-      while (this.#lines.length > 0 && this.#failure === undefined) {
+      while (this.#outLength > 0 && this.#failure === undefined) {
         await this.#writeBatch();
         if (this.#size >= this.#compactAt && this.#failure === undefined) await this.#compact();
       }
@@ -207,9 +226,12 @@ export class FileJournal implements Journal {
   }
 
   async #writeBatch(): Promise<void> {
-    const data = Buffer.from(this.#lines.join(''), 'utf8');
+    const data = this.#out.subarray(0, this.#outLength);
+    const written = this.#out;
+    this.#out = this.#spare;
+    this.#spare = written;
+    this.#outLength = 0;
     const batch = this.#batch;
-    this.#lines = [];
     this.#batch = undefined;
     const fh = this.#fh!;
     try {
@@ -266,7 +288,7 @@ export class FileJournal implements Journal {
 
   #dropQueued(error: JournalError): void {
     const batch = this.#batch;
-    this.#lines = [];
+    this.#outLength = 0;
     this.#batch = undefined;
     this.#lost(batch, error);
   }

@@ -30,15 +30,44 @@ export interface SettleRecord {
 /** One line of the journal, decoded. */
 export type JournalRecord = AcceptRecord | SettleRecord;
 
-/** The line (newline included) that records `signal` as accepted. */
+/**
+ * The line (newline included) that records `signal` as accepted. Written field by field rather
+ * than by `JSON.stringify(signal)`: the generic walk (and `toJSON`'s copy) cost more than the
+ * write itself; only user text and the payload go through `JSON.stringify`.
+ */
 export function encodeAccept(signal: Signal): string {
-  return `{"op":"accept","signal":${JSON.stringify(signal)}}\n`;
+  return (
+    `{"op":"accept","signal":{"id":"${signal.id}","type":${str(signal.type)},"version":${str(signal.version)},` +
+    (signal.payload === undefined ? '' : `"payload":${JSON.stringify(signal.payload)},`) +
+    (signal.source === undefined ? '' : `"source":${str(signal.source)},`) +
+    `"target":${str(signal.target)},"partitionKey":${str(signal.partitionKey)},"idempotencyKey":${str(signal.idempotencyKey)}` +
+    `,"correlationId":${str(signal.correlationId)}` +
+    (signal.causationId === undefined ? '' : `,"causationId":${str(signal.causationId)}`) +
+    `,"createdAt":${signal.createdAt},"urgency":${signal.urgency},"headers":${JSON.stringify(signal.headers)},"hops":${encodeHops(signal.hops)}}}\n`
+  );
 }
 
 /** The line (newline included) that records the end of `signal`. */
 export function encodeSettle(signal: Signal, outcome: SettleOutcome, at: number): string {
-  return `{"op":"settle","id":${JSON.stringify(signal.id)},"outcome":"${outcome}","at":${at},"hops":${JSON.stringify(signal.hops)}}\n`;
+  return `{"op":"settle","id":"${signal.id}","outcome":"${outcome}","at":${at},"hops":${encodeHops(signal.hops)}}\n`;
 }
+
+function encodeHops(hops: readonly Hop[]): string {
+  if (hops.length === 0) return '[]';
+  let out = '[';
+  for (let i = 0; i < hops.length; i++) {
+    const h = hops[i]!;
+    out += `${i === 0 ? '' : ','}{"node":${str(h.node)},"partition":${h.partition},"attempt":${h.attempt},"startedAt":${h.startedAt},"finishedAt":${h.finishedAt},"outcome":"${h.outcome}"}`;
+  }
+  return out + ']';
+}
+
+/** A JSON string literal; plain ASCII without quotes or backslashes (most keys and names) skips the escaper. */
+function str(s: string): string {
+  return SAFE.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+const SAFE = /^[\w .:@/+=-]*$/;
 
 /**
  * Decodes one line (without its newline). Returns `undefined` for anything that is not a
