@@ -20,7 +20,7 @@ import { randomFillSync } from 'node:crypto';
 const POOL_IDS = 4096;
 const pool = new Uint8Array(8 * POOL_IDS);
 let offset = pool.length;
-const out = Buffer.alloc(36);
+const out = Buffer.alloc(36) as Buffer & { latin1Slice(start: number, end: number): string };
 out[8] = out[13] = out[18] = out[23] = 0x2d; // '-'
 const HEX = new Uint8Array(512);
 for (let i = 0; i < 256; i++) {
@@ -65,5 +65,7 @@ export function newId(): string {
   put((pool[o]! & 0x3f) | 0x80, 19);
   put(pool[o + 1]!, 21);
   for (let i = 2; i < 8; i++) put(pool[o + i]!, 20 + 2 * i);
-  return out.toString('latin1', 0, 36);
+  // `latin1Slice` is what `toString('latin1', …)` calls after checking its arguments (~30 ns);
+  // Node has had it on every Buffer since v0.x, untyped.
+  return out.latin1Slice(0, 36);
 }
