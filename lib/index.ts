@@ -11,6 +11,8 @@ export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.t
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
 export { BackpressureError, isBackpressureError, LifecycleError, isLifecycleError, EmitRefusedError, isEmitRefusedError } from './network/errors.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
+export type { OperationOptions } from './network/operations.ts';
+export type { NodeSettings } from './network/configure-node.ts';
 
 export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, DEFAULT_WARN_AT, DEFAULT_REJECT_AT, type NodeOptions, type SignalHandler } from './node/node-options.ts';
 export type { HandlerContext } from './node/handler-context.ts';
@@ -38,7 +40,5 @@ export { LATENCY_BUCKETS_MS } from './observe/latency-buckets.ts';
 export { PlexusError, isPlexusError, toErrorInfo, type ErrorInfo } from './util/errors.ts';
 export { systemClock, sleep, type Clock, type TimerHandle } from './util/clock.ts';
 
-export type { OperationOptions } from './network/operations.ts';
-export type { NodeSettings } from './network/configure-node.ts';
-export type { ThrottledEvent } from './observe/events.ts';
+// Breakers, retry, rate limits, bulkheads, timeouts, classification, recovery, the protector.
 export * from './resilience/index.ts';
