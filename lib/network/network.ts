@@ -70,6 +70,7 @@ export class Network implements AsyncDisposable {
   readonly #nodes = new Map<string, NodeRuntime>();
   readonly #journal: Journal | undefined;
   readonly #router: Router;
+  readonly #limits: PayloadLimits;
   readonly #host: NodeHost;
   #state: NetworkState = 'created';
   #shutdown: Promise<ShutdownReport> | undefined;
@@ -88,6 +89,7 @@ export class Network implements AsyncDisposable {
     this.classifier = new ErrorClassifier({ clock: this.#clock });
     this.audit = new AuditLog(this.#opts.auditCapacity === undefined ? {} : { capacity: this.#opts.auditCapacity });
     this.#networkLimiter = this.#opts.rateLimit === undefined ? undefined : createRateLimiter({ name: this.name, ...this.#opts.rateLimit }, this.#clock);
+    this.#limits = { maxBytes: this.#opts.maxPayloadBytes, maxDepth: this.#opts.maxPayloadDepth };
     const guard = this.#opts.resources === undefined ? undefined : new ResourceGuard(this.#opts.resources, this.#clock);
     this.#router = new Router({
       name: this.name,
@@ -95,7 +97,7 @@ export class Network implements AsyncDisposable {
       hub: this.#hub,
       nodes: this.#nodes,
       journal: this.#journal,
-      limits: { maxBytes: this.#opts.maxPayloadBytes, maxDepth: this.#opts.maxPayloadDepth },
+      limits: this.#limits,
       guard,
       dlq: dlqStore,
       classifier: this.classifier,
@@ -280,8 +282,7 @@ export class Network implements AsyncDisposable {
   async replay(query: JournalQuery & { resend?: boolean }): Promise<ReplayResult> {
     if (this.#journal === undefined) throw new LifecycleError('replay needs a journal, and this network has none (journal: false)');
     const signals = await this.#journal.query(query);
-    const limits = { maxBytes: this.#opts.maxPayloadBytes, maxDepth: this.#opts.maxPayloadDepth };
-    const receipts = query.resend === true ? signals.map((s) => resend(s, this.#router, this.#nodes, this.#clock.now(), limits)) : [];
+    const receipts = query.resend === true ? signals.map((s) => resend(s, this.#router, this.#nodes, this.#clock.now(), this.#limits)) : [];
     return { signals, receipts };
   }
 

@@ -10,7 +10,6 @@ import { appendHop, reviseSignal } from '../signal/envelope.ts';
 import { isValidationError, type ValidationError } from '../signal/errors.ts';
 import type { SchemaOutcome } from '../signal/schema-registry.ts';
 import type { HopOutcome, Signal, SignalDraft } from '../signal/signal.ts';
-import { toErrorInfo } from '../util/errors.ts';
 import { NodeContext, type ContextHost } from './handler-context.ts';
 import { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } from './node-host.ts';
 import type { SignalHandler } from './node-options.ts';
@@ -23,9 +22,6 @@ export { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } f
 
 const EMPTY_SIGNAL = Object.freeze({}) as Signal;
 
-function isClassified(e: unknown): e is ClassifiedError {
-  return typeof e === 'object' && e !== null && 'category' in e && 'severity' in e && 'error' in e && 'id' in e;
-}
 
 /**
  * A node at run time: its mailbox, its workers and the life of each signal in it, from
@@ -213,7 +209,7 @@ export class NodeRuntime implements ContextHost {
     const now = this.#host.clock.now();
     const reason: DeadLetterReason = isValidationError(e) && (e as ValidationError).issue === 'unsupported-version' ? 'unsupported-version' : 'invalid-payload';
     w.firstFailureAt = now;
-    this.#deadLetter(w, reason, e, now);
+    this.#deadLetter(w, reason, this.#host.classify(e, { node: this.name, attempt: 0, signalId: w.signal!.id, signalType: w.signal!.type }), now);
   }
 
   /** Runs (or re-runs) the handler for the worker's signal. */
@@ -244,6 +240,11 @@ export class NodeRuntime implements ContextHost {
       this.#attemptWithTimeout(w, handler, signal, timeoutMs);
       return;
     }
+    this.#invoke(w, handler, signal);
+  }
+
+  /** Runs `handler` in the worker's reused context; settles through the pre-bound callbacks. */
+  #invoke(w: Worker, handler: SignalHandler, signal: Signal): void {
     const ctx = w.context;
     ctx.signal = signal;
     ctx.attempt = w.attempt;
@@ -358,18 +359,7 @@ export class NodeRuntime implements ContextHost {
     w.fallingBack = true;
     w.attempt++;
     w.startedAt = this.#host.clock.now();
-    const ctx = w.context;
-    ctx.signal = signal;
-    ctx.attempt = w.attempt;
-    let result: void | Promise<void>;
-    try {
-      result = this.config.fallback!(signal, ctx);
-    } catch (e) {
-      this.#failAttempt(w, e, 'failed');
-      return;
-    }
-    if (result !== undefined && typeof (result as Promise<void>).then === 'function') (result as Promise<void>).then(w.ok, w.fail);
-    else this.#succeed(w);
+    this.#invoke(w, this.config.fallback!, signal);
   }
 
   #recoveredBy(w: Worker, succeeded: boolean, error: ClassifiedError | undefined): void {
@@ -378,9 +368,9 @@ export class NodeRuntime implements ContextHost {
     this.#host.recovered(this.name, strategy, succeeded, error, w.attempt, detail);
   }
 
-  #deadLetter(w: Worker, reason: DeadLetterReason, error: ClassifiedError | unknown, now: number): void {
+  #deadLetter(w: Worker, reason: DeadLetterReason, error: ClassifiedError, now: number): void {
     const signal = w.signal!;
-    const info = isClassified(error) ? { ...error.error, category: error.category } : toErrorInfo(error);
+    const info = { ...error.error, category: error.category };
     this.stats.deadLettered++;
     this.#host.journal.settle(signal, 'dead-lettered', now);
     this.#host.deadLetter({
