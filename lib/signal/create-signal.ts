@@ -65,7 +65,7 @@ function buildSignal<P>(draft: SignalDraft<P>, target: string, now: number, limi
   }
   const headers = draft.headers === undefined ? EMPTY_HEADERS : checkHeaders(draft.headers);
   if (draft.payload !== undefined) validatePayload(draft.payload, limits);
-  const id = newId();
+  const id = newId(now);
   return new SignalEnvelope<P>(
     id,
     type,

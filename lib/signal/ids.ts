@@ -36,24 +36,28 @@ function put(byte: number, at: number): void {
   out[at + 1] = HEX[byte * 2 + 1]!;
 }
 
-/** A new UUID v7: time-ordered, monotonic within this process. */
-export function newId(): string {
-  const now = Date.now();
-  if (now > lastMs) {
-    lastMs = now;
+/**
+ * A new UUID v7: time-ordered, monotonic within this process. `now` (ms since the epoch) is the
+ * caller's reading of its clock, so a signal's id carries its `createdAt` without a second clock
+ * read (~70 ns here); ids stay monotonic whatever clocks their callers use.
+ */
+export function newId(now: number = Date.now()): string {
+  const ms = Math.floor(now);
+  if (ms > lastMs) {
+    lastMs = ms;
     counter = (Math.random() * 2048) | 0; // leaves room to count up within the millisecond
   } else if (++counter > 0xfff) {
     lastMs++;
     counter = 0;
   }
-  const ms = lastMs;
-  const high = Math.floor(ms / 0x10000); // the top 32 of the 48 timestamp bits
+  const at = lastMs;
+  const high = Math.floor(at / 0x10000); // the top 32 of the 48 timestamp bits
   put(high >>> 24, 0);
   put((high >>> 16) & 0xff, 2);
   put((high >>> 8) & 0xff, 4);
   put(high & 0xff, 6);
-  put((ms >>> 8) & 0xff, 9);
-  put(ms & 0xff, 11);
+  put((at >>> 8) & 0xff, 9);
+  put(at & 0xff, 11);
   put(0x70 | (counter >>> 8), 14);
   put(counter & 0xff, 16);
   if (offset === pool.length) {

@@ -25,4 +25,13 @@ describe('signal/newId', () => {
     // A burst of over ~2,000 ids in one millisecond borrows from the next ones, so allow a little lead.
     expect(ms).to.be.within(before, Date.now() + 100);
   });
+
+  it('carries the time its caller read, yet stays monotonic when the clocks of its callers disagree', () => {
+    const wall = Date.now() + 60_000;
+    const a = newId(wall + 0.75);
+    expect(parseInt(a.slice(0, 8) + a.slice(9, 13), 16)).to.equal(wall);
+    const b = newId(0); // a virtual clock at the epoch, after a wall-clock id
+    expect(b > a).to.equal(true);
+    expect(validate(b)).to.equal(true);
+  });
 });

@@ -45,6 +45,12 @@ describe('signal/validatePayload', () => {
     expect(issueOf([1, undefined])).to.equal('not-serialisable');
   });
 
+  it('looks at what JSON sees: symbol keys are neither refused nor part of the JSON', () => {
+    const payload = { a: 1, [Symbol('k')]: 2, nested: { [Symbol('j')]: 'x', b: 'y' } };
+    expect(() => validatePayload(payload, limits)).to.not.throw();
+    expect(JSON.parse(JSON.stringify(payload))).to.deep.equal({ a: 1, nested: { b: 'y' } });
+  });
+
   it('refuses class instances, Maps and Dates (they do not survive JSON)', () => {
     expect(issueOf({ d: new Date() })).to.equal('not-serialisable');
     expect(issueOf(new Map())).to.equal('not-serialisable');
