@@ -14,7 +14,7 @@ export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
 export const DEFAULT_DEDUP_MAX_KEYS = 100_000;
 
 /** Slots a generation starts with; it doubles as keys arrive (a quiet node stays small). */
-const INITIAL_SLOTS = 256;
+const INITIAL_SLOTS = 64;
 
 /**
  * Remembers idempotency keys for a time window, in bounded memory.

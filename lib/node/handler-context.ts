@@ -34,20 +34,47 @@ export interface ContextHost {
   emitFrom(parent: Signal, target: string, draft: SignalDraft): Receipt;
 }
 
-const NEVER_ABORTED = new AbortController().signal;
-
-/** The runtime's context: mutable so that a partition can reuse it from signal to signal. */
+/**
+ * The runtime's context: mutable so that a partition can reuse it from signal to signal. Its
+ * abort signal is made on first read: an AbortController costs ~1 KB and a node holds a context
+ * per partition, most of whose handlers never look (1,000 nodes × 16 partitions = 16 MB).
+ */
 export class NodeContext implements HandlerContext {
   readonly #host: ContextHost;
   signal: Signal;
   partition: number;
   attempt = 0;
-  abortSignal: AbortSignal = NEVER_ABORTED;
+  /** Set for an attempt with a time limit (its own controller); else the stop signal serves. */
+  #attemptSignal: AbortSignal | undefined;
+  #stop: AbortController | undefined;
+  #stopped = false;
+  #stopReason: unknown;
 
   constructor(host: ContextHost, partition: number, signal: Signal) {
     this.#host = host;
     this.partition = partition;
     this.signal = signal;
+  }
+
+  get abortSignal(): AbortSignal {
+    if (this.#attemptSignal !== undefined) return this.#attemptSignal;
+    if (this.#stop === undefined) {
+      this.#stop = new AbortController();
+      if (this.#stopped) this.#stop.abort(this.#stopReason);
+    }
+    return this.#stop.signal;
+  }
+
+  set abortSignal(signal: AbortSignal) {
+    this.#attemptSignal = signal;
+  }
+
+  /** The node was stopped by a shutdown: the stop signal aborts with `reason` (now, or when first read). */
+  stop(reason: unknown): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#stopReason = reason;
+    this.#stop?.abort(reason);
   }
 
   get node(): string {

@@ -134,7 +134,7 @@ export class NodeRuntime implements ContextHost {
     for (const w of this.#workers) {
       if (w.signal === undefined) continue;
       w.controller?.abort(reason);
-      w.stopController.abort(reason);
+      w.context.stop(reason);
       if (w.timer !== undefined) this.#host.clock.clearTimeout(w.timer);
       if (w.timeoutTimer !== undefined) this.#host.clock.clearTimeout(w.timeoutTimer);
       left.push(w.signal);

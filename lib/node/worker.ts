@@ -32,13 +32,9 @@ export class Worker {
   /** The context handed to the handler, reused from signal to signal. */
   readonly context: NodeContext;
 
-  /** Aborts once, when the node is stopped by a forced shutdown. */
-  readonly stopController = new AbortController();
-
   constructor(partition: number, context: NodeContext) {
     this.partition = partition;
     this.context = context;
-    context.abortSignal = this.stopController.signal;
   }
 
   reset(): void {
