@@ -13,6 +13,7 @@ import type { HopOutcome, Signal, SignalDraft } from '../signal/signal.ts';
 import { NodeContext, type ContextHost } from './handler-context.ts';
 import { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } from './node-host.ts';
 import type { SignalHandler } from './node-options.ts';
+import { scheduleDrain } from './drain-scheduler.ts';
 import { SignalEvents } from './signal-events.ts';
 import { Worker } from './worker.ts';
 
@@ -104,7 +105,7 @@ export class NodeRuntime implements ContextHost {
     this.#events.accepted(signal, p, now);
     if (!this.#drainScheduled && !this.#draining) {
       this.#drainScheduled = true;
-      queueMicrotask(this.#drainTask);
+      scheduleDrain(this.#drainTask);
     }
     return p;
   }
