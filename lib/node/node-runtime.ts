@@ -4,7 +4,7 @@ import type { DeadLetterReason } from '../observe/events.ts';
 import { NodeStats } from '../observe/node-stats.ts';
 import type { ClassifiedError } from '../resilience/classify/categories.ts';
 import type { RecoveryStrategy } from '../resilience/classify/recovery.ts';
-import { TimeoutError, isTimeoutError } from '../resilience/errors.ts';
+import { isTimeoutError } from '../resilience/errors.ts';
 import type { CombinedRateLimiter } from '../resilience/rate/combined.ts';
 import { appendHop, reviseSignal } from '../signal/envelope.ts';
 import { isValidationError, type ValidationError } from '../signal/errors.ts';
@@ -16,8 +16,8 @@ import type { SignalHandler } from './node-options.ts';
 import { scheduleDrain } from './drain-scheduler.ts';
 import { SignalEvents } from './signal-events.ts';
 import { Worker } from './worker.ts';
-
-type Level = 'normal' | 'warning' | 'critical';
+import { FlowControl, type PressureLevel } from './flow-control.ts';
+import { runTimedAttempt, type AttemptOutcome } from './timed-attempt.ts';
 
 export { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } from './node-host.ts';
 
@@ -41,10 +41,13 @@ export class NodeRuntime implements ContextHost {
   readonly #breakerWaiters: Worker[] = [];
   #drainScheduled = false;
   #draining = false;
-  #level: Level = 'normal';
-  #warnLoad: number;
-  #rejectLoad: number;
+  readonly #flow: FlowControl;
   #stopped = false;
+  /** Where a timed attempt reports back. */
+  readonly #outcome: AttemptOutcome = {
+    succeeded: (w) => this.#succeed(w),
+    failed: (w, error, outcome) => this.#failAttempt(w, error, outcome),
+  };
   readonly #drainTask = (): void => {
     this.#drainScheduled = false;
     this.#drain();
@@ -56,8 +59,7 @@ export class NodeRuntime implements ContextHost {
     this.#host = host;
     this.#events = new SignalEvents(host.hub, config.name);
     this.mailbox = new PartitionedMailbox(config.partitions, host.clock.now());
-    this.#warnLoad = Math.ceil(config.capacity * config.warnAt);
-    this.#rejectLoad = Math.ceil(config.capacity * config.rejectAt);
+    this.#flow = new FlowControl(config.capacity, config.warnAt, config.rejectAt, this.#events);
     this.#workers = Array.from({ length: config.partitions }, (_, p) => {
       const w = new Worker(p, new NodeContext(this, p, EMPTY_SIGNAL));
       w.ok = () => this.#succeed(w);
@@ -79,8 +81,8 @@ export class NodeRuntime implements ContextHost {
   }
 
   /** Flow-control level right now. */
-  get pressure(): Level {
-    return this.#level;
+  get pressure(): PressureLevel {
+    return this.#flow.level;
   }
 
   /**
@@ -90,18 +92,19 @@ export class NodeRuntime implements ContextHost {
    */
   offer(signal: Signal, skipDedup: boolean, now: number): number {
     const dedup = this.config.dedup;
-    if (this.load >= this.#rejectLoad) {
+    const flow = this.#flow;
+    if (this.load >= flow.rejectLoad) {
       if (dedup !== undefined && !skipDedup && dedup.has(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
       this.stats.rejected++;
       this.stats.rejectedBackpressure++;
-      this.#setLevel('critical', now);
+      flow.set('critical', this.load, now);
       return OFFER_BACKPRESSURE;
     }
     if (dedup !== undefined && !skipDedup && !dedup.admit(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
     const p = this.mailbox.partitionOf(signal.partitionKey);
     this.mailbox.push(p, signal);
     this.stats.accepted++;
-    if (this.load >= this.#warnLoad) this.#checkLevel(now);
+    if (this.load >= flow.warnLoad) flow.check(this.load, now);
     this.#events.accepted(signal, p, now);
     if (!this.#drainScheduled && !this.#draining) {
       this.#drainScheduled = true;
@@ -244,7 +247,7 @@ export class NodeRuntime implements ContextHost {
     this.#events.started(signal, w.partition, w.attempt, now);
     const timeoutMs = this.config.timeoutMs;
     if (timeoutMs !== undefined) {
-      this.#attemptWithTimeout(w, handler, signal, timeoutMs);
+      runTimedAttempt(this, this.#host.clock, w, handler, signal, timeoutMs, this.#outcome);
       return;
     }
     this.#invoke(w, handler, signal);
@@ -276,37 +279,6 @@ export class NodeRuntime implements ContextHost {
     // The partition stays claimed, so per-key order holds while the signal waits for its permit.
     w.timer = this.#host.clock.setTimeout(w.resume, Math.max(1, decision.retryAfterMs));
     return false;
-  }
-
-  #attemptWithTimeout(w: Worker, handler: SignalHandler, signal: Signal, timeoutMs: number): void {
-    const seq = ++w.seq;
-    const controller = new AbortController();
-    w.controller = controller;
-    const clock = this.#host.clock;
-    const timer = (w.timeoutTimer = clock.setTimeout(() => {
-      if (w.seq !== seq) return;
-      const error = new TimeoutError(timeoutMs, `handler of ${this.name}`);
-      controller.abort(error);
-      this.#failAttempt(w, error, 'timeout');
-    }, timeoutMs));
-    const settle = (error: unknown, failed: boolean): void => {
-      if (w.seq !== seq) return;
-      clock.clearTimeout(timer);
-      if (failed) this.#failAttempt(w, error, 'failed');
-      else this.#succeed(w);
-    };
-    try {
-      // A timed-out attempt may still run while the next one starts, so each gets its own context.
-      const ctx = new NodeContext(this, w.partition, signal);
-      ctx.attempt = w.attempt;
-      ctx.abortSignal = controller.signal;
-      const result = handler(signal, ctx);
-      if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-        (result as Promise<void>).then(() => settle(undefined, false), (e: unknown) => settle(e, true));
-      } else settle(undefined, false);
-    } catch (e) {
-      settle(e, true);
-    }
   }
 
   #succeed(w: Worker): void {
@@ -403,7 +375,7 @@ export class NodeRuntime implements ContextHost {
     w.reset();
     this.stats.inFlight--;
     this.mailbox.release(w.partition);
-    if (this.#level !== 'normal') this.#checkLevel(now);
+    if (this.#flow.level !== 'normal') this.#flow.check(this.load, now);
     this.#host.settled();
     if (this.#breakerWaiters.length > 0) this.#wakeBreakerWaiters();
     this.#drain(now);
@@ -412,16 +384,5 @@ export class NodeRuntime implements ContextHost {
   #wakeBreakerWaiters(): void {
     const waiting = this.#breakerWaiters.splice(0);
     for (const w of waiting) this.#attempt(w);
-  }
-
-  #checkLevel(now: number): void {
-    const load = this.load;
-    this.#setLevel(load >= this.#rejectLoad ? 'critical' : load >= this.#warnLoad ? 'warning' : 'normal', now);
-  }
-
-  #setLevel(level: Level, now: number): void {
-    if (level === this.#level) return;
-    this.#level = level;
-    this.#events.pressure(level, this.fill, now);
   }
 }
