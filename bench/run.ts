@@ -18,10 +18,11 @@ import { pipeline } from './scenarios/pipeline.ts';
 import { scale } from './scenarios/scale.ts';
 import { single } from './scenarios/single.ts';
 import { durable } from './scenarios/durable.ts';
+import { distributed } from './scenarios/distributed.ts';
 import { loadSystems } from './systems.ts';
 import { judge, printVerdicts } from './targets.ts';
 
-const SCENARIOS: Scenario[] = [single, pipeline, fanout, guarantees, memory, scale, durable];
+const SCENARIOS: Scenario[] = [single, pipeline, fanout, guarantees, memory, scale, durable, distributed];
 
 interface Args { quick: boolean; json: string | undefined; only: string | undefined }
 

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { createNetwork } from './network/create-network.ts';
-export { Network, type NetworkState, type ReplayResult } from './network/network.ts';
+export { Network, type NetworkState, type ReplayResult, type NetworkShutdownReport } from './network/network.ts';
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, type NetworkOptions } from './network/network-options.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './network/receipt.ts';
 export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
@@ -30,6 +30,15 @@ export { MemoryJournal, DEFAULT_JOURNAL_CAPACITY } from './delivery/memory-journ
 export type { Journal, JournalQuery, SettleOutcome } from './delivery/journal.ts';
 export { FileJournal, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_COMPLETED_IN_MEMORY, type FileJournalOptions, type FileJournalStats } from './delivery/file-journal.ts';
 export { JournalError, isJournalError, JOURNAL_CODE, type JournalFailure } from './delivery/journal-error.ts';
+
+// Many processes: the NATS JetStream transport.
+export { natsTransport, type NatsTransport } from './transport/nats/nats-transport.ts';
+export {
+  DEFAULT_NATS_SERVERS, DEFAULT_SUBJECT_PREFIX, DEFAULT_MAX_PENDING, DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_DELIVER,
+  DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_NAK_DELAY_MS, DEFAULT_PUBLISH_TIMEOUT_MS, type NatsTransportOptions, type ResolvedNatsOptions,
+} from './transport/nats/options.ts';
+export { TransportError, isTransportError, TRANSPORT_CODE, PublishBackpressureError, type TransportFailure } from './transport/nats/errors.ts';
+export type { Transport, TransportSession, TransportHost, TransportCounts, TransportReport, PublishAck, ReceiveOutcome } from './transport/transport.ts';
 
 export { SHUTDOWN_PHASES, shutdownMachine, type ShutdownPhase } from './control/shutdown-machine.ts';
 

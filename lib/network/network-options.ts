@@ -8,6 +8,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_DEPTH } from '../signal/
 import { systemClock, type Clock } from '../util/clock.ts';
 import type { RateLimiterSpec } from '../resilience/rate/create.ts';
 import type { ResourceGuardOptions } from '../resilience/isolation/resource-guard.ts';
+import type { Transport } from '../transport/transport.ts';
 
 /**
  * Time a graceful shutdown may spend draining.
@@ -44,6 +45,12 @@ export interface NetworkOptions {
    * operations too, until the heap comes back under. Off unless given.
    */
   resources?: ResourceGuardOptions;
+  /**
+   * How signals reach nodes hosted by other processes (`network.remote(name)`), e.g.
+   * `natsTransport({ servers })`. Without one the network is one process; signals between local
+   * nodes never touch the transport either way.
+   */
+  transport?: Transport;
 }
 
 /** Network options with every default filled in. */
@@ -61,6 +68,7 @@ export interface ResolvedNetworkOptions {
   readonly rateLimit: RateLimiterSpec | undefined;
   readonly auditCapacity: number | undefined;
   readonly resources: ResourceGuardOptions | undefined;
+  readonly transport: Transport | undefined;
 }
 
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
@@ -95,5 +103,14 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     rateLimit: o.rateLimit,
     auditCapacity: o.audit?.capacity,
     resources: o.resources,
+    transport: checkTransport(o.transport),
   };
+}
+
+function checkTransport(t: unknown): Transport | undefined {
+  if (t === undefined) return undefined;
+  if (typeof t !== 'object' || t === null || typeof (t as Transport).bind !== 'function' || typeof (t as Transport).kind !== 'string') {
+    throw new InvalidOptionsError('transport', 'must be a transport, e.g. natsTransport({ servers })', t);
+  }
+  return t as Transport;
 }

@@ -1,4 +1,5 @@
 import type { NodeRuntime } from '../node/node-runtime.ts';
+import type { TransportCounts } from '../transport/transport.ts';
 
 /** Queue metrics of one node, as `network.stats(node)` returns them. */
 export interface NodeStatsSnapshot {
@@ -25,24 +26,42 @@ export interface NodeStatsSnapshot {
   readonly breakerState: 'closed' | 'open' | 'half-open' | 'none';
 }
 
-/** Network-wide counts: `sent = accepted + duplicate + rejected`, and every accepted signal ends
- * completed, dead-lettered, handed back at shutdown, or is still active. */
+/**
+ * Network-wide counts, for accounting. Two identities hold at every moment:
+ *
+ * - `sent = accepted + duplicate + rejected`
+ * - `completed + deadLettered + handedBack + active + forwarded = accepted + redelivered + received`
+ *
+ * Every accepted signal ends completed, dead-lettered, handed back at shutdown, forwarded to
+ * another process (a transport's PubAck), or is still active. With a transport, the counts of
+ * all processes add up: once everything settled, the signals forwarded by the senders of a
+ * node equal what its hosting processes ended (completed or dead-lettered) plus what they
+ * acked as duplicates, less what a lost ack made them handle twice (at least once:
+ * `transport.redeliveries` bounds it). See docs/transport.md.
+ */
 export interface NetworkCounts {
   readonly sent: number;
+  /** Taken in: into a local mailbox, or (for a remote node) into the transport's publish pipeline. */
   readonly accepted: number;
+  /** Refused as duplicates: by a node's dedup window, or by the stream (a PubAck saying duplicate moves a post from `accepted` to here). */
   readonly duplicate: number;
   readonly rejected: number;
   readonly completed: number;
   readonly deadLettered: number;
-  /** Accepted and not yet ended (queued, in flight, waiting for a retry). */
+  /** Accepted and not yet ended (queued, in flight, waiting for a retry, or awaiting its PubAck). */
   readonly active: number;
   /** Handed back unprocessed by a shutdown (see the report's `leftover`). */
   readonly handedBack: number;
-  /** Dead letters and replays accepted back into nodes (not counted in `sent` or `accepted`):
-   * `completed + deadLettered + handedBack + active = accepted + redelivered`. */
+  /** Dead letters and replays accepted back into nodes (not counted in `sent` or `accepted`). */
   readonly redelivered: number;
   /** Journal appends that failed (the signal was still handled; see `send`). */
   readonly journalErrors: number;
+  /** Signals for remote nodes that the transport stored (PubAck): they left this process. */
+  readonly forwarded: number;
+  /** Signals a transport brought in from other processes and a local node accepted (redeliveries included). */
+  readonly received: number;
+  /** The transport's own counters, when the network has one. */
+  readonly transport: TransportCounts | undefined;
 }
 
 /** Reads a node's counters into a snapshot. */

@@ -11,6 +11,7 @@ import { createNetworkRegistry } from '../observe/network-metrics.ts';
 import type { CircuitBreaker } from '../resilience/breaker/breaker.ts';
 import { AuditLog } from '../resilience/classify/audit-log.ts';
 import { ErrorClassifier } from '../resilience/classify/classifier.ts';
+import { InvalidOptionsError } from '../resilience/errors.ts';
 import { ResourceGuard } from '../resilience/isolation/resource-guard.ts';
 import type { ProtectedCallOptions, ProtectorSettings } from '../resilience/protector/options.ts';
 import type { Protector } from '../resilience/protector/protector.ts';
@@ -21,6 +22,7 @@ import { UnknownTargetError } from '../signal/errors.ts';
 import { SchemaRegistry } from '../signal/schema-registry.ts';
 import type { Signal, SignalDraft } from '../signal/signal.ts';
 import type { PayloadLimits } from '../signal/validate-payload.ts';
+import type { TransportHost, TransportReport, TransportSession } from '../transport/transport.ts';
 import type { Clock } from '../util/clock.ts';
 import { configureNode, type NodeSettings } from './configure-node.ts';
 import { DeadLetters } from './dead-letters.ts';
@@ -30,12 +32,18 @@ import { snapshotNode, type NetworkCounts, type NodeStatsSnapshot } from './netw
 import { buildNodeConfig } from './node-config.ts';
 import { Operations, type OperationOptions } from './operations.ts';
 import type { Receipt } from './receipt.ts';
-import { Router } from './router.ts';
+import { REMOTE_PARTITION, Router } from './router.ts';
 import { runShutdown, type ShutdownHost } from './run-shutdown.ts';
 import type { ShutdownReport } from './shutdown-report.ts';
 
+/** A node name (the rule node-config.ts applies to local nodes, applied to remote ones). */
+const NODE_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
+
 /** Where a network is in its life. */
 export type NetworkState = 'created' | 'running' | 'stopping' | 'terminated';
+
+/** The shutdown report of a network; `transport` says what closing the transport did (when there is one). */
+export type NetworkShutdownReport = ShutdownReport & { readonly transport: TransportReport | undefined };
 
 /** What `network.replay` finds, and the receipts when it re-sent them. */
 export interface ReplayResult {
@@ -72,8 +80,10 @@ export class Network implements AsyncDisposable {
   readonly #router: Router;
   readonly #limits: PayloadLimits;
   readonly #host: NodeHost;
+  readonly #remotes = new Set<string>();
+  readonly #transport: TransportSession | undefined;
   #state: NetworkState = 'created';
-  #shutdown: Promise<ShutdownReport> | undefined;
+  #shutdown: Promise<NetworkShutdownReport> | undefined;
   #force: (() => void) | undefined;
 
   constructor(options: NetworkOptions = {}) {
@@ -91,6 +101,7 @@ export class Network implements AsyncDisposable {
     this.#networkLimiter = this.#opts.rateLimit === undefined ? undefined : createRateLimiter({ name: this.name, ...this.#opts.rateLimit }, this.#clock);
     this.#limits = { maxBytes: this.#opts.maxPayloadBytes, maxDepth: this.#opts.maxPayloadDepth };
     const guard = this.#opts.resources === undefined ? undefined : new ResourceGuard(this.#opts.resources, this.#clock);
+    this.#transport = this.#opts.transport?.bind(this.#transportHost());
     this.#router = new Router({
       name: this.name,
       clock: this.#clock,
@@ -102,6 +113,9 @@ export class Network implements AsyncDisposable {
       dlq: dlqStore,
       classifier: this.classifier,
       audit: this.audit,
+      remotes: this.#remotes,
+      transport: this.#transport,
+      transportKind: this.#opts.transport?.kind ?? 'none',
     });
     this.#operations = new Operations({
       guard,
@@ -117,7 +131,7 @@ export class Network implements AsyncDisposable {
       clock: this.#clock,
       hub: this.#hub,
       schemas: this.schemas,
-      journal,
+      journal: this.#transport === undefined ? journal : ackOnSettle(journal, this.#transport),
       tracing: this.#opts.tracing,
       metrics: this.#opts.metrics,
       emitFrom: (node, parent, target, draft) => this.#router.emitFrom(node, parent, target, draft),
@@ -143,6 +157,7 @@ export class Network implements AsyncDisposable {
       dlqOverflowed: () => dlqStore.overflowed,
       operations: () => this.#operations.protectors(),
       recoveries: () => this.#recoveries,
+      ...(this.#transport === undefined ? {} : { transport: () => this.#transport?.counts() }),
     });
 
   }
@@ -161,6 +176,7 @@ export class Network implements AsyncDisposable {
   node<P = any>(name: string, options: NodeOptions<P>): this {
     if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot add node ${name}: the network is ${this.#state}`);
     if (this.#nodes.has(name)) throw new LifecycleError(`a node named ${JSON.stringify(name)} already exists`);
+    if (this.#remotes.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is declared remote (hosted by another process)`);
     if (this.#operations.get(name) !== undefined) throw new LifecycleError(`${JSON.stringify(name)} is already an operation name`);
     let runtime: NodeRuntime | undefined;
     const config = buildNodeConfig(name, options as NodeOptions, this.#opts, this.#clock, this.#networkLimiter, () => runtime?.fill ?? 0);
@@ -170,7 +186,29 @@ export class Network implements AsyncDisposable {
       if (t.to === 'open') this.#host.recovered(name, 'CIRCUIT_BREAK', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals`);
     });
     this.#nodes.set(name, runtime);
+    if (this.#state === 'running') this.#transport?.addNode(name);
     return this;
+  }
+
+  /**
+   * Declares a node hosted by another process of this network (same network name, same
+   * transport): `post`, `send` and `ctx.emit` to it publish the signal through the transport.
+   * Allowed before or after `start`. Throws LifecycleError without a transport, or when the
+   * name is a local node or operation.
+   */
+  remote(name: string): this {
+    if (this.#transport === undefined) throw new LifecycleError(`remote node ${JSON.stringify(name)} needs a transport: createNetwork({ transport: natsTransport() })`);
+    if (typeof name !== 'string' || !NODE_NAME.test(name)) throw new InvalidOptionsError('name', 'a node name must be 1-128 letters, digits or _.:-', name);
+    if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot declare remote node ${name}: the network is ${this.#state}`);
+    if (this.#nodes.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is a local node of this network; a node is hosted by one kind of process`);
+    if (this.#operations.get(name) !== undefined) throw new LifecycleError(`${JSON.stringify(name)} is already an operation name`);
+    this.#remotes.add(name);
+    return this;
+  }
+
+  /** The names of the nodes hosted by other processes (see `remote`). */
+  get remoteNames(): string[] {
+    return [...this.#remotes];
   }
 
   /**
@@ -227,6 +265,15 @@ export class Network implements AsyncDisposable {
     if (this.#state !== 'created') throw new LifecycleError(`cannot start: the network is ${this.#state}`);
     this.#state = 'running';
     this.#router.open();
+    if (this.#transport !== undefined) {
+      try {
+        await this.#transport.start([...this.#nodes.keys()]);
+      } catch (e) {
+        this.#router.unopen();
+        this.#state = 'created';
+        throw e;
+      }
+    }
     if (this.#journal?.durable) {
       for (const s of await this.#journal.pending()) this.#router.redeliver(s.target, s, false);
     }
@@ -249,6 +296,12 @@ export class Network implements AsyncDisposable {
    */
   async send<P>(target: string, draft: SignalDraft<P>): Promise<Receipt> {
     const receipt = this.#router.post(target, draft);
+    if (receipt.status === 'accepted' && receipt.partition === REMOTE_PARTITION) {
+      // A remote node: resolve once the stream has it (its PubAck); a failed publish rejects
+      // (and the signal is in the DLQ with reason `transport-failed`).
+      const ack = await this.#router.takeLastPublish();
+      return ack?.duplicate === true ? { status: 'duplicate', id: receipt.id, target, idempotencyKey: (draft.idempotencyKey ?? receipt.id) } : receipt;
+    }
     const appended = this.#router.takeLastAppend();
     if (appended !== undefined && receipt.status === 'accepted') await appended;
     return receipt;
@@ -291,7 +344,7 @@ export class Network implements AsyncDisposable {
    * (up to `timeoutMs`), save state, clean up. With `force: true` it skips draining and hands back
    * what was queued in the report. Calling it again returns the same report (and can force it).
    */
-  shutdown(options: { timeoutMs?: number; force?: boolean } = {}): Promise<ShutdownReport> {
+  shutdown(options: { timeoutMs?: number; force?: boolean } = {}): Promise<NetworkShutdownReport> {
     if (this.#shutdown !== undefined) {
       if (options.force === true) this.#force?.();
       return this.#shutdown;
@@ -304,7 +357,11 @@ export class Network implements AsyncDisposable {
       hub: this.#hub,
       nodes: () => this.#nodes.values(),
       journal: this.#journal,
-      stopAccepting: () => this.#router.close(),
+      // With a transport, no new messages are taken from here on (the phase awaits it).
+      stopAccepting: () => {
+        this.#router.close();
+        return this.#transport?.stopConsuming();
+      },
       idle: () => this.idle(),
       ended: () => {
         const c = this.#router.counts();
@@ -316,11 +373,14 @@ export class Network implements AsyncDisposable {
         this.#force = force;
       },
     };
-    this.#shutdown = runShutdown(host, { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true }).then((report) => {
+    this.#shutdown = runShutdown(host, { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true }).then(async (report) => {
+      // Signals the shutdown handed back go back to the stream (nak) for the next process;
+      // publishes still awaiting their PubAck end (forwarded or dead-lettered) before the close.
+      const transport = await this.#transport?.close();
       this.#operations.dispose();
       this.#state = 'terminated';
       this.#hub.complete();
-      return report;
+      return { ...report, transport };
     });
     return this.#shutdown;
   }
@@ -328,6 +388,18 @@ export class Network implements AsyncDisposable {
   /** `await using net = createNetwork()` shuts the network down gracefully at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.shutdown();
+  }
+
+  /** What the transport may do to this network: offer received signals, dead-letter, report failures. */
+  #transportHost(): TransportHost {
+    return {
+      network: this.name,
+      clock: this.#clock,
+      capacity: (node) => this.#nodes.get(node)?.config.capacity ?? 1,
+      receive: (node, signal, redelivery) => this.#router.receive(node, signal, redelivery),
+      giveUp: (node, signal, error, deliveries) => this.#router.giveUp(node, signal, error, deliveries),
+      failure: (error, operation, node) => this.#router.transportFailure(error, operation, node),
+    };
   }
 
   #runtime(node: string): NodeRuntime {
@@ -349,6 +421,25 @@ function resend(s: Signal, router: Router, nodes: ReadonlyMap<string, NodeRuntim
   const node = nodes.get(s.target);
   if (node === undefined || !router.accepting) return router.post(s.target, draft);
   return router.offer(node, createSignal(draft, s.target, now, limits), true);
+}
+
+/**
+ * The settle hook: the nodes' journal, plus an ack to the transport when a signal settles
+ * (completed or dead-lettered), so a received message is acked only once its signal ended here.
+ * Used only with a transport; networks without one keep the journal as it is.
+ */
+function ackOnSettle(journal: Journal, transport: TransportSession): Journal {
+  return {
+    durable: journal.durable,
+    append: (signal) => journal.append(signal),
+    settle: (signal, outcome, now) => {
+      journal.settle(signal, outcome, now);
+      transport.settled(signal);
+    },
+    query: (q) => journal.query(q),
+    pending: () => journal.pending(),
+    close: () => journal.close(),
+  };
 }
 
 const NO_JOURNAL: Journal = { durable: false, append() {}, settle() {}, query: () => [], pending: () => [], close() {} };

@@ -12,14 +12,16 @@ import { reviseSignal } from '../signal/envelope.ts';
 import { UnknownTargetError, ValidationError } from '../signal/errors.ts';
 import type { Signal, SignalDraft } from '../signal/signal.ts';
 import type { PayloadLimits } from '../signal/validate-payload.ts';
+import type { PublishAck, ReceiveOutcome } from '../transport/transport.ts';
 import type { Clock } from '../util/clock.ts';
 import { toErrorInfo, type PlexusError } from '../util/errors.ts';
 import { BackpressureError, EmitRefusedError, LifecycleError } from './errors.ts';
 import type { NetworkCounts } from './network-stats.ts';
 import type { Receipt } from './receipt.ts';
+import { RemoteRoute, type RemoteHost } from './remote-route.ts';
 
 /** What the router shares with its network. */
-export interface RouterHost {
+export interface RouterHost extends RemoteHost {
   readonly name: string;
   readonly clock: Clock;
   readonly hub: EventHub;
@@ -31,6 +33,8 @@ export interface RouterHost {
   readonly classifier: ErrorClassifier;
   readonly audit: AuditLog;
 }
+
+export { REMOTE_PARTITION } from './remote-route.ts';
 
 /**
  * The signal path between senders and nodes: validation, routing, acceptance, receipts, the
@@ -44,15 +48,28 @@ export class Router {
   #active = 0;
   #idleWaiters: (() => void)[] = [];
   #lastAppend: Promise<void> | undefined;
-  readonly #counts = { sent: 0, accepted: 0, duplicate: 0, rejected: 0, deadLettered: 0, handedBack: 0, redelivered: 0, journalErrors: 0 };
+  readonly #counts = { sent: 0, accepted: 0, duplicate: 0, rejected: 0, deadLettered: 0, handedBack: 0, redelivered: 0, journalErrors: 0, forwarded: 0, received: 0 };
+  readonly #remote: RemoteRoute;
 
   constructor(host: RouterHost) {
     this.#h = host;
+    this.#remote = new RemoteRoute(host, {
+      counts: this.#counts,
+      activate: () => void this.#active++,
+      settled: () => this.settled(),
+      deadLetter: (entry) => this.deadLetter(entry),
+      reject: (target, draft, reason, error) => this.#reject(target, draft, reason, error),
+    });
   }
 
   /** Starts accepting. */
   open(): void {
     this.#gate = 'open';
+  }
+
+  /** Back to not started (a start that failed). */
+  unopen(): void {
+    this.#gate = 'created';
   }
 
   /** Stops accepting: senders hear `shutting-down` from now on. */
@@ -78,7 +95,8 @@ export class Router {
         : this.#reject(target, draft, 'shutting-down', new ShuttingDownError(this.#h.name));
     }
     const node = this.#h.nodes.get(target);
-    if (node === undefined) return this.#reject(target, draft, 'unknown-target', new UnknownTargetError(target));
+    // Remote nodes are looked up only once the local lookup missed: free for local traffic.
+    if (node === undefined) return this.#remote.post(target, draft, parent, source);
     const guard = this.#h.guard;
     if (guard !== undefined && !guard.allows()) {
       return this.#reject(target, draft, 'resource-exhausted', new ResourceExhaustedError('heap', guard.heapUsed, guard.options.maxHeapBytes));
@@ -102,6 +120,11 @@ export class Router {
     const appended = this.#lastAppend;
     this.#lastAppend = undefined;
     return appended;
+  }
+
+  /** The PubAck of the last accepted post to a remote node, for `send` to await (then forgotten). */
+  takeLastPublish(): Promise<PublishAck> | undefined {
+    return this.#remote.takeLastPublish();
   }
 
   /** A handler's `ctx.emit`: a refused child throws, so the parent fails rather than lose it. */
@@ -141,9 +164,45 @@ export class Router {
   /** Sends a signal back to a node as it is (same id, same history), past deduplication. */
   redeliver(node: string, signal: Signal, journaled = true): Receipt {
     const runtime = this.#h.nodes.get(node);
-    if (runtime === undefined) return refuseReplay(node, new UnknownTargetError(node));
+    if (runtime === undefined) {
+      const transport = this.#h.transport;
+      if (transport === undefined || !this.#h.remotes.has(node)) return refuseReplay(node, new UnknownTargetError(node));
+      if (this.#gate !== 'open') return refuseReplay(node, new ShuttingDownError(this.#h.name));
+      return this.#remote.forward(transport, signal.target === node ? signal : reviseSignal(signal, { target: node }), true);
+    }
     if (this.#gate !== 'open') return refuseReplay(node, new ShuttingDownError(this.#h.name));
     return this.offer(runtime, signal.target === node ? signal : reviseSignal(signal, { target: node }), true, this.#h.clock.now(), journaled);
+  }
+
+  /**
+   * A signal a transport brought in for local node `name`. `redelivery`: the transport delivered
+   * it before, so deduplication is skipped (the first delivery may have been handled without its
+   * ack arriving). Not journaled: the transport's stream is its durable record, and a durable
+   * journal would deliver it a second time on restart.
+   */
+  receive(name: string, signal: Signal, redelivery: boolean): ReceiveOutcome {
+    if (this.#gate !== 'open') return 'closed';
+    const node = this.#h.nodes.get(name);
+    if (node === undefined) return 'unknown-target';
+    const s = signal.target === name ? signal : reviseSignal(signal, { target: name });
+    const partition = node.offer(s, redelivery || s.idempotencyKey === s.id, this.#h.clock.now());
+    if (partition >= 0) {
+      this.#counts.received++;
+      this.#active++;
+      return 'accepted';
+    }
+    return partition === OFFER_DUPLICATE ? 'duplicate' : 'backpressure';
+  }
+
+  /** A received signal that could not be taken on its last delivery: received and dead-lettered at once. */
+  giveUp(node: string, signal: Signal, error: Error, deliveries: number): void {
+    this.#counts.received++;
+    this.#remote.deadLetterNow(node, signal, 'max-deliveries', error, deliveries, 'transport.receive');
+  }
+
+  /** A transport failure: classified into the audit log, and a `transport-error` event. */
+  transportFailure(error: Error, operation: string, node?: string): void {
+    this.#remote.failure(error, operation, node);
   }
 
   /** A node gave up on a signal. */
@@ -188,7 +247,7 @@ export class Router {
   counts(): NetworkCounts {
     let completed = 0;
     for (const node of this.#h.nodes.values()) completed += node.stats.completed;
-    return { ...this.#counts, completed, active: this.#active };
+    return { ...this.#counts, completed, active: this.#active, transport: this.#h.transport?.counts() };
   }
 
   #journalAppend(signal: Signal): void {

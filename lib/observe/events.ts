@@ -9,12 +9,17 @@ import type { ErrorInfo } from '../util/errors.ts';
 /** Why a send was refused. */
 export type RejectReason = 'backpressure' | 'shutting-down' | 'invalid' | 'rate-limited' | 'unknown-target' | 'not-started' | 'resource-exhausted';
 
-/** Why a signal went to the dead letter queue. */
+/**
+ * Why a signal went to the dead letter queue. `max-deliveries`: a transport delivered it as
+ * often as allowed and this process still could not take it. `transport-failed`: publishing it
+ * to a node of another process failed (the error is kept).
+ */
 export type DeadLetterReason =
   | 'handler-failed'
   | 'unsupported-version'
   | 'invalid-payload'
   | 'max-deliveries'
+  | 'transport-failed'
   | 'breaker-open'
   | 'timeout'
   | 'shutdown-forced';
@@ -78,6 +83,20 @@ export interface PressureEvent extends Base {
   /** Queued / capacity, 0..1. */
   readonly fill: number;
 }
+/**
+ * A transport failed to connect, publish, consume, decode or ack; also in the audit log.
+ * (Publish failures also dead-letter their signal with reason `transport-failed`.)
+ */
+export interface TransportErrorEvent extends Base {
+  readonly kind: 'transport-error';
+  /** Which transport, e.g. `nats`. */
+  readonly transport: string;
+  /** What it was doing, e.g. `transport.publish`, `transport.decode`, `transport.connection`. */
+  readonly operation: string;
+  /** The node concerned, when there is one. */
+  readonly node: string | undefined;
+  readonly error: ErrorInfo;
+}
 export interface ShutdownPhaseEvent extends Base { readonly kind: 'shutdown-phase'; readonly phase: string }
 
 export type SignalEvent =
@@ -107,6 +126,7 @@ export type NetworkEvent =
   | PressureEvent
   | BreakerEvent
   | ShutdownPhaseEvent
+  | TransportErrorEvent
   | RateLimitedEvent
   | RetryEvent
   | RecoveryEvent

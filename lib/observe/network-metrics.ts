@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { Protector } from '../resilience/protector/protector.ts';
+import type { TransportCounts } from '../transport/transport.ts';
 import { LATENCY_BUCKETS_MS, type LatencyBuckets } from './latency-buckets.ts';
 import { ScrapedMetric, type Sample } from './scraped-metric.ts';
 
@@ -17,6 +18,8 @@ export interface MetricsSource {
   operations(): Iterable<Protector>;
   /** Recoveries by "name|strategy|succeeded". */
   recoveries(): ReadonlyMap<string, number>;
+  /** The transport's counters, when the network has a transport. */
+  transport?(): TransportCounts | undefined;
 }
 
 /**
@@ -86,6 +89,16 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
       return { value, labels: { name: name!, strategy: strategy!, succeeded: succeeded! } };
     }),
   );
+  if (source.transport !== undefined) {
+    const read = source.transport;
+    metric('transport_messages_total', 'Transport messages by outcome: published, stored, duplicate (PubAck), publish_failed, publish_refused, delivered, redelivered, acked, naked, terminated.', 'counter', () => {
+      const t = read();
+      if (t === undefined) return [];
+      return Object.entries({ published: t.published, stored: t.stored, duplicate: t.duplicatePubAcks, publish_failed: t.publishFailed, publish_refused: t.publishRefused, delivered: t.delivered, redelivered: t.redeliveries, acked: t.acked, naked: t.naked, terminated: t.terminated }).map(([outcome, value]) => ({ value, labels: { outcome } }));
+    });
+    metric('transport_pending_publishes', 'Publishes awaiting their PubAck.', 'gauge', () => [{ value: read()?.publishPending ?? 0, labels: {} }]);
+    metric('transport_unacked', 'Received signals held here and not settled yet (unacked).', 'gauge', () => [{ value: read()?.unacked ?? 0, labels: {} }]);
+  }
   histogram(registry, 'handle_duration_seconds', 'Time a handler attempt took.', source, (n) => n.stats.handleMs);
   histogram(registry, 'queue_wait_seconds', 'Time a signal waited in the mailbox before its first attempt.', source, (n) => n.stats.waitMs);
   return registry;

@@ -1,0 +1,180 @@
+/**
+ * 8. Distributed: signals between two processes over NATS JetStream, end to end (published,
+ * stored, pulled by a consumer, handled, acked). Three figures on the same server:
+ *
+ * - raw `@nats-io/jetstream`, `js.publish` awaited one at a time, a pull consumer acking each
+ *   message (what a hand-written producer/consumer does first);
+ * - raw, publishes pipelined (up to 1,024 PubAcks outstanding): an upper reference for the
+ *   client and server, with no envelope, routing, dedup or accounting;
+ * - Plexus: this process posts to `remote('worker')`, a child process (spec/transport/nats/
+ *   worker-child.ts) hosts the node; timed from the first post to the child's `completed` line,
+ *   and valid only if the counts close (forwarded = received = completed = N).
+ *
+ * Needs `NATS_URL`; without it the rows say so. Target: Plexus ≥ 1.5× raw awaited publish.
+ */
+import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createNetwork, natsTransport, type NetworkCounts } from '../../lib/index.ts';
+import type { Ctx, Scenario } from '../context.ts';
+import type { Figure, Row } from '../harness.ts';
+import { fmt, isStat, progress, stat } from '../harness.ts';
+
+const NAME = '8 distributed (NATS JetStream)';
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+const CHILD = join(ROOT, 'spec', 'transport', 'nats', 'worker-child.ts');
+const PIPELINE = 1024;
+
+/** Metric names (targets.ts finds the rows by them). */
+export const DISTRIBUTED_METRICS = {
+  plexus: 'Plexus, 2 processes (child hosts the sink)',
+  awaited: 'raw js.publish awaited one at a time → pull consumer',
+  pipelined: 'raw js.publish pipelined (1,024 in flight) → pull consumer',
+  ratio: 'Plexus ÷ raw awaited publish',
+} as const;
+
+function row(metric: string, unit: string, plexus: Figure, closed: boolean, notes: string[] = []): Row {
+  return { scenario: NAME, metric, unit, better: 'higher', plexus, baselines: {}, closed, notes };
+}
+
+/** Raw client: N messages published (awaited or pipelined) and consumed by a pull consumer; messages/s end to end. */
+async function raw(nc: NatsConnection, jsm: JetStreamManager, js: JetStreamClient, n: number, pipelined: boolean): Promise<number> {
+  const stream = `BENCH_RAW_${process.pid}_${Date.now().toString(36)}`;
+  const subject = `bench.${stream}.sink`;
+  await jsm.streams.add({ name: stream, subjects: [subject] });
+  try {
+    await jsm.consumers.add(stream, { durable_name: 'sink', ack_policy: AckPolicy.Explicit, filter_subject: subject });
+    const consumer = await js.consumers.get(stream, 'sink');
+    let received = 0;
+    let resolveAll!: () => void;
+    const all = new Promise<void>((r) => (resolveAll = r));
+    const messages = await consumer.consume({ max_messages: 256, callback: (m) => { m.ack(); if (++received === n) resolveAll(); } });
+    const started = performance.now();
+    if (pipelined) {
+      let next = 0;
+      let inFlight = 0;
+      await new Promise<void>((resolve, reject) => {
+        const pump = (): void => {
+          while (inFlight < PIPELINE && next < n) {
+            const i = next++;
+            inFlight++;
+            js.publish(subject, JSON.stringify({ i }), { msgID: `m${i}` }).then(() => { inFlight--; if (next === n && inFlight === 0) resolve(); else pump(); }, reject);
+          }
+        };
+        pump();
+      });
+    } else {
+      for (let i = 0; i < n; i++) await js.publish(subject, JSON.stringify({ i }), { msgID: `m${i}` });
+    }
+    await all;
+    const rate = n / ((performance.now() - started) / 1000);
+    await messages.close();
+    return rate;
+  } finally {
+    await jsm.streams.delete(stream).catch(() => false);
+  }
+}
+
+/** Starts the child hosting `worker`; `completed` resolves when it handled n signals, `done` with its counts. */
+function child(url: string, network: string, n: number): { ready: Promise<void>; completed: Promise<number>; done: Promise<NetworkCounts> } {
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, url, network, String(n)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const on = (marker: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      proc.stdout.on('data', () => {
+        const i = out.indexOf(marker);
+        if (i >= 0) resolve(out.slice(i + marker.length, out.indexOf('\n', i)));
+      });
+      proc.on('exit', (code) => reject(new Error(`sink process exited (${code}) before "${marker.trim()}": ${err.slice(0, 300)}`)));
+    });
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const ready = on('ready');
+  const completed = on('completed').then(() => performance.now());
+  const done = on('done ').then((json) => (JSON.parse(json) as { counts: NetworkCounts }).counts);
+  for (const p of [ready, completed, done]) p.catch(() => undefined);
+  return { ready: ready.then(() => undefined), completed, done };
+}
+
+/** Plexus across two processes: signals/s from the first post to the child's last completion; checks the counts. */
+async function plexus(url: string, n: number): Promise<{ rate: number; closed: boolean; note: string | undefined }> {
+  const name = `bench-${process.pid}-${Date.now().toString(36)}`;
+  const sink = child(url, name, n);
+  const net = createNetwork({ name, transport: natsTransport({ servers: url }), journal: false });
+  net.remote('worker');
+  try {
+    await sink.ready;
+    await net.start();
+    const started = performance.now();
+    for (let i = 0; i < n; i++) {
+      // The publish pipeline is bounded: a refusal (backpressure) waits for PubAcks to come back.
+      while (net.post('worker', { type: 'job', payload: { i }, partitionKey: `p${i & 63}` }).status === 'rejected') await new Promise((r) => setImmediate(r));
+    }
+    const ended = await sink.completed;
+    const counts = await sink.done;
+    await net.idle();
+    const c = net.counts();
+    const closed = c.forwarded === n && counts.received === n && counts.completed === n && counts.active === 0 && c.active === 0;
+    const note = closed ? undefined : `counts did not close: forwarded ${c.forwarded}, received ${counts.received}, completed ${counts.completed} of ${n}`;
+    return { rate: n / ((ended - started) / 1000), closed, note };
+  } finally {
+    await net.shutdown();
+    const nc = await connect({ servers: url, noAsyncTraces: true });
+    await (await jetstreamManager(nc)).streams.delete(`PLEXUS_${name}`).catch(() => false);
+    await nc.close();
+  }
+}
+
+async function run(ctx: Ctx): Promise<Row[]> {
+  const url = process.env['NATS_URL'] ?? '';
+  if (url === '') {
+    const na = { na: 'n/a (NATS_URL unset)' };
+    progress(`${NAME}: skipped (NATS_URL unset)`);
+    return [row(DISTRIBUTED_METRICS.plexus, 'signals/s', na, true), row(DISTRIBUTED_METRICS.awaited, 'msgs/s', na, true), row(DISTRIBUTED_METRICS.pipelined, 'msgs/s', na, true), row(DISTRIBUTED_METRICS.ratio, '×', na, true)];
+  }
+  const reps = ctx.quick ? 1 : 3;
+  const nAwaited = ctx.quick ? 2_000 : 10_000;
+  const nFast = ctx.quick ? 5_000 : 30_000;
+  const nc = await connect({ servers: url, noAsyncTraces: true });
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  const awaited: number[] = [];
+  const pipelined: number[] = [];
+  const ours: number[] = [];
+  const notes: string[] = [];
+  let closed = true;
+  try {
+    for (let rep = 1; rep <= reps; rep++) {
+      awaited.push(await raw(nc, jsm, js, nAwaited, false));
+      progress(`  ${NAME} rep ${rep}/${reps} raw awaited: ${fmt(awaited.at(-1)!)} msgs/s (${fmt(nAwaited)})`);
+      pipelined.push(await raw(nc, jsm, js, nFast, true));
+      progress(`  ${NAME} rep ${rep}/${reps} raw pipelined: ${fmt(pipelined.at(-1)!)} msgs/s (${fmt(nFast)})`);
+      const p = await plexus(url, nFast);
+      if (!p.closed) {
+        closed = false;
+        notes.push(p.note!);
+      } else ours.push(p.rate);
+      progress(`  ${NAME} rep ${rep}/${reps} Plexus 2 processes: ${fmt(p.rate)} signals/s (${fmt(nFast)})${p.closed ? '' : ' INVALID'}`);
+    }
+  } finally {
+    await nc.close();
+  }
+  const fig = (v: number[]): Figure => (v.length > 0 ? stat(v) : { na: 'invalid' });
+  const pf = fig(ours);
+  const af = fig(awaited);
+  const ratio: Figure = isStat(pf) && isStat(af) ? stat([pf.median / af.median]) : { na: 'n/a' };
+  if (isStat(ratio)) progress(`${NAME}: Plexus ${fmt((pf as { median: number }).median)}/s ÷ raw awaited ${fmt((af as { median: number }).median)}/s = ×${ratio.median.toFixed(2)}`);
+  notes.push('rows other than Plexus hold the raw @nats-io/jetstream client figure in the first column; every figure is end to end (publish → stream → pull consumer → ack) on the same server');
+  return [
+    row(DISTRIBUTED_METRICS.plexus, 'signals/s', pf, closed, notes),
+    row(DISTRIBUTED_METRICS.awaited, 'msgs/s', af, true),
+    row(DISTRIBUTED_METRICS.pipelined, 'msgs/s', fig(pipelined), true),
+    row(DISTRIBUTED_METRICS.ratio, '×', ratio, closed),
+  ];
+}
+
+export const distributed: Scenario = { name: NAME, run };

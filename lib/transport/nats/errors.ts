@@ -1,0 +1,33 @@
+import { BackpressureError } from '../../network/errors.ts';
+import { PlexusError } from '../../util/errors.ts';
+
+/** Code of {@link TransportError}. */
+export const TRANSPORT_CODE = 'PLEXUS_TRANSPORT';
+
+/** What a transport failed to do. */
+export type TransportFailure = 'connect' | 'stream' | 'consumer' | 'consume' | 'publish' | 'decode' | 'closed' | 'max-deliver';
+
+/** A transport could not connect, publish, consume or decode; `failure` says which, `cause` keeps the client's error. */
+export class TransportError extends PlexusError {
+  readonly failure: TransportFailure;
+  constructor(failure: TransportFailure, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(TRANSPORT_CODE, message, { ...options, details: { failure, ...(options.details ?? {}) } });
+    this.failure = failure;
+  }
+}
+
+/** True when `e` is a {@link TransportError} (checks the code, so it works across module copies). */
+export function isTransportError(e: unknown): e is TransportError {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === TRANSPORT_CODE;
+}
+
+/**
+ * A post to a remote node refused because `maxPending` publishes await their PubAck. A
+ * {@link BackpressureError} (same code, same guard), with a message that says what is full.
+ */
+export class PublishBackpressureError extends BackpressureError {
+  constructor(target: string, readonly maxPending: number) {
+    super(target, 1);
+    this.message = `remote node ${JSON.stringify(target)}: ${maxPending} publishes already await their PubAck (maxPending); try again later`;
+  }
+}

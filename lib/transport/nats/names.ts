@@ -1,0 +1,41 @@
+/**
+ * Subject, stream and consumer names from network and node names. Node and network names may
+ * hold `.` and `:`, which NATS reads as token separators (or forbids in names), so each name
+ * becomes one token of `A-Za-z0-9_-`; a name that had to change gets a hash of the original so
+ * that `a.b` and `a_b` stay apart.
+ */
+
+/** One subject token / stream or consumer name part for `name`. */
+export function token(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9_-]/g, '_');
+  return safe === name ? name : `${safe}_${fnv1a(name).toString(36)}`;
+}
+
+/** The subject signals for `node` of `network` travel on. */
+export function subjectFor(prefix: string, network: string, node: string): string {
+  return `${prefix}.${token(network)}.${token(node)}`;
+}
+
+/** The subjects of a network's stream. */
+export function streamSubjects(prefix: string, network: string): string {
+  return `${prefix}.${token(network)}.>`;
+}
+
+/** The default stream name of a network. */
+export function defaultStream(network: string): string {
+  return `PLEXUS_${token(network)}`.slice(0, 64);
+}
+
+/** The durable consumer of `node`: every process hosting the node shares it. */
+export function durableFor(node: string): string {
+  return `plexus_${token(node)}`;
+}
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -1,0 +1,238 @@
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import type { Signal } from '../../signal/signal.ts';
+import type { PublishAck, Transport, TransportCounts, TransportHost, TransportReport, TransportSession } from '../transport.ts';
+import type { PlexusError } from '../../util/errors.ts';
+import { PublishBackpressureError, TransportError } from './errors.ts';
+import { defaultStream, durableFor, streamSubjects, subjectFor } from './names.ts';
+import { resolveNatsOptions, type NatsTransportOptions, type ResolvedNatsOptions } from './options.ts';
+import { Publisher } from './publisher.ts';
+import { Receiver } from './receiver.ts';
+
+/** Most messages one pull asks for (fewer when the node's mailbox is smaller). */
+const MAX_PULL_BATCH = 256;
+/** Longest wait for a consumer to stop at shutdown. */
+const STOP_CONSUMING_TIMEOUT_MS = 5_000;
+
+/** The NATS JetStream transport (see {@link natsTransport}). */
+export interface NatsTransport extends Transport {
+  readonly kind: 'nats';
+  /** The options, defaults filled in. */
+  readonly options: ResolvedNatsOptions;
+}
+
+/**
+ * A transport over NATS JetStream: the same Network API across processes. Options are validated
+ * here (InvalidOptionsError naming the option). Each network bound to it gets its own
+ * connection.
+ *
+ * @example
+ * ```ts
+ * const net = createNetwork({ name: 'orders', transport: natsTransport({ servers: 'nats://127.0.0.1:4222' }) });
+ * net.remote('billing');            // hosted by another process of the network 'orders'
+ * await net.start();
+ * await net.send('billing', { type: 'invoice', payload: { id: 7 }, idempotencyKey: 'inv-7' });
+ * ```
+ */
+export function natsTransport(options: NatsTransportOptions = {}): NatsTransport {
+  const resolved = resolveNatsOptions(options);
+  return Object.freeze({ kind: 'nats' as const, options: resolved, bind: (host: TransportHost) => new NatsSession(resolved, host) });
+}
+
+/**
+ * One network's JetStream link. One stream per network (subjects `<prefix>.<network>.>`,
+ * work-queue retention: a message stays until a process acks it), one durable pull consumer per
+ * node shared by every process that hosts the node, filtered on the node's subject.
+ */
+class NatsSession implements TransportSession {
+  readonly #o: ResolvedNatsOptions;
+  readonly #host: TransportHost;
+  readonly #stream: string;
+  readonly #receiver: Receiver;
+  readonly #consumers = new Map<string, ConsumerMessages>();
+  #nc: NatsConnection | undefined;
+  #js: JetStreamClient | undefined;
+  #jsm: JetStreamManager | undefined;
+  #publisher: Publisher | undefined;
+  #consuming = false;
+  #stopping: Promise<void> | undefined;
+  #closing: Promise<TransportReport> | undefined;
+
+  constructor(o: ResolvedNatsOptions, host: TransportHost) {
+    this.#o = o;
+    this.#host = host;
+    this.#stream = o.stream ?? defaultStream(host.network);
+    this.#receiver = new Receiver(host, { maxDeliver: o.maxDeliver, nakDelayMs: o.nakDelayMs });
+  }
+
+  async start(nodes: readonly string[]): Promise<void> {
+    let nc: NatsConnection;
+    try {
+      nc = await connect({ servers: [...this.#o.servers], name: this.#o.connectionName ?? `plexus:${this.#host.network}`, noAsyncTraces: true });
+    } catch (e) {
+      throw new TransportError('connect', `cannot connect to NATS at ${this.#o.servers.join(', ')}: ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      this.#nc = nc;
+      this.#jsm = await jetstreamManager(nc);
+      this.#js = jetstream(nc, { timeout: this.#o.publishTimeoutMs });
+      await this.#ensureStream();
+      this.#publisher = new Publisher(this.#js, { maxPending: this.#o.maxPending, timeoutMs: this.#o.publishTimeoutMs, subjectOf: (t) => subjectFor(this.#o.subjectPrefix, this.#host.network, t) });
+      this.#consuming = true;
+      for (const node of nodes) await this.#consume(node);
+    } catch (e) {
+      this.#consuming = false;
+      await nc.close().catch(() => undefined);
+      this.#nc = undefined;
+      throw e;
+    }
+    void this.#watch(nc);
+  }
+
+  addNode(node: string): void {
+    if (!this.#consuming) return;
+    this.#consume(node).catch((e: unknown) => this.#host.failure(e as Error, 'transport.consume', node));
+  }
+
+  publish(signal: Signal): Promise<PublishAck> | PlexusError {
+    const publisher = this.#publisher;
+    if (publisher === undefined) return Promise.reject(new TransportError('closed', 'the NATS transport is not connected'));
+    return publisher.publish(signal) ?? new PublishBackpressureError(signal.target, this.#o.maxPending);
+  }
+
+  settled(signal: Signal): void {
+    this.#receiver.settled(signal);
+  }
+
+  stopConsuming(): Promise<void> {
+    this.#stopping ??= this.#stopAll();
+    return this.#stopping;
+  }
+
+  close(): Promise<TransportReport> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  counts(): TransportCounts {
+    const p = this.#publisher?.counts;
+    const r = this.#receiver.counts;
+    return {
+      published: p?.published ?? 0,
+      stored: p?.stored ?? 0,
+      duplicatePubAcks: p?.duplicatePubAcks ?? 0,
+      publishFailed: p?.publishFailed ?? 0,
+      publishRefused: p?.publishRefused ?? 0,
+      publishPending: this.#publisher?.pending ?? 0,
+      ...r,
+      unacked: this.#receiver.held,
+    };
+  }
+
+  async #ensureStream(): Promise<void> {
+    const jsm = this.#jsm!;
+    const subject = streamSubjects(this.#o.subjectPrefix, this.#host.network);
+    try {
+      const info = await jsm.streams.info(this.#stream).catch((e: unknown) => {
+        if ((e as { code?: unknown }).code === 10059) return undefined; // stream not found
+        throw e;
+      });
+      if (info === undefined) {
+        await jsm.streams.add({
+          name: this.#stream,
+          subjects: [subject],
+          retention: RetentionPolicy.Workqueue,
+          storage: StorageType.File,
+          duplicate_window: nanos(this.#o.duplicateWindowMs),
+        });
+      } else if (!info.config.subjects?.includes(subject)) {
+        throw new TransportError('stream', `stream ${this.#stream} exists without the subjects ${subject} of network ${this.#host.network}`);
+      }
+    } catch (e) {
+      if (e instanceof TransportError) throw e;
+      throw new TransportError('stream', `cannot set up stream ${this.#stream}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  async #consume(node: string): Promise<void> {
+    if (this.#consumers.has(node)) return;
+    const jsm = this.#jsm!;
+    const durable = durableFor(node);
+    const config = {
+      durable_name: durable,
+      filter_subject: subjectFor(this.#o.subjectPrefix, this.#host.network, node),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(this.#o.ackWaitMs),
+      max_deliver: this.#o.maxDeliver,
+    };
+    try {
+      try {
+        await jsm.consumers.add(this.#stream, config);
+      } catch {
+        // It exists with other settings (another process, or older options): take ours.
+        await jsm.consumers.update(this.#stream, durable, { ack_wait: config.ack_wait, max_deliver: config.max_deliver });
+      }
+      const consumer = await this.#js!.consumers.get(this.#stream, durable);
+      const batch = Math.max(1, Math.min(MAX_PULL_BATCH, this.#host.capacity(node)));
+      const messages = await consumer.consume({ max_messages: batch, callback: (m) => this.#receiver.onMessage(node, m) });
+      this.#consumers.set(node, messages);
+    } catch (e) {
+      throw new TransportError('consumer', `cannot consume ${durable} on stream ${this.#stream} for node ${node}: ${(e as Error).message}`, { cause: e, details: { node } });
+    }
+  }
+
+  async #stopAll(): Promise<void> {
+    this.#consuming = false;
+    const all = [...this.#consumers.entries()];
+    this.#consumers.clear();
+    await Promise.all(
+      all.map(async ([node, messages]) => {
+        const closed = messages.close().then((r) => {
+          if (r instanceof Error) this.#host.failure(r, 'transport.stop-consuming', node);
+        });
+        await withTimeout(closed, STOP_CONSUMING_TIMEOUT_MS);
+      }),
+    );
+  }
+
+  async #close(): Promise<TransportReport> {
+    const errors: string[] = [];
+    await this.stopConsuming().catch((e: unknown) => errors.push(`stop consuming: ${(e as Error).message}`));
+    const nakedAtClose = this.#receiver.handBackAll();
+    const publisher = this.#publisher;
+    const publishesAwaited = publisher?.pending ?? 0;
+    const failedBefore = publisher?.counts.publishFailed ?? 0;
+    // Publishes carry their own timeout, so this wait is bounded.
+    await publisher?.idle();
+    const nc = this.#nc;
+    if (nc !== undefined && !nc.isClosed()) {
+      try {
+        await nc.drain();
+      } catch (e) {
+        errors.push(`drain: ${(e as Error).message}`);
+        await nc.close().catch(() => undefined);
+      }
+    }
+    return { nakedAtClose, publishesAwaited, publishesFailed: (publisher?.counts.publishFailed ?? 0) - failedBefore, errors };
+  }
+
+  /** Connection troubles go to the audit log and the event stream (the client reconnects by itself). */
+  async #watch(nc: NatsConnection): Promise<void> {
+    void nc.closed().then((e) => {
+      if (e instanceof Error) this.#host.failure(new TransportError('closed', `NATS connection closed: ${e.message}`, { cause: e }), 'transport.connection');
+    });
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect' || s.type === 'error') this.#host.failure(new TransportError('connect', `NATS ${s.type}: ${'error' in s ? String(s.error) : ('server' in s ? s.server : '')}`), 'transport.connection');
+    }
+  }
+}
+
+function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,119 @@
+import { InvalidOptionsError } from '../../resilience/errors.ts';
+import { checkNumber, checkObject } from '../../resilience/validate.ts';
+
+/**
+ * NATS server used when `servers` is not given.
+ * @defaultValue `'nats://127.0.0.1:4222'`
+ */
+export const DEFAULT_NATS_SERVERS = 'nats://127.0.0.1:4222';
+/**
+ * First token of every subject.
+ * @defaultValue `'plexus'`
+ */
+export const DEFAULT_SUBJECT_PREFIX = 'plexus';
+/**
+ * Publishes awaiting their PubAck at once; beyond it a post to a remote node is refused with
+ * reason `backpressure`.
+ * @defaultValue 1024
+ */
+export const DEFAULT_MAX_PENDING = 1024;
+/**
+ * Time JetStream waits for an ack before it redelivers a message. Must exceed the time a signal
+ * may spend queued plus handled (a redelivery of a signal still held here is absorbed, but
+ * another process may take it and handle it too).
+ * @defaultValue 30 000 ms
+ */
+export const DEFAULT_ACK_WAIT_MS = 30_000;
+/**
+ * Deliveries of one message (naks included) before it is dead-lettered locally with reason
+ * `max-deliveries` and terminated.
+ * @defaultValue 20
+ */
+export const DEFAULT_MAX_DELIVER = 20;
+/**
+ * JetStream's deduplication window for `Nats-Msg-Id` (the idempotency key).
+ * @defaultValue 120 000 ms
+ */
+export const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
+/**
+ * First nak delay when a node refuses a message (backpressure); it doubles with each delivery
+ * up to {@link MAX_NAK_DELAY_MS}.
+ * @defaultValue 100 ms
+ */
+export const DEFAULT_NAK_DELAY_MS = 100;
+/** Longest nak delay. */
+export const MAX_NAK_DELAY_MS = 5_000;
+/**
+ * Time a publish waits for its PubAck before it fails.
+ * @defaultValue 5 000 ms
+ */
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
+
+/** How the NATS JetStream transport connects and delivers. Every field is optional. */
+export interface NatsTransportOptions {
+  /** NATS server URL(s). @defaultValue {@link DEFAULT_NATS_SERVERS} */
+  servers?: string | string[];
+  /** JetStream stream holding the network's signals. @defaultValue `PLEXUS_<network>` (characters outside `A-Za-z0-9_-` become `_`) */
+  stream?: string;
+  /** First subject token: signals for node N of network W travel on `<prefix>.<W>.<N>`. @defaultValue {@link DEFAULT_SUBJECT_PREFIX} */
+  subjectPrefix?: string;
+  /** @defaultValue {@link DEFAULT_MAX_PENDING} */
+  maxPending?: number;
+  /** @defaultValue {@link DEFAULT_ACK_WAIT_MS} */
+  ackWaitMs?: number;
+  /** @defaultValue {@link DEFAULT_MAX_DELIVER} */
+  maxDeliver?: number;
+  /** @defaultValue {@link DEFAULT_DUPLICATE_WINDOW_MS} */
+  duplicateWindowMs?: number;
+  /** @defaultValue {@link DEFAULT_NAK_DELAY_MS} */
+  nakDelayMs?: number;
+  /** @defaultValue {@link DEFAULT_PUBLISH_TIMEOUT_MS} */
+  publishTimeoutMs?: number;
+  /** Connection name shown by the server. @defaultValue `plexus:<network>` */
+  connectionName?: string;
+}
+
+/** Options with every default filled in (the stream name is derived once the network is known). */
+export interface ResolvedNatsOptions {
+  readonly servers: readonly string[];
+  readonly stream: string | undefined;
+  readonly subjectPrefix: string;
+  readonly maxPending: number;
+  readonly ackWaitMs: number;
+  readonly maxDeliver: number;
+  readonly duplicateWindowMs: number;
+  readonly nakDelayMs: number;
+  readonly publishTimeoutMs: number;
+  readonly connectionName: string | undefined;
+}
+
+const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const SUBJECT_PREFIX = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+const SERVER_URL = /^(nats|tls|ws|wss):\/\/[^\s]+$|^[^\s/:]+(:\d+)?$/;
+
+/** Validates transport options and fills in the defaults; throws InvalidOptionsError naming the option. */
+export function resolveNatsOptions(o: NatsTransportOptions = {}): ResolvedNatsOptions {
+  checkObject('options', o);
+  const rawServers = o.servers ?? DEFAULT_NATS_SERVERS;
+  const servers = typeof rawServers === 'string' ? [rawServers] : rawServers;
+  if (!Array.isArray(servers) || servers.length === 0) throw new InvalidOptionsError('servers', 'must be a server URL or a non-empty array of them', rawServers);
+  servers.forEach((s, i) => {
+    if (typeof s !== 'string' || !SERVER_URL.test(s)) throw new InvalidOptionsError(Array.isArray(rawServers) ? `servers[${i}]` : 'servers', 'must be a URL such as nats://host:4222', s);
+  });
+  if (o.stream !== undefined && (typeof o.stream !== 'string' || !STREAM_NAME.test(o.stream))) throw new InvalidOptionsError('stream', 'must be 1-64 letters, digits, _ or -', o.stream);
+  const subjectPrefix = o.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
+  if (typeof subjectPrefix !== 'string' || !SUBJECT_PREFIX.test(subjectPrefix)) throw new InvalidOptionsError('subjectPrefix', 'must be dot-separated tokens of letters, digits, _ or - (no wildcards)', subjectPrefix);
+  if (o.connectionName !== undefined && (typeof o.connectionName !== 'string' || o.connectionName.length === 0)) throw new InvalidOptionsError('connectionName', 'must be a non-empty string', o.connectionName);
+  return {
+    servers: [...servers],
+    stream: o.stream,
+    subjectPrefix,
+    maxPending: checkNumber('maxPending', o.maxPending ?? DEFAULT_MAX_PENDING, { integer: true, min: 1 }),
+    ackWaitMs: checkNumber('ackWaitMs', o.ackWaitMs ?? DEFAULT_ACK_WAIT_MS, { integer: true, min: 1 }),
+    maxDeliver: checkNumber('maxDeliver', o.maxDeliver ?? DEFAULT_MAX_DELIVER, { integer: true, min: 1 }),
+    duplicateWindowMs: checkNumber('duplicateWindowMs', o.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS, { integer: true, min: 1 }),
+    nakDelayMs: checkNumber('nakDelayMs', o.nakDelayMs ?? DEFAULT_NAK_DELAY_MS, { integer: true, min: 0 }),
+    publishTimeoutMs: checkNumber('publishTimeoutMs', o.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS, { integer: true, min: 1 }),
+    connectionName: o.connectionName,
+  };
+}

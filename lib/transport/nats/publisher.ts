@@ -1,0 +1,91 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Signal } from '../../signal/signal.ts';
+import type { PublishAck } from '../transport.ts';
+import { encodeSignal } from './codec.ts';
+import { TransportError } from './errors.ts';
+
+/** Publisher counters (plain fields: read at scrape time). */
+export interface PublisherCounts {
+  published: number;
+  stored: number;
+  duplicatePubAcks: number;
+  publishFailed: number;
+  publishRefused: number;
+}
+
+/**
+ * The bounded publish pipeline. A `js.publish` awaited one at a time is bound by the round trip
+ * (~15k/s here), so publishes are not awaited by the sender: up to `maxPending` PubAcks are
+ * outstanding at once, and a publish beyond that is refused (the caller turns it into a
+ * `backpressure` receipt) rather than queued without bound. The header `Nats-Msg-Id` is the
+ * idempotency key, so the stream stores a key once within its duplicate window.
+ */
+export class Publisher {
+  readonly counts: PublisherCounts = { published: 0, stored: 0, duplicatePubAcks: 0, publishFailed: 0, publishRefused: 0 };
+  readonly #js: JetStreamClient;
+  readonly #maxPending: number;
+  readonly #timeoutMs: number;
+  readonly #subjectOf: (target: string) => string;
+  readonly #subjects = new Map<string, string>();
+  #pending = 0;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(js: JetStreamClient, options: { maxPending: number; timeoutMs: number; subjectOf: (target: string) => string }) {
+    this.#js = js;
+    this.#maxPending = options.maxPending;
+    this.#timeoutMs = options.timeoutMs;
+    this.#subjectOf = options.subjectOf;
+  }
+
+  /** Publishes awaiting their PubAck. */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** See {@link TransportSession.publish}. Failures reject with a {@link TransportError} (`publish`). */
+  publish(signal: Signal): Promise<PublishAck> | undefined {
+    if (this.#pending >= this.#maxPending) {
+      this.counts.publishRefused++;
+      return undefined;
+    }
+    let subject = this.#subjects.get(signal.target);
+    if (subject === undefined) this.#subjects.set(signal.target, (subject = this.#subjectOf(signal.target)));
+    this.#pending++;
+    this.counts.published++;
+    let sent: Promise<{ duplicate: boolean }>;
+    try {
+      sent = this.#js.publish(subject, encodeSignal(signal), { msgID: signal.idempotencyKey, timeout: this.#timeoutMs });
+    } catch (e) {
+      sent = Promise.reject(e as Error);
+    }
+    return sent.then(
+      (ack) => {
+        this.#done();
+        if (ack.duplicate) this.counts.duplicatePubAcks++;
+        else this.counts.stored++;
+        return ack.duplicate ? DUPLICATE : STORED;
+      },
+      (e: unknown) => {
+        this.#done();
+        this.counts.publishFailed++;
+        throw new TransportError('publish', `publishing signal ${signal.id} to ${subject} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, details: { subject, signalId: signal.id } });
+      },
+    );
+  }
+
+  /** Resolves once no publish awaits its PubAck. */
+  idle(): Promise<void> {
+    if (this.#pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #done(): void {
+    if (--this.#pending > 0 || this.#idleWaiters.length === 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+const STORED: PublishAck = Object.freeze({ duplicate: false });
+const DUPLICATE: PublishAck = Object.freeze({ duplicate: true });

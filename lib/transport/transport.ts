@@ -1,0 +1,107 @@
+/**
+ * The contract between a network and a transport that carries signals to nodes hosted by other
+ * processes. Leaf file: imports only types. A transport (e.g. `natsTransport(options)`) is a
+ * validated description; `bind` gives one network its own session (connection, consumers).
+ */
+import type { Signal } from '../signal/signal.ts';
+import type { Clock } from '../util/clock.ts';
+import type { PlexusError } from '../util/errors.ts';
+
+/** What the network does with a signal that arrived for one of its nodes. */
+export type ReceiveOutcome = 'accepted' | 'duplicate' | 'backpressure' | 'closed' | 'unknown-target';
+
+/** How a publish ended: stored (`duplicate` when the stream already held its message id). */
+export interface PublishAck {
+  readonly duplicate: boolean;
+}
+
+/** What a transport session needs from its network. */
+export interface TransportHost {
+  readonly network: string;
+  readonly clock: Clock;
+  /** Mailbox capacity of a local node (bounds how much is pulled at once). */
+  capacity(node: string): number;
+  /**
+   * Offers a signal that arrived for local node `node`. `redelivery`: the transport delivered it
+   * before (deduplication is skipped: the first delivery may have been handled and not acked).
+   */
+  receive(node: string, signal: Signal, redelivery: boolean): ReceiveOutcome;
+  /** A received signal that cannot be delivered again (its deliveries are used up): dead-letter it here. */
+  giveUp(node: string, signal: Signal, error: Error, deliveries: number): void;
+  /** A transport failure not tied to one signal's outcome: audit log and event. */
+  failure(error: Error, operation: string, node?: string): void;
+}
+
+/** What a transport counted so far (all monotonic). */
+export interface TransportCounts {
+  /** Publishes handed to the server. */
+  readonly published: number;
+  /** PubAcks that stored a new message. */
+  readonly stored: number;
+  /** PubAcks that said the message id was already in the stream's duplicate window. */
+  readonly duplicatePubAcks: number;
+  /** Publishes that failed (the signal was dead-lettered with reason `transport-failed`). */
+  readonly publishFailed: number;
+  /** Publishes refused because `maxPending` were in flight (receipt `backpressure`). */
+  readonly publishRefused: number;
+  /** Publishes awaiting their PubAck now. */
+  readonly publishPending: number;
+  /** Messages delivered to this process (every delivery, redeliveries included). */
+  readonly delivered: number;
+  /** Deliveries that JetStream marked as redeliveries. */
+  readonly redeliveries: number;
+  /** Deliveries of a signal still held here (absorbed: acked once it settles). */
+  readonly absorbed: number;
+  /** Messages acked (the signal settled here, or was a duplicate). */
+  readonly acked: number;
+  /** Messages nak'ed (backpressure, shutting down, handed back by a shutdown). */
+  readonly naked: number;
+  /** Messages terminated (undecodable, or deliveries used up). */
+  readonly terminated: number;
+  /** Deliveries acked as duplicates by the node's dedup window. */
+  readonly duplicates: number;
+  /** Deliveries that could not be decoded. */
+  readonly undecodable: number;
+  /** Received signals held here and not settled yet (unacked). */
+  readonly unacked: number;
+}
+
+/** What closing a transport session did; part of the shutdown report. */
+export interface TransportReport {
+  /** Unsettled received signals handed back to the stream (nak'ed: another process gets them). */
+  readonly nakedAtClose: number;
+  /** Publishes still awaiting a PubAck when the close began (the close waited for them). */
+  readonly publishesAwaited: number;
+  /** Publishes that failed during the close (dead-lettered with reason `transport-failed`). */
+  readonly publishesFailed: number;
+  /** Errors while closing (the close went on). */
+  readonly errors: readonly string[];
+}
+
+/** One network's live link to a transport. */
+export interface TransportSession {
+  /** Connects and starts consuming for `nodes` (the local nodes). */
+  start(nodes: readonly string[]): Promise<void>;
+  /** Starts consuming for a node added after start. */
+  addNode(node: string): void;
+  /**
+   * Publishes a signal for a remote node: a promise of its PubAck (rejecting with the
+   * transport's error when the publish fails), or, when `maxPending` publishes are in flight,
+   * the backpressure error to refuse the signal with.
+   */
+  publish(signal: Signal): Promise<PublishAck> | PlexusError;
+  /** A signal settled (completed or dead-lettered) here: ack it if it came from the transport. */
+  settled(signal: Signal): void;
+  /** Stops taking new messages (shutdown, first step). */
+  stopConsuming(): Promise<void>;
+  /** Hands back unsettled signals, waits for publishes, closes the connection. Safe to call twice. */
+  close(): Promise<TransportReport>;
+  counts(): TransportCounts;
+}
+
+/** A transport: validated options that bind to a network. */
+export interface Transport {
+  /** Short name, shown in events and metrics (e.g. `nats`). */
+  readonly kind: string;
+  bind(host: TransportHost): TransportSession;
+}
