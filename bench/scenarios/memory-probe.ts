@@ -1,8 +1,8 @@
 /**
  * Child process of scenario 5 (needs --expose-gc). Usage: memory-probe.ts <system> <queue|dedup> <n>
- * queue: heap delta with n signals queued (posted synchronously, so nothing drains), ÷ n. All
+ * queue: heap (+ ArrayBuffer) delta with n signals queued (posted synchronously, so nothing drains), ÷ n. All
  *   signals share one payload object (payload excluded); each carries its own idempotency key string.
- * dedup: heap delta after n signals with distinct, pre-built idempotency keys were processed, ÷ n
+ * dedup: heap (+ ArrayBuffer) delta after n signals with distinct, pre-built idempotency keys were processed, ÷ n
  *   (key strings excluded; 'bare' is a plain Map<string, number>). Prints one JSON line.
  */
 import { Tracker } from '../tracker.ts';
@@ -16,7 +16,13 @@ const [name = 'bare', kind = 'queue', nArg = '100000'] = process.argv.slice(2);
 const n = Number(nArg);
 const shared: Payload = { n: 1, t0: 0 };
 const draft = (key: string, i: number): Draft => ({ type: 'job', payload: shared, partitionKey: KEYS[i & 1023] as string, idempotencyKey: key });
-const heap = (): number => { gc(); gc(); return process.memoryUsage().heapUsed; };
+// ArrayBuffer backing stores (typed arrays: the dedup tables) live outside the JS heap: count them.
+const heap = (): number => {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
 const out = (o: object): void => { process.stdout.write(JSON.stringify(o) + '\n'); };
 
 async function main(): Promise<void> {
@@ -55,7 +61,9 @@ async function main(): Promise<void> {
     }
     await tr.until(warm + n);
     const bytes = (heap() - h0) / n;
-    out({ bytes, closed: accepted === n && tr.completed === warm + n });
+    // `keys` is read after the measurement so that it stays alive through it: a key string the
+    // window does not hold would otherwise be freed by then and counted as negative bytes.
+    out({ bytes, closed: accepted === n && tr.completed === warm + n && keys.length === n });
   }
   await s.close();
 }
