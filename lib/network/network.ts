@@ -17,7 +17,6 @@ import type { ProtectedCallOptions, ProtectorSettings } from '../resilience/prot
 import type { Protector } from '../resilience/protector/protector.ts';
 import { createRateLimiter } from '../resilience/rate/create.ts';
 import type { RateLimiter } from '../resilience/rate/types.ts';
-import { createSignal } from '../signal/create-signal.ts';
 import { UnknownTargetError } from '../signal/errors.ts';
 import { SchemaRegistry } from '../signal/schema-registry.ts';
 import type { Signal, SignalDraft } from '../signal/signal.ts';
@@ -33,6 +32,7 @@ import { buildNodeConfig } from './node-config.ts';
 import { Operations, type OperationOptions } from './operations.ts';
 import type { Receipt } from './receipt.ts';
 import { REMOTE_PARTITION, Router } from './router.ts';
+import { ackOnSettle, NO_JOURNAL, resend } from './journal-hooks.ts';
 import { runShutdown, type ShutdownHost } from './run-shutdown.ts';
 import type { ShutdownReport } from './shutdown-report.ts';
 
@@ -413,33 +413,3 @@ export class Network implements AsyncDisposable {
     this.#recoveries.set(key, (this.#recoveries.get(key) ?? 0) + 1);
   }
 }
-
-/** Sends a journaled signal again as a new one caused by it, past deduplication. */
-function resend(s: Signal, router: Router, nodes: ReadonlyMap<string, NodeRuntime>, now: number, limits: PayloadLimits): Receipt {
-  const draft: SignalDraft = { type: s.type, version: s.version, payload: s.payload, partitionKey: s.partitionKey, idempotencyKey: s.idempotencyKey, correlationId: s.correlationId, causationId: s.id, urgency: s.urgency, headers: { ...s.headers, 'plexus-replay-of': s.id } };
-  if (s.source !== undefined) draft.source = s.source;
-  const node = nodes.get(s.target);
-  if (node === undefined || !router.accepting) return router.post(s.target, draft);
-  return router.offer(node, createSignal(draft, s.target, now, limits), true);
-}
-
-/**
- * The settle hook: the nodes' journal, plus an ack to the transport when a signal settles
- * (completed or dead-lettered), so a received message is acked only once its signal ended here.
- * Used only with a transport; networks without one keep the journal as it is.
- */
-function ackOnSettle(journal: Journal, transport: TransportSession): Journal {
-  return {
-    durable: journal.durable,
-    append: (signal) => journal.append(signal),
-    settle: (signal, outcome, now) => {
-      journal.settle(signal, outcome, now);
-      transport.settled(signal);
-    },
-    query: (q) => journal.query(q),
-    pending: () => journal.pending(),
-    close: () => journal.close(),
-  };
-}
-
-const NO_JOURNAL: Journal = { durable: false, append() {}, settle() {}, query: () => [], pending: () => [], close() {} };
