@@ -28,9 +28,10 @@ export function networkOptions(f: Features, durable?: NetworkOptions['journal'])
 function build(lib: typeof import('../lib/index.ts')): Factory {
   const createNetwork: Create = lib.createNetwork;
   return async (o: SystemOptions, tr: Tracker) => {
-    // Scenario 7: a FileJournal with fsync in a fresh temp dir, removed when the system closes.
+    // Scenario 7: a FileJournal with fsync in a fresh temp dir, removed when the system closes;
+    // it keeps as many completed signals in memory for replay as the memory journal does.
     const dir = o.features.durable === true ? mkdtempSync(join(tmpdir(), 'plexus-bench-')) : undefined;
-    const journal = dir === undefined ? undefined : new lib.FileJournal({ path: join(dir, 'journal.jsonl'), fsync: true });
+    const journal = dir === undefined ? undefined : new lib.FileJournal({ path: join(dir, 'journal.jsonl'), fsync: true, completedInMemory: 1000 });
     const net = createNetwork(networkOptions(o.features, journal));
     const names: string[] = [];
     const node = (name: string, handle: Handle): string => {

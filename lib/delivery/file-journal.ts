@@ -7,7 +7,9 @@ import { JournalError } from './journal-error.ts';
 import { replaceFile, syncDirectory, writeAll } from './journal-fs.ts';
 import { scanJournal } from './journal-scan.ts';
 import { MemoryJournal } from './memory-journal.ts';
-import { encodeAccept, encodeSettle } from './signal-codec.ts';
+import { PendingSet } from './pending-set.ts';
+import { RecordBuffer, type TakenRecords } from './record-buffer.ts';
+import { writeAccept, writeSettle } from './signal-codec.ts';
 
 export { DEFAULT_COMPLETED_IN_MEMORY, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX_BYTES, type FileJournalOptions, type FileJournalStats } from './file-journal-options.ts';
 
@@ -15,13 +17,15 @@ interface Batch {
   readonly promise: Promise<void>;
   resolve: () => void;
   reject: (e: JournalError) => void;
-  /** Ids this batch made pending (forgotten again if the batch is lost). */
-  readonly ids: string[];
+  /**
+   * The acceptance numbers (see PendingSet) of the signals this batch made pending, forgotten
+   * again if it is lost: from `firstAccepted`, below `endAccepted` (set once it is written).
+   */
+  firstAccepted: number;
+  endAccepted: number;
 }
 
 const noop = (): void => {};
-
-const INITIAL_BUFFER_BYTES = 64 * 1024;
 
 /**
  * A durable journal in one append-only JSON-lines file (see `signal-codec.ts` for the records).
@@ -48,14 +52,12 @@ export class FileJournal implements Journal {
   readonly maxBytes: number;
   readonly completedInMemory: number;
   #completed: MemoryJournal;
-  #pending = new Map<string, Signal>();
+  #pending = new PendingSet();
   /** Ids settled before the file was read: they must not come back as pending from the file. */
   #settledEarly: Set<string> | undefined = new Set();
-  // Records are encoded straight into a buffer (two, swapped per batch, so appends go on while a
-  // batch is written): no array of line strings, no joined megabyte string, no copy into a Buffer.
-  #out = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
-  #outLength = 0;
-  #spare = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
+  // Records are encoded straight into chunks that are never grown or copied (see RecordBuffer);
+  // appends go on into the same queue while a batch is written.
+  readonly #out = new RecordBuffer();
   #batch: Batch | undefined;
   #fh: FileHandle | undefined;
   #opened: Promise<void> | undefined;
@@ -88,16 +90,13 @@ export class FileJournal implements Journal {
   append(signal: Signal): Promise<void> {
     const refused = this.#closing !== undefined ? new JournalError('closed', this.path, 'the journal is closed') : this.#failure;
     if (refused !== undefined) return handled(Promise.reject(refused));
-    let line: string;
     try {
-      line = encodeAccept(signal);
+      writeAccept(this.#out, signal);
     } catch (e) {
       return handled(Promise.reject(new JournalError('encode', this.path, `signal ${String(signal?.id)} cannot be written as JSON`, e)));
     }
-    const batch = (this.#batch ??= newBatch());
-    if (!this.#pending.has(signal.id)) batch.ids.push(signal.id);
-    this.#pending.set(signal.id, signal);
-    this.#queue(line);
+    const batch = (this.#batch ??= newBatch(this.#pending.next));
+    this.#pending.add(signal);
     this.#schedule();
     return batch.promise;
   }
@@ -106,10 +105,15 @@ export class FileJournal implements Journal {
   settle(signal: Signal, outcome: SettleOutcome, at: number): void {
     if (this.#closing !== undefined) return;
     if (outcome === 'completed') this.#completed.settle(signal, outcome);
-    this.#pending.delete(signal.id);
+    this.#pending.delete(signal);
     this.#settledEarly?.add(signal.id);
     if (this.#failure !== undefined) return;
-    this.#queue(encodeSettle(signal, outcome, at));
+    try {
+      writeSettle(this.#out, signal, outcome, at);
+    } catch {
+      // A malformed envelope: without its settle record it is only delivered again after a restart.
+      return;
+    }
     this.#schedule();
   }
 
@@ -125,7 +129,7 @@ export class FileJournal implements Journal {
   /** Accepted and never settled, oldest first: read from the file on first use, then kept up to date. */
   async pending(): Promise<Signal[]> {
     await this.#open();
-    return [...this.#pending.values()];
+    return this.#pending.values();
   }
 
   /** Writes what is queued, then closes the file. Safe to call twice. */
@@ -172,27 +176,17 @@ export class FileJournal implements Journal {
     this.#counts.skippedLines = scan.skippedLines;
     this.#counts.tornBytes = scan.tornBytes;
     // The file comes first; whatever this process did before the file was read goes on top.
-    const pending = scan.pending;
-    for (const id of this.#settledEarly ?? []) pending.delete(id);
-    for (const [id, s] of this.#pending) pending.set(id, s);
+    const pending = new PendingSet();
+    const settledEarly = this.#settledEarly ?? new Set();
+    for (const [id, s] of scan.pending) if (!settledEarly.has(id)) pending.add(s);
+    // The batch queued before the file was read (there is at most one) can still be lost.
+    if (this.#batch !== undefined) this.#batch.firstAccepted = pending.next;
+    for (const s of this.#pending.values()) pending.add(s);
     this.#pending = pending;
     this.#settledEarly = undefined;
     const ring = new MemoryJournal(this.completedInMemory);
     for (const s of [...scan.completed, ...this.#completed.query({})]) ring.settle(s, 'completed');
     this.#completed = ring;
-  }
-
-  #queue(line: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    const need = this.#outLength + line.length * 3;
-    if (need > this.#out.length) {
-      let size = this.#out.length * 2;
-      while (size < need) size *= 2;
-      const grown = Buffer.allocUnsafe(size);
-      this.#out.copy(grown, 0, 0, this.#outLength);
-      this.#out = grown;
-    }
-    this.#outLength += this.#out.write(line, this.#outLength, 'utf8');
   }
 
   #schedule(): void {
@@ -213,7 +207,7 @@ export class FileJournal implements Journal {
   async #run(): Promise<void> {
     try {
       await this.#open();
-      while (this.#outLength > 0 && this.#failure === undefined) {
+      while (this.#out.length > 0 && this.#failure === undefined) {
         await this.#writeBatch();
         if (this.#size >= this.#compactAt && this.#failure === undefined) await this.#compact();
       }
@@ -226,24 +220,23 @@ export class FileJournal implements Journal {
   }
 
   async #writeBatch(): Promise<void> {
-    const data = this.#out.subarray(0, this.#outLength);
-    const written = this.#out;
-    this.#out = this.#spare;
-    this.#spare = written;
-    this.#outLength = 0;
+    const taken = this.#out.take();
     const batch = this.#batch;
     this.#batch = undefined;
+    if (batch !== undefined) batch.endAccepted = this.#pending.next;
     const fh = this.#fh!;
     try {
-      await writeAll(fh, data);
+      await writeAll(fh, taken.slices);
     } catch (e) {
-      const error = new JournalError('write', this.path, `writing ${data.length} bytes failed`, e);
+      const error = new JournalError('write', this.path, `writing ${taken.bytes} bytes failed`, e);
       this.#lost(batch, error);
       // Cut a partly written batch off, so that the next record starts on a line of its own.
       await fh.truncate(this.#size).catch(() => (this.#failure = error));
       return;
+    } finally {
+      this.#out.recycle(taken);
     }
-    this.#size += data.length;
+    this.#size += taken.bytes;
     this.#counts.batches++;
     // Settle records alone are not worth an fsync: losing one only means a redelivery.
     if (this.fsync && batch !== undefined) {
@@ -261,9 +254,12 @@ export class FileJournal implements Journal {
 
   /** Rewrites the file with only the pending records (see `replaceFile`), then writes on in the new file. */
   async #compact(): Promise<void> {
-    const data = Buffer.from([...this.#pending.values()].map(encodeAccept).join(''), 'utf8');
+    let data: TakenRecords;
     try {
-      await replaceFile(this.path, data, this.fsync);
+      const out = new RecordBuffer();
+      for (const s of this.#pending.values()) writeAccept(out, s);
+      data = out.take();
+      await replaceFile(this.path, data.slices, this.fsync);
     } catch {
       // Keep the old file; try again only once it has doubled (the disk may be full).
       this.#compactAt = this.#size * 2;
@@ -280,15 +276,15 @@ export class FileJournal implements Journal {
     }
     await old.close().catch(noop);
     if (this.#fh === old) this.#fh = undefined;
-    this.#size = data.length;
+    this.#size = data.bytes;
     // Pending records alone may be near maxBytes: wait for real growth before compacting again.
-    this.#compactAt = Math.max(this.maxBytes, 2 * data.length);
+    this.#compactAt = Math.max(this.maxBytes, 2 * data.bytes);
     this.#counts.compactions++;
   }
 
   #dropQueued(error: JournalError): void {
     const batch = this.#batch;
-    this.#outLength = 0;
+    this.#out.clear();
     this.#batch = undefined;
     this.#lost(batch, error);
   }
@@ -296,16 +292,16 @@ export class FileJournal implements Journal {
   /** A batch that did not reach the disk: its appends reject and its signals are not pending. */
   #lost(batch: Batch | undefined, error: JournalError): void {
     if (batch === undefined) return;
-    for (const id of batch.ids) this.#pending.delete(id);
+    this.#pending.deleteAccepted(batch.firstAccepted, batch.endAccepted);
     batch.reject(error);
   }
 }
 
-function newBatch(): Batch {
+function newBatch(firstAccepted: number): Batch {
   let resolve!: () => void;
   let reject!: (e: JournalError) => void;
   const promise = handled(new Promise<void>((res, rej) => ((resolve = res), (reject = rej))));
-  return { promise, resolve, reject, ids: [] };
+  return { promise, resolve, reject, firstAccepted, endAccepted: Infinity };
 }
 
 /** Marks `p` handled (a dropped rejection must not crash the process) and returns it unchanged. */

@@ -5,21 +5,28 @@
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** Writes all of `data` at the handle's position (a `write` may take less than it was given). */
-export async function writeAll(fh: FileHandle, data: Buffer): Promise<void> {
-  for (let off = 0; off < data.length; ) {
-    const { bytesWritten } = await fh.write(data, off, data.length - off);
-    if (bytesWritten <= 0) throw new Error('write made no progress');
-    off += bytesWritten;
+/**
+ * Writes all of `slices`, in order, at the handle's position (a `write` may take less than it
+ * was given). One `write` per slice: a slice is a chunk of up to a mebibyte (see
+ * `record-buffer.ts`), so a batch takes one call unless it is large, and then the calls are few.
+ */
+export async function writeAll(fh: FileHandle, slices: readonly Buffer[]): Promise<void> {
+  for (const data of slices) {
+    for (let off = 0; off < data.length; ) {
+      const { bytesWritten } = await fh.write(data, off, data.length - off);
+      if (bytesWritten <= 0) throw new Error('write made no progress');
+      off += bytesWritten;
+    }
   }
 }
 
 /**
- * Replaces `path` with `data` so that a crash leaves either the old file or the new one, whole:
- * write a temp file beside it, flush it, rename it over. When this rejects, the temp file is
- * removed and the old file is untouched. Make the rename itself durable with {@link syncDirectory}.
+ * Replaces `path` with `data` (its slices in order) so that a crash leaves either the old file or
+ * the new one, whole: write a temp file beside it, flush it, rename it over. When this rejects,
+ * the temp file is removed and the old file is untouched. Make the rename itself durable with
+ * {@link syncDirectory}.
  */
-export async function replaceFile(path: string, data: Buffer, fsync: boolean): Promise<void> {
+export async function replaceFile(path: string, data: readonly Buffer[], fsync: boolean): Promise<void> {
   const tmp = `${path}.compact`;
   let out: FileHandle | undefined;
   try {

@@ -6,7 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { Hop, Signal } from '../signal/signal.ts';
-import { decodeRecord, toEnvelope } from './signal-codec.ts';
+import { decodeRecord, withHistory } from './record-decode.ts';
 
 /** Bytes read per `read` call. */
 const CHUNK_BYTES = 1 << 20;
@@ -75,7 +75,7 @@ export async function scanJournal(path: string, keepCompleted: number): Promise<
   return {
     pending,
     // The settle record carries the final history; the rest of the envelope comes from the accept.
-    completed: last.map((c) => toEnvelope(c.signal, c.hops) ?? c.signal),
+    completed: last.map((c) => withHistory(c.signal, c.hops)),
     validBytes: totalBytes - (carry?.length ?? 0),
     tornBytes: carry?.length ?? 0,
     skippedLines,

@@ -48,6 +48,8 @@ export class Router {
   #active = 0;
   #idleWaiters: (() => void)[] = [];
   #lastAppend: Promise<void> | undefined;
+  /** The append promise a failure handler is attached to, and how many signals it stands for. */
+  #appendWatch: { readonly promise: Promise<void>; signals: number; readonly firstId: string } | undefined;
   readonly #counts = { sent: 0, accepted: 0, duplicate: 0, rejected: 0, deadLettered: 0, handedBack: 0, redelivered: 0, journalErrors: 0, forwarded: 0, received: 0 };
   readonly #remote: RemoteRoute;
 
@@ -254,10 +256,20 @@ export class Router {
     const appended = this.#h.journal!.append(signal);
     if (appended === undefined) return;
     this.#lastAppend = appended;
-    // Nobody awaits a post()'s append: record a failure rather than leave it unhandled.
+    // Nobody awaits a post()'s append: record a failure rather than leave it unhandled. A group
+    // committing journal hands every append of a batch the same promise: one handler per batch,
+    // counting its signals, rather than one per append (each would keep its signal, a closure
+    // and a promise alive until the batch is written).
+    const watch = this.#appendWatch;
+    if (watch !== undefined && watch.promise === appended) {
+      watch.signals++;
+      return;
+    }
+    const next = { promise: appended, signals: 1, firstId: signal.id };
+    this.#appendWatch = next;
     appended.catch((e: unknown) => {
-      this.#counts.journalErrors++;
-      this.#h.audit.recordError(this.#h.classifier.classify(e, { operation: 'journal.append', signalId: signal.id }));
+      this.#counts.journalErrors += next.signals;
+      this.#h.audit.recordError(this.#h.classifier.classify(e, { operation: 'journal.append', signalId: next.firstId, signals: next.signals }));
     });
   }
 
