@@ -64,6 +64,9 @@ export class Live {
       for (; i < limit; i++) if (!sys.post(makeDraft(i, 0), i)) rejected++;
       if (rejected > 0) break;
       if (i < end && !(await tr.until(base + (i - first - half) * per))) break;
+      // One event-loop turn per window, as any real producer gives: completions arrive on
+      // microtasks, so without it I/O (a durable journal's group commit) would never run mid-run.
+      await tick();
       if (performance.now() - start > maxMs) break;
     }
     if (!timedOut && rejected === 0) await tr.until(base + (i - first) * per);
