@@ -59,6 +59,31 @@ describe('delivery/PendingSet', () => {
     expect(set.delete(all[0]!)).to.equal(false);
   });
 
+  it('does not shrink and regrow on every burst, yet gives memory back after a long quiet stretch', () => {
+    const set = new PendingSet();
+    let resizes = 0;
+    let last = set.capacity;
+    const note = (): void => {
+      if (set.capacity !== last) resizes++;
+      last = set.capacity;
+    };
+    for (let burst = 0; burst < 20; burst++) {
+      const window = Array.from({ length: 8192 }, () => sig(newId()));
+      for (const s of window) { set.add(s); note(); }
+      for (const s of window) { set.delete(s); note(); }
+    }
+    expect(set.size).to.equal(0);
+    // Grown once to hold a burst (1,024 → 16,384: 4 doublings), then at most a few slow shrinks.
+    expect(resizes).to.be.at.most(8);
+    const big = set.capacity;
+    for (let i = 0; i < 200_000; i++) {
+      const s = sig(newId());
+      set.add(s);
+      set.delete(s);
+    }
+    expect(set.capacity).to.be.lessThan(big);
+  });
+
   it('stays correct with ids built to collide (same length and tail)', () => {
     const set = new PendingSet();
     const ids = Array.from({ length: 2000 }, (_, i) => `${String(i).padStart(28, '0')}deadbeef`);
