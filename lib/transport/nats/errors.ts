@@ -22,12 +22,13 @@ export function isTransportError(e: unknown): e is TransportError {
 }
 
 /**
- * A post to a remote node refused because `maxPending` publishes await their PubAck. A
- * {@link BackpressureError} (same code, same guard), with a message that says what is full.
+ * A post to a remote node refused because `maxPending` publishes are pending (queued here or
+ * awaiting their PubAck). A {@link BackpressureError} (same code, same guard), with a message
+ * that says what is full.
  */
 export class PublishBackpressureError extends BackpressureError {
   constructor(target: string, readonly maxPending: number) {
     super(target, 1);
-    this.message = `remote node ${JSON.stringify(target)}: ${maxPending} publishes already await their PubAck (maxPending); try again later`;
+    this.message = `remote node ${JSON.stringify(target)}: ${maxPending} publishes are already pending (maxPending: queued or awaiting their PubAck); try again later`;
   }
 }

@@ -77,7 +77,7 @@ class NatsSession implements TransportSession {
       this.#jsm = await jetstreamManager(nc);
       this.#js = jetstream(nc, { timeout: this.#o.publishTimeoutMs });
       await this.#ensureStream();
-      this.#publisher = new Publisher(this.#js, { maxPending: this.#o.maxPending, timeoutMs: this.#o.publishTimeoutMs, subjectOf: (t) => subjectFor(this.#o.subjectPrefix, this.#host.network, t) });
+      this.#publisher = new Publisher(this.#js, { maxPending: this.#o.maxPending, maxInFlight: this.#o.maxInFlight, timeoutMs: this.#o.publishTimeoutMs, subjectOf: (t) => subjectFor(this.#o.subjectPrefix, this.#host.network, t) });
       this.#consuming = true;
       for (const node of nodes) await this.#consume(node);
     } catch (e) {

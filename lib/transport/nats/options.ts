@@ -12,11 +12,18 @@ export const DEFAULT_NATS_SERVERS = 'nats://127.0.0.1:4222';
  */
 export const DEFAULT_SUBJECT_PREFIX = 'plexus';
 /**
- * Publishes awaiting their PubAck at once; beyond it a post to a remote node is refused with
- * reason `backpressure`.
+ * Publishes the transport holds at once, queued here or awaiting their PubAck; beyond it a post
+ * (or a handler's emit) to a remote node is refused with reason `backpressure`. As large as a
+ * mailbox's default capacity: a burst of emits from handlers is queued, not refused.
+ * @defaultValue 10 000
+ */
+export const DEFAULT_MAX_PENDING = 10_000;
+/**
+ * Publishes sent and awaiting their PubAck at once (the pipeline's window); the rest of the
+ * pending ones wait here, in order, for a PubAck to come back.
  * @defaultValue 1024
  */
-export const DEFAULT_MAX_PENDING = 1024;
+export const DEFAULT_MAX_IN_FLIGHT = 1024;
 /**
  * Time JetStream waits for an ack before it redelivers a message. Must exceed the time a signal
  * may spend queued plus handled (a redelivery of a signal still held here is absorbed, but
@@ -59,6 +66,8 @@ export interface NatsTransportOptions {
   subjectPrefix?: string;
   /** @defaultValue {@link DEFAULT_MAX_PENDING} */
   maxPending?: number;
+  /** @defaultValue {@link DEFAULT_MAX_IN_FLIGHT} (at most `maxPending`) */
+  maxInFlight?: number;
   /** @defaultValue {@link DEFAULT_ACK_WAIT_MS} */
   ackWaitMs?: number;
   /** @defaultValue {@link DEFAULT_MAX_DELIVER} */
@@ -79,6 +88,7 @@ export interface ResolvedNatsOptions {
   readonly stream: string | undefined;
   readonly subjectPrefix: string;
   readonly maxPending: number;
+  readonly maxInFlight: number;
   readonly ackWaitMs: number;
   readonly maxDeliver: number;
   readonly duplicateWindowMs: number;
@@ -104,11 +114,15 @@ export function resolveNatsOptions(o: NatsTransportOptions = {}): ResolvedNatsOp
   const subjectPrefix = o.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
   if (typeof subjectPrefix !== 'string' || !SUBJECT_PREFIX.test(subjectPrefix)) throw new InvalidOptionsError('subjectPrefix', 'must be dot-separated tokens of letters, digits, _ or - (no wildcards)', subjectPrefix);
   if (o.connectionName !== undefined && (typeof o.connectionName !== 'string' || o.connectionName.length === 0)) throw new InvalidOptionsError('connectionName', 'must be a non-empty string', o.connectionName);
+  const maxPending = checkNumber('maxPending', o.maxPending ?? DEFAULT_MAX_PENDING, { integer: true, min: 1 });
+  const maxInFlight = checkNumber('maxInFlight', o.maxInFlight ?? Math.min(DEFAULT_MAX_IN_FLIGHT, maxPending), { integer: true, min: 1 });
+  if (maxInFlight > maxPending) throw new InvalidOptionsError('maxInFlight', `must be at most maxPending (${maxPending})`, maxInFlight);
   return {
     servers: [...servers],
     stream: o.stream,
     subjectPrefix,
-    maxPending: checkNumber('maxPending', o.maxPending ?? DEFAULT_MAX_PENDING, { integer: true, min: 1 }),
+    maxPending,
+    maxInFlight,
     ackWaitMs: checkNumber('ackWaitMs', o.ackWaitMs ?? DEFAULT_ACK_WAIT_MS, { integer: true, min: 1 }),
     maxDeliver: checkNumber('maxDeliver', o.maxDeliver ?? DEFAULT_MAX_DELIVER, { integer: true, min: 1 }),
     duplicateWindowMs: checkNumber('duplicateWindowMs', o.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS, { integer: true, min: 1 }),

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createNetwork, isInvalidOptionsError, isLifecycleError, isTransportError, natsTransport, DEFAULT_MAX_PENDING, DEFAULT_NATS_SERVERS } from '../../../lib/index.ts';
+import { createNetwork, isInvalidOptionsError, isLifecycleError, isTransportError, natsTransport, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING, DEFAULT_NATS_SERVERS } from '../../../lib/index.ts';
 import { decodeSignal, encodeSignal } from '../../../lib/transport/nats/codec.ts';
 import { defaultStream, durableFor, subjectFor } from '../../../lib/transport/nats/names.ts';
 import { SignalEnvelope } from '../../../lib/signal/envelope.ts';
@@ -21,6 +21,8 @@ describe('transport/nats: options, names and codec (no server needed)', () => {
     expect(t.kind).to.equal('nats');
     expect(t.options.servers).to.deep.equal([DEFAULT_NATS_SERVERS]);
     expect(t.options.maxPending).to.equal(DEFAULT_MAX_PENDING);
+    expect(t.options.maxInFlight).to.equal(DEFAULT_MAX_IN_FLIGHT);
+    expect(natsTransport({ maxPending: 10 }).options.maxInFlight, 'the window fits in maxPending').to.equal(10);
     expect(t.options.subjectPrefix).to.equal('plexus');
   });
 
@@ -31,6 +33,8 @@ describe('transport/nats: options, names and codec (no server needed)', () => {
     expect(badOption(() => natsTransport({ stream: 'a.b' }))).to.equal('stream');
     expect(badOption(() => natsTransport({ subjectPrefix: 'a.*' }))).to.equal('subjectPrefix');
     expect(badOption(() => natsTransport({ maxPending: 0 }))).to.equal('maxPending');
+    expect(badOption(() => natsTransport({ maxInFlight: 0 }))).to.equal('maxInFlight');
+    expect(badOption(() => natsTransport({ maxPending: 100, maxInFlight: 101 }))).to.equal('maxInFlight');
     expect(badOption(() => natsTransport({ ackWaitMs: -1 }))).to.equal('ackWaitMs');
     expect(badOption(() => natsTransport({ maxDeliver: 1.5 }))).to.equal('maxDeliver');
     expect(badOption(() => natsTransport({ duplicateWindowMs: 'x' as never }))).to.equal('duplicateWindowMs');

@@ -21,8 +21,8 @@ describeNats('transport/nats: two networks over JetStream', () => {
     await deleteStream(name);
   });
 
-  function network(): Network {
-    const net = createNetwork({ name, transport: testTransport() });
+  function network(options: Parameters<typeof testTransport>[0] = {}): Network {
+    const net = createNetwork({ name, transport: testTransport(options) });
     nets.push(net);
     return net;
   }
@@ -67,6 +67,39 @@ describeNats('transport/nats: two networks over JetStream', () => {
     expect(ca.forwarded).to.equal(cb.completed + cb.deadLettered);
     const text = await b.metricsText();
     expect(text).to.match(/plexus_transport_messages_total\{outcome="acked",network="[^"]+"\} 2000/);
+  });
+
+  it('queues publishes beyond the in-flight window in order, refuses past maxPending, and delivers all it took', async () => {
+    const b = network();
+    const got: number[] = [];
+    b.node('worker', { partitions: 1, handle: (s: Signal<{ n: number }>) => void got.push(s.payload.n) });
+    const a = network({ maxInFlight: 4, maxPending: 200 });
+    a.remote('worker');
+    a.node('fanout', {
+      // One signal emits 150 children at once: far past the window, all queued, none refused.
+      handle: (_s, ctx) => {
+        for (let n = 0; n < 150; n++) ctx.emit('worker', { type: 'job', payload: { n }, partitionKey: 'one' });
+      },
+    });
+    await b.start();
+    await a.start();
+    expect(a.post('fanout', { type: 'go' }).status).to.equal('accepted');
+    await a.idle(); // every publish has its PubAck
+    expect(a.counts().deadLettered, 'no emit was refused').to.equal(0);
+    // In one synchronous run no PubAck can come back: 200 are held, the 201st is refused.
+    const more = Array.from({ length: 201 }, (_, i) => a.post('worker', { type: 'job', payload: { n: 150 + i }, partitionKey: 'one' }));
+    expect(more.slice(0, 200).every((r) => r.status === 'accepted')).to.equal(true);
+    const refused = more[200]!;
+    expect(refused.status).to.equal('rejected');
+    if (refused.status === 'rejected') expect(refused.reason).to.equal('backpressure');
+    await a.idle();
+    await until(() => b.counts().completed === 350, '350 completions at B');
+    expect(got).to.deep.equal(Array.from({ length: 350 }, (_, i) => i)); // one key, one partition: in order
+    const ca = a.counts();
+    expectIdentities(ca);
+    expect(ca.forwarded).to.equal(350);
+    expect(ca.deadLettered).to.equal(0);
+    expect(ca.transport?.publishRefused).to.equal(1);
   });
 
   it('keeps lineage across processes: correlation and causation ids, source, headers, and the history continues', async () => {
