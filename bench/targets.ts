@@ -30,9 +30,9 @@ export function judge(rows: Row[]): Verdict[] {
   const within = (r: Row | undefined): number | undefined => { const x = med(r); return x !== undefined && p16 !== undefined ? x / p16 : undefined; };
   add('throughput at 256 partitions within 20% of 16 partitions (not more than 20% below)', within(find(rows, '6 scale: partitions', 'partitions=256')), (x) => x >= 0.8, (x) => (100 * x).toFixed(0) + '% of the 16-partition figure');
   add('throughput at 1,000 nodes within 20% of 16 partitions (not more than 20% below)', within(find(rows, '6 scale: nodes', 'nodes=1000')), (x) => x >= 0.8, (x) => (100 * x).toFixed(0) + '% of the 16-partition figure');
-  const dj = rows.find((r) => r.scenario.startsWith('7 durable') && r.metric.startsWith('file journal ÷'));
+  const dj = rows.find((r) => r.scenario.startsWith('7a durable') && r.metric.startsWith('file journal ÷'));
   add('durable journal: ≥ 50% of the in-memory throughput', med(dj?.closed ? dj : undefined), (x) => x >= 0.5, (x) => (100 * x).toFixed(0) + '% of in-memory');
-  const dr = rows.find((r) => r.scenario.startsWith('8 distributed') && r.metric === DISTRIBUTED_METRICS.ratio);
+  const dr = rows.find((r) => r.scenario.startsWith('7b distributed') && r.metric === DISTRIBUTED_METRICS.ratio);
   add('distributed: Plexus over JetStream (2 processes) ≥ 1.5× raw awaited js.publish', med(dr?.closed ? dr : undefined), (x) => x >= 1.5, (x) => '×' + x.toFixed(2) + ' of raw awaited publish');
   return v;
 }

@@ -1,5 +1,5 @@
 /**
- * 8. Distributed: signals between two processes over NATS JetStream, end to end (published,
+ * 7b. Distributed: signals between two processes over NATS JetStream, end to end (published,
  * stored, pulled by a consumer, handled, acked). Three figures on the same server:
  *
  * - raw `@nats-io/jetstream`, `js.publish` awaited one at a time, a pull consumer acking each
@@ -22,7 +22,7 @@ import type { Ctx, Scenario } from '../context.ts';
 import type { Figure, Row } from '../harness.ts';
 import { fmt, isStat, progress, stat } from '../harness.ts';
 
-const NAME = '8 distributed (NATS JetStream)';
+const NAME = '7b distributed (NATS JetStream)';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const CHILD = join(ROOT, 'spec', 'transport', 'nats', 'worker-child.ts');

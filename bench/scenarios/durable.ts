@@ -1,5 +1,5 @@
 /**
- * 7. Durable journal: scenario 1 with the memory journal and with a FileJournal (fsync on, group
+ * 7a. Durable journal: scenario 1 with the memory journal and with a FileJournal (fsync on, group
  * commit), in the same run. The figure is the durable throughput as a share of the in-memory one
  * (target: at least 50%). Baselines have no journal; they are not run here.
  */
@@ -11,7 +11,7 @@ import { throughput } from '../measure.ts';
 import type { Sys } from '../measure.ts';
 import { ALL_ON, options } from '../types.ts';
 
-const NAME = '7 durable journal';
+const NAME = '7a durable journal';
 
 async function run(ctx: Ctx): Promise<Row[]> {
   const plexus = ctx.systems.find((s) => s.name === 'plexus');
