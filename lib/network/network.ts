@@ -33,6 +33,7 @@ import { Operations, type OperationOptions } from './operations.ts';
 import type { Receipt } from './receipt.ts';
 import { REMOTE_PARTITION, Router } from './router.ts';
 import { ackOnSettle, NO_JOURNAL, resend } from './journal-hooks.ts';
+import { nodeHostFor } from './node-host-for.ts';
 import { runShutdown, type ShutdownHost } from './run-shutdown.ts';
 import type { ShutdownReport } from './shutdown-report.ts';
 
@@ -127,28 +128,18 @@ export class Network implements AsyncDisposable {
       isShuttingDown: () => this.#state === 'stopping' || this.#state === 'terminated',
       countRecovery: (name, strategy, succeeded) => this.#countRecovery(name, strategy, succeeded),
     });
-    this.#host = {
+    this.#host = nodeHostFor({
       clock: this.#clock,
       hub: this.#hub,
       schemas: this.schemas,
       journal: this.#transport === undefined ? journal : ackOnSettle(journal, this.#transport),
       tracing: this.#opts.tracing,
       metrics: this.#opts.metrics,
-      emitFrom: (node, parent, target, draft) => this.#router.emitFrom(node, parent, target, draft),
-      deadLetter: (entry) => this.#router.deadLetter(entry),
-      settled: () => this.#router.settled(),
-      classify: (error, context) => {
-        const classified = this.classifier.classify(error, context);
-        this.audit.recordError(classified);
-        return classified;
-      },
-      recovered: (node, strategy, succeeded, error, attempts, detail) => {
-        const at = this.#clock.now();
-        this.audit.recordRecovery({ strategy, succeeded, name: node, errorId: error?.id, category: error?.category, attempts, detail, at });
-        this.#countRecovery(node, strategy, succeeded);
-        if (this.#hub.observed) this.#hub.emit({ kind: 'recovery', at, name: node, strategy, succeeded, errorId: error?.id, attempts });
-      },
-    };
+      router: this.#router,
+      classifier: this.classifier,
+      audit: this.audit,
+      countRecovery: (name, strategy, succeeded) => this.#countRecovery(name, strategy, succeeded),
+    });
     this.metrics = createNetworkRegistry({
       network: this.name,
       nodes: () => this.#nodes.values(),
