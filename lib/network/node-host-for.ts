@@ -1,21 +1,13 @@
-import type { Journal } from '../delivery/journal.ts';
 import type { NodeHost } from '../node/node-host.ts';
-import type { EventHub } from '../observe/event-hub.ts';
 import type { AuditLog } from '../resilience/classify/audit-log.ts';
 import type { ErrorClassifier } from '../resilience/classify/classifier.ts';
-import type { SchemaRegistry } from '../signal/schema-registry.ts';
-import type { Clock } from '../util/clock.ts';
 import type { Router } from './router.ts';
 
-/** What a network lends its nodes. */
-export interface NodeHostParts {
-  readonly clock: Clock;
-  readonly hub: EventHub;
-  readonly schemas: SchemaRegistry;
-  /** The nodes' journal (with a transport: wrapped to ack on settle). */
-  readonly journal: Journal;
-  readonly tracing: boolean;
-  readonly metrics: boolean;
+/**
+ * What a network lends its nodes: the host's plain parts (the journal wrapped to ack on settle
+ * when there is a transport), and what its callbacks reach.
+ */
+export interface NodeHostParts extends Pick<NodeHost, 'clock' | 'hub' | 'schemas' | 'journal' | 'tracing' | 'metrics'> {
   readonly router: Router;
   readonly classifier: ErrorClassifier;
   readonly audit: AuditLog;
