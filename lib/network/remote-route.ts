@@ -1,8 +1,6 @@
 import type { DeadLetter } from '../delivery/dead-letter-queue.ts';
 import type { DeadLetterReason, RejectReason } from '../observe/events.ts';
-import { ResourceExhaustedError } from '../resilience/errors.ts';
-import { createSignal } from '../signal/create-signal.ts';
-import { UnknownTargetError } from '../signal/errors.ts';
+import type { ClassifiedError, ErrorContext } from '../resilience/classify/categories.ts';
 import type { Signal, SignalDraft } from '../signal/signal.ts';
 import type { PublishAck, TransportSession } from '../transport/transport.ts';
 import type { PlexusError } from '../util/errors.ts';
@@ -10,8 +8,6 @@ import type { Receipt } from './receipt.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { AuditLog } from '../resilience/classify/audit-log.ts';
 import type { ErrorClassifier } from '../resilience/classify/classifier.ts';
-import type { ResourceGuard } from '../resilience/isolation/resource-guard.ts';
-import type { PayloadLimits } from '../signal/validate-payload.ts';
 import type { Clock } from '../util/clock.ts';
 
 /** The partition of an accepted receipt for a remote node: the process hosting it picks the real one. */
@@ -21,8 +17,6 @@ export const REMOTE_PARTITION = -1;
 export interface RemoteHost {
   readonly clock: Clock;
   readonly hub: EventHub;
-  readonly limits: PayloadLimits;
-  readonly guard: ResourceGuard | undefined;
   readonly classifier: ErrorClassifier;
   readonly audit: AuditLog;
   /** Nodes hosted by other processes (reached through `transport`). */
@@ -65,21 +59,10 @@ export class RemoteRoute {
     return published;
   }
 
-  /** A post for a node that is not local: a remote node, or an unknown target. */
-  post(target: string, draft: SignalDraft, parent: Signal | undefined, source: string | undefined): Receipt {
+  /** The transport that reaches `target`, when it is a remote node of this network. */
+  transportFor(target: string): TransportSession | undefined {
     const transport = this.#h.transport;
-    if (transport === undefined || !this.#h.remotes.has(target)) return this.#ledger.reject(target, draft, 'unknown-target', new UnknownTargetError(target));
-    const guard = this.#h.guard;
-    if (guard !== undefined && !guard.allows()) {
-      return this.#ledger.reject(target, draft, 'resource-exhausted', new ResourceExhaustedError('heap', guard.heapUsed, guard.options.maxHeapBytes));
-    }
-    let signal: Signal;
-    try {
-      signal = createSignal(draft, target, this.#h.clock.now(), this.#h.limits, parent, source);
-    } catch (e) {
-      return this.#ledger.reject(target, draft, 'invalid', e as PlexusError);
-    }
-    return this.forward(transport, signal, false);
+    return transport !== undefined && this.#h.remotes.has(target) ? transport : undefined;
   }
 
   /**
@@ -101,8 +84,7 @@ export class RemoteRoute {
     published.then(
       (ack) => this.#published(signal, ack, replay),
       (e: unknown) => {
-        this.failure(e as Error, 'transport.publish', signal.target);
-        this.deadLetterNow(signal.target, signal, 'transport-failed', e, 1, 'transport.publish');
+        this.deadLetterNow(signal.target, signal, 'transport-failed', this.failure(e as Error, 'transport.publish', signal.target, signal), 1);
         ledger.settled();
       },
     );
@@ -110,20 +92,25 @@ export class RemoteRoute {
   }
 
   /** A transport failure: classified into the audit log, and a `transport-error` event. */
-  failure(error: Error, operation: string, node?: string): void {
-    const classified = this.#h.classifier.classify(error, node === undefined ? { operation } : { operation, node });
-    this.#h.audit.recordError(classified);
+  failure(error: Error, operation: string, node?: string, signal?: Signal): ClassifiedError {
+    const classified = this.record(error, operation, node, signal);
     const hub = this.#h.hub;
-    if (hub.observed) hub.emit({ kind: 'transport-error', at: this.#h.clock.now(), transport: this.#h.transportKind, operation, node, error: { ...classified.error, category: classified.category } });
+    if (hub.observed) hub.emit({ kind: 'transport-error', at: this.#h.clock.now(), transport: this.#h.transportKind, operation, node, error: classified.error });
+    return classified;
+  }
+
+  /** Classifies a failure (of `signal`, when it concerns one) into the audit log. */
+  record(error: unknown, operation: string, node?: string, signal?: Signal): ClassifiedError {
+    const context: ErrorContext = { operation, ...(node === undefined ? {} : { node }), ...(signal === undefined ? {} : { signalId: signal.id, signalType: signal.type }) };
+    const classified = this.#h.classifier.classify(error, context);
+    this.#h.audit.recordError(classified);
+    return classified;
   }
 
   /** Dead-letters a signal that never reached a node's handler here (publish failed, deliveries used up). */
-  deadLetterNow(node: string, signal: Signal, reason: DeadLetterReason, error: unknown, attempts: number, operation: string): void {
+  deadLetterNow(node: string, signal: Signal, reason: DeadLetterReason, error: ClassifiedError, attempts: number): void {
     const now = this.#h.clock.now();
-    const classified = this.#h.classifier.classify(error, { operation, node, signalId: signal.id, signalType: signal.type });
-    // A failed publish was recorded by `failure` already.
-    if (reason !== 'transport-failed') this.#h.audit.recordError(classified);
-    this.#ledger.deadLetter({ id: signal.id, node, partition: REMOTE_PARTITION, reason, error: { ...classified.error, category: classified.category }, attempts, firstFailureAt: now, lastFailureAt: now, deadLetteredAt: now, signal });
+    this.#ledger.deadLetter({ id: signal.id, node, partition: REMOTE_PARTITION, reason, error: error.error, attempts, firstFailureAt: now, lastFailureAt: now, deadLetteredAt: now, signal });
   }
 
   #published(signal: Signal, ack: PublishAck, replay: boolean): void {

@@ -98,7 +98,8 @@ export class Router {
     }
     const node = this.#h.nodes.get(target);
     // Remote nodes are looked up only once the local lookup missed: free for local traffic.
-    if (node === undefined) return this.#remote.post(target, draft, parent, source);
+    const transport = node === undefined ? this.#remote.transportFor(target) : undefined;
+    if (node === undefined && transport === undefined) return this.#reject(target, draft, 'unknown-target', new UnknownTargetError(target));
     const guard = this.#h.guard;
     if (guard !== undefined && !guard.allows()) {
       return this.#reject(target, draft, 'resource-exhausted', new ResourceExhaustedError('heap', guard.heapUsed, guard.options.maxHeapBytes));
@@ -110,6 +111,7 @@ export class Router {
     } catch (e) {
       return this.#reject(target, draft, 'invalid', e as PlexusError);
     }
+    if (node === undefined) return this.#remote.forward(transport!, signal, false);
     const accepts = node.config.accepts;
     if (accepts !== undefined && !accepts.has(signal.type)) {
       return this.#reject(target, draft, 'invalid', new ValidationError('invalid-type', `node ${target} does not accept signals of type ${JSON.stringify(signal.type)} (accepts: ${[...accepts].join(', ')})`));
@@ -167,8 +169,8 @@ export class Router {
   redeliver(node: string, signal: Signal, journaled = true): Receipt {
     const runtime = this.#h.nodes.get(node);
     if (runtime === undefined) {
-      const transport = this.#h.transport;
-      if (transport === undefined || !this.#h.remotes.has(node)) return refuseReplay(node, new UnknownTargetError(node));
+      const transport = this.#remote.transportFor(node);
+      if (transport === undefined) return refuseReplay(node, new UnknownTargetError(node));
       if (this.#gate !== 'open') return refuseReplay(node, new ShuttingDownError(this.#h.name));
       return this.#remote.forward(transport, signal.target === node ? signal : reviseSignal(signal, { target: node }), true);
     }
@@ -199,7 +201,7 @@ export class Router {
   /** A received signal that could not be taken on its last delivery: received and dead-lettered at once. */
   giveUp(node: string, signal: Signal, error: Error, deliveries: number): void {
     this.#counts.received++;
-    this.#remote.deadLetterNow(node, signal, 'max-deliveries', error, deliveries, 'transport.receive');
+    this.#remote.deadLetterNow(node, signal, 'max-deliveries', this.#remote.record(error, 'transport.receive', node, signal), deliveries);
   }
 
   /** A transport failure: classified into the audit log, and a `transport-error` event. */
