@@ -23,7 +23,6 @@ export { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } f
 
 const EMPTY_SIGNAL = Object.freeze({}) as Signal;
 
-
 /**
  * A node at run time: its mailbox, its workers and the life of each signal in it, from
  * acceptance to completion or dead letter. Hot path: `offer` → microtask `#drain` → `#attempt`
@@ -309,7 +308,7 @@ export class NodeRuntime implements ContextHost {
     this.stats.tick(now, true);
     if (w.firstFailureAt === 0) w.firstFailureAt = now;
     const classified = this.#host.classify(error, { node: this.name, attempt: w.attempt, signalId: signal.id, signalType: signal.type });
-    this.#events.failed(signal, w.partition, w.attempt, { ...classified.error, category: classified.category }, now);
+    this.#events.failed(signal, w.partition, w.attempt, classified.error, now);
     if (w.fallingBack) {
       this.#recoveredBy(w, false, classified);
       this.#deadLetter(w, 'handler-failed', classified, now);
@@ -349,7 +348,6 @@ export class NodeRuntime implements ContextHost {
 
   #deadLetter(w: Worker, reason: DeadLetterReason, error: ClassifiedError, now: number): void {
     const signal = w.signal!;
-    const info = { ...error.error, category: error.category };
     this.stats.deadLettered++;
     this.#host.journal.settle(signal, 'dead-lettered', now);
     this.#host.deadLetter({
@@ -357,7 +355,7 @@ export class NodeRuntime implements ContextHost {
       node: this.name,
       partition: w.partition,
       reason,
-      error: info,
+      error: error.error,
       attempts: w.attempt,
       firstFailureAt: w.firstFailureAt || now,
       lastFailureAt: now,

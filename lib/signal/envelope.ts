@@ -31,7 +31,8 @@ export class SignalEnvelope<P = unknown> implements Signal<P> {
 
   static {
     appendHopTo = (signal, hop) => {
-      signal.#hops = signal.#hops === NO_HOPS ? hop : [...signal.hops, hop];
+      const h = signal.#hops;
+      signal.#hops = h === NO_HOPS ? hop : isHistory(h) ? [...h, hop] : [h, hop];
     };
   }
 
