@@ -5,28 +5,13 @@
 import { expect } from 'chai';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { createNetwork, isTransportError, type Network, type NetworkEvent, type Signal } from '../../../lib/index.ts';
+import { isTransportError, type NetworkEvent, type Signal } from '../../../lib/index.ts';
 import { defaultStream } from '../../../lib/transport/nats/names.ts';
-import { NATS_URL, deleteStream, describeNats, expectIdentities, postAll, testTransport, uniqueNetwork, until } from './support.ts';
+import { NATS_URL, describeNats, expectIdentities, postAll, networksPerTest, until } from './support.ts';
 
 describeNats('transport/nats: failures lose nothing', () => {
-  let name: string;
-  let nets: Network[];
-
-  beforeEach(() => {
-    name = uniqueNetwork('fail');
-    nets = [];
-  });
-  afterEach(async () => {
-    for (const n of nets) await n.shutdown({ timeoutMs: 2_000 });
-    await deleteStream(name);
-  });
-
-  function network(options: Parameters<typeof testTransport>[0] = {}): Network {
-    const net = createNetwork({ name, transport: testTransport(options), shutdownTimeoutMs: 2_000 });
-    nets.push(net);
-    return net;
-  }
+  const fixture = networksPerTest('fail', { shutdownTimeoutMs: 2_000 });
+  const network = fixture.network;
 
   it('a receiver killed by a forced shutdown hands its unacked signals back; the next process completes them all', async () => {
     const N = 300;
@@ -127,7 +112,7 @@ describeNats('transport/nats: failures lose nothing', () => {
     await a.start();
     // The stream disappears under the sender: JetStream has no one to store the message.
     const nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
-    await (await jetstreamManager(nc)).streams.delete(defaultStream(name));
+    await (await jetstreamManager(nc)).streams.delete(defaultStream(fixture.name));
     await nc.close();
 
     const receipt = a.post('worker', { type: 'job', payload: { n: 1 } });

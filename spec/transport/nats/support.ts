@@ -5,8 +5,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { expect } from 'chai';
-import type { Network, NetworkCounts } from '../../../lib/index.ts';
-import { natsTransport, type NatsTransportOptions } from '../../../lib/index.ts';
+import type { Network, NetworkCounts, NetworkOptions } from '../../../lib/index.ts';
+import { createNetwork, natsTransport, type NatsTransportOptions } from '../../../lib/index.ts';
 import { defaultStream } from '../../../lib/transport/nats/names.ts';
 
 export const NATS_URL = process.env.NATS_URL ?? '';
@@ -34,6 +34,38 @@ export function uniqueNetwork(label: string): string {
 /** The transport as the specs use it: the test server, short waits. */
 export function testTransport(options: NatsTransportOptions = {}) {
   return natsTransport({ servers: NATS_URL, ackWaitMs: 2_000, nakDelayMs: 10, ...options });
+}
+
+/** A fresh network name per test, and the networks a test made: shut down (and the stream deleted) after it. */
+export interface NetworksPerTest {
+  /** This test's network name (set before each test). */
+  readonly name: string;
+  /** A network of that name over the test transport (`options` for the transport). */
+  network(options?: NatsTransportOptions): Network;
+}
+
+/** Registers the hooks of {@link NetworksPerTest} in the current suite; `base` is added to every network's options. */
+export function networksPerTest(label: string, base: Omit<NetworkOptions, 'name' | 'transport'> = {}): NetworksPerTest {
+  let nets: Network[] = [];
+  let name = '';
+  beforeEach(() => {
+    name = uniqueNetwork(label);
+    nets = [];
+  });
+  afterEach(async () => {
+    for (const n of nets) await n.shutdown({ timeoutMs: 2_000 });
+    await deleteStream(name);
+  });
+  return {
+    get name() {
+      return name;
+    },
+    network(options: NatsTransportOptions = {}): Network {
+      const net = createNetwork({ ...base, name, transport: testTransport(options) });
+      nets.push(net);
+      return net;
+    },
+  };
 }
 
 /** Deletes the stream of a network (after a test). */

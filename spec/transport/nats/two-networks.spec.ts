@@ -4,28 +4,13 @@
  */
 import { expect } from 'chai';
 import { connect } from '@nats-io/transport-node';
-import { createNetwork, type Network, type NetworkEvent, type Signal } from '../../../lib/index.ts';
+import { type NetworkEvent, type Signal } from '../../../lib/index.ts';
 import { subjectFor } from '../../../lib/transport/nats/names.ts';
-import { NATS_URL, deleteStream, describeNats, expectIdentities, postAll, testTransport, uniqueNetwork, until } from './support.ts';
+import { NATS_URL, describeNats, expectIdentities, postAll, networksPerTest, until } from './support.ts';
 
 describeNats('transport/nats: two networks over JetStream', () => {
-  let name: string;
-  let nets: Network[];
-
-  beforeEach(() => {
-    name = uniqueNetwork('two');
-    nets = [];
-  });
-  afterEach(async () => {
-    for (const n of nets) await n.shutdown({ timeoutMs: 2_000 });
-    await deleteStream(name);
-  });
-
-  function network(options: Parameters<typeof testTransport>[0] = {}): Network {
-    const net = createNetwork({ name, transport: testTransport(options) });
-    nets.push(net);
-    return net;
-  }
+  const fixture = networksPerTest('two');
+  const network = fixture.network;
 
   it('delivers every post to the remote node, in order per partition key, and both sides account for it', async () => {
     const N = 2_000;
@@ -167,7 +152,7 @@ describeNats('transport/nats: two networks over JetStream', () => {
     await a.start();
     const nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
     const { jetstream } = await import('@nats-io/jetstream');
-    await jetstream(nc).publish(subjectFor('plexus', name, 'worker'), 'this is not an envelope');
+    await jetstream(nc).publish(subjectFor('plexus', fixture.name, 'worker'), 'this is not an envelope');
     await nc.close();
     await a.send('worker', { type: 'ok' });
     await until(() => handled === 1 && (b.counts().transport?.terminated ?? 0) === 1, 'the good signal handled and the bad one terminated');
