@@ -101,7 +101,7 @@ describe('resilience/CircuitBreaker', () => {
   });
 
   it('opens on the error rate over the window once the minimum volume is reached', async () => {
-    const { breaker, clock } = make({ failureThreshold: 1000, errorRate: { threshold: 0.5, minimumVolume: 20, windowMs: 10_000, buckets: 10 } });
+    const { breaker } = make({ failureThreshold: 1000, errorRate: { threshold: 0.5, minimumVolume: 20, windowMs: 10_000, buckets: 10 } });
     for (let i = 0; i < 9; i++) {
       breaker.recordSuccess();
       breaker.recordFailure();
