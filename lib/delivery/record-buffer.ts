@@ -12,8 +12,12 @@
 /** Bytes per chunk: one `write` carries up to this much. */
 export const CHUNK_BYTES = 1 << 20;
 
-/** Written chunks kept for reuse: enough for a busy batch, little memory once a burst is over. */
-const FREE_CHUNKS = 4;
+/**
+ * Written chunks kept for reuse. A batch is what arrives while the previous one is written and
+ * fsynced: about 8 MiB at 300k signals/s and ~50 ms per fdatasync here. Fresh chunks cost a page
+ * fault per 4 KiB on first touch; past this many, chunks go back to the allocator.
+ */
+const FREE_CHUNKS = 16;
 
 const NO_CHUNK = Buffer.alloc(0);
 

@@ -101,12 +101,12 @@ describe('delivery/file-journal recovery', () => {
 
   it('a lost batch forgets the signals it made pending, not one pending from before', async () => {
     const fh = await open(join(dir, 'probe'), 'w');
-    const proto = Object.getPrototypeOf(fh) as { write: (...a: unknown[]) => Promise<unknown> };
+    const proto = Object.getPrototypeOf(fh) as { writev: (...a: unknown[]) => Promise<unknown> };
     await fh.close();
     const j = journal();
     const old = signal('old');
     await j.append(old);
-    sinon.stub(proto, 'write').rejects(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }));
+    sinon.stub(proto, 'writev').rejects(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }));
     const fresh = signal('fresh');
     const results = await Promise.allSettled([j.append(old), j.append(fresh)]);
     expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);

@@ -23,7 +23,7 @@ function completedHop(s: Signal, at: number): void {
 }
 
 /** The prototype of node's FileHandle (not exported), to spy on its writes. */
-async function fileHandleProto(dir: string): Promise<{ write: (...a: unknown[]) => unknown; datasync: () => Promise<void> }> {
+async function fileHandleProto(dir: string): Promise<{ writev: (...a: unknown[]) => unknown; datasync: () => Promise<void> }> {
   const fh = await open(join(dir, 'probe'), 'w');
   await fh.close();
   return Object.getPrototypeOf(fh);
@@ -78,7 +78,7 @@ describe('delivery/file-journal', () => {
 
   it('group-commits: 1000 appends in one turn share one write and one fsync', async () => {
     const proto = await fileHandleProto(dir);
-    const writes = sinon.spy(proto, 'write');
+    const writes = sinon.spy(proto, 'writev');
     const syncs = sinon.spy(proto, 'datasync');
     const j = journal();
     const signals = Array.from({ length: 1000 }, (_, i) => signal({ i }));
@@ -240,9 +240,9 @@ describe('delivery/file-journal', () => {
     const j = journal();
     const good = signal('good');
     await j.append(good);
-    const real = proto.write;
-    const stub = sinon.stub(proto, 'write').callsFake(async function (this: unknown, ...args: unknown[]) {
-      await real.apply(this, [Buffer.from('{"op":"acc'), 0, 10]); // a partial write, then the disk is full
+    const real = proto.writev;
+    const stub = sinon.stub(proto, 'writev').callsFake(async function (this: unknown) {
+      await real.apply(this, [[Buffer.from('{"op":"acc')]]); // a partial write, then the disk is full
       throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
     });
     const lost = signal('lost');
@@ -305,7 +305,7 @@ describe('delivery/file-journal', () => {
     const net = createNetwork({ name: 'fj-full', journal: journal() });
     net.node('store', { handle: () => {} });
     await net.start();
-    sinon.stub(proto, 'write').rejects(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }));
+    sinon.stub(proto, 'writev').rejects(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }));
     const err = await net.send('store', { type: 'reading', payload: 1 }).then(() => undefined, (e: unknown) => e);
     expect(isJournalError(err), String(err)).to.equal(true);
     sinon.restore();
