@@ -1,56 +1,46 @@
+/*
+ * The Network class: the API of a network (nodes, operations, lifecycle, sending, observing).
+ * Its parts are built in wire-network.ts; shutdown and replay live in their own files.
+ */
 import type { Observable } from 'rxjs';
 import type { Registry } from 'prom-client';
-import { DeadLetterStore } from '../delivery/dead-letter-queue.ts';
 import type { Journal, JournalQuery } from '../delivery/journal.ts';
-import { MemoryJournal } from '../delivery/memory-journal.ts';
 import type { NodeOptions } from '../node/node-options.ts';
-import { NodeRuntime, type NodeHost } from '../node/node-runtime.ts';
+import type { NodeRuntime } from '../node/node-runtime.ts';
 import { EventHub } from '../observe/event-hub.ts';
 import type { NetworkEvent } from '../observe/events.ts';
-import { createNetworkRegistry } from '../observe/network-metrics.ts';
 import type { CircuitBreaker } from '../resilience/breaker/breaker.ts';
-import { AuditLog } from '../resilience/classify/audit-log.ts';
-import { ErrorClassifier } from '../resilience/classify/classifier.ts';
+import type { AuditLog } from '../resilience/classify/audit-log.ts';
+import type { ErrorClassifier } from '../resilience/classify/classifier.ts';
 import { InvalidOptionsError } from '../resilience/errors.ts';
-import { ResourceGuard } from '../resilience/isolation/resource-guard.ts';
 import type { ProtectedCallOptions, ProtectorSettings } from '../resilience/protector/options.ts';
 import type { Protector } from '../resilience/protector/protector.ts';
-import { createRateLimiter } from '../resilience/rate/create.ts';
-import type { RateLimiter } from '../resilience/rate/types.ts';
 import { UnknownTargetError } from '../signal/errors.ts';
 import { SchemaRegistry } from '../signal/schema-registry.ts';
-import type { Signal, SignalDraft } from '../signal/signal.ts';
+import type { SignalDraft } from '../signal/signal.ts';
 import type { PayloadLimits } from '../signal/validate-payload.ts';
-import type { TransportHost, TransportReport, TransportSession } from '../transport/transport.ts';
+import type { TransportSession } from '../transport/transport.ts';
 import type { Clock } from '../util/clock.ts';
 import { configureNode, type NodeSettings } from './configure-node.ts';
-import { DeadLetters } from './dead-letters.ts';
+import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
 import { resolveNetworkOptions, type NetworkOptions, type ResolvedNetworkOptions } from './network-options.ts';
 import { snapshotNode, type NetworkCounts, type NodeStatsSnapshot } from './network-stats.ts';
-import { buildNodeConfig } from './node-config.ts';
-import { Operations, type OperationOptions } from './operations.ts';
+import type { OperationOptions, Operations } from './operations.ts';
 import type { Receipt } from './receipt.ts';
-import { REMOTE_PARTITION, Router } from './router.ts';
-import { ackOnSettle, NO_JOURNAL, resend } from './journal-hooks.ts';
-import { nodeHostFor } from './node-host-for.ts';
-import { runShutdown, type ShutdownHost } from './run-shutdown.ts';
-import type { ShutdownReport } from './shutdown-report.ts';
+import { replayJournal, type ReplayResult } from './replay.ts';
+import { REMOTE_PARTITION, type Router } from './router.ts';
+import { shutdownNetwork, type NetworkShutdownReport } from './shutdown-network.ts';
+import { wireNetwork, type NetworkWiring } from './wire-network.ts';
+
+// Both moved out with their code; lib/index.ts still exports them from here.
+export type { NetworkShutdownReport, ReplayResult };
 
 /** A node name (the rule node-config.ts applies to local nodes, applied to remote ones). */
 const NODE_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** Where a network is in its life. */
 export type NetworkState = 'created' | 'running' | 'stopping' | 'terminated';
-
-/** The shutdown report of a network; `transport` says what closing the transport did (when there is one). */
-export type NetworkShutdownReport = ShutdownReport & { readonly transport: TransportReport | undefined };
-
-/** What `network.replay` finds, and the receipts when it re-sent them. */
-export interface ReplayResult {
-  readonly signals: readonly Signal[];
-  readonly receipts: readonly Receipt[];
-}
 
 /**
  * A network of nodes in one process: routing, lifecycle, the event stream, metrics, the dead
@@ -71,8 +61,6 @@ export class Network implements AsyncDisposable {
   /** Errors and recoveries of nodes and operations, queryable (last N, by category, by name). */
   readonly audit: AuditLog;
   readonly #operations: Operations;
-  readonly #recoveries = new Map<string, number>();
-  readonly #networkLimiter: RateLimiter | undefined;
   readonly #opts: ResolvedNetworkOptions;
   readonly #clock: Clock;
   readonly #hub = new EventHub();
@@ -80,7 +68,7 @@ export class Network implements AsyncDisposable {
   readonly #journal: Journal | undefined;
   readonly #router: Router;
   readonly #limits: PayloadLimits;
-  readonly #host: NodeHost;
+  readonly #createNode: NetworkWiring['createNode'];
   readonly #remotes = new Set<string>();
   readonly #transport: TransportSession | undefined;
   #state: NetworkState = 'created';
@@ -92,65 +80,24 @@ export class Network implements AsyncDisposable {
     this.name = this.#opts.name;
     this.#clock = this.#opts.clock;
     this.events$ = this.#hub.events$;
-    const j = this.#opts.journal;
-    this.#journal = j === undefined ? undefined : 'settle' in j ? j : new MemoryJournal(j.capacity);
-    const dlqStore = new DeadLetterStore(this.#opts.dlqCapacity, (evicted) => this.#router.dlqOverflow(evicted));
-    this.dlq = new DeadLetters(dlqStore, (entry) => this.#router.redeliver(entry.node, entry.signal));
-    const journal = this.#journal ?? NO_JOURNAL;
-    this.classifier = new ErrorClassifier({ clock: this.#clock });
-    this.audit = new AuditLog(this.#opts.auditCapacity === undefined ? {} : { capacity: this.#opts.auditCapacity });
-    this.#networkLimiter = this.#opts.rateLimit === undefined ? undefined : createRateLimiter({ name: this.name, ...this.#opts.rateLimit }, this.#clock);
-    this.#limits = { maxBytes: this.#opts.maxPayloadBytes, maxDepth: this.#opts.maxPayloadDepth };
-    const guard = this.#opts.resources === undefined ? undefined : new ResourceGuard(this.#opts.resources, this.#clock);
-    this.#transport = this.#opts.transport?.bind(this.#transportHost());
-    this.#router = new Router({
-      name: this.name,
-      clock: this.#clock,
-      hub: this.#hub,
-      nodes: this.#nodes,
-      journal: this.#journal,
-      limits: this.#limits,
-      guard,
-      dlq: dlqStore,
-      classifier: this.classifier,
-      audit: this.audit,
-      remotes: this.#remotes,
-      transport: this.#transport,
-      transportKind: this.#opts.transport?.kind ?? 'none',
-    });
-    this.#operations = new Operations({
-      guard,
-      clock: this.#clock,
-      hub: this.#hub,
-      classifier: this.classifier,
-      audit: this.audit,
-      networkLimiter: this.#networkLimiter,
-      isShuttingDown: () => this.#state === 'stopping' || this.#state === 'terminated',
-      countRecovery: (name, strategy, succeeded) => this.#countRecovery(name, strategy, succeeded),
-    });
-    this.#host = nodeHostFor({
-      clock: this.#clock,
+    const w = wireNetwork({
+      opts: this.#opts,
       hub: this.#hub,
       schemas: this.schemas,
-      journal: this.#transport === undefined ? journal : ackOnSettle(journal, this.#transport),
-      tracing: this.#opts.tracing,
-      metrics: this.#opts.metrics,
-      router: this.#router,
-      classifier: this.classifier,
-      audit: this.audit,
-      countRecovery: (name, strategy, succeeded) => this.#countRecovery(name, strategy, succeeded),
+      nodes: this.#nodes,
+      remotes: this.#remotes,
+      isShuttingDown: () => this.#state === 'stopping' || this.#state === 'terminated',
     });
-    this.metrics = createNetworkRegistry({
-      network: this.name,
-      nodes: () => this.#nodes.values(),
-      now: () => this.#clock.now(),
-      dlqSize: () => dlqStore.size,
-      dlqOverflowed: () => dlqStore.overflowed,
-      operations: () => this.#operations.protectors(),
-      recoveries: () => this.#recoveries,
-      ...(this.#transport === undefined ? {} : { transport: () => this.#transport?.counts() }),
-    });
-
+    this.#journal = w.journal;
+    this.dlq = w.dlq;
+    this.classifier = w.classifier;
+    this.audit = w.audit;
+    this.#limits = w.limits;
+    this.#transport = w.transport;
+    this.#router = w.router;
+    this.#operations = w.operations;
+    this.metrics = w.metrics;
+    this.#createNode = w.createNode;
   }
 
   /** Where the network is in its life. */
@@ -169,14 +116,7 @@ export class Network implements AsyncDisposable {
     if (this.#nodes.has(name)) throw new LifecycleError(`a node named ${JSON.stringify(name)} already exists`);
     if (this.#remotes.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is declared remote (hosted by another process)`);
     if (this.#operations.get(name) !== undefined) throw new LifecycleError(`${JSON.stringify(name)} is already an operation name`);
-    let runtime: NodeRuntime | undefined;
-    const config = buildNodeConfig(name, options as NodeOptions, this.#opts, this.#clock, this.#networkLimiter, () => runtime?.fill ?? 0);
-    runtime = new NodeRuntime(config, this.#host);
-    config.breaker?.onStateChange((t) => {
-      if (this.#hub.observed) this.#hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });
-      if (t.to === 'open') this.#host.recovered(name, 'CIRCUIT_BREAK', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals`);
-    });
-    this.#nodes.set(name, runtime);
+    this.#nodes.set(name, this.#createNode(name, options as NodeOptions));
     if (this.#state === 'running') this.#transport?.addNode(name);
     return this;
   }
@@ -323,11 +263,8 @@ export class Network implements AsyncDisposable {
    * `resend: true` each is sent again to its node as a new signal (new id, causationId = the
    * original's id, header `plexus-replay-of`), past deduplication.
    */
-  async replay(query: JournalQuery & { resend?: boolean }): Promise<ReplayResult> {
-    if (this.#journal === undefined) throw new LifecycleError('replay needs a journal, and this network has none (journal: false)');
-    const signals = await this.#journal.query(query);
-    const receipts = query.resend === true ? signals.map((s) => resend(s, this.#router, this.#nodes, this.#clock.now(), this.#limits)) : [];
-    return { signals, receipts };
+  replay(query: JournalQuery & { resend?: boolean }): Promise<ReplayResult> {
+    return replayJournal({ journal: this.#journal, router: this.#router, nodes: this.#nodes, clock: this.#clock, limits: this.#limits }, query);
   }
 
   /**
@@ -341,38 +278,11 @@ export class Network implements AsyncDisposable {
       return this.#shutdown;
     }
     this.#state = 'stopping';
-    // Senders hear `shutting-down` from this moment; the StopAcceptingRequests phase confirms it.
-    this.#router.close();
-    const host: ShutdownHost = {
-      clock: this.#clock,
-      hub: this.#hub,
-      nodes: () => this.#nodes.values(),
-      journal: this.#journal,
-      // With a transport, no new messages are taken from here on (the phase awaits it).
-      stopAccepting: () => {
-        this.#router.close();
-        return this.#transport?.stopConsuming();
-      },
-      idle: () => this.idle(),
-      ended: () => {
-        const c = this.#router.counts();
-        return c.completed + c.deadLettered;
-      },
-      active: () => this.#router.active,
-      handBack: (n) => this.#router.handBack(n),
-      onForce: (force) => {
-        this.#force = force;
-      },
-    };
-    this.#shutdown = runShutdown(host, { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true }).then(async (report) => {
-      // Signals the shutdown handed back go back to the stream (nak) for the next process;
-      // publishes still awaiting their PubAck end (forwarded or dead-lettered) before the close.
-      const transport = await this.#transport?.close();
-      this.#operations.dispose();
-      this.#state = 'terminated';
-      this.#hub.complete();
-      return { ...report, transport };
-    });
+    this.#shutdown = shutdownNetwork(
+      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, operations: this.#operations },
+      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => void (this.#state = 'terminated') },
+      { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
+    );
     return this.#shutdown;
   }
 
@@ -381,26 +291,9 @@ export class Network implements AsyncDisposable {
     await this.shutdown();
   }
 
-  /** What the transport may do to this network: offer received signals, dead-letter, report failures. */
-  #transportHost(): TransportHost {
-    return {
-      network: this.name,
-      clock: this.#clock,
-      capacity: (node) => this.#nodes.get(node)?.config.capacity ?? 1,
-      receive: (node, signal, redelivery) => this.#router.receive(node, signal, redelivery),
-      giveUp: (node, signal, error, deliveries) => this.#router.giveUp(node, signal, error, deliveries),
-      failure: (error, operation, node) => this.#router.transportFailure(error, operation, node),
-    };
-  }
-
   #runtime(node: string): NodeRuntime {
     const n = this.#nodes.get(node);
     if (n === undefined) throw new UnknownTargetError(node);
     return n;
-  }
-
-  #countRecovery(name: string, strategy: string, succeeded: boolean): void {
-    const key = `${name}|${strategy}|${succeeded}`;
-    this.#recoveries.set(key, (this.#recoveries.get(key) ?? 0) + 1);
   }
 }

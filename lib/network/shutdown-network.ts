@@ -1,0 +1,77 @@
+/*
+ * The network's side of a shutdown: what `runShutdown` (the phases) gets plugged in, and what
+ * happens after the phases: closing the transport, disposing the operations, completing the
+ * event stream. Kept next to run-shutdown.ts so the whole shutdown reads in two files, and out
+ * of the Network class, which keeps only the once-only bookkeeping (same report, late force).
+ */
+import type { Journal } from '../delivery/journal.ts';
+import type { NodeRuntime } from '../node/node-runtime.ts';
+import type { EventHub } from '../observe/event-hub.ts';
+import type { TransportReport, TransportSession } from '../transport/transport.ts';
+import type { Clock } from '../util/clock.ts';
+import type { Operations } from './operations.ts';
+import type { Router } from './router.ts';
+import { runShutdown, type ShutdownHost } from './run-shutdown.ts';
+import type { ShutdownReport } from './shutdown-report.ts';
+
+/** The shutdown report of a network; `transport` says what closing the transport did (when there is one). */
+export type NetworkShutdownReport = ShutdownReport & { readonly transport: TransportReport | undefined };
+
+/** The parts of a network a shutdown reaches. */
+export interface NetworkShutdownParts {
+  readonly clock: Clock;
+  readonly hub: EventHub;
+  readonly nodes: ReadonlyMap<string, NodeRuntime>;
+  readonly journal: Journal | undefined;
+  readonly router: Router;
+  readonly transport: TransportSession | undefined;
+  readonly operations: Operations;
+}
+
+/** What a shutdown calls back on the network itself. */
+export interface NetworkShutdownHooks {
+  /** Resolves when nothing is queued, in flight or waiting for a retry (`network.idle`). */
+  idle(): Promise<void>;
+  /** Receives the function that forces this shutdown (for a later `shutdown({ force: true })`). */
+  onForce(force: () => void): void;
+  /** Everything is closed; called just before the event stream completes. */
+  terminated(): void;
+}
+
+/**
+ * Shuts a network down: closes the router at once, runs the shutdown phases, then closes the
+ * transport and disposes the operations. Resolves with the report once the network is terminated.
+ */
+export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownHooks, options: { timeoutMs: number; force: boolean }): Promise<NetworkShutdownReport> {
+  const { router, transport } = p;
+  // Senders hear `shutting-down` from this moment; the StopAcceptingRequests phase confirms it.
+  router.close();
+  const host: ShutdownHost = {
+    clock: p.clock,
+    hub: p.hub,
+    nodes: () => p.nodes.values(),
+    journal: p.journal,
+    // With a transport, no new messages are taken from here on (the phase awaits it).
+    stopAccepting: () => {
+      router.close();
+      return transport?.stopConsuming();
+    },
+    idle: () => hooks.idle(),
+    ended: () => {
+      const c = router.counts();
+      return c.completed + c.deadLettered;
+    },
+    active: () => router.active,
+    handBack: (n) => router.handBack(n),
+    onForce: (force) => hooks.onForce(force),
+  };
+  return runShutdown(host, options).then(async (report) => {
+    // Signals the shutdown handed back go back to the stream (nak) for the next process;
+    // publishes still awaiting their PubAck end (forwarded or dead-lettered) before the close.
+    const closed = await transport?.close();
+    p.operations.dispose();
+    hooks.terminated();
+    p.hub.complete();
+    return { ...report, transport: closed };
+  });
+}

@@ -1,0 +1,169 @@
+/*
+ * How a network's parts are built and connected: journal, dead letter queue, classifier, audit
+ * log, transport, router, operations, the node host, metrics, and each new node. Kept apart from
+ * the Network class so the class reads as its API (lifecycle, routing, configuration) and the
+ * wiring, which has to be done in one order with a few forward references, reads in one place.
+ */
+import type { Registry } from 'prom-client';
+import { DeadLetterStore } from '../delivery/dead-letter-queue.ts';
+import type { Journal } from '../delivery/journal.ts';
+import { MemoryJournal } from '../delivery/memory-journal.ts';
+import type { NodeOptions } from '../node/node-options.ts';
+import { NodeRuntime, type NodeHost } from '../node/node-runtime.ts';
+import type { EventHub } from '../observe/event-hub.ts';
+import { createNetworkRegistry } from '../observe/network-metrics.ts';
+import { AuditLog } from '../resilience/classify/audit-log.ts';
+import { ErrorClassifier } from '../resilience/classify/classifier.ts';
+import { ResourceGuard } from '../resilience/isolation/resource-guard.ts';
+import { createRateLimiter } from '../resilience/rate/create.ts';
+import type { RateLimiter } from '../resilience/rate/types.ts';
+import type { SchemaRegistry } from '../signal/schema-registry.ts';
+import type { PayloadLimits } from '../signal/validate-payload.ts';
+import type { TransportHost, TransportSession } from '../transport/transport.ts';
+import type { Clock } from '../util/clock.ts';
+import { DeadLetters } from './dead-letters.ts';
+import { ackOnSettle, NO_JOURNAL } from './journal-hooks.ts';
+import type { ResolvedNetworkOptions } from './network-options.ts';
+import { buildNodeConfig } from './node-config.ts';
+import { nodeHostFor } from './node-host-for.ts';
+import { Operations } from './operations.ts';
+import { Router } from './router.ts';
+
+/** What the wiring takes from the network: its options and the state the network itself owns. */
+export interface NetworkParts {
+  readonly opts: ResolvedNetworkOptions;
+  readonly hub: EventHub;
+  readonly schemas: SchemaRegistry;
+  /** The local nodes; filled later by `network.node`, read through here by router, transport and metrics. */
+  readonly nodes: Map<string, NodeRuntime>;
+  /** The remote node names; filled later by `network.remote`. */
+  readonly remotes: Set<string>;
+  /** Whether the network is stopping or terminated (operations refuse new calls then). */
+  isShuttingDown(): boolean;
+}
+
+/** The built parts of a network, connected to each other. */
+export interface NetworkWiring {
+  /** The network's journal (`undefined` with `journal: false`). */
+  readonly journal: Journal | undefined;
+  readonly dlq: DeadLetters;
+  readonly classifier: ErrorClassifier;
+  readonly audit: AuditLog;
+  readonly limits: PayloadLimits;
+  readonly transport: TransportSession | undefined;
+  readonly router: Router;
+  readonly operations: Operations;
+  readonly metrics: Registry;
+  /**
+   * Validates a node's options and builds its runtime on the network's shared host; its breaker's
+   * changes become events (and an opening, a recovery). Throws InvalidOptionsError on bad options.
+   */
+  createNode(name: string, options: NodeOptions): NodeRuntime;
+}
+
+/**
+ * Builds the parts of a network from its resolved options and connects them. Nothing here starts
+ * work: the network's `start` opens the router and starts the transport.
+ */
+export function wireNetwork(p: NetworkParts): NetworkWiring {
+  const { opts, hub, nodes } = p;
+  const clock = opts.clock;
+  // Recoveries by `name|strategy|succeeded`: counted by nodes and operations, read by metrics.
+  const recoveries = new Map<string, number>();
+  const countRecovery = (name: string, strategy: string, succeeded: boolean): void => {
+    const key = `${name}|${strategy}|${succeeded}`;
+    recoveries.set(key, (recoveries.get(key) ?? 0) + 1);
+  };
+  const j = opts.journal;
+  const journal = j === undefined ? undefined : 'settle' in j ? j : new MemoryJournal(j.capacity);
+  // The dead letter queue and the transport call back into the router, built below: their
+  // callbacks run only after construction, when `router` is set.
+  const dlqStore = new DeadLetterStore(opts.dlqCapacity, (evicted) => router.dlqOverflow(evicted));
+  const dlq = new DeadLetters(dlqStore, (entry) => router.redeliver(entry.node, entry.signal));
+  const classifier = new ErrorClassifier({ clock });
+  const audit = new AuditLog(opts.auditCapacity === undefined ? {} : { capacity: opts.auditCapacity });
+  const networkLimiter = opts.rateLimit === undefined ? undefined : createRateLimiter({ name: opts.name, ...opts.rateLimit }, clock);
+  const limits: PayloadLimits = { maxBytes: opts.maxPayloadBytes, maxDepth: opts.maxPayloadDepth };
+  const guard = opts.resources === undefined ? undefined : new ResourceGuard(opts.resources, clock);
+  const transport: TransportSession | undefined = opts.transport?.bind(transportHostFor(opts.name, clock, nodes, () => router));
+  const router: Router = new Router({
+    name: opts.name,
+    clock,
+    hub,
+    nodes,
+    journal,
+    limits,
+    guard,
+    dlq: dlqStore,
+    classifier,
+    audit,
+    remotes: p.remotes,
+    transport,
+    transportKind: opts.transport?.kind ?? 'none',
+  });
+  const operations = new Operations({
+    guard,
+    clock,
+    hub,
+    classifier,
+    audit,
+    networkLimiter,
+    isShuttingDown: () => p.isShuttingDown(),
+    countRecovery,
+  });
+  // Nodes always get a journal to call (a no-op one with `journal: false`).
+  const nodesJournal = journal ?? NO_JOURNAL;
+  const host = nodeHostFor({
+    clock,
+    hub,
+    schemas: p.schemas,
+    journal: transport === undefined ? nodesJournal : ackOnSettle(nodesJournal, transport),
+    tracing: opts.tracing,
+    metrics: opts.metrics,
+    router,
+    classifier,
+    audit,
+    countRecovery,
+  });
+  const metrics = createNetworkRegistry({
+    network: opts.name,
+    nodes: () => nodes.values(),
+    now: () => clock.now(),
+    dlqSize: () => dlqStore.size,
+    dlqOverflowed: () => dlqStore.overflowed,
+    operations: () => operations.protectors(),
+    recoveries: () => recoveries,
+    ...(transport === undefined ? {} : { transport: () => transport.counts() }),
+  });
+  const createNode = (name: string, options: NodeOptions): NodeRuntime => createNodeRuntime(name, options, opts, networkLimiter, hub, host);
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, createNode };
+}
+
+/** See {@link NetworkWiring.createNode}. */
+function createNodeRuntime(name: string, options: NodeOptions, opts: ResolvedNetworkOptions, networkLimiter: RateLimiter | undefined, hub: EventHub, host: NodeHost): NodeRuntime {
+  // The breaker's pressure level reads the mailbox fill, but the runtime is built from the
+  // config: `load` reads the runtime once it exists.
+  let runtime: NodeRuntime | undefined;
+  const config = buildNodeConfig(name, options, opts, opts.clock, networkLimiter, () => runtime?.fill ?? 0);
+  runtime = new NodeRuntime(config, host);
+  config.breaker?.onStateChange((t) => {
+    if (hub.observed) hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });
+    if (t.to === 'open') host.recovered(name, 'CIRCUIT_BREAK', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals`);
+  });
+  return runtime;
+}
+
+/**
+ * What the transport may do to its network: offer received signals, dead-letter, report failures.
+ * `router` is a getter because the transport is bound before the router is built.
+ */
+function transportHostFor(network: string, clock: Clock, nodes: ReadonlyMap<string, NodeRuntime>, router: () => Router): TransportHost {
+  return {
+    network,
+    clock,
+    capacity: (node) => nodes.get(node)?.config.capacity ?? 1,
+    receive: (node, signal, redelivery) => router().receive(node, signal, redelivery),
+    giveUp: (node, signal, error, deliveries) => router().giveUp(node, signal, error, deliveries),
+    failure: (error, operation, node) => router().transportFailure(error, operation, node),
+  };
+}
