@@ -53,6 +53,11 @@ export interface FileJournalStats {
   readonly skippedLines: number;
   /** Bytes of a torn last record cut off when the file was opened (a crash mid-write). */
   readonly tornBytes: number;
+  /**
+   * Records left out because their signal could not be encoded when its batch was written (a
+   * hand-built envelope with a payload `validatePayload` would have refused); 0 normally.
+   */
+  readonly encodeFailures: number;
 }
 
 /** Checks the options (throws InvalidOptionsError naming the option) and fills in the defaults. */

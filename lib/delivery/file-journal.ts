@@ -9,23 +9,12 @@ import { scanJournal } from './journal-scan.ts';
 import { MemoryJournal } from './memory-journal.ts';
 import { PendingSet } from './pending-set.ts';
 import { RecordBuffer, type TakenRecords } from './record-buffer.ts';
-import { writeAccept, writeSettle } from './signal-codec.ts';
+import { checkEnvelope, writeAccept, writeSettle } from './signal-codec.ts';
+import { DeferredAccepts } from './deferred-accepts.ts';
+import { handled, newBatch, noop, type Batch } from './journal-batch.ts';
+import { SignalEnvelope } from '../signal/envelope.ts';
 
 export { DEFAULT_COMPLETED_IN_MEMORY, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX_BYTES, type FileJournalOptions, type FileJournalStats } from './file-journal-options.ts';
-
-interface Batch {
-  readonly promise: Promise<void>;
-  resolve: () => void;
-  reject: (e: JournalError) => void;
-  /**
-   * The acceptance numbers (see PendingSet) of the signals this batch made pending, forgotten
-   * again if it is lost: from `firstAccepted`, below `endAccepted` (set once it is written).
-   */
-  firstAccepted: number;
-  endAccepted: number;
-}
-
-const noop = (): void => {};
 
 /**
  * A durable journal in one append-only JSON-lines file (see `signal-codec.ts` for the records).
@@ -34,9 +23,14 @@ const noop = (): void => {};
  * there is a single write position to order records by.
  *
  * Group commit: every record issued in one turn of the event loop (and everything that arrives
- * while a write is under way) goes out in one `write` and one `fdatasync`; each `append` of the
+ * while a write is under way) goes out in one `writev` and one `fdatasync`; each `append` of the
  * batch resolves when that is done. Settle records ride along without being waited for (losing
  * one to a crash only means that signal is delivered again: at-least-once).
+ *
+ * Accept records are encoded when their batch is written, not when `append` is called (see
+ * DeferredAccepts): a signal that ended in the meantime gets one record instead of two. Until
+ * the file has been read, and for a signal that is not the runtime's envelope (a hand-built
+ * one, whose payload nobody checked), the record is encoded at once, as before.
  *
  * A promise returned by `append` is marked handled, so a caller that drops it (the interface
  * allows a fire-and-forget journal) cannot crash the process with an unhandled rejection; await
@@ -58,6 +52,9 @@ export class FileJournal implements Journal {
   // Records are encoded straight into chunks that are never grown or copied (see RecordBuffer);
   // appends go on into the same queue while a batch is written.
   readonly #out = new RecordBuffer();
+  readonly #deferred = new DeferredAccepts();
+  /** The file has been read: acceptance numbers are final, so records may be deferred. */
+  #loaded = false;
   #batch: Batch | undefined;
   #fh: FileHandle | undefined;
   #opened: Promise<void> | undefined;
@@ -68,7 +65,7 @@ export class FileJournal implements Journal {
   #failure: JournalError | undefined;
   #size = 0;
   #compactAt: number;
-  readonly #counts = { batches: 0, fsyncs: 0, compactions: 0, skippedLines: 0, tornBytes: 0 };
+  readonly #counts = { batches: 0, fsyncs: 0, compactions: 0, skippedLines: 0, tornBytes: 0, encodeFailures: 0 };
 
   /** Throws InvalidOptionsError on bad options; touches no file until first used. */
   constructor(options: FileJournalOptions) {
@@ -90,13 +87,22 @@ export class FileJournal implements Journal {
   append(signal: Signal): Promise<void> {
     const refused = this.#closing !== undefined ? new JournalError('closed', this.path, 'the journal is closed') : this.#failure;
     if (refused !== undefined) return handled(Promise.reject(refused));
+    // Deferred (see DeferredAccepts) once the file is read, for the runtime's own envelopes. A
+    // hand-built signal is encoded at once, and so is one whose id is pending already (it keeps
+    // its first record's place; this one is a duplicate accept).
+    const deferred = this.#loaded && signal instanceof SignalEnvelope;
+    const accepted = this.#pending.next;
+    let fresh = false;
     try {
-      writeAccept(this.#out, signal);
+      if (deferred) checkEnvelope(signal);
+      fresh = this.#pending.add(signal);
+      if (deferred && fresh) this.#deferred.push(signal, accepted);
+      else writeAccept(this.#out, signal);
     } catch (e) {
+      if (fresh) this.#pending.delete(signal);
       return handled(Promise.reject(new JournalError('encode', this.path, `signal ${String(signal?.id)} cannot be written as JSON`, e)));
     }
-    const batch = (this.#batch ??= newBatch(this.#pending.next));
-    this.#pending.add(signal);
+    const batch = (this.#batch ??= newBatch(accepted));
     this.#schedule();
     return batch.promise;
   }
@@ -105,9 +111,11 @@ export class FileJournal implements Journal {
   settle(signal: Signal, outcome: SettleOutcome, at: number): void {
     if (this.#closing !== undefined) return;
     if (outcome === 'completed') this.#completed.settle(signal, outcome);
-    this.#pending.delete(signal);
+    const accepted = this.#pending.take(signal);
     this.#settledEarly?.add(signal.id);
     if (this.#failure !== undefined) return;
+    // Its accept record not written yet: it will carry the end too.
+    if (accepted >= 0 && this.#deferred.settle(accepted, outcome, at, signal.hops.length)) return;
     try {
       writeSettle(this.#out, signal, outcome, at);
     } catch {
@@ -184,13 +192,14 @@ export class FileJournal implements Journal {
     for (const s of this.#pending.values()) pending.add(s);
     this.#pending = pending;
     this.#settledEarly = undefined;
+    this.#loaded = true;
     const ring = new MemoryJournal(this.completedInMemory);
     for (const s of [...scan.completed, ...this.#completed.query({})]) ring.settle(s, 'completed');
     this.#completed = ring;
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#running) return;
+    if (this.#scheduled) return;
     this.#scheduled = true;
     // setImmediate, not a microtask: everything issued in this turn (microtask chains included) joins the batch.
     setImmediate(this.#kick);
@@ -198,6 +207,10 @@ export class FileJournal implements Journal {
 
   readonly #kick = (): void => {
     this.#scheduled = false;
+    // Encoded once a turn, even while a batch is being written: by now most signals accepted in
+    // this turn have ended, and the others must not be kept from dying young (held until the
+    // write is done, they outlived the young generation and doubled the GC's work).
+    this.#deferred.flush(this.#out, this.#unencodable);
     if (this.#running) return;
     this.#running = true;
     this.#loop = this.#run();
@@ -207,7 +220,7 @@ export class FileJournal implements Journal {
   async #run(): Promise<void> {
     try {
       await this.#open();
-      while (this.#out.length > 0 && this.#failure === undefined) {
+      while ((this.#out.length > 0 || this.#deferred.length > 0) && this.#failure === undefined) {
         await this.#writeBatch();
         if (this.#size >= this.#compactAt && this.#failure === undefined) await this.#compact();
       }
@@ -220,6 +233,7 @@ export class FileJournal implements Journal {
   }
 
   async #writeBatch(): Promise<void> {
+    this.#deferred.flush(this.#out, this.#unencodable);
     const taken = this.#out.take();
     const batch = this.#batch;
     this.#batch = undefined;
@@ -282,9 +296,20 @@ export class FileJournal implements Journal {
     this.#counts.compactions++;
   }
 
+  /**
+   * A deferred record that cannot be encoded: only a runtime envelope whose payload escaped
+   * `validatePayload` (built by hand). Its append was answered with its batch's, so it is counted
+   * and forgotten: after a crash it would not come back.
+   */
+  readonly #unencodable = (signal: Signal, ended: boolean): void => {
+    this.#counts.encodeFailures++;
+    if (!ended) this.#pending.delete(signal);
+  };
+
   #dropQueued(error: JournalError): void {
     const batch = this.#batch;
     this.#out.clear();
+    this.#deferred.clear();
     this.#batch = undefined;
     this.#lost(batch, error);
   }
@@ -295,17 +320,4 @@ export class FileJournal implements Journal {
     this.#pending.deleteAccepted(batch.firstAccepted, batch.endAccepted);
     batch.reject(error);
   }
-}
-
-function newBatch(firstAccepted: number): Batch {
-  let resolve!: () => void;
-  let reject!: (e: JournalError) => void;
-  const promise = handled(new Promise<void>((res, rej) => ((resolve = res), (reject = rej))));
-  return { promise, resolve, reject, firstAccepted, endAccepted: Infinity };
-}
-
-/** Marks `p` handled (a dropped rejection must not crash the process) and returns it unchanged. */
-function handled<T>(p: Promise<T>): Promise<T> {
-  p.catch(noop);
-  return p;
 }

@@ -30,6 +30,11 @@ export interface JournalScan {
 export async function scanJournal(path: string, keepCompleted: number): Promise<JournalScan> {
   const pending = new Map<string, Signal>();
   let completed: { signal: Signal; hops: readonly Hop[] }[] = [];
+  const complete = (signal: Signal, hops: readonly Hop[]): void => {
+    completed.push({ signal, hops });
+    // Trim in bulk (amortised O(1)) rather than shifting per record.
+    if (completed.length >= 2 * keepCompleted) completed = completed.slice(completed.length - keepCompleted);
+  };
   let totalBytes = 0;
   let skippedLines = 0;
   let carry: Buffer | undefined;
@@ -53,14 +58,13 @@ export async function scanJournal(path: string, keepCompleted: number): Promise<
           const record = decodeRecord(chunk.toString('utf8', start, nl));
           if (record === undefined) skippedLines++;
           else if (record.op === 'accept') pending.set(record.signal.id, record.signal);
-          else {
+          else if (record.op === 'accept-settled') {
+            pending.delete(record.signal.id);
+            if (record.outcome === 'completed') complete(record.signal, record.signal.hops);
+          } else {
             const accepted = pending.get(record.id);
             pending.delete(record.id);
-            if (record.outcome === 'completed' && accepted !== undefined) {
-              completed.push({ signal: accepted, hops: record.hops });
-              // Trim in bulk (amortised O(1)) rather than shifting per record.
-              if (completed.length >= 2 * keepCompleted) completed = completed.slice(completed.length - keepCompleted);
-            }
+            if (record.outcome === 'completed' && accepted !== undefined) complete(accepted, record.hops);
           }
         }
         start = nl + 1;

@@ -85,8 +85,13 @@ export class PendingSet {
 
   /** Ends the signal pending under the id of `s`; false when none was. */
   delete(s: Signal): boolean {
+    return this.take(s) >= 0;
+  }
+
+  /** Ends the signal pending under the id of `s`; returns its acceptance number, or -1 when none was pending. */
+  take(s: Signal): number {
     const id = s.id;
-    if (typeof id !== 'string') return false; // a malformed envelope was never added
+    if (typeof id !== 'string') return -1; // a malformed envelope was never added
     const h = this.#hash(id);
     const signals = this.#signals;
     const meta = this.#meta;
@@ -94,10 +99,11 @@ export class PendingSet {
     let i = h & mask;
     for (;;) {
       const t = signals[i];
-      if (t === undefined) return false;
+      if (t === undefined) return -1;
       if (meta[2 * i] === h && (t === s || t.id === id)) break;
       i = (i + 1) & mask;
     }
+    const accepted = meta[2 * i + 1]!;
     // Backward shift: pull later entries of the cluster into the hole when their home allows it.
     for (let j = (i + 1) & mask; signals[j] !== undefined; j = (j + 1) & mask) {
       const home = meta[2 * j]! & mask;
@@ -113,7 +119,7 @@ export class PendingSet {
     // every cycle, all the way down and back up (measured: 3.5% of a durable run).
     this.#deletesSinceResize++;
     if (--this.#size * 8 < mask + 1 && mask + 1 > MIN_CAPACITY && this.#deletesSinceResize >= 4 * (mask + 1)) this.#rehash((mask + 1) / 2);
-    return true;
+    return accepted;
   }
 
   /** Forgets the signals whose acceptance numbers are in [`from`, `to`) (a lost batch). One pass over all: a failure path. */

@@ -24,8 +24,16 @@ export interface SettleRecord {
   readonly hops: readonly Hop[];
 }
 
+/** A signal accepted and settled in one record: its history is the final one. */
+export interface AcceptSettledRecord {
+  readonly op: 'accept-settled';
+  readonly signal: Signal;
+  readonly outcome: SettleOutcome;
+  readonly at: number;
+}
+
 /** One line of the journal, decoded. */
-export type JournalRecord = AcceptRecord | SettleRecord;
+export type JournalRecord = AcceptRecord | SettleRecord | AcceptSettledRecord;
 
 /**
  * Decodes one line (without its newline). Returns `undefined` for anything that is not a
@@ -45,8 +53,19 @@ export function decodeRecord(line: string): JournalRecord | undefined {
     if (times === undefined) return undefined;
   }
   if (raw['op'] === 'accept') {
-    const signal = toEnvelope(raw['signal'], times);
-    return signal === undefined ? undefined : { op: 'accept', signal };
+    const outcome = raw['outcome'];
+    if (outcome === undefined) {
+      const signal = toEnvelope(raw['signal'], times);
+      return signal === undefined ? undefined : { op: 'accept', signal };
+    }
+    if ((outcome !== 'completed' && outcome !== 'dead-lettered') || times === undefined) return undefined;
+    // The createdAt and two times per hop; one more is the end, when it is not the last hop's finish.
+    const hopCount = isObject(raw['signal']) && Array.isArray(raw['signal']['hops']) ? raw['signal']['hops'].length : -1;
+    const atApart = times.length === 2 + 2 * hopCount;
+    const signal = toEnvelope(raw['signal'], atApart ? times.slice(0, -1) : times);
+    // Either way the end is the last time; without hops it must be there apart.
+    const at = times[times.length - 1];
+    return signal === undefined || at === undefined || (hopCount === 0 && !atApart) ? undefined : { op: 'accept-settled', signal, outcome, at };
   }
   if (raw['op'] === 'settle') {
     const { id, outcome } = raw;

@@ -7,6 +7,10 @@
  * - `{"op":"settle","id":"…","outcome":"completed","hops":[…],"times":"…"}`: the end of a
  *   signal, with its final history (so a completed signal can be rebuilt for `query` without
  *   writing the payload twice).
+ * - `{"op":"accept","signal":{…},"outcome":"completed","times":"…"}`: both at once, for a signal
+ *   that ended before its accept record was written (most of them, under load: the journal
+ *   encodes a batch when it writes it). The history in the envelope is the final one. Half the
+ *   bytes and about half the encoding of the two records apart.
  *
  * Times (`createdAt`, or the settle's `at`, then each hop's `startedAt` and `finishedAt`) are not
  * JSON numbers but one string at the end of the line: 16 hex digits per time, the IEEE-754 bits
@@ -34,23 +38,48 @@ export const TIME_HEX_DIGITS = 16;
  * nothing) when the payload cannot be written as JSON.
  */
 export function writeAccept(out: RecordBuffer, signal: Signal): void {
-  put(out, encodeAccept, signal, 'completed', 0);
+  put(out, encodeAccept, signal, signal.hops, undefined, 0);
+}
+
+/**
+ * Appends the line that records `signal` as accepted and ended with `outcome` at `at`, the
+ * first `hopCount` hops of its history being its final one (hops added after it ended, by a
+ * reprocess, belong to a later record). Throws (writing nothing) like {@link writeAccept}.
+ */
+export function writeAcceptSettled(out: RecordBuffer, signal: Signal, outcome: SettleOutcome, at: number, hopCount: number): void {
+  const hops = signal.hops;
+  put(out, encodeAccept, signal, hops.length > hopCount ? hops.slice(0, hopCount) : hops, outcome, at);
+}
+
+/**
+ * Throws the TypeError {@link writeAccept} would throw for a malformed envelope (a field of the
+ * wrong type), without encoding it: for a journal that encodes later. The payload is not
+ * checked: a signal built by the network has passed `validatePayload`.
+ */
+export function checkEnvelope(s: Signal): void {
+  const strings = typeof s.id === 'string' && typeof s.type === 'string' && typeof s.version === 'string' && typeof s.target === 'string';
+  const keys = typeof s.partitionKey === 'string' && typeof s.idempotencyKey === 'string' && typeof s.correlationId === 'string';
+  const optional = (s.causationId === undefined || typeof s.causationId === 'string') && (s.source === undefined || typeof s.source === 'string');
+  if (!strings || !keys || !optional || typeof s.headers !== 'object' || s.headers === null) throw new TypeError(`signal ${String(s.id)} has a field of the wrong type`);
+  if (typeof s.createdAt !== 'number') throw new TypeError(`signal ${s.id} has no createdAt time`);
+  finite(s.urgency);
 }
 
 /** Appends the line (newline included) that records the end of `signal`. */
 export function writeSettle(out: RecordBuffer, signal: Signal, outcome: SettleOutcome, at: number): void {
-  put(out, encodeSettle, signal, outcome, at);
+  put(out, encodeSettle, signal, signal.hops, outcome, at);
 }
 
-type Encoder = (buf: Uint8Array, view: DataView, pos: number, end: number, signal: Signal, outcome: SettleOutcome, at: number) => number;
+/** `outcome` undefined: an accept record alone. */
+type Encoder = (buf: Uint8Array, view: DataView, pos: number, end: number, signal: Signal, hops: readonly Hop[], outcome: SettleOutcome | undefined, at: number) => number;
 
 /** Room made for a record before trying to write it; a larger one is written aside first. */
 const RECORD_ROOM = 4096;
 
 /** Writes one record with `encode`; only a whole record moves `out.pos`. */
-function put(out: RecordBuffer, encode: Encoder, signal: Signal, outcome: SettleOutcome, at: number): void {
+function put(out: RecordBuffer, encode: Encoder, signal: Signal, hops: readonly Hop[], outcome: SettleOutcome | undefined, at: number): void {
   const buf = out.reserve(RECORD_ROOM);
-  const end = encode(buf, out.view, out.pos, buf.length, signal, outcome, at);
+  const end = encode(buf, out.view, out.pos, buf.length, signal, hops, outcome, at);
   if (end !== OVERFLOW) {
     out.pos = end;
     return;
@@ -58,7 +87,7 @@ function put(out: RecordBuffer, encode: Encoder, signal: Signal, outcome: Settle
   // Larger than the rest of the chunk: encode into a buffer grown until it fits, then copy.
   for (let size = 4 * RECORD_ROOM; ; size *= 2) {
     const aside = Buffer.allocUnsafe(size);
-    const n = encode(aside, new DataView(aside.buffer, aside.byteOffset, size), 0, size, signal, outcome, at);
+    const n = encode(aside, new DataView(aside.buffer, aside.byteOffset, size), 0, size, signal, hops, outcome, at);
     if (n === OVERFLOW) continue;
     const to = out.reserve(n);
     aside.copy(to, out.pos, 0, n);
@@ -77,6 +106,12 @@ const ACCEPT_HOPS = asciiConstant(',"hops":[');
 const ACCEPT_NO_HOPS = asciiConstant(',"hops":[]},"times":"');
 const ACCEPT_END = asciiConstant(']},"times":"');
 const ACCEPT_COMPLETED_END = asciiConstant(',"outcome":"completed"}]},"times":"');
+const DONE_NO_HOPS = asciiConstant(',"hops":[]},"outcome":"completed","times":"');
+const DONE_END = asciiConstant(']},"outcome":"completed","times":"');
+const DONE_COMPLETED_END = asciiConstant(',"outcome":"completed"}]},"outcome":"completed","times":"');
+const DEAD_NO_HOPS = asciiConstant(',"hops":[]},"outcome":"dead-lettered","times":"');
+const DEAD_END = asciiConstant(']},"outcome":"dead-lettered","times":"');
+const DEAD_COMPLETED_END = asciiConstant(',"outcome":"completed"}]},"outcome":"dead-lettered","times":"');
 const SETTLE = asciiConstant('{"op":"settle","id":');
 const SETTLE_HOPS = asciiConstant(',"outcome":"completed","hops":[');
 const DEAD_LETTER_HOPS = asciiConstant(',"outcome":"dead-lettered","hops":[');
@@ -95,8 +130,7 @@ const HOP_FIXED = HOP_ATTEMPT.length + ACCEPT_COMPLETED_END.length + 4 + 2 * TIM
 // Each encoder checks once that the constant parts fit before `end`, then writes the variable
 // parts (which check themselves) up to `room`, so that what follows them always fits.
 
-function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal): number {
-  const hops = s.hops;
+function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], outcome: SettleOutcome | undefined, at: number): number {
   const room = end - RECORD_FIXED - hops.length * HOP_FIXED;
   if (pos > room) return OVERFLOW;
   const id = s.id;
@@ -108,14 +142,28 @@ function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number,
   if (pos >= 0) pos = writeFixedFields(buf, view, pos, room, s);
   if (pos >= 0 && s.payload !== undefined) pos = writeJson(buf, pos, room, s.payload);
   if (pos < 0) return OVERFLOW;
-  pos = hops.length === 0 ? writeConstant(view, pos, ACCEPT_NO_HOPS) : writeHops(buf, view, writeConstant(view, pos, ACCEPT_HOPS), room, hops, ACCEPT_END, ACCEPT_COMPLETED_END);
+  const ends = outcome === undefined ? ACCEPT_ENDS : outcome === 'completed' ? DONE_ENDS : DEAD_ENDS;
+  pos = hops.length === 0 ? writeConstant(view, pos, ends.noHops) : writeHops(buf, view, writeConstant(view, pos, ACCEPT_HOPS), room, hops, ends.close, ends.completedClose);
   if (pos < 0) return OVERFLOW;
   TIME[0] = s.createdAt;
-  return writeTimes(buf, writeTime(buf, pos), hops);
+  pos = writeTime(buf, pos);
+  // As in a settle record, the end is left out when it is the last hop's finish; else it comes last.
+  const last = hops[hops.length - 1];
+  if (outcome === undefined || (last !== undefined && last.finishedAt === at)) return writeTimes(buf, pos, hops);
+  return writeTimes(buf, pos, hops, at);
 }
 
-function encodeSettle(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, outcome: SettleOutcome, at: number): number {
-  const hops = s.hops;
+/** How an accept record's history ends: the record alone, or settled (completed, dead-lettered). */
+interface RecordEnds {
+  readonly noHops: Constant;
+  readonly close: Constant;
+  readonly completedClose: Constant;
+}
+const ACCEPT_ENDS: RecordEnds = { noHops: ACCEPT_NO_HOPS, close: ACCEPT_END, completedClose: ACCEPT_COMPLETED_END };
+const DONE_ENDS: RecordEnds = { noHops: DONE_NO_HOPS, close: DONE_END, completedClose: DONE_COMPLETED_END };
+const DEAD_ENDS: RecordEnds = { noHops: DEAD_NO_HOPS, close: DEAD_END, completedClose: DEAD_COMPLETED_END };
+
+function encodeSettle(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], outcome: SettleOutcome | undefined, at: number): number {
   const room = end - RECORD_FIXED - hops.length * HOP_FIXED;
   if (pos > room) return OVERFLOW;
   pos = writeString(buf, writeConstant(view, pos, SETTLE), room, s.id);
@@ -172,13 +220,17 @@ function hopHead(node: string): Constant {
   return lastHead;
 }
 
-/** Each hop's start and finish, then the end of the line (`"}` and the newline). */
-function writeTimes(buf: Uint8Array, pos: number, hops: readonly Hop[]): number {
+/** Each hop's start and finish, then `after` if given, then the end of the line (`"}` and the newline). */
+function writeTimes(buf: Uint8Array, pos: number, hops: readonly Hop[], after?: number): number {
   for (let i = 0; i < hops.length; i++) {
     const h = hops[i]!;
     TIME[0] = h.startedAt;
     pos = writeTime(buf, pos);
     TIME[0] = h.finishedAt;
+    pos = writeTime(buf, pos);
+  }
+  if (after !== undefined) {
+    TIME[0] = after;
     pos = writeTime(buf, pos);
   }
   buf[pos] = 0x22;

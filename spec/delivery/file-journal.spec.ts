@@ -127,6 +127,48 @@ describe('delivery/file-journal', () => {
     expect((await j2.query({ from: s[1]!.createdAt, to: s[3]!.createdAt })).map((x) => x.id)).to.deep.equal([s[3]!.id]);
   });
 
+  it('a signal that ends before its batch is written gets one record; one still open gets two', async () => {
+    const j1 = journal();
+    await j1.pending(); // the file is read: records are encoded when their batch is written
+    const s = Array.from({ length: 4 }, (_, i) => signal({ i }, 'a'));
+    const appended = s.map((x) => j1.append(x));
+    completedHop(s[0]!, 100);
+    j1.settle(s[0]!, 'completed', 100);
+    j1.settle(s[1]!, 'dead-lettered', 101);
+    // Reprocessed in the same turn, and handled again: its dead-letter record must not get the later hop.
+    appended.push(j1.append(s[1]!));
+    completedHop(s[1]!, 103);
+    await Promise.all(appended);
+    completedHop(s[2]!, 102);
+    j1.settle(s[2]!, 'completed', 102);
+    await j1.close();
+    const lines = (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { op: string; outcome?: string; signal?: { id: string; hops: unknown[] }; id?: string });
+    expect(lines.map((l) => [l.op, l.outcome ?? '', l.signal?.id ?? l.id, l.signal?.hops.length ?? -1])).to.deep.equal([
+      ['accept', 'completed', s[0]!.id, 1],
+      ['accept', 'dead-lettered', s[1]!.id, 0],
+      ['accept', '', s[2]!.id, 0],
+      ['accept', '', s[3]!.id, 0],
+      ['accept', '', s[1]!.id, 1],
+      ['settle', 'completed', s[2]!.id, -1],
+    ]);
+    const j2 = journal();
+    expect((await j2.pending()).map((x) => x.id)).to.deep.equal([s[3]!.id, s[1]!.id]);
+    const done = await j2.query({});
+    expect(done.map((x) => x.id)).to.deep.equal([s[0]!.id, s[2]!.id]);
+    expect(done.map((x) => x.hops.map((h) => h.finishedAt))).to.deep.equal([[100], [102]]);
+  });
+
+  it('a hand-built envelope whose payload cannot be written is counted and forgotten, not fatal', async () => {
+    const j = journal();
+    await j.pending();
+    const bad = new SignalEnvelope('bad-big', 't', '1.0', { n: 1n }, undefined, 'w', 'k', 'i', 'c', undefined, 1, 0.5, Object.freeze({}));
+    const good = signal('fine');
+    await Promise.all([j.append(bad), j.append(good)]);
+    expect(j.stats()).to.include({ encodeFailures: 1, pending: 1 });
+    await j.close();
+    expect((await journal().pending()).map((x) => x.id)).to.deep.equal([good.id]);
+  });
+
   it('keeps only the last completedInMemory completed signals indexed', async () => {
     const j = journal({ completedInMemory: 3 });
     const s = Array.from({ length: 10 }, (_, i) => signal({ i }));

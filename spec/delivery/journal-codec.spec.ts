@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { OVERFLOW, writeJson, writeString } from '../../lib/delivery/json-writer.ts';
 import { CHUNK_BYTES, RecordBuffer } from '../../lib/delivery/record-buffer.ts';
 import { decodeRecord, type JournalRecord } from '../../lib/delivery/record-decode.ts';
-import { writeAccept, writeSettle } from '../../lib/delivery/signal-codec.ts';
+import { checkEnvelope, writeAccept, writeAcceptSettled, writeSettle } from '../../lib/delivery/signal-codec.ts';
 import { createSignal } from '../../lib/signal/create-signal.ts';
 import { appendHop, SignalEnvelope } from '../../lib/signal/envelope.ts';
 import type { Signal } from '../../lib/signal/signal.ts';
@@ -114,6 +114,40 @@ describe('delivery/signal-codec', () => {
     expect(JSON.parse(JSON.stringify((a as { hops: unknown }).hops))).to.deep.equal(JSON.parse(JSON.stringify(s.hops)));
     expect(b).to.deep.include({ outcome: 'dead-lettered', at: deadAt });
     expect(c).to.deep.include({ at: bareAt, hops: [] });
+  });
+
+  it('round-trips accept records that carry their end: outcome, final history, `at` apart only when needed', () => {
+    const s = signal({ n: 1 });
+    hop(s, 'failed', t + 1);
+    hop(s, 'completed', t + 2);
+    const bare = signal('x');
+    const out = new RecordBuffer();
+    writeAcceptSettled(out, s, 'completed', s.hops[1]!.finishedAt, 2);
+    writeAcceptSettled(out, s, 'dead-lettered', t + 7.5, 1); // ended after its first hop; the second came later
+    writeAcceptSettled(out, bare, 'dead-lettered', t + 9.25, 0);
+    const text = Buffer.concat(out.take().slices).toString('utf8');
+    const raw = text.trim().split('\n').map((l) => JSON.parse(l) as { op: string; outcome: string; times: string });
+    expect(raw.map((r) => [r.op, r.outcome, r.times.length / 16])).to.deep.equal([['accept', 'completed', 5], ['accept', 'dead-lettered', 4], ['accept', 'dead-lettered', 2]]);
+    const [a, b, c] = text.trim().split('\n').map(decodeRecord) as Array<{ op: string; signal: Signal; outcome: string; at: number }>;
+    expect([a!.op, a!.outcome, a!.at]).to.deep.equal(['accept-settled', 'completed', s.hops[1]!.finishedAt]);
+    expect(JSON.parse(JSON.stringify(a!.signal))).to.deep.equal(JSON.parse(JSON.stringify(s)));
+    expect([b!.outcome, b!.at, b!.signal.hops.length]).to.deep.equal(['dead-lettered', t + 7.5, 1]);
+    expect(JSON.parse(JSON.stringify(b!.signal.hops[0]))).to.deep.equal(JSON.parse(JSON.stringify(s.hops[0])));
+    expect([c!.outcome, c!.at, c!.signal.hops.length, c!.signal.payload]).to.deep.equal(['dead-lettered', t + 9.25, 0, 'x']);
+    // Without hops the end must be there apart: a record that lacks it is not one.
+    expect(decodeRecord(text.trim().split('\n')[2]!.replace(/("times":"[0-9a-f]{16})[0-9a-f]{16}/, '$1'))).to.equal(undefined);
+  });
+
+  it('checks an envelope without encoding it, as the encoder would refuse it', () => {
+    expect(() => checkEnvelope(signal({ n: 1 }))).to.not.throw();
+    const bad = [
+      new SignalEnvelope('b-1', 42 as unknown as string, '1.0', 1, undefined, 'w', 'k', 'i', 'c', undefined, 1, 0.5, Object.freeze({})),
+      new SignalEnvelope('b-2', 't', '1.0', 1, undefined, 'w', 'k', 'i', 'c', undefined, 1, Number.NaN, Object.freeze({})),
+      new SignalEnvelope('b-3', 't', '1.0', 1, 7 as unknown as string, 'w', 'k', 'i', 'c', undefined, 1, 0.5, Object.freeze({})),
+      new SignalEnvelope('b-4', 't', '1.0', 1, undefined, 'w', 'k', 'i', 'c', undefined, 'now' as unknown as number, 0.5, Object.freeze({})),
+      new SignalEnvelope('b-5', 't', '1.0', 1, undefined, 'w', 'k', 'i', 'c', undefined, 1, 0.5, null as unknown as Record<string, string>),
+    ];
+    for (const s of bad) expect(() => checkEnvelope(s), s.id).to.throw(TypeError);
   });
 
   it('round-trips many targets, types, urgencies and headers (the cached parts stay right)', () => {
