@@ -9,7 +9,7 @@ import { scanJournal } from './journal-scan.ts';
 import { MemoryJournal } from './memory-journal.ts';
 import { PendingSet } from './pending-set.ts';
 import { RecordBuffer, type TakenRecords } from './record-buffer.ts';
-import { checkEnvelope, writeAccept, writeSettle } from './signal-codec.ts';
+import { checkEnvelope, writeAccept, writeAcceptSettled, writeSettle } from './signal-codec.ts';
 import { DeferredAccepts } from './deferred-accepts.ts';
 import { handled, newBatch, noop, type Batch } from './journal-batch.ts';
 import { SignalEnvelope } from '../signal/envelope.ts';
@@ -114,12 +114,15 @@ export class FileJournal implements Journal {
     const accepted = this.#pending.take(signal);
     this.#settledEarly?.add(signal.id);
     if (this.#failure !== undefined) return;
-    // Its accept record not written yet: it will carry the end too.
-    if (accepted >= 0 && this.#deferred.settle(accepted, outcome, at, signal.hops.length)) return;
+    // Its accept record not written yet: one record says both.
+    const unwritten = accepted >= 0 ? this.#deferred.take(accepted) : undefined;
     try {
-      writeSettle(this.#out, signal, outcome, at);
+      if (unwritten !== undefined) writeAcceptSettled(this.#out, unwritten, outcome, at);
+      else writeSettle(this.#out, signal, outcome, at);
     } catch {
-      // A malformed envelope: without its settle record it is only delivered again after a restart.
+      // A malformed envelope: without its settle record it is only delivered again after a
+      // restart. Without its accept record (a payload that escaped validatePayload), never.
+      if (unwritten !== undefined) this.#counts.encodeFailures++;
       return;
     }
     this.#schedule();
@@ -207,9 +210,8 @@ export class FileJournal implements Journal {
 
   readonly #kick = (): void => {
     this.#scheduled = false;
-    // Encoded once a turn, even while a batch is being written: by now most signals accepted in
-    // this turn have ended, and the others must not be kept from dying young (held until the
-    // write is done, they outlived the young generation and doubled the GC's work).
+    // Encoded once a turn, even while a batch is being written: signals that have not ended by
+    // now get an accept record alone (their end will get a settle record).
     this.#deferred.flush(this.#out, this.#unencodable);
     if (this.#running) return;
     this.#running = true;
@@ -301,9 +303,9 @@ export class FileJournal implements Journal {
    * `validatePayload` (built by hand). Its append was answered with its batch's, so it is counted
    * and forgotten: after a crash it would not come back.
    */
-  readonly #unencodable = (signal: Signal, ended: boolean): void => {
+  readonly #unencodable = (signal: Signal): void => {
     this.#counts.encodeFailures++;
-    if (!ended) this.#pending.delete(signal);
+    this.#pending.delete(signal);
   };
 
   #dropQueued(error: JournalError): void {

@@ -42,13 +42,11 @@ export function writeAccept(out: RecordBuffer, signal: Signal): void {
 }
 
 /**
- * Appends the line that records `signal` as accepted and ended with `outcome` at `at`, the
- * first `hopCount` hops of its history being its final one (hops added after it ended, by a
- * reprocess, belong to a later record). Throws (writing nothing) like {@link writeAccept}.
+ * Appends the line that records `signal` as accepted and ended with `outcome` at `at`, its
+ * history being its final one. Throws (writing nothing) like {@link writeAccept}.
  */
-export function writeAcceptSettled(out: RecordBuffer, signal: Signal, outcome: SettleOutcome, at: number, hopCount: number): void {
-  const hops = signal.hops;
-  put(out, encodeAccept, signal, hops.length > hopCount ? hops.slice(0, hopCount) : hops, outcome, at);
+export function writeAcceptSettled(out: RecordBuffer, signal: Signal, outcome: SettleOutcome, at: number): void {
+  put(out, encodeAccept, signal, signal.hops, outcome, at);
 }
 
 /**

@@ -135,7 +135,8 @@ describe('delivery/file-journal', () => {
     completedHop(s[0]!, 100);
     j1.settle(s[0]!, 'completed', 100);
     j1.settle(s[1]!, 'dead-lettered', 101);
-    // Reprocessed in the same turn, and handled again: its dead-letter record must not get the later hop.
+    // Reprocessed in the same turn, and handled again: its dead-letter record, written at its
+    // end, does not get the later hop.
     appended.push(j1.append(s[1]!));
     completedHop(s[1]!, 103);
     await Promise.all(appended);
