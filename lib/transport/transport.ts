@@ -62,6 +62,8 @@ export interface TransportCounts {
   readonly duplicates: number;
   /** Deliveries that could not be decoded. */
   readonly undecodable: number;
+  /** "Still working" acks sent for held messages, so their ack wait does not run out while they queue or run. */
+  readonly inProgress: number;
   /** Received signals held here and not settled yet (unacked). */
   readonly unacked: number;
 }

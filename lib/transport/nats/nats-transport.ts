@@ -2,6 +2,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy,
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { Signal } from '../../signal/signal.ts';
 import type { PublishAck, Transport, TransportCounts, TransportHost, TransportReport, TransportSession } from '../transport.ts';
+import type { TimerHandle } from '../../util/clock.ts';
 import type { PlexusError } from '../../util/errors.ts';
 import { PublishBackpressureError, TransportError } from './errors.ts';
 import { defaultStream, durableFor, streamSubjects, subjectFor } from './names.ts';
@@ -13,6 +14,8 @@ import { Receiver } from './receiver.ts';
 const MAX_PULL_BATCH = 256;
 /** Longest wait for a consumer to stop at shutdown. */
 const STOP_CONSUMING_TIMEOUT_MS = 5_000;
+/** Held messages are marked in progress this many times per ack wait (one lost heartbeat is not a redelivery). */
+const HEARTBEATS_PER_ACK_WAIT = 3;
 
 /** The NATS JetStream transport (see {@link natsTransport}). */
 export interface NatsTransport extends Transport {
@@ -57,6 +60,7 @@ class NatsSession implements TransportSession {
   #consuming = false;
   #stopping: Promise<void> | undefined;
   #closing: Promise<TransportReport> | undefined;
+  #heartbeat: TimerHandle | undefined;
 
   constructor(o: ResolvedNatsOptions, host: TransportHost) {
     this.#o = o;
@@ -80,6 +84,7 @@ class NatsSession implements TransportSession {
       this.#publisher = new Publisher(this.#js, { maxPending: this.#o.maxPending, maxInFlight: this.#o.maxInFlight, timeoutMs: this.#o.publishTimeoutMs, subjectOf: (t) => subjectFor(this.#o.subjectPrefix, this.#host.network, t) });
       this.#consuming = true;
       for (const node of nodes) await this.#consume(node);
+      this.#scheduleHeartbeat();
     } catch (e) {
       this.#consuming = false;
       await nc.close().catch(() => undefined);
@@ -182,6 +187,18 @@ class NatsSession implements TransportSession {
     }
   }
 
+  /**
+   * Re-arms itself until the session closes (held signals still run during a shutdown's drain,
+   * after the consumers stopped); on the network's clock, so virtual time drives it in tests.
+   */
+  #scheduleHeartbeat(): void {
+    const every = Math.max(1, Math.floor(this.#o.ackWaitMs / HEARTBEATS_PER_ACK_WAIT));
+    this.#heartbeat = this.#host.clock.setTimeout(() => {
+      this.#receiver.heartbeat();
+      this.#scheduleHeartbeat();
+    }, every);
+  }
+
   async #stopAll(): Promise<void> {
     this.#consuming = false;
     const all = [...this.#consumers.entries()];
@@ -199,6 +216,8 @@ class NatsSession implements TransportSession {
   async #close(): Promise<TransportReport> {
     const errors: string[] = [];
     await this.stopConsuming().catch((e: unknown) => errors.push(`stop consuming: ${(e as Error).message}`));
+    if (this.#heartbeat !== undefined) this.#host.clock.clearTimeout(this.#heartbeat);
+    this.#heartbeat = undefined;
     const nakedAtClose = this.#receiver.handBackAll();
     const publisher = this.#publisher;
     const publishesAwaited = publisher?.pending ?? 0;

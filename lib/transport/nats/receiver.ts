@@ -15,6 +15,7 @@ export interface ReceiverCounts {
   terminated: number;
   duplicates: number;
   undecodable: number;
+  inProgress: number;
 }
 
 /**
@@ -25,7 +26,7 @@ export interface ReceiverCounts {
  * ran out while it queued) is absorbed instead of handled twice.
  */
 export class Receiver {
-  readonly counts: ReceiverCounts = { delivered: 0, redeliveries: 0, absorbed: 0, acked: 0, naked: 0, terminated: 0, duplicates: 0, undecodable: 0 };
+  readonly counts: ReceiverCounts = { delivered: 0, redeliveries: 0, absorbed: 0, acked: 0, naked: 0, terminated: 0, duplicates: 0, undecodable: 0, inProgress: 0 };
   readonly #host: TransportHost;
   readonly #maxDeliver: number;
   readonly #nakDelayMs: number;
@@ -91,6 +92,24 @@ export class Receiver {
     if (msg === undefined) return;
     this.#held.delete(signal.id);
     this.#ack(msg, signal.target);
+  }
+
+  /**
+   * Tells JetStream that every held message is still being worked on (`msg.working()`), which
+   * restarts its ack wait: a signal that queues or runs longer than the ack wait would otherwise
+   * be delivered again, to this process (absorbed) or to another one (handled twice).
+   */
+  heartbeat(): void {
+    for (const [, msg] of this.#held) {
+      try {
+        msg.working();
+        this.counts.inProgress++;
+      } catch (e) {
+        // The connection is gone: the ack wait runs out and JetStream redelivers (at least once).
+        this.#host.failure(e as Error, 'transport.working');
+        return;
+      }
+    }
   }
 
   /** Naks every unsettled message (a shutdown handed their signals back): JetStream redelivers them. */
