@@ -5,7 +5,8 @@
  * (times in the trailing `times` string) and the older one (times as JSON numbers in place).
  */
 import { SignalEnvelope } from '../signal/envelope.ts';
-import type { Hop, HopOutcome, Signal } from '../signal/signal.ts';
+import { EnvelopeProblem, readEnvelope, readHops } from '../signal/read-envelope.ts';
+import type { Hop, Signal } from '../signal/signal.ts';
 import type { SettleOutcome } from './journal.ts';
 import { TIME_HEX_DIGITS } from './signal-codec.ts';
 
@@ -72,55 +73,25 @@ export function decodeRecord(line: string): JournalRecord | undefined {
     if (typeof id !== 'string' || (outcome !== 'completed' && outcome !== 'dead-lettered')) return undefined;
     // Two times per hop and none before them: `at` was left out, being the last hop's finish.
     const atLeftOut = times !== undefined && Array.isArray(raw['hops']) && raw['hops'].length > 0 && times.length === 2 * raw['hops'].length;
-    const hops = toHops(raw['hops'], times, atLeftOut ? 0 : 1);
+    const hops = readHops(raw['hops'], times, atLeftOut ? 0 : 1);
     const at = times === undefined ? raw['at'] : atLeftOut ? times[times.length - 1] : times[0];
-    return hops === undefined || typeof at !== 'number' ? undefined : { op: 'settle', id, outcome, at, hops };
+    return hops instanceof EnvelopeProblem || typeof at !== 'number' ? undefined : { op: 'settle', id, outcome, at, hops };
   }
   return undefined;
 }
 
 /**
- * Rebuilds a frozen {@link SignalEnvelope} from its JSON form (`times`: the record's times, when
- * it has them apart); `undefined` when a field is missing or mistyped.
+ * Rebuilds a frozen envelope from its JSON form (`times`: the record's times, when it has them
+ * apart; see `readEnvelope`); `undefined` when a field is missing or mistyped.
  */
 export function toEnvelope(raw: unknown, times?: readonly number[]): Signal | undefined {
-  if (!isObject(raw)) return undefined;
-  const { id, type, version, payload, source, target, causationId, urgency, headers } = raw;
-  if (typeof id !== 'string' || typeof type !== 'string' || typeof version !== 'string' || typeof target !== 'string') return undefined;
-  // Keys equal to the id (their default) are left out of the record.
-  const partitionKey = raw['partitionKey'] ?? id;
-  const idempotencyKey = raw['idempotencyKey'] ?? id;
-  const correlationId = raw['correlationId'] ?? id;
-  const createdAt = times === undefined ? raw['createdAt'] : times[0];
-  if (typeof partitionKey !== 'string' || typeof idempotencyKey !== 'string' || typeof correlationId !== 'string') return undefined;
-  if (typeof createdAt !== 'number' || typeof urgency !== 'number' || !isObject(headers)) return undefined;
-  if (!optionalString(source) || !optionalString(causationId)) return undefined;
-  const history = toHops(raw['hops'] ?? [], times, 1);
-  if (history === undefined) return undefined;
-  return new SignalEnvelope(id, type, version, payload, source, target, partitionKey, idempotencyKey, correlationId, causationId, createdAt, urgency, Object.freeze(headers as Record<string, string>), history);
+  const signal = readEnvelope(raw, times === undefined ? undefined : { times });
+  return signal instanceof EnvelopeProblem ? undefined : signal;
 }
 
 /** `signal` with `hops` as its history (a completed signal: the envelope from its accept, the history from its settle). */
 export function withHistory(s: Signal, hops: readonly Hop[]): Signal {
   return new SignalEnvelope(s.id, s.type, s.version, s.payload, s.source, s.target, s.partitionKey, s.idempotencyKey, s.correlationId, s.causationId, s.createdAt, s.urgency, s.headers, hops);
-}
-
-/** Hops from their JSON form; with `times`, their start and finish come from there, from `times[first]` on. */
-function toHops(raw: unknown, times: readonly number[] | undefined, first: number): readonly Hop[] | undefined {
-  if (!Array.isArray(raw)) return undefined;
-  if (times !== undefined && times.length !== first + 2 * raw.length) return undefined;
-  const hops: Hop[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const h: unknown = raw[i];
-    if (!isObject(h)) return undefined;
-    const { node, partition, attempt, outcome } = h;
-    const startedAt = times === undefined ? h['startedAt'] : times[first + 2 * i];
-    const finishedAt = times === undefined ? h['finishedAt'] : times[first + 2 * i + 1];
-    if (typeof node !== 'string' || typeof partition !== 'number' || typeof attempt !== 'number' || typeof outcome !== 'string') return undefined;
-    if (typeof startedAt !== 'number' || typeof finishedAt !== 'number') return undefined;
-    hops.push(Object.freeze({ node, partition, attempt, startedAt, finishedAt, outcome: outcome as HopOutcome }));
-  }
-  return Object.freeze(hops);
 }
 
 const TIMES = /^(?:[0-9a-f]{16})+$/;
@@ -136,10 +107,6 @@ function parseTimes(raw: unknown): number[] | undefined {
     times.push(BITS.getFloat64(0));
   }
   return times;
-}
-
-function optionalString(v: unknown): v is string | undefined {
-  return v === undefined || typeof v === 'string';
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
