@@ -243,12 +243,18 @@ const TIME = new Float64Array(1);
 const TIME_BYTES = new Uint8Array(TIME.buffer);
 const BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
 
+/** The two hex digits of each byte value, side by side. */
+const HEX_PAIRS = Uint8Array.from({ length: 512 }, (_, i) => HEX[i & 1 ? (i >> 1) & 15 : i >> 5]!);
+/** The index in TIME_BYTES of each byte, most significant first. */
+const BYTE_ORDER = Uint8Array.from({ length: 8 }, (_, i) => (BIG_ENDIAN ? i : 7 - i));
+
 /** The time in `TIME[0]` (set by the caller: a double passed to a call that is not inlined is boxed, an allocation per time). */
 function writeTime(buf: Uint8Array, pos: number): number {
   for (let i = 0; i < 8; i++) {
-    const b = TIME_BYTES[BIG_ENDIAN ? i : 7 - i]!;
-    buf[pos++] = HEX[b >> 4]!;
-    buf[pos++] = HEX[b & 15]!;
+    const at = TIME_BYTES[BYTE_ORDER[i]!]! << 1;
+    buf[pos] = HEX_PAIRS[at]!;
+    buf[pos + 1] = HEX_PAIRS[at + 1]!;
+    pos += 2;
   }
   return pos;
 }
