@@ -2,8 +2,8 @@ import type { Receipt } from '../network/receipt.ts';
 import type { Signal, SignalDraft } from '../signal/signal.ts';
 
 /**
- * Given to a handler with each signal. Valid until the handler settles (a node reuses one
- * context per partition). `emit` sends a child signal that carries the parent's correlationId,
+ * Given to a handler with each signal. Valid until the handler settles (a node reuses its
+ * contexts from signal to signal). `emit` sends a child signal that carries the parent's correlationId,
  * with causationId = the parent's id.
  */
 export interface HandlerContext {
@@ -35,9 +35,10 @@ export interface ContextHost {
 }
 
 /**
- * The runtime's context: mutable so that a partition can reuse it from signal to signal. Its
+ * The runtime's context: mutable so that a worker can reuse it from signal to signal. Its
  * abort signal is made on first read: an AbortController costs ~1 KB and a node holds a context
- * per partition, most of whose handlers never look (1,000 nodes × 16 partitions = 16 MB).
+ * per worker (up to one per partition), most of whose handlers never look (1,000 nodes × 16
+ * partitions = 16 MB).
  */
 export class NodeContext implements HandlerContext {
   readonly #host: ContextHost;

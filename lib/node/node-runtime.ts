@@ -36,7 +36,10 @@ export class NodeRuntime implements ContextHost {
   readonly mailbox: PartitionedMailbox;
   readonly #host: NodeHost;
   readonly #events: SignalEvents;
-  readonly #workers: Worker[];
+  /** Every worker made so far (see `#takeWorker`). */
+  readonly #workers: Worker[] = [];
+  /** The free workers, the last freed first, linked through `Worker.nextFree`. */
+  #freeWorker: Worker | undefined = undefined;
   readonly #breakerWaiters: Worker[] = [];
   #drainScheduled = false;
   #draining = false;
@@ -59,13 +62,6 @@ export class NodeRuntime implements ContextHost {
     this.#events = new SignalEvents(host.hub, config.name);
     this.mailbox = new PartitionedMailbox(config.partitions, host.clock.now());
     this.#flow = new FlowControl(config.capacity, config.warnAt, config.rejectAt, this.#events);
-    this.#workers = Array.from({ length: config.partitions }, (_, p) => {
-      const w = new Worker(p, new NodeContext(this, p, EMPTY_SIGNAL));
-      w.ok = () => this.#succeed(w);
-      w.fail = (e: unknown) => this.#failAttempt(w, e, 'failed');
-      w.resume = () => this.#attempt(w);
-      return w;
-    });
     config.breaker?.onStateChange(() => this.#wakeBreakerWaiters());
   }
 
@@ -135,15 +131,10 @@ export class NodeRuntime implements ContextHost {
     const left: Signal[] = [];
     this.#breakerWaiters.length = 0;
     for (const w of this.#workers) {
-      if (w.signal === undefined) continue;
-      w.controller?.abort(reason);
-      w.context.stop(reason);
-      if (w.timer !== undefined) this.#host.clock.clearTimeout(w.timer);
-      if (w.timeoutTimer !== undefined) this.#host.clock.clearTimeout(w.timeoutTimer);
-      left.push(w.signal);
+      const signal = w.abandon(reason, this.#host.clock);
+      if (signal === undefined) continue;
+      left.push(signal);
       this.stats.inFlight--;
-      w.seq++;
-      w.reset();
     }
     left.push(...this.mailbox.drainAll());
     return left;
@@ -168,7 +159,7 @@ export class NodeRuntime implements ContextHost {
       while (this.stats.inFlight < this.config.concurrency) {
         const p = this.mailbox.claim();
         if (p < 0) break;
-        this.#startNext(this.#workers[p]!, now ?? this.#host.clock.now());
+        this.#startNext(this.#takeWorker(p), now ?? this.#host.clock.now());
         now = undefined;
       }
     } finally {
@@ -178,10 +169,7 @@ export class NodeRuntime implements ContextHost {
 
   #startNext(w: Worker, now: number): void {
     const signal = this.mailbox.shift(w.partition);
-    if (signal === undefined) {
-      this.mailbox.release(w.partition);
-      return;
-    }
+    if (signal === undefined) return this.#release(w);
     this.stats.inFlight++;
     w.signal = signal;
     w.attempt = 0;
@@ -198,14 +186,8 @@ export class NodeRuntime implements ContextHost {
       this.#schemaFailed(w, e);
       return;
     }
-    if (outcome instanceof Promise) {
-      outcome.then(
-        (o) => this.#schemaPassed(w, o),
-        (e: unknown) => this.#schemaFailed(w, e),
-      );
-    } else {
-      this.#schemaPassed(w, outcome);
-    }
+    if (outcome instanceof Promise) outcome.then((o) => this.#schemaPassed(w, o), (e: unknown) => this.#schemaFailed(w, e));
+    else this.#schemaPassed(w, outcome);
   }
 
   #schemaPassed(w: Worker, o: SchemaOutcome | undefined): void {
@@ -245,11 +227,8 @@ export class NodeRuntime implements ContextHost {
     this.stats.started++;
     this.#events.started(signal, w.partition, w.attempt, now);
     const timeoutMs = this.config.timeoutMs;
-    if (timeoutMs !== undefined) {
-      runTimedAttempt(this, this.#host.clock, w, handler, signal, timeoutMs, this.#outcome);
-      return;
-    }
-    this.#invoke(w, handler, signal);
+    if (timeoutMs !== undefined) runTimedAttempt(this, this.#host.clock, w, handler, signal, timeoutMs, this.#outcome);
+    else this.#invoke(w, handler, signal);
   }
 
   /** Runs `handler` in the worker's reused context; settles through the pre-bound callbacks. */
@@ -350,18 +329,8 @@ export class NodeRuntime implements ContextHost {
     const signal = w.signal!;
     this.stats.deadLettered++;
     this.#host.journal.settle(signal, 'dead-lettered', now);
-    this.#host.deadLetter({
-      id: signal.id,
-      node: this.name,
-      partition: w.partition,
-      reason,
-      error: error.error,
-      attempts: w.attempt,
-      firstFailureAt: w.firstFailureAt || now,
-      lastFailureAt: now,
-      deadLetteredAt: now,
-      signal,
-    });
+    const firstFailureAt = w.firstFailureAt || now;
+    this.#host.deadLetter({ id: signal.id, node: this.name, partition: w.partition, reason, error: error.error, attempts: w.attempt, firstFailureAt, lastFailureAt: now, deadLetteredAt: now, signal });
     this.#finish(w, now);
   }
 
@@ -371,12 +340,40 @@ export class NodeRuntime implements ContextHost {
 
   #finish(w: Worker, now: number): void {
     w.reset();
+    w.context.signal = EMPTY_SIGNAL; // kept till the worker's next signal, it aged into the old generation
     this.stats.inFlight--;
-    this.mailbox.release(w.partition);
+    this.#release(w);
     if (this.#flow.level !== 'normal') this.#flow.check(this.load, now);
     this.#host.settled();
     if (this.#breakerWaiters.length > 0) this.#wakeBreakerWaiters();
     this.#drain(now);
+  }
+
+  /**
+   * A worker for claimed partition `p`. Pooled, not one per partition: the one freed last (still
+   * in the cache) serves next, so in a network of many nodes a signal meets a warm worker.
+   */
+  #takeWorker(p: number): Worker {
+    const w = this.#freeWorker ?? this.#newWorker();
+    this.#freeWorker = w.nextFree;
+    w.assign(p);
+    return w;
+  }
+
+  #newWorker(): Worker {
+    const w = new Worker(new NodeContext(this, 0, EMPTY_SIGNAL));
+    w.ok = () => this.#succeed(w);
+    w.fail = (e: unknown) => this.#failAttempt(w, e, 'failed');
+    w.resume = () => this.#attempt(w);
+    this.#workers.push(w);
+    return w;
+  }
+
+  /** Gives the worker's partition back to the mailbox, and the worker to the pool. */
+  #release(w: Worker): void {
+    this.mailbox.release(w.partition);
+    w.nextFree = this.#freeWorker;
+    this.#freeWorker = w;
   }
 
   #wakeBreakerWaiters(): void {

@@ -1,12 +1,15 @@
 import type { Signal } from '../signal/signal.ts';
+import type { Clock } from '../util/clock.ts';
 import type { NodeContext } from './handler-context.ts';
 
 /**
  * The state of one partition's signal in flight. A partition has at most one signal in flight,
- * so one Worker per partition is reused for every signal and attempt: no allocation per signal.
+ * and a node reuses its workers for every signal and attempt: no allocation per signal. A worker
+ * serves one claimed partition at a time, from the claim to the release.
  */
 export class Worker {
-  readonly partition: number;
+  /** The partition served (the last one, while free). */
+  partition = 0;
   signal: Signal | undefined = undefined;
   attempt = 0;
   startedAt = 0;
@@ -32,9 +35,34 @@ export class Worker {
   /** The context handed to the handler, reused from signal to signal. */
   readonly context: NodeContext;
 
-  constructor(partition: number, context: NodeContext) {
-    this.partition = partition;
+  /** The node's next free worker, while this one is free. */
+  nextFree: Worker | undefined = undefined;
+
+  constructor(context: NodeContext) {
     this.context = context;
+  }
+
+  /** Takes the worker out of the free list, to serve partition `p`. */
+  assign(p: number): void {
+    this.nextFree = undefined;
+    this.partition = p;
+    this.context.partition = p;
+  }
+
+  /**
+   * Gives up the signal in flight, if any (the node is stopping) and returns it, to be handed
+   * back: aborts the running attempt, cancels its timers, and makes a later settle a no-op.
+   */
+  abandon(reason: unknown, clock: Clock): Signal | undefined {
+    const signal = this.signal;
+    if (signal === undefined) return undefined;
+    this.controller?.abort(reason);
+    this.context.stop(reason);
+    if (this.timer !== undefined) clock.clearTimeout(this.timer);
+    if (this.timeoutTimer !== undefined) clock.clearTimeout(this.timeoutTimer);
+    this.seq++;
+    this.reset();
+    return signal;
   }
 
   reset(): void {
