@@ -114,10 +114,11 @@ export class FileJournal implements Journal {
     const accepted = this.#pending.take(signal);
     this.#settledEarly?.add(signal.id);
     if (this.#failure !== undefined) return;
-    // Its accept record not written yet: one record says both.
+    // Its accept record not written yet: one record says both, with the envelope as accepted and
+    // the history as it ended (what settles may be a revised copy: a schema upcast).
     const unwritten = accepted >= 0 ? this.#deferred.take(accepted) : undefined;
     try {
-      if (unwritten !== undefined) writeAcceptSettled(this.#out, unwritten, outcome, at);
+      if (unwritten !== undefined) writeAcceptSettled(this.#out, unwritten, signal.hops, outcome, at);
       else writeSettle(this.#out, signal, outcome, at);
     } catch {
       // A malformed envelope: without its settle record it is only delivered again after a

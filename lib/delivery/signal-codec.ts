@@ -42,11 +42,11 @@ export function writeAccept(out: RecordBuffer, signal: Signal): void {
 }
 
 /**
- * Appends the line that records `signal` as accepted and ended with `outcome` at `at`, its
- * history being its final one. Throws (writing nothing) like {@link writeAccept}.
+ * Appends the line that records `signal` as accepted and ended with `outcome` at `at`, with
+ * `hops` as its final history. Throws (writing nothing) like {@link writeAccept}.
  */
-export function writeAcceptSettled(out: RecordBuffer, signal: Signal, outcome: SettleOutcome, at: number): void {
-  put(out, encodeAccept, signal, signal.hops, outcome, at);
+export function writeAcceptSettled(out: RecordBuffer, signal: Signal, hops: readonly Hop[], outcome: SettleOutcome, at: number): void {
+  put(out, encodeAccept, signal, hops, outcome, at);
 }
 
 /**

@@ -8,7 +8,7 @@ import { isJournalError, JournalError } from '../../lib/delivery/journal-error.t
 import { createNetwork } from '../../lib/index.ts';
 import { isInvalidOptionsError } from '../../lib/resilience/errors.ts';
 import { createSignal } from '../../lib/signal/create-signal.ts';
-import { appendHop, SignalEnvelope } from '../../lib/signal/envelope.ts';
+import { appendHop, reviseSignal, SignalEnvelope } from '../../lib/signal/envelope.ts';
 import type { Signal } from '../../lib/signal/signal.ts';
 
 const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 64 };
@@ -157,6 +157,20 @@ describe('delivery/file-journal', () => {
     const done = await j2.query({});
     expect(done.map((x) => x.id)).to.deep.equal([s[0]!.id, s[2]!.id]);
     expect(done.map((x) => x.hops.map((h) => h.finishedAt))).to.deep.equal([[100], [102]]);
+  });
+
+  it('a revised copy that ends (a schema upcast) gives the one record its final history', async () => {
+    const j1 = journal();
+    await j1.pending();
+    const s = signal({ v: 1 }, 'a');
+    const appended = j1.append(s);
+    const revised = reviseSignal(s, { version: '2.0', payload: { v: 2 } });
+    completedHop(revised, 200);
+    j1.settle(revised, 'completed', 200);
+    await appended;
+    await j1.close();
+    const done = await journal().query({});
+    expect(done.map((x) => [x.id, x.version, x.hops.length])).to.deep.equal([[s.id, s.version, 1]]);
   });
 
   it('a hand-built envelope whose payload cannot be written is counted and forgotten, not fatal', async () => {

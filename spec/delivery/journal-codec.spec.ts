@@ -122,9 +122,9 @@ describe('delivery/signal-codec', () => {
     hop(s, 'completed', t + 2);
     const bare = signal('x');
     const out = new RecordBuffer();
-    writeAcceptSettled(out, s, 'completed', s.hops[1]!.finishedAt);
-    writeAcceptSettled(out, s, 'dead-lettered', t + 7.5);
-    writeAcceptSettled(out, bare, 'dead-lettered', t + 9.25);
+    writeAcceptSettled(out, s, s.hops, 'completed', s.hops[1]!.finishedAt);
+    writeAcceptSettled(out, s, s.hops, 'dead-lettered', t + 7.5);
+    writeAcceptSettled(out, bare, bare.hops, 'dead-lettered', t + 9.25);
     const text = Buffer.concat(out.take().slices).toString('utf8');
     const raw = text.trim().split('\n').map((l) => JSON.parse(l) as { op: string; outcome: string; times: string });
     expect(raw.map((r) => [r.op, r.outcome, r.times.length / 16])).to.deep.equal([['accept', 'completed', 5], ['accept', 'dead-lettered', 6], ['accept', 'dead-lettered', 2]]);
