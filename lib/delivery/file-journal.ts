@@ -27,10 +27,11 @@ export { DEFAULT_COMPLETED_IN_MEMORY, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX
  * batch resolves when that is done. Settle records ride along without being waited for (losing
  * one to a crash only means that signal is delivered again: at-least-once).
  *
- * Accept records are encoded when their batch is written, not when `append` is called (see
- * DeferredAccepts): a signal that ended in the meantime gets one record instead of two. Until
- * the file has been read, and for a signal that is not the runtime's envelope (a hand-built
- * one, whose payload nobody checked), the record is encoded at once, as before.
+ * Accept records are not encoded at `append` (see DeferredAccepts): a signal that ends within
+ * the turn is encoded at its end, as one record with its outcome instead of two; the others are
+ * encoded at the turn's end. Until the file has been read, and for a signal that is not the
+ * runtime's envelope (a hand-built one, whose payload nobody checked), the record is encoded at
+ * once.
  *
  * A promise returned by `append` is marked handled, so a caller that drops it (the interface
  * allows a fire-and-forget journal) cannot crash the process with an unhandled rejection; await

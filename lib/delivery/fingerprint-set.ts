@@ -3,7 +3,7 @@ const QUADRUPLE_BELOW = 1 << 14;
 
 /**
  * A set of key fingerprints (see `key-fingerprint.ts`) in one open-addressed `Int32Array`: two
- * ints per slot, linear probing, grown by doubling at half full. A look-up reads one or two
+ * ints per slot, linear probing, grown at half full (fourfold while small, then twofold). A look-up reads one or two
  * adjacent slots of a flat array, where a `Set<string>` of 100,000 keys follows a bucket, a
  * chain entry and the key string itself, each a likely cache miss (measured here: ~90 ns
  * against ~440 ns per fresh key, hashing aside). It holds no strings, so no key stays

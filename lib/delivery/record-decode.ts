@@ -5,7 +5,7 @@
  * (times in the trailing `times` string) and the older one (times as JSON numbers in place).
  */
 import { SignalEnvelope } from '../signal/envelope.ts';
-import { EnvelopeProblem, readEnvelope, readHops } from '../signal/read-envelope.ts';
+import { EnvelopeProblem, isObject, readEnvelope, readHops } from '../signal/read-envelope.ts';
 import type { Hop, Signal } from '../signal/signal.ts';
 import type { SettleOutcome } from './journal.ts';
 import { TIME_HEX_DIGITS } from './signal-codec.ts';
@@ -107,8 +107,4 @@ function parseTimes(raw: unknown): number[] | undefined {
     times.push(BITS.getFloat64(0));
   }
   return times;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
