@@ -95,6 +95,22 @@ describe('delivery/signal-codec', () => {
     expect(bareBack.payload).to.equal(undefined);
   });
 
+  it('writes each time as the 16 hex digits of its IEEE-754 bits, most significant first', () => {
+    const times = [1_763_800_000_000.125, 1_763_800_000_001.1, 1_763_800_000_002 + 1 / 3];
+    const hex = (x: number): string => {
+      const v = new DataView(new ArrayBuffer(8));
+      v.setFloat64(0, x);
+      return v.getBigUint64(0).toString(16).padStart(16, '0');
+    };
+    for (const at of times) {
+      const s = createSignal({ type: 'job' }, 'worker', at, LIMITS);
+      const out = new RecordBuffer();
+      writeAccept(out, s);
+      const text = out.take().slices.map((b) => b.toString()).join('');
+      expect((JSON.parse(text) as { times: string }).times).to.equal(hex(at));
+    }
+  });
+
   it('round-trips settle records, with `at` left out only when it is the last hop finish', () => {
     const s = signal({ n: 1 });
     hop(s, 'failed', t + 1);
