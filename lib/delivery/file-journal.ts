@@ -1,14 +1,14 @@
-import { mkdir, open, truncate, type FileHandle } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { open, type FileHandle } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Signal } from '../signal/signal.ts';
 import { resolveFileJournalOptions, type FileJournalOptions, type FileJournalStats } from './file-journal-options.ts';
 import type { Journal, JournalQuery, SettleOutcome } from './journal.ts';
 import { JournalError } from './journal-error.ts';
-import { replaceFile, syncDirectory, writeAll } from './journal-fs.ts';
-import { scanJournal } from './journal-scan.ts';
+import { syncDirectory, writeAll } from './journal-fs.ts';
+import { openJournal, rewritePending } from './journal-file.ts';
 import { MemoryJournal } from './memory-journal.ts';
 import { PendingSet } from './pending-set.ts';
-import { RecordBuffer, type TakenRecords } from './record-buffer.ts';
+import { RecordBuffer } from './record-buffer.ts';
 import { checkEnvelope, writeAccept, writeAcceptSettled, writeSettle } from './signal-codec.ts';
 import { DeferredAccepts } from './deferred-accepts.ts';
 import { handled, newBatch, noop, type Batch } from './journal-batch.ts';
@@ -173,17 +173,9 @@ export class FileJournal implements Journal {
   async #load(): Promise<void> {
     let scan;
     try {
-      await mkdir(dirname(this.path), { recursive: true });
-      scan = await scanJournal(this.path, this.completedInMemory);
+      ({ scan, fh: this.#fh } = await openJournal(this.path, this.completedInMemory));
     } catch (e) {
-      throw (this.#failure = new JournalError('read', this.path, 'reading the journal failed', e));
-    }
-    try {
-      // A record torn by a crash is cut off, or the next record would be glued to it.
-      if (scan.tornBytes > 0) await truncate(this.path, scan.validBytes);
-      this.#fh = await open(this.path, 'a');
-    } catch (e) {
-      throw (this.#failure = new JournalError('open', this.path, 'opening the journal for writing failed', e));
+      throw (this.#failure = e as JournalError);
     }
     this.#size = scan.validBytes;
     this.#counts.skippedLines = scan.skippedLines;
@@ -272,12 +264,9 @@ export class FileJournal implements Journal {
 
   /** Rewrites the file with only the pending records (see `replaceFile`), then writes on in the new file. */
   async #compact(): Promise<void> {
-    let data: TakenRecords;
+    let bytes: number;
     try {
-      const out = new RecordBuffer();
-      for (const s of this.#pending.values()) writeAccept(out, s);
-      data = out.take();
-      await replaceFile(this.path, data.slices, this.fsync);
+      bytes = await rewritePending(this.path, this.#pending.values(), this.fsync);
     } catch {
       // Keep the old file; try again only once it has doubled (the disk may be full).
       this.#compactAt = this.#size * 2;
@@ -294,9 +283,9 @@ export class FileJournal implements Journal {
     }
     await old.close().catch(noop);
     if (this.#fh === old) this.#fh = undefined;
-    this.#size = data.bytes;
+    this.#size = bytes;
     // Pending records alone may be near maxBytes: wait for real growth before compacting again.
-    this.#compactAt = Math.max(this.maxBytes, 2 * data.bytes);
+    this.#compactAt = Math.max(this.maxBytes, 2 * bytes);
     this.#counts.compactions++;
   }
 

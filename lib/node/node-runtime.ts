@@ -1,14 +1,7 @@
 import { PartitionedMailbox } from '../mailbox/partitioned-mailbox.ts';
 import type { Receipt } from '../network/receipt.ts';
-import type { DeadLetterReason } from '../observe/events.ts';
 import { NodeStats } from '../observe/node-stats.ts';
-import type { ClassifiedError } from '../resilience/classify/categories.ts';
-import type { RecoveryStrategy } from '../resilience/classify/recovery.ts';
-import { isTimeoutError } from '../resilience/errors.ts';
-import type { CombinedRateLimiter } from '../resilience/rate/combined.ts';
-import { appendHop, reviseSignal } from '../signal/envelope.ts';
-import { isValidationError, type ValidationError } from '../signal/errors.ts';
-import type { SchemaOutcome } from '../signal/schema-registry.ts';
+import { appendHop } from '../signal/envelope.ts';
 import type { HopOutcome, Signal, SignalDraft } from '../signal/signal.ts';
 import { NodeContext, type ContextHost } from './handler-context.ts';
 import { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } from './node-host.ts';
@@ -18,6 +11,9 @@ import { SignalEvents } from './signal-events.ts';
 import { Worker } from './worker.ts';
 import { FlowControl, type PressureLevel } from './flow-control.ts';
 import { runTimedAttempt, type AttemptOutcome } from './timed-attempt.ts';
+import { AttemptFailures } from './attempt-failures.ts';
+import { resolveSchema } from './schema-step.ts';
+import { admitRate } from './rate-gate.ts';
 
 export { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } from './node-host.ts';
 
@@ -26,8 +22,9 @@ const EMPTY_SIGNAL = Object.freeze({}) as Signal;
 /**
  * A node at run time: its mailbox, its workers and the life of each signal in it, from
  * acceptance to completion or dead letter. Hot path: `offer` → microtask `#drain` → `#attempt`
- * → `#succeed` / `#failAttempt`; none of them allocates beyond the handler's own promise, the
- * hop record and the handler context, and none does work that grows with queue depth.
+ * → `#succeed`; none of them allocates beyond the handler's own promise and the hop record, and
+ * none does work that grows with queue depth. Off it: the schema step (`schema-step.ts`), rate
+ * limits (`rate-gate.ts`) and what follows a failed attempt (`attempt-failures.ts`).
  */
 export class NodeRuntime implements ContextHost {
   readonly name: string;
@@ -45,11 +42,14 @@ export class NodeRuntime implements ContextHost {
   #draining = false;
   readonly #flow: FlowControl;
   #stopped = false;
+  readonly #failures: AttemptFailures;
   /** Where a timed attempt reports back. */
   readonly #outcome: AttemptOutcome = {
     succeeded: (w) => this.#succeed(w),
-    failed: (w, error, outcome) => this.#failAttempt(w, error, outcome),
+    failed: (w, error, outcome) => this.#failures.failed(w, error, outcome),
   };
+  readonly #schemaPassed = (w: Worker): void => this.#attempt(w);
+  readonly #schemaFailed = (w: Worker, e: unknown): void => this.#failures.schemaFailed(w, e);
   readonly #drainTask = (): void => {
     this.#drainScheduled = false;
     this.#drain();
@@ -63,6 +63,17 @@ export class NodeRuntime implements ContextHost {
     this.mailbox = new PartitionedMailbox(config.partitions, host.clock.now());
     this.#flow = new FlowControl(config.capacity, config.warnAt, config.rejectAt, this.#events);
     config.breaker?.onStateChange(() => this.#wakeBreakerWaiters());
+    this.#failures = new AttemptFailures({
+      name: this.name,
+      config,
+      stats: this.stats,
+      host,
+      events: this.#events,
+      stopped: () => this.#stopped,
+      hop: (w, signal, now, outcome) => this.#hop(w, signal, now, outcome),
+      invoke: (w, handler, signal) => this.#invoke(w, handler, signal),
+      finish: (w, now) => this.#finish(w, now),
+    });
   }
 
   /** Queued plus in flight. */
@@ -179,28 +190,7 @@ export class NodeRuntime implements ContextHost {
       this.#attempt(w, now);
       return;
     }
-    let outcome: SchemaOutcome | Promise<SchemaOutcome> | undefined;
-    try {
-      outcome = schemas.resolve(signal.type, signal.version, signal.payload);
-    } catch (e) {
-      this.#schemaFailed(w, e);
-      return;
-    }
-    if (outcome instanceof Promise) outcome.then((o) => this.#schemaPassed(w, o), (e: unknown) => this.#schemaFailed(w, e));
-    else this.#schemaPassed(w, outcome);
-  }
-
-  #schemaPassed(w: Worker, o: SchemaOutcome | undefined): void {
-    const s = w.signal!;
-    if (o !== undefined && (o.version !== s.version || o.payload !== s.payload)) w.signal = reviseSignal(s, { version: o.version, payload: o.payload });
-    this.#attempt(w);
-  }
-
-  #schemaFailed(w: Worker, e: unknown): void {
-    const now = this.#host.clock.now();
-    const reason: DeadLetterReason = isValidationError(e) && (e as ValidationError).issue === 'unsupported-version' ? 'unsupported-version' : 'invalid-payload';
-    w.firstFailureAt = now;
-    this.#deadLetter(w, reason, this.#host.classify(e, { node: this.name, attempt: 0, signalId: w.signal!.id, signalType: w.signal!.type }), now);
+    resolveSchema(schemas, w, this.#schemaPassed, this.#schemaFailed);
   }
 
   /** Runs (or re-runs) the handler for the worker's signal. */
@@ -209,7 +199,7 @@ export class NodeRuntime implements ContextHost {
     w.timer = undefined;
     const signal = w.signal!;
     const limiter = this.config.limiter;
-    if (limiter !== undefined && !this.#admitRate(w, limiter, signal)) return;
+    if (limiter !== undefined && !admitRate(limiter, this.config.limitKeyHeader, w, signal, this.#host.clock, this.stats, this.#events)) return;
     const breaker = this.config.breaker;
     let handler = this.config.handle;
     w.degraded = false;
@@ -240,23 +230,11 @@ export class NodeRuntime implements ContextHost {
     try {
       result = handler(signal, ctx);
     } catch (e) {
-      this.#failAttempt(w, e, 'failed');
+      this.#failures.failed(w, e, 'failed');
       return;
     }
     if (result !== undefined && typeof (result as Promise<void>).then === 'function') (result as Promise<void>).then(w.ok, w.fail);
     else this.#succeed(w);
-  }
-
-  /** Takes a rate-limit permit, or parks the partition until one is due. */
-  #admitRate(w: Worker, limiter: CombinedRateLimiter, signal: Signal): boolean {
-    const header = this.config.limitKeyHeader;
-    const decision = limiter.tryAcquire(1, header === undefined ? undefined : signal.headers[header]);
-    if (decision.allowed) return true;
-    this.stats.throttled++;
-    this.#events.throttled(signal, w.partition, decision.retryAfterMs, this.#host.clock.now());
-    // The partition stays claimed, so per-key order holds while the signal waits for its permit.
-    w.timer = this.#host.clock.setTimeout(w.resume, Math.max(1, decision.retryAfterMs));
-    return false;
   }
 
   #succeed(w: Worker): void {
@@ -266,71 +244,13 @@ export class NodeRuntime implements ContextHost {
     const now = this.#host.clock.now();
     this.#hop(w, signal, now, 'completed');
     this.config.breaker?.recordSuccess();
-    if (w.attempt > 1 || w.degraded || w.fallingBack) this.#recoveredBy(w, true, undefined);
+    if (w.attempt > 1 || w.degraded || w.fallingBack) this.#failures.recovered(w, true, undefined);
     const stats = this.stats;
     stats.completed++;
     stats.tick(now, false);
     if (this.#host.metrics) stats.handleMs.observe(now - w.startedAt);
     this.#host.journal.settle(signal, 'completed', now);
     this.#events.completed(signal, w.partition, w.attempt, now - w.startedAt, now);
-    this.#finish(w, now);
-  }
-
-  #failAttempt(w: Worker, error: unknown, outcome: HopOutcome): void {
-    const signal = w.signal;
-    if (signal === undefined) return;
-    w.seq++;
-    const now = this.#host.clock.now();
-    this.#hop(w, signal, now, outcome);
-    if (!w.fallingBack) this.config.breaker?.recordFailure(error);
-    this.stats.failedAttempts++;
-    this.stats.tick(now, true);
-    if (w.firstFailureAt === 0) w.firstFailureAt = now;
-    const classified = this.#host.classify(error, { node: this.name, attempt: w.attempt, signalId: signal.id, signalType: signal.type });
-    this.#events.failed(signal, w.partition, w.attempt, classified.error, now);
-    if (w.fallingBack) {
-      this.#recoveredBy(w, false, classified);
-      this.#deadLetter(w, 'handler-failed', classified, now);
-      return;
-    }
-    const retry = this.config.retry;
-    if (retry !== undefined && !this.#stopped && !isValidationError(error) && retry.shouldRetry(error, w.attempt)) {
-      const delay = retry.delayFor(w.attempt - 1, w.previousDelayMs);
-      w.previousDelayMs = delay;
-      this.stats.retried++;
-      this.#events.retried(signal, w.partition, w.attempt + 1, delay, now);
-      // The partition stays claimed while the retry waits: the next signal of this key waits too.
-      w.timer = this.#host.clock.setTimeout(w.resume, delay);
-      return;
-    }
-    if (w.attempt > 1 || w.degraded) this.#recoveredBy(w, false, classified);
-    if (this.config.fallback !== undefined && !this.#stopped && !isValidationError(error)) {
-      this.#runFallback(w, signal);
-      return;
-    }
-    this.#deadLetter(w, isTimeoutError(error) ? 'timeout' : 'handler-failed', classified, now);
-  }
-
-  /** FALLBACK: one more attempt, with the fallback handler, once the retries are used up. */
-  #runFallback(w: Worker, signal: Signal): void {
-    w.fallingBack = true;
-    w.attempt++;
-    w.startedAt = this.#host.clock.now();
-    this.#invoke(w, this.config.fallback!, signal);
-  }
-
-  #recoveredBy(w: Worker, succeeded: boolean, error: ClassifiedError | undefined): void {
-    const strategy: RecoveryStrategy = w.fallingBack ? 'FALLBACK' : w.degraded ? 'GRACEFUL_DEGRADE' : 'RETRY';
-    const detail = `${strategy.toLowerCase()} ${succeeded ? 'handled' : 'did not save'} signal ${w.signal?.id} after ${w.attempt} attempt(s)`;
-    this.#host.recovered(this.name, strategy, succeeded, error, w.attempt, detail);
-  }
-
-  #deadLetter(w: Worker, reason: DeadLetterReason, error: ClassifiedError, now: number): void {
-    const signal = w.signal!;
-    this.stats.deadLettered++;
-    this.#host.journal.settle(signal, 'dead-lettered', now);
-    const firstFailureAt = w.firstFailureAt || now;
-    this.#host.deadLetter({ id: signal.id, node: this.name, partition: w.partition, reason, error: error.error, attempts: w.attempt, firstFailureAt, lastFailureAt: now, deadLetteredAt: now, signal });
     this.#finish(w, now);
   }
 
@@ -363,7 +283,7 @@ export class NodeRuntime implements ContextHost {
   #newWorker(): Worker {
     const w = new Worker(new NodeContext(this, 0, EMPTY_SIGNAL));
     w.ok = () => this.#succeed(w);
-    w.fail = (e: unknown) => this.#failAttempt(w, e, 'failed');
+    w.fail = (e: unknown) => this.#failures.failed(w, e, 'failed');
     w.resume = () => this.#attempt(w);
     this.#workers.push(w);
     return w;

@@ -46,6 +46,35 @@ describe('signal/SchemaRegistry', () => {
   });
 
   describe('in a network', () => {
+    it('an async validator still at work when a forced shutdown hands its signal back is ignored when it answers', async () => {
+      const { net, clock } = testNetwork();
+      const answers: (() => void)[] = [];
+      const slow = { '~standard': { version: 1 as const, vendor: 'spec', validate: (value: unknown) => new Promise<{ value: unknown }>((resolve) => answers.push(() => resolve({ value: { ...(value as object), checked: true } }))) } };
+      net.schemas.register('reading', { versions: { '1.0': null, '2.0': slow }, upcast: { '1.0': (p) => p } });
+      const got: unknown[] = [];
+      net.node('store', { handle: (s) => void got.push(s.payload) });
+      await net.start();
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown): void => void unhandled.push(e);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        net.post('store', { type: 'reading', version: '1.0', payload: { t: 1 } });
+        await clock.advance(0);
+        expect(answers).to.have.length(1);
+        const report = await net.shutdown({ force: true });
+        expect(report.leftover.map((s) => s.payload)).to.deep.equal([{ t: 1 }]);
+        answers[0]!();
+        await new Promise((r) => setImmediate(r));
+        expect(unhandled).to.deep.equal([]);
+        expect(got).to.deep.equal([]);
+        const c = net.counts();
+        expect(c.accepted).to.equal(c.completed + c.deadLettered + c.handedBack + c.active);
+        expect([c.completed, c.deadLettered, c.handedBack]).to.deep.equal([0, 0, 1]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
     it('hands the handler the upcast payload and dead-letters unsupported or invalid ones with a reason', async () => {
       const { net } = testNetwork();
       net.schemas.register('reading', { versions: { '1.0': z.object({ t: z.number() }), '1.1': null }, upcast: { '1.0': (p) => ({ ...p, unit: 'C' }) } });

@@ -1,0 +1,46 @@
+/**
+ * The journal file's two whole-file operations: opening it (read it back, cut a torn tail, open
+ * for appending) and rewriting it with only the pending records (compaction).
+ */
+import { mkdir, open, truncate, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Signal } from '../signal/signal.ts';
+import { JournalError } from './journal-error.ts';
+import { replaceFile } from './journal-fs.ts';
+import { scanJournal, type JournalScan } from './journal-scan.ts';
+import { RecordBuffer } from './record-buffer.ts';
+import { writeAccept } from './signal-codec.ts';
+
+/**
+ * Reads `path` back (see {@link scanJournal}; a missing file is created) and opens it for
+ * appending. Rejects with a JournalError: `read` when it cannot be read, `open` when it cannot
+ * be opened for writing.
+ */
+export async function openJournal(path: string, keepCompleted: number): Promise<{ scan: JournalScan; fh: FileHandle }> {
+  let scan: JournalScan;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    scan = await scanJournal(path, keepCompleted);
+  } catch (e) {
+    throw new JournalError('read', path, 'reading the journal failed', e);
+  }
+  try {
+    // A record torn by a crash is cut off, or the next record would be glued to it.
+    if (scan.tornBytes > 0) await truncate(path, scan.validBytes);
+    return { scan, fh: await open(path, 'a') };
+  } catch (e) {
+    throw new JournalError('open', path, 'opening the journal for writing failed', e);
+  }
+}
+
+/**
+ * Replaces `path` with the accept records of `pending` (see `replaceFile`: a crash leaves the
+ * old file or the new one); returns the new file's size. Rejects with the old file untouched.
+ */
+export async function rewritePending(path: string, pending: readonly Signal[], fsync: boolean): Promise<number> {
+  const out = new RecordBuffer();
+  for (const s of pending) writeAccept(out, s);
+  const data = out.take();
+  await replaceFile(path, data.slices, fsync);
+  return data.bytes;
+}
