@@ -13,6 +13,7 @@
  */
 import type { Signal } from '../signal/signal.ts';
 import type { RecordBuffer } from './record-buffer.ts';
+import type { ShapeTable } from './shape-table.ts';
 import { writeAccept } from './signal-codec.ts';
 
 /** See the file comment. */
@@ -52,13 +53,13 @@ export class DeferredAccepts {
    * Encodes every queued record into `out`, in order, and empties the queue. A record that
    * cannot be encoded is left out and passed to `failed`.
    */
-  flush(out: RecordBuffer, failed: (signal: Signal) => void): void {
+  flush(out: RecordBuffer, shapes: ShapeTable, failed: (signal: Signal) => void): void {
     const signals = this.#signals;
     for (let i = 0; i < this.#length; i++) {
       const s = signals[i];
       if (s === undefined) continue;
       try {
-        writeAccept(out, s);
+        writeAccept(out, shapes, s);
       } catch {
         failed(s);
       }

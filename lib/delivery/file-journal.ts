@@ -9,7 +9,8 @@ import { openJournal, rewritePending } from './journal-file.ts';
 import { MemoryJournal } from './memory-journal.ts';
 import { PendingSet } from './pending-set.ts';
 import { RecordBuffer } from './record-buffer.ts';
-import { checkEnvelope, writeAccept, writeAcceptSettled, writeSettle } from './signal-codec.ts';
+import { checkEnvelope, writeAccept, writeAcceptSettled, writeSettle, writeShape } from './signal-codec.ts';
+import { ShapeTable } from './shape-table.ts';
 import { DeferredAccepts } from './deferred-accepts.ts';
 import { handled, newBatch, noop, type Batch } from './journal-batch.ts';
 import { SignalEnvelope } from '../signal/envelope.ts';
@@ -53,6 +54,8 @@ export class FileJournal implements Journal {
   // Records are encoded straight into chunks that are never grown or copied (see RecordBuffer);
   // appends go on into the same queue while a batch is written.
   readonly #out = new RecordBuffer();
+  /** Shapes are announced into the queue, ahead of the first record that uses them. */
+  readonly #shapes = new ShapeTable((shape) => writeShape(this.#out, shape));
   readonly #deferred = new DeferredAccepts();
   /** The file has been read: acceptance numbers are final, so records may be deferred. */
   #loaded = false;
@@ -98,7 +101,7 @@ export class FileJournal implements Journal {
       if (deferred) checkEnvelope(signal);
       fresh = this.#pending.add(signal);
       if (deferred && fresh) this.#deferred.push(signal, accepted);
-      else writeAccept(this.#out, signal);
+      else writeAccept(this.#out, this.#shapes, signal);
     } catch (e) {
       if (fresh) this.#pending.delete(signal);
       return handled(Promise.reject(new JournalError('encode', this.path, `signal ${String(signal?.id)} cannot be written as JSON`, e)));
@@ -119,7 +122,7 @@ export class FileJournal implements Journal {
     // the history as it ended (what settles may be a revised copy: a schema upcast).
     const unwritten = accepted >= 0 ? this.#deferred.take(accepted) : undefined;
     try {
-      if (unwritten !== undefined) writeAcceptSettled(this.#out, unwritten, signal.hops, outcome, at);
+      if (unwritten !== undefined) writeAcceptSettled(this.#out, this.#shapes, unwritten, signal.hops, outcome, at);
       else writeSettle(this.#out, signal, outcome, at);
     } catch {
       // A malformed envelope: without its settle record it is only delivered again after a
@@ -206,7 +209,7 @@ export class FileJournal implements Journal {
     this.#scheduled = false;
     // Encoded once a turn, even while a batch is being written: signals that have not ended by
     // now get an accept record alone (their end will get a settle record).
-    this.#deferred.flush(this.#out, this.#unencodable);
+    this.#deferred.flush(this.#out, this.#shapes, this.#unencodable);
     if (this.#running) return;
     this.#running = true;
     this.#loop = this.#run();
@@ -229,7 +232,7 @@ export class FileJournal implements Journal {
   }
 
   async #writeBatch(): Promise<void> {
-    this.#deferred.flush(this.#out, this.#unencodable);
+    this.#deferred.flush(this.#out, this.#shapes, this.#unencodable);
     const taken = this.#out.take();
     const batch = this.#batch;
     this.#batch = undefined;
@@ -266,7 +269,7 @@ export class FileJournal implements Journal {
   async #compact(): Promise<void> {
     let bytes: number;
     try {
-      bytes = await rewritePending(this.path, this.#pending.values(), this.fsync);
+      bytes = await rewritePending(this.path, this.#pending.values(), this.fsync, this.#shapes);
     } catch {
       // Keep the old file; try again only once it has doubled (the disk may be full).
       this.#compactAt = this.#size * 2;

@@ -9,7 +9,8 @@ import { JournalError } from './journal-error.ts';
 import { replaceFile } from './journal-fs.ts';
 import { scanJournal, type JournalScan } from './journal-scan.ts';
 import { RecordBuffer } from './record-buffer.ts';
-import { writeAccept } from './signal-codec.ts';
+import type { ShapeTable } from './shape-table.ts';
+import { writeAccept, writeShape } from './signal-codec.ts';
 
 /**
  * Reads `path` back (see {@link scanJournal}; a missing file is created) and opens it for
@@ -36,11 +37,17 @@ export async function openJournal(path: string, keepCompleted: number): Promise<
 /**
  * Replaces `path` with the accept records of `pending` (see `replaceFile`: a crash leaves the
  * old file or the new one); returns the new file's size. Rejects with the old file untouched.
+ * The new file starts with every shape of `shapes`, not only those `pending` uses: records
+ * queued meanwhile, bound for the new file, may use any of them. (A shape first numbered here is
+ * announced to the live queue as always, so the old file gets it too if this fails.)
  */
-export async function rewritePending(path: string, pending: readonly Signal[], fsync: boolean): Promise<number> {
-  const out = new RecordBuffer();
-  for (const s of pending) writeAccept(out, s);
-  const data = out.take();
-  await replaceFile(path, data.slices, fsync);
-  return data.bytes;
+export async function rewritePending(path: string, pending: readonly Signal[], fsync: boolean, shapes: ShapeTable): Promise<number> {
+  const records = new RecordBuffer();
+  for (const s of pending) writeAccept(records, shapes, s);
+  const head = new RecordBuffer();
+  for (const shape of shapes.shapes) writeShape(head, shape);
+  const a = head.take();
+  const b = records.take();
+  await replaceFile(path, [...a.slices, ...b.slices], fsync);
+  return a.bytes + b.bytes;
 }

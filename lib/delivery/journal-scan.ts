@@ -7,6 +7,7 @@
 import { open } from 'node:fs/promises';
 import type { Hop, Signal } from '../signal/signal.ts';
 import { decodeRecord, withHistory } from './record-decode.ts';
+import type { Shapes } from './record-decode-array.ts';
 
 /** Bytes read per `read` call. */
 const CHUNK_BYTES = 1 << 20;
@@ -38,6 +39,7 @@ export async function scanJournal(path: string, keepCompleted: number): Promise<
   let totalBytes = 0;
   let skippedLines = 0;
   let carry: Buffer | undefined;
+  const shapes: Shapes = new Map();
   let fh;
   try {
     fh = await open(path, 'r');
@@ -55,13 +57,13 @@ export async function scanJournal(path: string, keepCompleted: number): Promise<
       let start = 0;
       for (let nl = chunk.indexOf(NEWLINE, start); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
         if (nl > start) {
-          const record = decodeRecord(chunk.toString('utf8', start, nl));
+          const record = decodeRecord(chunk.toString('utf8', start, nl), shapes);
           if (record === undefined) skippedLines++;
           else if (record.op === 'accept') pending.set(record.signal.id, record.signal);
           else if (record.op === 'accept-settled') {
             pending.delete(record.signal.id);
             if (record.outcome === 'completed') complete(record.signal, record.signal.hops);
-          } else {
+          } else if (record.op === 'settle') {
             const accepted = pending.get(record.id);
             pending.delete(record.id);
             if (record.outcome === 'completed' && accepted !== undefined) complete(accepted, record.hops);

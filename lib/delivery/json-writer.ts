@@ -26,42 +26,6 @@ const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const SHORT_ESCAPE = new Uint8Array(0x60);
 for (const [c, e] of [[0x08, 'b'], [0x09, 't'], [0x0a, 'n'], [0x0c, 'f'], [0x0d, 'r'], [QUOTE, '"'], [BACKSLASH, '\\']] as const) SHORT_ESCAPE[c] = e.charCodeAt(0);
 
-/**
- * Bytes known in advance (the constant parts of a record), kept as little-endian 32-bit words so
- * that they are copied four at a time: a byte loop costs ~2 ns a byte, `Uint8Array#set` ~50 ns a
- * call, `DataView#setUint32` well under 1 ns a byte.
- */
-export interface Constant {
-  readonly length: number;
-  /** The bytes, zero-padded to a multiple of 4. */
-  readonly words: Uint32Array;
-}
-
-/** A {@link Constant} of `bytes`. */
-export function constant(bytes: Uint8Array): Constant {
-  const padded = new Uint8Array(Math.ceil(bytes.length / 4) * 4);
-  padded.set(bytes);
-  const view = new DataView(padded.buffer);
-  const words = new Uint32Array(padded.length / 4);
-  for (let i = 0; i < words.length; i++) words[i] = view.getUint32(4 * i, true);
-  return { length: bytes.length, words };
-}
-
-/** A {@link Constant} of ASCII text. */
-export function asciiConstant(text: string): Constant {
-  return constant(Uint8Array.from(text, (c) => c.charCodeAt(0)));
-}
-
-/**
- * Copies `c` at `pos`. The last word may write up to 3 bytes past its end (what follows
- * overwrites them): the caller has checked the room for that too.
- */
-export function writeConstant(view: DataView, pos: number, c: Constant): number {
-  const words = c.words;
-  for (let i = 0; i < words.length; i++) view.setUint32(pos + 4 * i, words[i]!, true);
-  return pos + c.length;
-}
-
 /** `s` as a JSON string literal, quotes included, in UTF-8. Throws a TypeError for a non-string (a malformed envelope). */
 export function writeString(buf: Uint8Array, pos: number, end: number, s: string): number {
   if (typeof s !== 'string') throw new TypeError(`expected a string, got ${typeof s}`);

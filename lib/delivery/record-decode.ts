@@ -1,14 +1,16 @@
 /**
  * Reads the journal's records back (the format is described in `signal-codec.ts`). Runs once
  * per line when a journal is opened, so it favours checking over speed: anything that is not a
- * well-formed record decodes to `undefined` and the scan skips it. Reads both the current form
- * (times in the trailing `times` string) and the older one (times as JSON numbers in place).
+ * well-formed record decodes to `undefined` and the scan skips it. Reads the current lines (JSON
+ * arrays) and those of earlier versions (JSON objects, with times in a trailing `times` string
+ * or, older still, as JSON numbers in place).
  */
 import { SignalEnvelope } from '../signal/envelope.ts';
 import { EnvelopeProblem, isObject, readEnvelope, readHops } from '../signal/read-envelope.ts';
 import type { Hop, Signal } from '../signal/signal.ts';
+import { decodeArrayRecord, type Shapes } from './record-decode-array.ts';
 import type { SettleOutcome } from './journal.ts';
-import { TIME_HEX_DIGITS } from './signal-codec.ts';
+import { readTimes } from './time-hex.ts';
 
 /** An accepted signal, as read back. */
 export interface AcceptRecord {
@@ -33,24 +35,32 @@ export interface AcceptSettledRecord {
   readonly at: number;
 }
 
+/** A shape line (see `signal-codec.ts`): read into the scan's shapes, nothing else. */
+export interface ShapeRecord {
+  readonly op: 'shape';
+  readonly n: number;
+}
+
 /** One line of the journal, decoded. */
-export type JournalRecord = AcceptRecord | SettleRecord | AcceptSettledRecord;
+export type JournalRecord = AcceptRecord | SettleRecord | AcceptSettledRecord | ShapeRecord;
 
 /**
  * Decodes one line (without its newline). Returns `undefined` for anything that is not a
- * well-formed record (a line torn by a crash, a foreign line): the caller skips it.
+ * well-formed record (a line torn by a crash, a foreign line): the caller skips it. `shapes`: the
+ * shapes read so far from the same file, in order; a shape line adds to it.
  */
-export function decodeRecord(line: string): JournalRecord | undefined {
+export function decodeRecord(line: string, shapes: Shapes = new Map()): JournalRecord | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
   } catch {
     return undefined;
   }
+  if (Array.isArray(raw)) return decodeArrayRecord(raw, shapes);
   if (!isObject(raw)) return undefined;
   let times: number[] | undefined;
   if (raw['times'] !== undefined) {
-    times = parseTimes(raw['times']);
+    times = readTimes(raw['times']);
     if (times === undefined) return undefined;
   }
   if (raw['op'] === 'accept') {
@@ -92,19 +102,4 @@ export function toEnvelope(raw: unknown, times?: readonly number[]): Signal | un
 /** `signal` with `hops` as its history (a completed signal: the envelope from its accept, the history from its settle). */
 export function withHistory(s: Signal, hops: readonly Hop[]): Signal {
   return new SignalEnvelope(s.id, s.type, s.version, s.payload, s.source, s.target, s.partitionKey, s.idempotencyKey, s.correlationId, s.causationId, s.createdAt, s.urgency, s.headers, hops);
-}
-
-const TIMES = /^(?:[0-9a-f]{16})+$/;
-const BITS = new DataView(new ArrayBuffer(8));
-
-/** The times of a `times` string (16 hex digits each: the IEEE-754 bits, big-endian). */
-function parseTimes(raw: unknown): number[] | undefined {
-  if (typeof raw !== 'string' || !TIMES.test(raw)) return undefined;
-  const times: number[] = [];
-  for (let i = 0; i < raw.length; i += TIME_HEX_DIGITS) {
-    BITS.setUint32(0, parseInt(raw.slice(i, i + 8), 16));
-    BITS.setUint32(4, parseInt(raw.slice(i + 8, i + 16), 16));
-    times.push(BITS.getFloat64(0));
-  }
-  return times;
 }

@@ -1,52 +1,77 @@
 /**
- * The journal's record format: one JSON object per line, so a record is valid exactly when its
- * line is complete. Two kinds:
+ * The journal's record format: one JSON array per line, so a record is valid exactly when its
+ * line is complete, and fields by position rather than by name (about 150 bytes for a small
+ * signal against 376 as JSON objects: the journal's throughput follows its bytes). Lines:
  *
- * - `{"op":"accept","signal":{…},"times":"…"}`: the whole envelope (history included), enough
- *   to rebuild the signal after a restart.
- * - `{"op":"settle","id":"…","outcome":"completed","hops":[…],"times":"…"}`: the end of a
- *   signal, with its final history (so a completed signal can be rebuilt for `query` without
- *   writing the payload twice).
- * - `{"op":"accept","signal":{…},"outcome":"completed","times":"…"}`: both at once, for a signal
- *   that ended before its accept record was written (most of them, under load: the journal
- *   encodes a batch when it writes it). The history in the envelope is the final one. Half the
- *   bytes and about half the encoding of the two records apart.
+ * - `["s",n,"type","version","target",urgency,"source"|0]`: shape `n`, the fields most signals to
+ *   one target share (see {@link ShapeTable}), written once before the first record that uses it.
+ * - `[k,shape,"id",partitionKey,idempotencyKey,correlationId,causationId,headers,[hops],"times",payload]`:
+ *   a signal accepted (`k` 0), or accepted and already ended (`k` 1 completed, 2 dead-lettered:
+ *   most records under load, since the journal encodes a signal at its end when that comes
+ *   before its batch is written; the history is then the final one). `shape` is a shape's
+ *   number, or `["type","version","target",urgency,"source"|0]` inline once the table is full.
+ *   The keys are 0 when they equal the id (their default), `causationId` 0 when absent, `headers`
+ *   0 when empty, and `payload` is left out when there is none.
+ * - `[k,"id",[hops],"times"]`: the end of a signal accepted in an earlier record (`k` 3
+ *   completed, 4 dead-lettered), with its final history.
  *
- * Times (`createdAt`, or the settle's `at`, then each hop's `startedAt` and `finishedAt`) are not
- * JSON numbers but one string at the end of the line: 16 hex digits per time, the IEEE-754 bits
- * (big-endian). Printing a fractional double in decimal (shortest round trip) costs more than
- * the rest of the record; the bits are exact and take a table look-up per byte (four digits per store). A settle's `at`
- * is left out when it equals its last hop's `finishedAt` (as it does whenever the runtime records
- * hops): the number of times tells which. The envelope omits `partitionKey`, `idempotencyKey` and
- * `correlationId` when they equal the id (their default).
+ * A hop is `[node,partition,attempt,outcome]`; in an accept record `node` is 0 when it is the
+ * signal's target, and `outcome` is 0 for `completed`. The times (see `time-hex.ts`) are the
+ * accept's `createdAt`, then each hop's `startedAt` and `finishedAt`, then the end (`at`) of a
+ * record that ends a signal unless it equals the last hop's finish (as it does whenever the
+ * runtime records hops): the number of times tells which.
  *
  * Records are written straight into the journal's {@link RecordBuffer} with `json-writer.ts`: no
- * string is built per record, and the parts that repeat (constants, a target's type, version and
- * urgency, a hop's node) are copied as pre-encoded bytes. `record-decode.ts` reads records back,
- * the older form too (times as JSON numbers in place, every key present).
+ * string is built per record. `record-decode.ts` reads them back, and the JSON-object lines of
+ * earlier versions too.
  */
 import type { Hop, Signal } from '../signal/signal.ts';
-import { asciiConstant, constant, OVERFLOW, writeConstant, writeJson, writeNumber, writeString, type Constant } from './json-writer.ts';
+import { OVERFLOW, writeJson, writeNumber, writeString } from './json-writer.ts';
 import type { SettleOutcome } from './journal.ts';
 import type { RecordBuffer } from './record-buffer.ts';
+import type { Shape, ShapeTable } from './shape-table.ts';
+import { TIME, TIME_HEX_DIGITS, writeTime } from './time-hex.ts';
 
-/** Hex digits per time in the `times` string. */
-export const TIME_HEX_DIGITS = 16;
+/** The first element of a record line: what the record says. */
+export const RecordKind = {
+  accepted: 0,
+  acceptedCompleted: 1,
+  acceptedDeadLettered: 2,
+  settledCompleted: 3,
+  settledDeadLettered: 4,
+} as const;
+/** The first element of a shape line. */
+export const SHAPE_TAG = 's';
 
 /**
- * Appends the line (newline included) that records `signal` as accepted. Throws (writing
- * nothing) when the payload cannot be written as JSON.
+ * Appends the line (newline included) that records `signal` as accepted, after its shape's line
+ * when the shape is new. Throws (writing no record) when the payload cannot be written as JSON.
  */
-export function writeAccept(out: RecordBuffer, signal: Signal): void {
-  put(out, encodeAccept, signal, signal.hops, undefined, 0);
+export function writeAccept(out: RecordBuffer, shapes: ShapeTable, signal: Signal): void {
+  put(out, encodeAccept, signal, signal.hops, RecordKind.accepted, 0, shapes.numberOf(signal));
 }
 
 /**
  * Appends the line that records `signal` as accepted and ended with `outcome` at `at`, with
- * `hops` as its final history. Throws (writing nothing) like {@link writeAccept}.
+ * `hops` as its final history. Throws (writing no record) like {@link writeAccept}.
  */
-export function writeAcceptSettled(out: RecordBuffer, signal: Signal, hops: readonly Hop[], outcome: SettleOutcome, at: number): void {
-  put(out, encodeAccept, signal, hops, outcome, at);
+export function writeAcceptSettled(out: RecordBuffer, shapes: ShapeTable, signal: Signal, hops: readonly Hop[], outcome: SettleOutcome, at: number): void {
+  const kind = outcome === 'completed' ? RecordKind.acceptedCompleted : RecordKind.acceptedDeadLettered;
+  put(out, encodeAccept, signal, hops, kind, at, shapes.numberOf(signal));
+}
+
+/** Appends the line that records the end of `signal` (accepted in an earlier record). */
+export function writeSettle(out: RecordBuffer, signal: Signal, outcome: SettleOutcome, at: number): void {
+  const kind = outcome === 'completed' ? RecordKind.settledCompleted : RecordKind.settledDeadLettered;
+  put(out, encodeSettle, signal, signal.hops, kind, at, -1);
+}
+
+/** Appends the line of `shape` (once per shape and file: not worth a hand-written encoder). */
+export function writeShape(out: RecordBuffer, shape: Shape): void {
+  const line = Buffer.from(JSON.stringify([SHAPE_TAG, shape.n, shape.type, shape.version, shape.target, shape.urgency, shape.source ?? 0]) + '\n');
+  const to = out.reserve(line.length);
+  line.copy(to, out.pos);
+  out.pos += line.length;
 }
 
 /**
@@ -63,21 +88,16 @@ export function checkEnvelope(s: Signal): void {
   finite(s.urgency);
 }
 
-/** Appends the line (newline included) that records the end of `signal`. */
-export function writeSettle(out: RecordBuffer, signal: Signal, outcome: SettleOutcome, at: number): void {
-  put(out, encodeSettle, signal, signal.hops, outcome, at);
-}
-
-/** `outcome` undefined: an accept record alone. */
-type Encoder = (buf: Uint8Array, view: DataView, pos: number, end: number, signal: Signal, hops: readonly Hop[], outcome: SettleOutcome | undefined, at: number) => number;
+/** `shape`: the shape's number, or -1 to write it inline (accept records only). */
+type Encoder = (buf: Uint8Array, view: DataView, pos: number, end: number, signal: Signal, hops: readonly Hop[], kind: number, at: number, shape: number) => number;
 
 /** Room made for a record before trying to write it; a larger one is written aside first. */
 const RECORD_ROOM = 4096;
 
 /** Writes one record with `encode`; only a whole record moves `out.pos`. */
-function put(out: RecordBuffer, encode: Encoder, signal: Signal, hops: readonly Hop[], outcome: SettleOutcome | undefined, at: number): void {
+function put(out: RecordBuffer, encode: Encoder, signal: Signal, hops: readonly Hop[], kind: number, at: number, shape: number): void {
   const buf = out.reserve(RECORD_ROOM);
-  const end = encode(buf, out.view, out.pos, buf.length, signal, hops, outcome, at);
+  const end = encode(buf, out.view, out.pos, buf.length, signal, hops, kind, at, shape);
   if (end !== OVERFLOW) {
     out.pos = end;
     return;
@@ -85,7 +105,7 @@ function put(out: RecordBuffer, encode: Encoder, signal: Signal, hops: readonly 
   // Larger than the rest of the chunk: encode into a buffer grown until it fits, then copy.
   for (let size = 4 * RECORD_ROOM; ; size *= 2) {
     const aside = Buffer.allocUnsafe(size);
-    const n = encode(aside, new DataView(aside.buffer, aside.byteOffset, size), 0, size, signal, hops, outcome, at);
+    const n = encode(aside, new DataView(aside.buffer, aside.byteOffset, size), 0, size, signal, hops, kind, at, shape);
     if (n === OVERFLOW) continue;
     const to = out.reserve(n);
     aside.copy(to, out.pos, 0, n);
@@ -94,132 +114,139 @@ function put(out: RecordBuffer, encode: Encoder, signal: Signal, hops: readonly 
   }
 }
 
-const ACCEPT = asciiConstant('{"op":"accept","signal":{"id":');
-const PARTITION_KEY = asciiConstant(',"partitionKey":');
-const IDEMPOTENCY_KEY = asciiConstant(',"idempotencyKey":');
-const CORRELATION_ID = asciiConstant(',"correlationId":');
-const CAUSATION_ID = asciiConstant(',"causationId":');
-// Constants that usually follow one another are written as one (each write costs ~30 ns here).
-const ACCEPT_HOPS = asciiConstant(',"hops":[');
-const ACCEPT_NO_HOPS = asciiConstant(',"hops":[]},"times":"');
-const ACCEPT_END = asciiConstant(']},"times":"');
-const ACCEPT_COMPLETED_END = asciiConstant(',"outcome":"completed"}]},"times":"');
-const DONE_NO_HOPS = asciiConstant(',"hops":[]},"outcome":"completed","times":"');
-const DONE_END = asciiConstant(']},"outcome":"completed","times":"');
-const DONE_COMPLETED_END = asciiConstant(',"outcome":"completed"}]},"outcome":"completed","times":"');
-const DEAD_NO_HOPS = asciiConstant(',"hops":[]},"outcome":"dead-lettered","times":"');
-const DEAD_END = asciiConstant(']},"outcome":"dead-lettered","times":"');
-const DEAD_COMPLETED_END = asciiConstant(',"outcome":"completed"}]},"outcome":"dead-lettered","times":"');
-const SETTLE = asciiConstant('{"op":"settle","id":');
-const SETTLE_HOPS = asciiConstant(',"outcome":"completed","hops":[');
-const DEAD_LETTER_HOPS = asciiConstant(',"outcome":"dead-lettered","hops":[');
-const SETTLE_END = asciiConstant('],"times":"');
-const SETTLE_COMPLETED_END = asciiConstant(',"outcome":"completed"}],"times":"');
-const HOP_NODE = asciiConstant('{"node":');
-const HOP_PARTITION = asciiConstant(',"partition":');
-const HOP_ATTEMPT = asciiConstant(',"attempt":');
-const HOP_OUTCOME = asciiConstant(',"outcome":');
-const HOP_COMPLETED = asciiConstant(',"outcome":"completed"}');
-/** Constant bytes and times of a record besides those of its hops, and 3 bytes a constant may write past its end. */
-const RECORD_FIXED = 160;
-/** Constant bytes and times per hop (its head, with the node's name, is checked on its own). */
-const HOP_FIXED = HOP_ATTEMPT.length + ACCEPT_COMPLETED_END.length + 4 + 2 * TIME_HEX_DIGITS;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const ZERO = 0x30;
+const NEWLINE = 0x0a;
+/** Bytes of a record besides its variable parts and hops: punctuation, two times, and margin. */
+const RECORD_FIXED = 32 + 2 * TIME_HEX_DIGITS;
+/** Bytes per hop besides its node and outcome: punctuation, two small numbers' worth of margin, two times. */
+const HOP_FIXED = 16 + 2 * TIME_HEX_DIGITS;
 
-// Each encoder checks once that the constant parts fit before `end`, then writes the variable
-// parts (which check themselves) up to `room`, so that what follows them always fits.
+// Each encoder checks once that the fixed parts fit before `end`, then writes the variable parts
+// (which check themselves) up to `room`, so that what follows them always fits. After a variable
+// part it returns OVERFLOW at once: nothing may be written at a negative position.
 
-function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], outcome: SettleOutcome | undefined, at: number): number {
+function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], kind: number, at: number, shape: number): number {
   const room = end - RECORD_FIXED - hops.length * HOP_FIXED;
   if (pos > room) return OVERFLOW;
   const id = s.id;
-  pos = writeString(buf, writeConstant(view, pos, ACCEPT), room, id);
-  if (pos >= 0 && s.partitionKey !== id) pos = writeString(buf, writeConstant(view, pos, PARTITION_KEY), room, s.partitionKey);
-  if (pos >= 0 && s.idempotencyKey !== id) pos = writeString(buf, writeConstant(view, pos, IDEMPOTENCY_KEY), room, s.idempotencyKey);
-  if (pos >= 0 && s.correlationId !== id) pos = writeString(buf, writeConstant(view, pos, CORRELATION_ID), room, s.correlationId);
-  if (pos >= 0 && s.causationId !== undefined) pos = writeString(buf, writeConstant(view, pos, CAUSATION_ID), room, s.causationId);
-  if (pos >= 0) pos = writeFixedFields(buf, view, pos, room, s);
-  if (pos >= 0 && s.payload !== undefined) pos = writeJson(buf, pos, room, s.payload);
+  buf[pos++] = OPEN;
+  buf[pos++] = ZERO + kind;
+  buf[pos++] = COMMA;
+  pos = shape >= 0 ? writeNumber(buf, pos, room, shape) : writeInlineShape(buf, pos, room, s);
   if (pos < 0) return OVERFLOW;
-  const ends = outcome === undefined ? ACCEPT_ENDS : outcome === 'completed' ? DONE_ENDS : DEAD_ENDS;
-  pos = hops.length === 0 ? writeConstant(view, pos, ends.noHops) : writeHops(buf, view, writeConstant(view, pos, ACCEPT_HOPS), room, hops, ends.close, ends.completedClose);
+  buf[pos++] = COMMA;
+  pos = writeString(buf, pos, room, id);
   if (pos < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  pos = writeKey(buf, pos, room, s.partitionKey, id);
+  if (pos < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  pos = writeKey(buf, pos, room, s.idempotencyKey, id);
+  if (pos < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  pos = writeKey(buf, pos, room, s.correlationId, id);
+  if (pos < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  pos = writeKey(buf, pos, room, s.causationId, undefined);
+  if (pos < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  if (isEmpty(s.headers)) buf[pos++] = ZERO;
+  else if ((pos = writeJson(buf, pos, room, s.headers)) < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  pos = writeHops(buf, pos, room, hops, s.target);
+  if (pos < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  buf[pos++] = QUOTE;
   TIME[0] = s.createdAt;
-  pos = writeTime(view, pos);
-  // As in a settle record, the end is left out when it is the last hop's finish; else it comes last.
-  const last = hops[hops.length - 1];
-  if (outcome === undefined || (last !== undefined && last.finishedAt === at)) return writeTimes(buf, view, pos, hops);
-  return writeTimes(buf, view, pos, hops, at);
+  pos = writeTimes(view, writeTime(view, pos), hops, kind === RecordKind.accepted ? undefined : at);
+  buf[pos++] = QUOTE;
+  if (s.payload !== undefined) {
+    buf[pos++] = COMMA;
+    if ((pos = writeJson(buf, pos, room, s.payload)) < 0) return OVERFLOW;
+  }
+  buf[pos] = CLOSE;
+  buf[pos + 1] = NEWLINE;
+  return pos + 2;
 }
 
-/** How an accept record's history ends: the record alone, or settled (completed, dead-lettered). */
-interface RecordEnds {
-  readonly noHops: Constant;
-  readonly close: Constant;
-  readonly completedClose: Constant;
-}
-const ACCEPT_ENDS: RecordEnds = { noHops: ACCEPT_NO_HOPS, close: ACCEPT_END, completedClose: ACCEPT_COMPLETED_END };
-const DONE_ENDS: RecordEnds = { noHops: DONE_NO_HOPS, close: DONE_END, completedClose: DONE_COMPLETED_END };
-const DEAD_ENDS: RecordEnds = { noHops: DEAD_NO_HOPS, close: DEAD_END, completedClose: DEAD_COMPLETED_END };
-
-function encodeSettle(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], outcome: SettleOutcome | undefined, at: number): number {
+function encodeSettle(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], kind: number, at: number): number {
   const room = end - RECORD_FIXED - hops.length * HOP_FIXED;
   if (pos > room) return OVERFLOW;
-  pos = writeString(buf, writeConstant(view, pos, SETTLE), room, s.id);
-  if (pos >= 0) pos = writeHops(buf, view, writeConstant(view, pos, outcome === 'completed' ? SETTLE_HOPS : DEAD_LETTER_HOPS), room, hops, SETTLE_END, SETTLE_COMPLETED_END);
+  buf[pos++] = OPEN;
+  buf[pos++] = ZERO + kind;
+  buf[pos++] = COMMA;
+  pos = writeString(buf, pos, room, s.id);
   if (pos < 0) return OVERFLOW;
-  // `at` is mostly the last hop's finish: then it is left out (the decoder counts the times).
-  const last = hops[hops.length - 1];
-  if (last !== undefined && last.finishedAt === at) return writeTimes(buf, view, pos, hops);
-  TIME[0] = at;
-  return writeTimes(buf, view, writeTime(view, pos), hops);
+  buf[pos++] = COMMA;
+  pos = writeHops(buf, pos, room, hops, undefined);
+  if (pos < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  buf[pos++] = QUOTE;
+  pos = writeTimes(view, pos, hops, at);
+  buf[pos] = QUOTE;
+  buf[pos + 1] = CLOSE;
+  buf[pos + 2] = NEWLINE;
+  return pos + 3;
 }
 
-/**
- * The hops without their times (those go to the `times` string), then `close` (which ends the
- * list and opens the times), merged into the last hop's end when it completed.
- */
-function writeHops(buf: Uint8Array, view: DataView, pos: number, room: number, hops: readonly Hop[], close: Constant, completedClose: Constant): number {
-  if (hops.length === 0) return writeConstant(view, pos, close);
+/** A key, or 0 when it is `same` (the id it defaults to; `undefined` for an absent causation id). */
+function writeKey(buf: Uint8Array, pos: number, room: number, key: string | undefined, same: string | undefined): number {
+  if (key === same) {
+    buf[pos] = ZERO;
+    return pos + 1;
+  }
+  return writeString(buf, pos, room, key!);
+}
+
+/** `["type","version","target",urgency,"source"|0]`. */
+function writeInlineShape(buf: Uint8Array, pos: number, room: number, s: Signal): number {
+  buf[pos++] = OPEN;
+  pos = writeString(buf, pos, room, s.type);
+  if (pos < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  pos = writeString(buf, pos, room, s.version);
+  if (pos < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  pos = writeString(buf, pos, room, s.target);
+  if (pos < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  pos = writeNumber(buf, pos, room, finite(s.urgency));
+  if (pos < 0) return OVERFLOW;
+  buf[pos++] = COMMA;
+  pos = writeKey(buf, pos, room, s.source, undefined);
+  if (pos < 0) return OVERFLOW;
+  buf[pos] = CLOSE;
+  return pos + 1;
+}
+
+/** `[[node,partition,attempt,outcome],…]`; `target`: the node written as 0 (none in a settle record). */
+function writeHops(buf: Uint8Array, pos: number, room: number, hops: readonly Hop[], target: string | undefined): number {
+  buf[pos++] = OPEN;
   for (let i = 0; i < hops.length; i++) {
     const h = hops[i]!;
-    const last = i === hops.length - 1;
-    if (i > 0) buf[pos++] = 0x2c;
-    const head = hopHead(h.node);
-    if (pos + head.length + 3 > room) return OVERFLOW;
-    pos = writeNumber(buf, writeConstant(view, pos, head), room, finite(h.partition));
-    if (pos >= 0) pos = writeNumber(buf, writeConstant(view, pos, HOP_ATTEMPT), room, finite(h.attempt));
-    if (pos < 0) return OVERFLOW;
-    if (h.outcome === 'completed') pos = writeConstant(view, pos, last ? completedClose : HOP_COMPLETED);
-    else {
-      pos = writeString(buf, writeConstant(view, pos, HOP_OUTCOME), room, h.outcome);
-      if (pos < 0) return OVERFLOW;
-      buf[pos++] = 0x7d;
-      if (last) pos = writeConstant(view, pos, close);
-    }
+    if (i > 0) buf[pos++] = COMMA;
+    buf[pos++] = OPEN;
+    if (h.node === target) buf[pos++] = ZERO;
+    else if ((pos = writeString(buf, pos, room, h.node)) < 0) return OVERFLOW;
+    buf[pos++] = COMMA;
+    if ((pos = writeNumber(buf, pos, room, finite(h.partition))) < 0) return OVERFLOW;
+    buf[pos++] = COMMA;
+    if ((pos = writeNumber(buf, pos, room, finite(h.attempt))) < 0) return OVERFLOW;
+    buf[pos++] = COMMA;
+    if (h.outcome === 'completed') buf[pos++] = ZERO;
+    else if ((pos = writeString(buf, pos, room, h.outcome)) < 0) return OVERFLOW;
+    buf[pos++] = CLOSE;
   }
-  return pos;
+  buf[pos] = CLOSE;
+  return pos + 1;
 }
 
-/** Where cached parts are encoded before they become Constants (grown when a field needs it). */
-let scratch = Buffer.allocUnsafe(RECORD_ROOM);
-const scratchView = (): DataView => new DataView(scratch.buffer, scratch.byteOffset, scratch.length);
-
-let lastNode: string | undefined;
-let lastHead = HOP_NODE;
-
-/** `{"node":"…","partition":` for `node`: consecutive hops mostly name the same node. */
-function hopHead(node: string): Constant {
-  if (node === lastNode) return lastHead;
-  let n: number;
-  while ((n = writeString(scratch, writeConstant(scratchView(), 0, HOP_NODE), scratch.length - HOP_PARTITION.length - 3, node)) === OVERFLOW) scratch = Buffer.allocUnsafe(2 * scratch.length);
-  n = writeConstant(scratchView(), n, HOP_PARTITION);
-  lastNode = node;
-  lastHead = constant(scratch.subarray(0, n));
-  return lastHead;
-}
-
-/** Each hop's start and finish, then `after` if given, then the end of the line (`"}` and the newline). */
-function writeTimes(buf: Uint8Array, view: DataView, pos: number, hops: readonly Hop[], after?: number): number {
+/** Each hop's start and finish, then `at` when given and not the last hop's finish. */
+function writeTimes(view: DataView, pos: number, hops: readonly Hop[], at: number | undefined): number {
   for (let i = 0; i < hops.length; i++) {
     const h = hops[i]!;
     TIME[0] = h.startedAt;
@@ -227,124 +254,10 @@ function writeTimes(buf: Uint8Array, view: DataView, pos: number, hops: readonly
     TIME[0] = h.finishedAt;
     pos = writeTime(view, pos);
   }
-  if (after !== undefined) {
-    TIME[0] = after;
-    pos = writeTime(view, pos);
-  }
-  buf[pos] = 0x22;
-  buf[pos + 1] = 0x7d;
-  buf[pos + 2] = 0x0a;
-  return pos + 3;
-}
-
-const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-const TIME = new Float64Array(1);
-/** TIME as two 32-bit words; which one holds the top half depends on the platform's byte order. */
-const TIME_WORDS = new Uint32Array(TIME.buffer);
-const BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
-const TOP = BIG_ENDIAN ? 0 : 1;
-const BOTTOM = 1 - TOP;
-/** The two hex digits of each byte value as a 16-bit word whose low byte is the first digit (stored little-endian). */
-const HEX_PAIRS = Uint16Array.from({ length: 256 }, (_, b) => HEX[b >> 4]! | (HEX[b & 15]! << 8));
-
-/**
- * The time in `TIME[0]` (set by the caller: a double passed to a call that is not inlined is boxed, an allocation per time),
- * as 16 hex digits, most significant first: four 32-bit stores of four digits each rather than sixteen byte stores.
- */
-function writeTime(view: DataView, pos: number): number {
-  writeWordHex(view, pos, TIME_WORDS[TOP]!);
-  writeWordHex(view, pos + 8, TIME_WORDS[BOTTOM]!);
-  return pos + 16;
-}
-
-function writeWordHex(view: DataView, pos: number, w: number): void {
-  view.setUint32(pos, HEX_PAIRS[w >>> 24]! | (HEX_PAIRS[(w >>> 16) & 0xff]! << 16), true);
-  view.setUint32(pos + 4, HEX_PAIRS[(w >>> 8) & 0xff]! | (HEX_PAIRS[w & 0xff]! << 16), true);
-}
-
-/** Fields most signals to one target share (type, version, source, urgency), encoded once (see {@link writeFixedFields}). */
-interface Fixed {
-  readonly type: string;
-  readonly version: string;
-  readonly source: string | undefined;
-  readonly bytes: Constant;
-}
-
-/** The combinations seen for one target, replaced round robin. */
-interface FixedList {
-  readonly fixed: Fixed[];
-  // Urgencies apart, in a typed array: a double read from an object field is boxed (an allocation per signal).
-  readonly urgency: Float64Array;
-  next: number;
-}
-
-/** Combinations kept per target, and targets kept (past that, the cache starts over). */
-const PER_TARGET = 8;
-const TARGETS = 4096;
-const fixedByTarget = new Map<string, FixedList>();
-const TYPE = asciiConstant(',"type":');
-const VERSION = asciiConstant(',"version":');
-const SOURCE = asciiConstant(',"source":');
-const TARGET = asciiConstant(',"target":');
-const URGENCY = asciiConstant(',"urgency":');
-const HEADERS = asciiConstant(',"headers":');
-const EMPTY_OBJECT = asciiConstant('{}');
-const PAYLOAD = asciiConstant(',"payload":');
-const EMPTY_HEADERS_PAYLOAD = asciiConstant('{},"payload":');
-
-/**
- * `,"type":…,"version":…,"source":…,"target":…,"urgency":…,"headers":{…}`, and `,"payload":`
- * when there is one (saving a write of its own). All but the headers repeat from one signal to
- * the next of a target, so their bytes come from a cache: a look-up by target (a node's name,
- * whose hash is computed already) and four comparisons instead of encoding four strings. The
- * headers are mostly empty (`{}`); others are written each time.
- */
-function writeFixedFields(buf: Uint8Array, view: DataView, pos: number, room: number, s: Signal): number {
-  let list = fixedByTarget.get(s.target);
-  if (list === undefined) {
-    if (fixedByTarget.size >= TARGETS) fixedByTarget.clear();
-    list = { fixed: [], urgency: new Float64Array(PER_TARGET), next: 0 };
-    fixedByTarget.set(s.target, list);
-  }
-  let bytes: Constant | undefined;
-  for (let i = 0; i < list.fixed.length; i++) {
-    const f = list.fixed[i]!;
-    if (f.type === s.type && f.version === s.version && f.source === s.source && list.urgency[i] === s.urgency) {
-      bytes = f.bytes;
-      break;
-    }
-  }
-  bytes ??= cacheFixed(list, s);
-  // The last word may reach 3 bytes further.
-  if (pos + bytes.length + 3 > room) return OVERFLOW;
-  pos = writeConstant(view, pos, bytes);
-  const hasPayload = s.payload !== undefined;
-  if (isEmpty(s.headers)) return writeConstant(view, pos, hasPayload ? EMPTY_HEADERS_PAYLOAD : EMPTY_OBJECT);
-  pos = writeJson(buf, pos, room, s.headers);
-  return pos < 0 || !hasPayload ? pos : writeConstant(view, pos, PAYLOAD);
-}
-
-function cacheFixed(list: FixedList, s: Signal): Constant {
-  let n: number;
-  while ((n = encodeFixedFields(scratch, scratchView(), scratch.length, s)) === OVERFLOW) scratch = Buffer.allocUnsafe(2 * scratch.length);
-  const bytes = constant(scratch.subarray(0, n));
-  const i = list.next;
-  list.fixed[i] = { type: s.type, version: s.version, source: s.source, bytes };
-  list.urgency[i] = s.urgency;
-  list.next = (i + 1) % PER_TARGET;
-  return bytes;
-}
-
-/** Everything {@link writeFixedFields} caches, from position 0, up to `,"headers":`. */
-function encodeFixedFields(buf: Uint8Array, view: DataView, room: number, s: Signal): number {
-  // Each constant is at most 11 bytes, and may write 3 past its end: room for both before each field.
-  const r = room - 14;
-  let pos = writeString(buf, writeConstant(view, 0, TYPE), r, s.type);
-  if (pos >= 0) pos = writeString(buf, writeConstant(view, pos, VERSION), r, s.version);
-  if (pos >= 0 && s.source !== undefined) pos = writeString(buf, writeConstant(view, pos, SOURCE), r, s.source);
-  if (pos >= 0) pos = writeString(buf, writeConstant(view, pos, TARGET), r, s.target);
-  if (pos >= 0) pos = writeNumber(buf, writeConstant(view, pos, URGENCY), r, finite(s.urgency));
-  return pos < 0 ? OVERFLOW : writeConstant(view, pos, HEADERS);
+  const last = hops[hops.length - 1];
+  if (at === undefined || (last !== undefined && last.finishedAt === at)) return pos;
+  TIME[0] = at;
+  return writeTime(view, pos);
 }
 
 /** A number of the envelope: JSON would write anything else as `null`, which the decoder refuses (the record would be lost). */

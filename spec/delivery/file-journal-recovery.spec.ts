@@ -69,8 +69,10 @@ describe('delivery/file-journal recovery', () => {
     await j1.append(a);
     await j1.close();
     const whole = await readFile(path, 'utf8');
-    const record = Buffer.from(whole.replace(a.id, b.id));
-    for (const cut of [1, record.indexOf('"times":"') + 12, record.length - 2]) {
+    // The accept record of `a` (after its shape line), made `b`'s.
+    const line = whole.trim().split('\n').pop()!.replace(a.id, b.id) + '\n';
+    const record = Buffer.from(line);
+    for (const cut of [1, line.search(/"[0-9a-f]{16}/) + 12, record.length - 2]) {
       await copyFile(path, join(dir, 'base'));
       await appendFile(path, record.subarray(0, cut)); // crash mid-write
       const j2 = journal();

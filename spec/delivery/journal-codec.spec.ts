@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { OVERFLOW, writeJson, writeString } from '../../lib/delivery/json-writer.ts';
 import { CHUNK_BYTES, RecordBuffer } from '../../lib/delivery/record-buffer.ts';
 import { decodeRecord, type JournalRecord } from '../../lib/delivery/record-decode.ts';
-import { checkEnvelope, writeAccept, writeAcceptSettled, writeSettle } from '../../lib/delivery/signal-codec.ts';
+import type { Shapes } from '../../lib/delivery/record-decode-array.ts';
+import { ShapeTable } from '../../lib/delivery/shape-table.ts';
+import { checkEnvelope, writeAccept, writeAcceptSettled, writeSettle, writeShape } from '../../lib/delivery/signal-codec.ts';
 import { createSignal } from '../../lib/signal/create-signal.ts';
 import { appendHop, SignalEnvelope } from '../../lib/signal/envelope.ts';
 import type { Signal } from '../../lib/signal/signal.ts';
@@ -17,11 +19,24 @@ function json(v: unknown, room = 1 << 16): string {
   return buf.toString('utf8', 0, end);
 }
 
-/** The lines a RecordBuffer holds, decoded. */
-function lines(out: RecordBuffer): (JournalRecord | undefined)[] {
+/** The text a RecordBuffer holds, as lines. */
+function textLines(out: RecordBuffer): string[] {
   const text = Buffer.concat(out.take().slices).toString('utf8');
   expect(text.endsWith('\n')).to.equal(true);
-  return text.slice(0, -1).split('\n').map(decodeRecord);
+  return text.slice(0, -1).split('\n');
+}
+
+/** The records a RecordBuffer holds, decoded in order as a scan does (shape lines read, not returned). */
+function lines(out: RecordBuffer, shapes: Shapes = new Map()): (JournalRecord | undefined)[] {
+  return textLines(out)
+    .map((l) => decodeRecord(l, shapes))
+    .filter((r) => r?.op !== 'shape');
+}
+
+/** A buffer and the shape table that announces into it, as a FileJournal has them. */
+function journalBuffer(maxShapes?: number): { out: RecordBuffer; shapes: ShapeTable } {
+  const out = new RecordBuffer();
+  return { out, shapes: new ShapeTable((shape) => writeShape(out, shape), maxShapes) };
 }
 
 class Point {
@@ -74,25 +89,46 @@ describe('delivery/signal-codec', () => {
   let t = 1_763_800_000_000.125;
   const signal = (payload: unknown, extra: Record<string, unknown> = {}): Signal => createSignal({ type: 'job', payload, ...extra }, 'worker', (t += 0.37), LIMITS);
   const hop = (s: Signal, outcome: 'completed' | 'failed', at: number): void => appendHop(s, { node: s.target, partition: 3, attempt: s.hops.length + 1, startedAt: at - 0.0123, finishedAt: at, outcome });
+  const same = (a: unknown, b: unknown): void => void expect(JSON.parse(JSON.stringify(a))).to.deep.equal(JSON.parse(JSON.stringify(b)));
 
   it('round-trips accept records: every field, exact fractional times, frozen envelopes', () => {
     const full = signal({ t: 21.5, unit: '°C', list: [1, { x: null }] }, { source: 'edge "1"', partitionKey: 'k\n7', idempotencyKey: 'ü-1', correlationId: 'c-1', causationId: 'p-1', urgency: 0.7, headers: { tenant: 'ü', 'x-"q"': 'v\\' }, version: '2.0' });
     hop(full, 'failed', t + 0.5);
+    appendHop(full, { node: 'elsewhere', partition: 0, attempt: 2, startedAt: t + 0.6, finishedAt: t + 0.7, outcome: 'timeout' });
     const bare = signal(undefined);
-    const out = new RecordBuffer();
-    writeAccept(out, full);
-    writeAccept(out, bare);
+    const { out, shapes } = journalBuffer();
+    writeAccept(out, shapes, full);
+    writeAccept(out, shapes, bare);
     const [a, b] = lines(out);
     expect(a?.op).to.equal('accept');
     const back = (a as { signal: Signal }).signal;
     expect(back).to.be.instanceOf(SignalEnvelope);
     expect(Object.isFrozen(back)).to.equal(true);
-    expect(JSON.parse(JSON.stringify(back))).to.deep.equal(JSON.parse(JSON.stringify(full)));
+    same(back, full);
     expect(back.createdAt).to.equal(full.createdAt);
-    expect(back.hops[0]!.startedAt).to.equal(full.hops[0]!.startedAt);
+    expect(back.hops[1]!.startedAt).to.equal(full.hops[1]!.startedAt);
     const bareBack = (b as { signal: Signal }).signal;
-    expect([bareBack.partitionKey, bareBack.idempotencyKey, bareBack.correlationId]).to.deep.equal([bare.id, bare.id, bare.id]);
+    expect([bareBack.partitionKey, bareBack.idempotencyKey, bareBack.correlationId, bareBack.causationId]).to.deep.equal([bare.id, bare.id, bare.id, undefined]);
     expect(bareBack.payload).to.equal(undefined);
+    expect('payload' in JSON.parse(JSON.stringify(bareBack))).to.equal(false);
+  });
+
+  it('writes a shape once, before the first record that uses it, and a record by position in about 150 bytes', () => {
+    const { out, shapes } = journalBuffer();
+    const s = createSignal({ type: 'job', payload: { n: 1, t0: 0 }, partitionKey: 'k0', idempotencyKey: 'id-0' }, 'worker', 1_763_800_000_000.5, LIMITS);
+    hop(s, 'completed', s.createdAt + 1);
+    writeAcceptSettled(out, shapes, s, s.hops, 'completed', s.hops[0]!.finishedAt);
+    writeAccept(out, shapes, signal(2));
+    const text = textLines(out);
+    expect(text).to.have.length(3);
+    expect(JSON.parse(text[0]!)).to.deep.equal(['s', 0, 'job', '1.0', 'worker', 0.5, 0]);
+    const record = JSON.parse(text[1]!) as unknown[];
+    expect(record.slice(0, 9)).to.deep.equal([1, 0, s.id, 'k0', 'id-0', 0, 0, 0, [[0, 3, 1, 0]]]);
+    expect(record[10]).to.deep.equal({ n: 1, t0: 0 });
+    expect(Buffer.byteLength(text[1]!)).to.be.below(160);
+    expect((JSON.parse(text[2]!) as unknown[])[1]).to.equal(0);
+    // Without its shape line, a record means nothing.
+    expect(decodeRecord(text[1]!)).to.equal(undefined);
   });
 
   it('writes each time as the 16 hex digits of its IEEE-754 bits, most significant first', () => {
@@ -103,11 +139,9 @@ describe('delivery/signal-codec', () => {
       return v.getBigUint64(0).toString(16).padStart(16, '0');
     };
     for (const at of times) {
-      const s = createSignal({ type: 'job' }, 'worker', at, LIMITS);
-      const out = new RecordBuffer();
-      writeAccept(out, s);
-      const text = out.take().slices.map((b) => b.toString()).join('');
-      expect((JSON.parse(text) as { times: string }).times).to.equal(hex(at));
+      const { out, shapes } = journalBuffer();
+      writeAccept(out, shapes, createSignal({ type: 'job' }, 'worker', at, LIMITS));
+      expect((JSON.parse(textLines(out)[1]!) as unknown[])[9]).to.equal(hex(at));
     }
   });
 
@@ -121,13 +155,13 @@ describe('delivery/signal-codec', () => {
     writeSettle(out, s, 'dead-lettered', deadAt);
     const bare = signal(1);
     writeSettle(out, bare, 'completed', bareAt);
-    const text = Buffer.concat(out.take().slices).toString('utf8');
-    const raw = text.trim().split('\n').map((l) => JSON.parse(l) as { id: string; outcome: string; times: string });
-    expect(raw.map((r) => r.times.length)).to.deep.equal([64, 80, 16]);
-    expect(raw.map((r) => [r.id, r.outcome])).to.deep.equal([[s.id, 'completed'], [s.id, 'dead-lettered'], [bare.id, 'completed']]);
-    const [a, b, c] = text.trim().split('\n').map(decodeRecord);
+    const text = textLines(out);
+    const raw = text.map((l) => JSON.parse(l) as [number, string, unknown[], string]);
+    expect(raw.map((r) => [r[0], r[1], r[3].length / 16])).to.deep.equal([[3, s.id, 4], [4, s.id, 5], [3, bare.id, 1]]);
+    expect(raw[0]![2]).to.deep.equal([['worker', 3, 1, 'failed'], ['worker', 3, 2, 0]]);
+    const [a, b, c] = text.map((l) => decodeRecord(l));
     expect(a).to.deep.include({ op: 'settle', id: s.id, outcome: 'completed', at: s.hops[1]!.finishedAt });
-    expect(JSON.parse(JSON.stringify((a as { hops: unknown }).hops))).to.deep.equal(JSON.parse(JSON.stringify(s.hops)));
+    same((a as { hops: unknown }).hops, s.hops);
     expect(b).to.deep.include({ outcome: 'dead-lettered', at: deadAt });
     expect(c).to.deep.include({ at: bareAt, hops: [] });
   });
@@ -137,21 +171,22 @@ describe('delivery/signal-codec', () => {
     hop(s, 'failed', t + 1);
     hop(s, 'completed', t + 2);
     const bare = signal('x');
-    const out = new RecordBuffer();
-    writeAcceptSettled(out, s, s.hops, 'completed', s.hops[1]!.finishedAt);
-    writeAcceptSettled(out, s, s.hops, 'dead-lettered', t + 7.5);
-    writeAcceptSettled(out, bare, bare.hops, 'dead-lettered', t + 9.25);
-    const text = Buffer.concat(out.take().slices).toString('utf8');
-    const raw = text.trim().split('\n').map((l) => JSON.parse(l) as { op: string; outcome: string; times: string });
-    expect(raw.map((r) => [r.op, r.outcome, r.times.length / 16])).to.deep.equal([['accept', 'completed', 5], ['accept', 'dead-lettered', 6], ['accept', 'dead-lettered', 2]]);
-    const [a, b, c] = text.trim().split('\n').map(decodeRecord) as Array<{ op: string; signal: Signal; outcome: string; at: number }>;
+    const { out, shapes } = journalBuffer();
+    writeAcceptSettled(out, shapes, s, s.hops, 'completed', s.hops[1]!.finishedAt);
+    writeAcceptSettled(out, shapes, s, s.hops, 'dead-lettered', t + 7.5);
+    writeAcceptSettled(out, shapes, bare, bare.hops, 'dead-lettered', t + 9.25);
+    const text = textLines(out);
+    const raw = text.slice(1).map((l) => JSON.parse(l) as unknown[]);
+    expect(raw.map((r) => [r[0], (r[9] as string).length / 16])).to.deep.equal([[1, 5], [2, 6], [2, 2]]);
+    const shapesRead: Shapes = new Map();
+    const [, a, b, c] = text.map((l) => decodeRecord(l, shapesRead)) as Array<{ op: string; signal: Signal; outcome: string; at: number }>;
     expect([a!.op, a!.outcome, a!.at]).to.deep.equal(['accept-settled', 'completed', s.hops[1]!.finishedAt]);
-    expect(JSON.parse(JSON.stringify(a!.signal))).to.deep.equal(JSON.parse(JSON.stringify(s)));
+    same(a!.signal, s);
     expect([b!.outcome, b!.at]).to.deep.equal(['dead-lettered', t + 7.5]);
-    expect(JSON.parse(JSON.stringify(b!.signal.hops))).to.deep.equal(JSON.parse(JSON.stringify(s.hops)));
+    same(b!.signal.hops, s.hops);
     expect([c!.outcome, c!.at, c!.signal.hops.length, c!.signal.payload]).to.deep.equal(['dead-lettered', t + 9.25, 0, 'x']);
     // Without hops the end must be there apart: a record that lacks it is not one.
-    expect(decodeRecord(text.trim().split('\n')[2]!.replace(/("times":"[0-9a-f]{16})[0-9a-f]{16}/, '$1'))).to.equal(undefined);
+    expect(decodeRecord(text[3]!.replace(/("[0-9a-f]{16})[0-9a-f]{16}"/, '$1"'), shapesRead)).to.equal(undefined);
   });
 
   it('checks an envelope without encoding it, as the encoder would refuse it', () => {
@@ -166,39 +201,54 @@ describe('delivery/signal-codec', () => {
     for (const s of bad) expect(() => checkEnvelope(s), s.id).to.throw(TypeError);
   });
 
-  it('round-trips many targets, types, urgencies and headers (the cached parts stay right)', () => {
-    const out = new RecordBuffer();
-    const all: Signal[] = [];
-    for (let i = 0; i < 600; i++) {
-      const s = createSignal({ type: `t${i % 11}`, version: `${i % 3}.0`, payload: i, urgency: (i % 5) / 4, headers: i % 4 === 0 ? { n: String(i) } : {}, ...(i % 7 === 0 ? {} : { source: `s${i % 2}` }) }, `node-${i % 13}`, (t += 1), LIMITS);
-      all.push(s);
-      writeAccept(out, s);
+  it('round-trips many targets, types, urgencies, sources and headers; past the table\'s size, shapes go inline', () => {
+    for (const maxShapes of [4096, 20]) {
+      const { out, shapes } = journalBuffer(maxShapes);
+      const all: Signal[] = [];
+      for (let i = 0; i < 600; i++) {
+        const s = createSignal({ type: `t${i % 11}`, version: `${i % 3}.0`, payload: i, urgency: (i % 5) / 4, headers: i % 4 === 0 ? { n: String(i) } : {}, ...(i % 7 === 0 ? {} : { source: `s${i % 2}` }) }, `node-${i % 13}`, (t += 1), LIMITS);
+        all.push(s);
+        writeAccept(out, shapes, s);
+      }
+      const text = textLines(out);
+      const shapeLines = text.filter((l) => l.startsWith('["s"'));
+      expect(shapeLines, `max ${maxShapes}`).to.have.length(Math.min(maxShapes, shapes.shapes.length));
+      if (maxShapes === 20) expect(text.filter((l) => /^\[0,\["/.test(l)).length).to.be.above(0);
+      const read: Shapes = new Map();
+      const back = text.map((l) => decodeRecord(l, read)).filter((r) => r?.op === 'accept').map((r) => (r as { signal: Signal }).signal);
+      same(back, all);
     }
-    const back = lines(out).map((r) => (r as { signal: Signal }).signal);
-    expect(JSON.parse(JSON.stringify(back))).to.deep.equal(JSON.parse(JSON.stringify(all)));
   });
 
   it('writes records larger than a chunk, and across chunk boundaries, whole', () => {
-    const out = new RecordBuffer();
+    const { out, shapes } = journalBuffer();
     const big = signal({ blob: 'x'.repeat(CHUNK_BYTES + 1000), ü: 'é'.repeat(5000) });
     const small = Array.from({ length: 3000 }, (_, i) => signal({ i, pad: 'y'.repeat(400) }));
-    for (const s of small.slice(0, 1500)) writeAccept(out, s);
-    writeAccept(out, big);
-    for (const s of small.slice(1500)) writeAccept(out, s);
+    for (const s of small.slice(0, 1500)) writeAccept(out, shapes, s);
+    writeAccept(out, shapes, big);
+    for (const s of small.slice(1500)) writeAccept(out, shapes, s);
     const back = lines(out).map((r) => (r as { signal: Signal }).signal);
     expect(back.map((s) => s.id)).to.deep.equal([...small.slice(0, 1500), big, ...small.slice(1500)].map((s) => s.id));
     expect(back[1500]!.payload).to.deep.equal(big.payload);
   });
 
-  it('refuses (writing nothing) a payload JSON cannot carry', () => {
-    const out = new RecordBuffer();
-    writeAccept(out, signal(1));
-    const bad = new SignalEnvelope('id-bad', 'job', '1.0', { n: 10n }, undefined, 'w', 'k', 'i', 'c', undefined, 1, 0.5, Object.freeze({}));
-    expect(() => writeAccept(out, bad)).to.throw(TypeError);
+  it('refuses (writing no record) a payload JSON cannot carry', () => {
+    const { out, shapes } = journalBuffer();
+    writeAccept(out, shapes, signal(1));
+    const bad = new SignalEnvelope('id-bad', 'job', '1.0', { n: 10n }, undefined, 'worker', 'k', 'i', 'c', undefined, 1, 0.5, Object.freeze({}));
+    expect(() => writeAccept(out, shapes, bad)).to.throw(TypeError);
     expect(lines(out)).to.have.length(1);
   });
 
-  it('reads the older format (times as numbers, every key written)', () => {
+  it('reads the lines of earlier versions: JSON objects with a times string, and older, times as numbers', () => {
+    const v2 = [
+      '{"op":"accept","signal":{"id":"019aaaac-2600-75e0-9f07-eec2e28db325","partitionKey":"k1","idempotencyKey":"i-1","type":"job","version":"1.0","source":"src","target":"worker","urgency":0.5,"headers":{"tenant":"t"},"payload":{"n":1},"hops":[]},"times":"4279aaaac2600200"}',
+      '{"op":"settle","id":"019aaaac-2600-75e0-9f07-eec2e28db325","outcome":"completed","hops":[{"node":"worker","partition":2,"attempt":1,"outcome":"completed"}],"times":"4279aaaac26014004279aaaac2602800"}',
+      '{"op":"accept","signal":{"id":"019aaaac-2603-7308-a422-9929d4078448","type":"job","version":"1.0","target":"worker","urgency":0.5,"headers":{},"payload":[1,"x"],"hops":[{"node":"worker","partition":0,"attempt":1,"outcome":"failed"}]},"outcome":"dead-lettered","times":"4279aaaac26036004279aaaac26040004279aaaac26050004279aaaac2606000"}',
+    ].map((l) => decodeRecord(l));
+    expect((v2[0] as { signal: Signal }).signal).to.deep.include({ partitionKey: 'k1', source: 'src', createdAt: 1_763_800_000_000.125, payload: { n: 1 } });
+    expect(v2[1]).to.deep.include({ op: 'settle', outcome: 'completed', at: 1_763_800_000_002.5 });
+    expect(v2[2]).to.deep.include({ op: 'accept-settled', outcome: 'dead-lettered', at: 1_763_800_000_006 });
     const accept = '{"op":"accept","signal":{"id":"a-1","type":"job","version":"1.0","payload":{"n":1},"target":"w","partitionKey":"k","idempotencyKey":"i","correlationId":"c","createdAt":1700000000000.5,"urgency":0.5,"headers":{},"hops":[{"node":"w","partition":0,"attempt":1,"startedAt":1,"finishedAt":2,"outcome":"failed"}]}}';
     const settle = '{"op":"settle","id":"a-1","outcome":"completed","at":3,"hops":[{"node":"w","partition":0,"attempt":1,"startedAt":1,"finishedAt":2.5,"outcome":"completed"}]}';
     const a = decodeRecord(accept) as { signal: Signal };
@@ -208,16 +258,24 @@ describe('delivery/signal-codec', () => {
   });
 
   it('decodes nothing from a torn or garbled line', () => {
-    const out = new RecordBuffer();
+    const { out, shapes } = journalBuffer();
     const s = signal({ n: 1 });
     hop(s, 'completed', t + 1);
-    writeAccept(out, s);
+    writeAccept(out, shapes, s);
     writeSettle(out, s, 'completed', t + 9);
-    for (const line of Buffer.concat(out.take().slices).toString('utf8').trim().split('\n')) {
-      for (let cut = 0; cut < line.length; cut++) expect(decodeRecord(line.slice(0, cut)), line.slice(0, cut)).to.equal(undefined);
-      expect(decodeRecord(line.replace(/"times":"[0-9a-f]/, '"times":"'))).to.equal(undefined);
-      expect(decodeRecord(line.replace(/"times":"./, '"times":"z'))).to.equal(undefined);
-      expect(decodeRecord(line.replace(/"times":"[0-9a-f]{16}/, '"times":"').replace('"hops":[', '"hops":[{},'))).to.equal(undefined);
+    const [shapeLine, ...records] = textLines(out);
+    const read: Shapes = new Map();
+    expect(decodeRecord(shapeLine!, read)).to.deep.equal({ op: 'shape', n: 0 });
+    for (const line of [shapeLine!, ...records]) {
+      for (let cut = 0; cut < line.length; cut++) expect(decodeRecord(line.slice(0, cut), new Map(read)), line.slice(0, cut)).to.equal(undefined);
     }
+    for (const line of records) {
+      expect(decodeRecord(line, read), line).to.not.equal(undefined);
+      expect(decodeRecord(line.replace(/"([0-9a-f]{16})+"/, (m) => m.slice(2)), read)).to.equal(undefined);
+      expect(decodeRecord(line.replace(/"([0-9a-f]{16})+"/, (m) => '"z' + m.slice(2)), read)).to.equal(undefined);
+      expect(decodeRecord(line.replace('[[', '[{},['), read)).to.equal(undefined);
+      expect(decodeRecord(line.replace(/^\[\d/, '[9'), read)).to.equal(undefined);
+    }
+    expect(decodeRecord('["s",-1,"job","1.0","w",0.5,0]', read)).to.equal(undefined);
   });
 });

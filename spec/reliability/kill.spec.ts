@@ -13,6 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNetwork } from '../../lib/index.ts';
 import { FileJournal } from '../../lib/delivery/file-journal.ts';
+import { decodeRecord } from '../../lib/delivery/record-decode.ts';
+import type { Shapes } from '../../lib/delivery/record-decode-array.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -35,9 +37,11 @@ async function readSettled(path: string): Promise<{ completed: Set<string>; dead
   const text = await readFile(path, 'utf8').catch(() => '');
   const completed = new Set<string>();
   const deadLettered = new Set<string>();
+  const shapes: Shapes = new Map();
   for (const line of text.split('\n').slice(0, -1)) {
-    const r = JSON.parse(line) as { op: string; id?: string; outcome?: string };
-    if (r.op === 'settle') (r.outcome === 'completed' ? completed : deadLettered).add(r.id!);
+    const r = decodeRecord(line, shapes);
+    if (r?.op === 'settle') (r.outcome === 'completed' ? completed : deadLettered).add(r.id);
+    else if (r?.op === 'accept-settled') (r.outcome === 'completed' ? completed : deadLettered).add(r.signal.id);
   }
   return { completed, deadLettered };
 }

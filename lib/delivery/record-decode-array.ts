@@ -1,0 +1,97 @@
+/**
+ * Reads the journal's current lines, JSON arrays (see `signal-codec.ts`), by turning each back
+ * into the JSON form of an envelope and handing it to the one envelope reader, which checks
+ * every field.
+ */
+import { EnvelopeProblem, readEnvelope, readHops } from '../signal/read-envelope.ts';
+import type { Hop } from '../signal/signal.ts';
+import type { JournalRecord } from './record-decode.ts';
+import { RecordKind, SHAPE_TAG } from './signal-codec.ts';
+import type { Shape } from './shape-table.ts';
+import { readTimes } from './time-hex.ts';
+
+/** The shapes of one file by number, as its shape lines defined them so far. */
+export type Shapes = Map<number, Shape>;
+
+/** An array line: a shape (added to `shapes`), an accept or a settle; `undefined` when malformed. */
+export function decodeArrayRecord(a: unknown[], shapes: Shapes): JournalRecord | undefined {
+  const kind = a[0];
+  if (kind === SHAPE_TAG) return readShapeLine(a, shapes);
+  if (kind === RecordKind.settledCompleted || kind === RecordKind.settledDeadLettered) return readSettle(a, kind);
+  if (kind !== RecordKind.accepted && kind !== RecordKind.acceptedCompleted && kind !== RecordKind.acceptedDeadLettered) return undefined;
+  if (a.length !== 10 && a.length !== 11) return undefined;
+  const shape = typeof a[1] === 'number' ? shapes.get(a[1]) : Array.isArray(a[1]) ? inlineShape(a[1]) : undefined;
+  const times = readTimes(a[9]);
+  const id = a[2];
+  if (shape === undefined || times === undefined || typeof id !== 'string' || !Array.isArray(a[8])) return undefined;
+  const hops = a[8].map((h) => hopObject(h, shape.target));
+  const settled = kind !== RecordKind.accepted;
+  // createdAt and two times per hop; a record that ends the signal may add its end.
+  const atApart = settled && times.length === 2 + 2 * hops.length;
+  if (!atApart && times.length !== 1 + 2 * hops.length) return undefined;
+  const at = times[times.length - 1]!;
+  if (settled && hops.length === 0 && !atApart) return undefined;
+  const raw: Record<string, unknown> = {
+    id,
+    type: shape.type,
+    version: shape.version,
+    target: shape.target,
+    urgency: shape.urgency,
+    source: shape.source,
+    partitionKey: orDefault(a[3]),
+    idempotencyKey: orDefault(a[4]),
+    correlationId: orDefault(a[5]),
+    causationId: orDefault(a[6]),
+    headers: a[7] === 0 ? undefined : a[7],
+    hops,
+  };
+  if (a.length === 11) raw['payload'] = a[10];
+  const signal = readEnvelope(raw, { times: atApart ? times.slice(0, -1) : times });
+  if (signal instanceof EnvelopeProblem) return undefined;
+  if (!settled) return { op: 'accept', signal };
+  return { op: 'accept-settled', signal, outcome: kind === RecordKind.acceptedCompleted ? 'completed' : 'dead-lettered', at };
+}
+
+function readSettle(a: unknown[], kind: number): JournalRecord | undefined {
+  const [, id, rawHops] = a;
+  const times = readTimes(a[3]);
+  if (a.length !== 4 || typeof id !== 'string' || !Array.isArray(rawHops) || times === undefined) return undefined;
+  // Two times per hop, then the end unless it is the last hop's finish.
+  const atLeftOut = rawHops.length > 0 && times.length === 2 * rawHops.length;
+  const hops: readonly Hop[] | EnvelopeProblem = readHops(rawHops.map((h) => hopObject(h, undefined)), atLeftOut ? times : times.slice(0, -1), 0);
+  const at = times[times.length - 1];
+  if (hops instanceof EnvelopeProblem || at === undefined) return undefined;
+  return { op: 'settle', id, outcome: kind === RecordKind.settledCompleted ? 'completed' : 'dead-lettered', at, hops };
+}
+
+/** `["s",n,"type","version","target",urgency,"source"|0]`. */
+function readShapeLine(a: unknown[], shapes: Shapes): JournalRecord | undefined {
+  const n = a[1];
+  const shape = typeof n === 'number' && Number.isInteger(n) && n >= 0 && a.length === 7 ? shapeOf(n, a.slice(2)) : undefined;
+  if (shape === undefined) return undefined;
+  shapes.set(n as number, shape);
+  return { op: 'shape', n: n as number };
+}
+
+/** `["type","version","target",urgency,"source"|0]` (checked again, as an envelope, by `readEnvelope`). */
+function inlineShape(a: unknown[]): Shape | undefined {
+  return a.length === 5 ? shapeOf(-1, a) : undefined;
+}
+
+function shapeOf(n: number, [type, version, target, urgency, source]: unknown[]): Shape | undefined {
+  if (typeof type !== 'string' || typeof version !== 'string' || typeof target !== 'string' || typeof urgency !== 'number') return undefined;
+  if (source !== 0 && typeof source !== 'string') return undefined;
+  return { n, type, version, target, urgency, source: source === 0 ? undefined : source };
+}
+
+/** A hop's JSON form from `[node,partition,attempt,outcome]` (node 0: `target`; outcome 0: completed); left for `readHops` to check. */
+function hopObject(h: unknown, target: string | undefined): unknown {
+  if (!Array.isArray(h) || h.length !== 4) return undefined;
+  const [node, partition, attempt, outcome] = h as unknown[];
+  return { node: node === 0 ? target : node, partition, attempt, outcome: outcome === 0 ? 'completed' : outcome };
+}
+
+/** A key written as 0 takes its default (the id). */
+function orDefault(v: unknown): unknown {
+  return v === 0 ? undefined : v;
+}
