@@ -143,17 +143,10 @@ function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number,
   if (pos < 0) return OVERFLOW;
   buf[pos++] = COMMA;
   pos = writeKey(buf, pos, room, s.partitionKey, id);
+  if (pos >= 0) pos = writeKey(buf, pos, room, s.idempotencyKey, id);
+  if (pos >= 0) pos = writeKey(buf, pos, room, s.correlationId, id);
+  if (pos >= 0) pos = writeKey(buf, pos, room, s.causationId, undefined);
   if (pos < 0) return OVERFLOW;
-  buf[pos++] = COMMA;
-  pos = writeKey(buf, pos, room, s.idempotencyKey, id);
-  if (pos < 0) return OVERFLOW;
-  buf[pos++] = COMMA;
-  pos = writeKey(buf, pos, room, s.correlationId, id);
-  if (pos < 0) return OVERFLOW;
-  buf[pos++] = COMMA;
-  pos = writeKey(buf, pos, room, s.causationId, undefined);
-  if (pos < 0) return OVERFLOW;
-  buf[pos++] = COMMA;
   if (isEmpty(s.headers)) buf[pos++] = ZERO;
   else if ((pos = writeJson(buf, pos, room, s.headers)) < 0) return OVERFLOW;
   buf[pos++] = COMMA;
@@ -193,13 +186,12 @@ function encodeSettle(buf: Uint8Array, view: DataView, pos: number, end: number,
   return pos + 3;
 }
 
-/** A key, or 0 when it is `same` (the id it defaults to; `undefined` for an absent causation id). */
+/** A key and a comma; the key is 0 when it is `same` (the id it defaults to; `undefined` for an absent causation id). */
 function writeKey(buf: Uint8Array, pos: number, room: number, key: string | undefined, same: string | undefined): number {
-  if (key === same) {
-    buf[pos] = ZERO;
-    return pos + 1;
-  }
-  return writeString(buf, pos, room, key!);
+  if (key === same) buf[pos++] = ZERO;
+  else if ((pos = writeString(buf, pos, room, key!)) < 0) return OVERFLOW;
+  buf[pos] = COMMA;
+  return pos + 1;
 }
 
 /** `["type","version","target",urgency,"source"|0]`. */
@@ -219,8 +211,8 @@ function writeInlineShape(buf: Uint8Array, pos: number, room: number, s: Signal)
   buf[pos++] = COMMA;
   pos = writeKey(buf, pos, room, s.source, undefined);
   if (pos < 0) return OVERFLOW;
-  buf[pos] = CLOSE;
-  return pos + 1;
+  buf[pos - 1] = CLOSE; // in place of writeKey's comma
+  return pos;
 }
 
 /** `[[node,partition,attempt,outcome],…]`; `target`: the node written as 0 (none in a settle record). */
