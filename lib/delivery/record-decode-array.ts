@@ -8,7 +8,7 @@ import type { Hop } from '../signal/signal.ts';
 import type { JournalRecord } from './record-decode.ts';
 import { RecordKind, SHAPE_TAG } from './signal-codec.ts';
 import type { Shape } from './shape-table.ts';
-import { readTimes } from './time-hex.ts';
+import { readTimes } from './record-times.ts';
 
 /** The shapes of one file by number, as its shape lines defined them so far. */
 export type Shapes = Map<number, Shape>;

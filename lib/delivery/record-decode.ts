@@ -10,7 +10,7 @@ import { EnvelopeProblem, isObject, readEnvelope, readHops } from '../signal/rea
 import type { Hop, Signal } from '../signal/signal.ts';
 import { decodeArrayRecord, type Shapes } from './record-decode-array.ts';
 import type { SettleOutcome } from './journal.ts';
-import { readTimes } from './time-hex.ts';
+import { readHexTimes } from './record-times.ts';
 
 /** An accepted signal, as read back. */
 export interface AcceptRecord {
@@ -60,7 +60,7 @@ export function decodeRecord(line: string, shapes: Shapes = new Map()): JournalR
   if (!isObject(raw)) return undefined;
   let times: number[] | undefined;
   if (raw['times'] !== undefined) {
-    times = readTimes(raw['times']);
+    times = readHexTimes(raw['times']);
     if (times === undefined) return undefined;
   }
   if (raw['op'] === 'accept') {

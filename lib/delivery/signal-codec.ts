@@ -1,6 +1,6 @@
 /**
  * The journal's record format: one JSON array per line, so a record is valid exactly when its
- * line is complete, and fields by position rather than by name (about 150 bytes for a small
+ * line is complete, and fields by position rather than by name (about 130 bytes for a small
  * signal against 376 as JSON objects: the journal's throughput follows its bytes). Lines:
  *
  * - `["s",n,"type","version","target",urgency,"source"|0]`: shape `n`, the fields most signals to
@@ -16,7 +16,7 @@
  *   completed, 4 dead-lettered), with its final history.
  *
  * A hop is `[node,partition,attempt,outcome]`; in an accept record `node` is 0 when it is the
- * signal's target, and `outcome` is 0 for `completed`. The times (see `time-hex.ts`) are the
+ * signal's target, and `outcome` is 0 for `completed`. The times (see `record-times.ts`) are the
  * accept's `createdAt`, then each hop's `startedAt` and `finishedAt`, then the end (`at`) of a
  * record that ends a signal unless it equals the last hop's finish (as it does whenever the
  * runtime records hops): the number of times tells which.
@@ -30,7 +30,7 @@ import { OVERFLOW, writeJson, writeNumber, writeString } from './json-writer.ts'
 import type { SettleOutcome } from './journal.ts';
 import type { RecordBuffer } from './record-buffer.ts';
 import type { Shape, ShapeTable } from './shape-table.ts';
-import { TIME, TIME_HEX_DIGITS, writeTime } from './time-hex.ts';
+import { TIME, TIME_CHARS, writeTime } from './record-times.ts';
 
 /** The first element of a record line: what the record says. */
 export const RecordKind = {
@@ -121,9 +121,9 @@ const QUOTE = 0x22;
 const ZERO = 0x30;
 const NEWLINE = 0x0a;
 /** Bytes of a record besides its variable parts and hops: punctuation, two times, and margin. */
-const RECORD_FIXED = 32 + 2 * TIME_HEX_DIGITS;
+const RECORD_FIXED = 32 + 2 * TIME_CHARS;
 /** Bytes per hop besides its node and outcome: punctuation, two small numbers' worth of margin, two times. */
-const HOP_FIXED = 16 + 2 * TIME_HEX_DIGITS;
+const HOP_FIXED = 16 + 2 * TIME_CHARS;
 
 // Each encoder checks once that the fixed parts fit before `end`, then writes the variable parts
 // (which check themselves) up to `room`, so that what follows them always fits. After a variable
@@ -155,7 +155,7 @@ function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number,
   buf[pos++] = COMMA;
   buf[pos++] = QUOTE;
   TIME[0] = s.createdAt;
-  pos = writeTimes(view, writeTime(view, pos), hops, kind === RecordKind.accepted ? undefined : at);
+  pos = writeTimes(buf, view, writeTime(buf, view, pos), hops, kind === RecordKind.accepted ? undefined : at);
   buf[pos++] = QUOTE;
   if (s.payload !== undefined) {
     buf[pos++] = COMMA;
@@ -179,7 +179,7 @@ function encodeSettle(buf: Uint8Array, view: DataView, pos: number, end: number,
   if (pos < 0) return OVERFLOW;
   buf[pos++] = COMMA;
   buf[pos++] = QUOTE;
-  pos = writeTimes(view, pos, hops, at);
+  pos = writeTimes(buf, view, pos, hops, at);
   buf[pos] = QUOTE;
   buf[pos + 1] = CLOSE;
   buf[pos + 2] = NEWLINE;
@@ -238,18 +238,18 @@ function writeHops(buf: Uint8Array, pos: number, room: number, hops: readonly Ho
 }
 
 /** Each hop's start and finish, then `at` when given and not the last hop's finish. */
-function writeTimes(view: DataView, pos: number, hops: readonly Hop[], at: number | undefined): number {
+function writeTimes(buf: Uint8Array, view: DataView, pos: number, hops: readonly Hop[], at: number | undefined): number {
   for (let i = 0; i < hops.length; i++) {
     const h = hops[i]!;
     TIME[0] = h.startedAt;
-    pos = writeTime(view, pos);
+    pos = writeTime(buf, view, pos);
     TIME[0] = h.finishedAt;
-    pos = writeTime(view, pos);
+    pos = writeTime(buf, view, pos);
   }
   const last = hops[hops.length - 1];
   if (at === undefined || (last !== undefined && last.finishedAt === at)) return pos;
   TIME[0] = at;
-  return writeTime(view, pos);
+  return writeTime(buf, view, pos);
 }
 
 /** A number of the envelope: JSON would write anything else as `null`, which the decoder refuses (the record would be lost). */

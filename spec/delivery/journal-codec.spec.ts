@@ -113,7 +113,7 @@ describe('delivery/signal-codec', () => {
     expect('payload' in JSON.parse(JSON.stringify(bareBack))).to.equal(false);
   });
 
-  it('writes a shape once, before the first record that uses it, and a record by position in about 150 bytes', () => {
+  it('writes a shape once, before the first record that uses it, and a record by position in about 130 bytes', () => {
     const { out, shapes } = journalBuffer();
     const s = createSignal({ type: 'job', payload: { n: 1, t0: 0 }, partitionKey: 'k0', idempotencyKey: 'id-0' }, 'worker', 1_763_800_000_000.5, LIMITS);
     hop(s, 'completed', s.createdAt + 1);
@@ -125,23 +125,23 @@ describe('delivery/signal-codec', () => {
     const record = JSON.parse(text[1]!) as unknown[];
     expect(record.slice(0, 9)).to.deep.equal([1, 0, s.id, 'k0', 'id-0', 0, 0, 0, [[0, 3, 1, 0]]]);
     expect(record[10]).to.deep.equal({ n: 1, t0: 0 });
-    expect(Buffer.byteLength(text[1]!)).to.be.below(160);
+    expect(Buffer.byteLength(text[1]!)).to.be.below(140);
     expect((JSON.parse(text[2]!) as unknown[])[1]).to.equal(0);
     // Without its shape line, a record means nothing.
     expect(decodeRecord(text[1]!)).to.equal(undefined);
   });
 
-  it('writes each time as the 16 hex digits of its IEEE-754 bits, most significant first', () => {
-    const times = [1_763_800_000_000.125, 1_763_800_000_001.1, 1_763_800_000_002 + 1 / 3];
-    const hex = (x: number): string => {
-      const v = new DataView(new ArrayBuffer(8));
-      v.setFloat64(0, x);
-      return v.getBigUint64(0).toString(16).padStart(16, '0');
+  it('writes each time as the base64url of its IEEE-754 bits, most significant first (11 characters)', () => {
+    const times = [1_763_800_000_000.125, 1_763_800_000_001.1, 1_763_800_000_002 + 1 / 3, 1e12 + 2 ** -12];
+    const base64 = (x: number): string => {
+      const b = Buffer.alloc(8);
+      b.writeDoubleBE(x);
+      return b.toString('base64url');
     };
     for (const at of times) {
       const { out, shapes } = journalBuffer();
       writeAccept(out, shapes, createSignal({ type: 'job' }, 'worker', at, LIMITS));
-      expect((JSON.parse(textLines(out)[1]!) as unknown[])[9]).to.equal(hex(at));
+      expect((JSON.parse(textLines(out)[1]!) as unknown[])[9]).to.equal(base64(at));
     }
   });
 
@@ -157,7 +157,7 @@ describe('delivery/signal-codec', () => {
     writeSettle(out, bare, 'completed', bareAt);
     const text = textLines(out);
     const raw = text.map((l) => JSON.parse(l) as [number, string, unknown[], string]);
-    expect(raw.map((r) => [r[0], r[1], r[3].length / 16])).to.deep.equal([[3, s.id, 4], [4, s.id, 5], [3, bare.id, 1]]);
+    expect(raw.map((r) => [r[0], r[1], r[3].length / 11])).to.deep.equal([[3, s.id, 4], [4, s.id, 5], [3, bare.id, 1]]);
     expect(raw[0]![2]).to.deep.equal([['worker', 3, 1, 'failed'], ['worker', 3, 2, 0]]);
     const [a, b, c] = text.map((l) => decodeRecord(l));
     expect(a).to.deep.include({ op: 'settle', id: s.id, outcome: 'completed', at: s.hops[1]!.finishedAt });
@@ -177,7 +177,7 @@ describe('delivery/signal-codec', () => {
     writeAcceptSettled(out, shapes, bare, bare.hops, 'dead-lettered', t + 9.25);
     const text = textLines(out);
     const raw = text.slice(1).map((l) => JSON.parse(l) as unknown[]);
-    expect(raw.map((r) => [r[0], (r[9] as string).length / 16])).to.deep.equal([[1, 5], [2, 6], [2, 2]]);
+    expect(raw.map((r) => [r[0], (r[9] as string).length / 11])).to.deep.equal([[1, 5], [2, 6], [2, 2]]);
     const shapesRead: Shapes = new Map();
     const [, a, b, c] = text.map((l) => decodeRecord(l, shapesRead)) as Array<{ op: string; signal: Signal; outcome: string; at: number }>;
     expect([a!.op, a!.outcome, a!.at]).to.deep.equal(['accept-settled', 'completed', s.hops[1]!.finishedAt]);
@@ -186,7 +186,9 @@ describe('delivery/signal-codec', () => {
     same(b!.signal.hops, s.hops);
     expect([c!.outcome, c!.at, c!.signal.hops.length, c!.signal.payload]).to.deep.equal(['dead-lettered', t + 9.25, 0, 'x']);
     // Without hops the end must be there apart: a record that lacks it is not one.
-    expect(decodeRecord(text[3]!.replace(/("[0-9a-f]{16})[0-9a-f]{16}"/, '$1"'), shapesRead)).to.equal(undefined);
+    const lastTimeCut = JSON.parse(text[3]!) as unknown[];
+    lastTimeCut[9] = (lastTimeCut[9] as string).slice(0, 11);
+    expect(decodeRecord(JSON.stringify(lastTimeCut), shapesRead)).to.equal(undefined);
   });
 
   it('checks an envelope without encoding it, as the encoder would refuse it', () => {
@@ -271,8 +273,14 @@ describe('delivery/signal-codec', () => {
     }
     for (const line of records) {
       expect(decodeRecord(line, read), line).to.not.equal(undefined);
-      expect(decodeRecord(line.replace(/"([0-9a-f]{16})+"/, (m) => m.slice(2)), read)).to.equal(undefined);
-      expect(decodeRecord(line.replace(/"([0-9a-f]{16})+"/, (m) => '"z' + m.slice(2)), read)).to.equal(undefined);
+      const a = JSON.parse(line) as unknown[];
+      const at = a.findIndex((x) => typeof x === 'string' && x.length % 11 === 0 && x !== a[1]);
+      const withTimes = (times: string): string => JSON.stringify(a.map((x, i) => (i === at ? times : x)));
+      const times = a[at] as string;
+      expect(decodeRecord(withTimes(times), read), 'rebuilt as it was').to.not.equal(undefined);
+      expect(decodeRecord(withTimes(times.slice(1)), read)).to.equal(undefined);
+      expect(decodeRecord(withTimes('*' + times.slice(1)), read)).to.equal(undefined);
+      expect(decodeRecord(withTimes(times.slice(0, -1) + 'B'), read), 'not what writeTime writes').to.equal(undefined);
       expect(decodeRecord(line.replace('[[', '[{},['), read)).to.equal(undefined);
       expect(decodeRecord(line.replace(/^\[\d/, '[9'), read)).to.equal(undefined);
     }
