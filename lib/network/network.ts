@@ -12,7 +12,6 @@ import type { NetworkEvent } from '../observe/events.ts';
 import type { CircuitBreaker } from '../resilience/breaker/breaker.ts';
 import type { AuditLog } from '../resilience/classify/audit-log.ts';
 import type { ErrorClassifier } from '../resilience/classify/classifier.ts';
-import { InvalidOptionsError } from '../resilience/errors.ts';
 import type { ProtectedCallOptions, ProtectorSettings } from '../resilience/protector/options.ts';
 import type { Protector } from '../resilience/protector/protector.ts';
 import { UnknownTargetError } from '../signal/errors.ts';
@@ -24,6 +23,7 @@ import type { Clock } from '../util/clock.ts';
 import { configureNode, type NodeSettings } from './configure-node.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
+import { checkNodeName } from './node-config.ts';
 import { resolveNetworkOptions, type NetworkOptions, type ResolvedNetworkOptions } from './network-options.ts';
 import { snapshotNode, type NetworkCounts, type NodeStatsSnapshot } from './network-stats.ts';
 import type { OperationOptions, Operations } from './operations.ts';
@@ -35,9 +35,6 @@ import { wireNetwork, type NetworkWiring } from './wire-network.ts';
 
 // Both moved out with their code; lib/index.ts still exports them from here.
 export type { NetworkShutdownReport, ReplayResult };
-
-/** A node name (the rule node-config.ts applies to local nodes, applied to remote ones). */
-const NODE_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** Where a network is in its life. */
 export type NetworkState = 'created' | 'running' | 'stopping' | 'terminated';
@@ -129,7 +126,7 @@ export class Network implements AsyncDisposable {
    */
   remote(name: string): this {
     if (this.#transport === undefined) throw new LifecycleError(`remote node ${JSON.stringify(name)} needs a transport: createNetwork({ transport: natsTransport() })`);
-    if (typeof name !== 'string' || !NODE_NAME.test(name)) throw new InvalidOptionsError('name', 'a node name must be 1-128 letters, digits or _.:-', name);
+    checkNodeName(name);
     if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot declare remote node ${name}: the network is ${this.#state}`);
     if (this.#nodes.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is a local node of this network; a node is hosted by one kind of process`);
     if (this.#operations.get(name) !== undefined) throw new LifecycleError(`${JSON.stringify(name)} is already an operation name`);

@@ -14,12 +14,17 @@ import type { ResolvedNetworkOptions } from './network-options.ts';
 
 const NODE_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
+/** Throws InvalidOptionsError unless `name` is a node name (local or remote): 1-128 letters, digits or `_.:-`. */
+export function checkNodeName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !NODE_NAME.test(name)) throw new InvalidOptionsError('name', 'a node name must be 1-128 letters, digits or _.:-', name);
+}
+
 /**
  * Validates a node's options and builds its configuration. `load` reads the node's mailbox fill
  * (0..1) once the node exists; the breaker folds it into its pressure level.
  */
 export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetworkOptions, clock: Clock, networkLimiter: RateLimiter | undefined, load: () => number): NodeConfig {
-  if (typeof name !== 'string' || !NODE_NAME.test(name)) throw new InvalidOptionsError('name', 'a node name must be 1-128 letters, digits or _.:-', name);
+  checkNodeName(name);
   checkObject(`node ${name}`, o);
   if (o === undefined) throw new InvalidOptionsError(`node ${name}`, 'needs options with a handle function', o);
   const handle = checkFunction<NodeOptions['handle']>(`${name}.handle`, o.handle);
