@@ -2,6 +2,7 @@ import { PartitionedMailbox } from '../mailbox/partitioned-mailbox.ts';
 import type { Receipt } from '../network/receipt.ts';
 import { NodeStats } from '../observe/node-stats.ts';
 import { appendHop } from '../signal/envelope.ts';
+import { isThenable } from '../util/thenable.ts';
 import type { HopOutcome, Signal, SignalDraft } from '../signal/signal.ts';
 import { NodeContext, type ContextHost } from './handler-context.ts';
 import { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } from './node-host.ts';
@@ -233,7 +234,7 @@ export class NodeRuntime implements ContextHost {
       this.#failures.failed(w, e, 'failed');
       return;
     }
-    if (result !== undefined && typeof (result as Promise<void>).then === 'function') (result as Promise<void>).then(w.ok, w.fail);
+    if (isThenable<void>(result)) result.then(w.ok, w.fail);
     else this.#succeed(w);
   }
 

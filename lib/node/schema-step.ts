@@ -1,5 +1,6 @@
 import type { SchemaOutcome, SchemaRegistry } from '../signal/schema-registry.ts';
 import { reviseSignal } from '../signal/envelope.ts';
+import { isThenable } from '../util/thenable.ts';
 import type { Worker } from './worker.ts';
 
 /**
@@ -16,7 +17,7 @@ export function resolveSchema(schemas: SchemaRegistry, w: Worker, passed: (w: Wo
     failed(w, e);
     return;
   }
-  if (isThenable(outcome)) {
+  if (isThenable<SchemaOutcome | undefined>(outcome)) {
     outcome.then(
       (o) => {
         // A forced stop may have handed the signal back while the registry was busy.
@@ -33,9 +34,4 @@ function apply(w: Worker, o: SchemaOutcome | undefined, passed: (w: Worker) => v
   const s = w.signal!;
   if (o !== undefined && (o.version !== s.version || o.payload !== s.payload)) w.signal = reviseSignal(s, { version: o.version, payload: o.payload });
   passed(w);
-}
-
-/** An async validator may hand back any thenable, not only a native promise. */
-function isThenable(v: unknown): v is PromiseLike<SchemaOutcome | undefined> {
-  return typeof (v as { then?: unknown } | undefined)?.then === 'function';
 }

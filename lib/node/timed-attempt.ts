@@ -1,6 +1,7 @@
 import { TimeoutError } from '../resilience/errors.ts';
 import type { Signal } from '../signal/signal.ts';
 import type { Clock } from '../util/clock.ts';
+import { isThenable } from '../util/thenable.ts';
 import { NodeContext, type ContextHost } from './handler-context.ts';
 import type { SignalHandler } from './node-options.ts';
 import type { Worker } from './worker.ts';
@@ -38,8 +39,8 @@ export function runTimedAttempt(host: ContextHost, clock: Clock, w: Worker, hand
     ctx.attempt = w.attempt;
     ctx.abortSignal = controller.signal;
     const result = handler(signal, ctx);
-    if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-      (result as Promise<void>).then(() => settle(undefined, false), (e: unknown) => settle(e, true));
+    if (isThenable<void>(result)) {
+      result.then(() => settle(undefined, false), (e: unknown) => settle(e, true));
     } else settle(undefined, false);
   } catch (e) {
     settle(e, true);

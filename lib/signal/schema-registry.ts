@@ -1,3 +1,4 @@
+import { isThenable } from '../util/thenable.ts';
 import { ValidationError } from './errors.ts';
 import { isStandardSchema, type StandardResult, type StandardSchemaV1 } from './standard-schema.ts';
 
@@ -88,7 +89,7 @@ export class SchemaRegistry {
       throw new ValidationError('unsupported-version', `${type}@${version} is not supported (supported: ${entry.ordered.join(', ')})`);
     }
     const checked = check(entry, type, version, payload);
-    return isPromise(checked) ? checked.then((p) => upgrade(entry, type, version, p)) : upgrade(entry, type, version, checked);
+    return isThenable(checked) ? checked.then((p) => upgrade(entry, type, version, p)) : upgrade(entry, type, version, checked);
   }
 }
 
@@ -109,7 +110,7 @@ function upgrade(entry: Entry, type: string, version: string, payload: unknown):
     v = entry.ordered[i + 1]!;
   }
   const checked = check(entry, type, v, p);
-  return isPromise(checked) ? checked.then((payload) => ({ version: v, payload })) : { version: v, payload: checked };
+  return isThenable(checked) ? checked.then((payload) => ({ version: v, payload })) : { version: v, payload: checked };
 }
 
 function check(entry: Entry, type: string, version: string, payload: unknown): unknown {
@@ -128,7 +129,7 @@ function check(entry: Entry, type: string, version: string, payload: unknown): u
     return payload;
   }
   const result = validator['~standard'].validate(payload);
-  return isPromise(result) ? result.then((r) => standardValue(type, version, r)) : standardValue(type, version, result);
+  return isThenable(result) ? result.then((r) => standardValue(type, version, r)) : standardValue(type, version, result);
 }
 
 function standardValue(type: string, version: string, result: StandardResult<unknown>): unknown {
@@ -137,10 +138,6 @@ function standardValue(type: string, version: string, result: StandardResult<unk
     throw new ValidationError('invalid-payload', `${type}@${version}: payload is invalid: ${text}`);
   }
   return result.value;
-}
-
-function isPromise<T>(v: unknown): v is Promise<T> {
-  return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
 
 /** Orders versions numerically by dot-separated parts (`1.10` after `1.9`), text as a fallback. */
