@@ -6,7 +6,8 @@
  */
 import { open } from 'node:fs/promises';
 import type { Hop, Signal } from '../signal/signal.ts';
-import { decodeRecord, withHistory } from './record-decode.ts';
+import { reviseSignal } from '../signal/envelope.ts';
+import { decodeRecord } from './record-decode.ts';
 import type { Shapes } from './record-decode-array.ts';
 
 /** Bytes read per `read` call. */
@@ -81,7 +82,8 @@ export async function scanJournal(path: string, keepCompleted: number): Promise<
   return {
     pending,
     // The settle record carries the final history; the rest of the envelope comes from the accept.
-    completed: last.map((c) => withHistory(c.signal, c.hops)),
+    // (An accept record that carried its end has its final history already.)
+    completed: last.map((c) => (c.hops === c.signal.hops ? c.signal : reviseSignal(c.signal, { hops: c.hops }))),
     validBytes: totalBytes - (carry?.length ?? 0),
     tornBytes: carry?.length ?? 0,
     skippedLines,

@@ -5,7 +5,6 @@
  * arrays) and those of earlier versions (JSON objects, with times in a trailing `times` string
  * or, older still, as JSON numbers in place).
  */
-import { SignalEnvelope } from '../signal/envelope.ts';
 import { EnvelopeProblem, isObject, readEnvelope, readHops } from '../signal/read-envelope.ts';
 import type { Hop, Signal } from '../signal/signal.ts';
 import { decodeArrayRecord, type Shapes } from './record-decode-array.ts';
@@ -97,9 +96,4 @@ export function decodeRecord(line: string, shapes: Shapes = new Map()): JournalR
 export function toEnvelope(raw: unknown, times?: readonly number[]): Signal | undefined {
   const signal = readEnvelope(raw, times === undefined ? undefined : { times });
   return signal instanceof EnvelopeProblem ? undefined : signal;
-}
-
-/** `signal` with `hops` as its history (a completed signal: the envelope from its accept, the history from its settle). */
-export function withHistory(s: Signal, hops: readonly Hop[]): Signal {
-  return new SignalEnvelope(s.id, s.type, s.version, s.payload, s.source, s.target, s.partitionKey, s.idempotencyKey, s.correlationId, s.causationId, s.createdAt, s.urgency, s.headers, hops);
 }

@@ -97,8 +97,8 @@ export function appendHop(signal: Signal, hop: Hop): void {
   if (signal instanceof SignalEnvelope) appendHopTo(signal, hop);
 }
 
-/** A copy of `signal` with some fields replaced; keeps the id and the history so far. */
-export function reviseSignal<P>(s: Signal, changes: { version?: string; payload?: P; target?: string }): Signal<P> {
+/** A copy of `signal` with some fields replaced; keeps the id, and the history so far unless `hops` replaces it. */
+export function reviseSignal<P>(s: Signal, changes: { version?: string; payload?: P; target?: string; hops?: readonly Hop[] }): Signal<P> {
   return new SignalEnvelope<P>(
     s.id,
     s.type,
@@ -113,6 +113,6 @@ export function reviseSignal<P>(s: Signal, changes: { version?: string; payload?
     s.createdAt,
     s.urgency,
     s.headers,
-    s.hops,
+    changes.hops ?? s.hops,
   );
 }
