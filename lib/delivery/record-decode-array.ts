@@ -8,7 +8,7 @@ import type { Hop } from '../signal/signal.ts';
 import type { JournalRecord } from './record-decode.ts';
 import { RecordKind, SHAPE_TAG } from './signal-codec.ts';
 import type { Shape } from './shape-table.ts';
-import { readTimes } from './record-times.ts';
+import { readTimes, splitEnd } from './record-times.ts';
 
 /** The shapes of one file by number, as its shape lines defined them so far. */
 export type Shapes = Map<number, Shape>;
@@ -26,11 +26,9 @@ export function decodeArrayRecord(a: unknown[], shapes: Shapes): JournalRecord |
   if (shape === undefined || times === undefined || typeof id !== 'string' || !Array.isArray(a[8])) return undefined;
   const hops = a[8].map((h) => hopObject(h, shape.target));
   const settled = kind !== RecordKind.accepted;
-  // createdAt and two times per hop; a record that ends the signal may add its end.
-  const atApart = settled && times.length === 2 + 2 * hops.length;
-  if (!atApart && times.length !== 1 + 2 * hops.length) return undefined;
-  const at = times[times.length - 1]!;
-  if (settled && hops.length === 0 && !atApart) return undefined;
+  // createdAt and two times per hop (readEnvelope checks the count), and the end of a record that ends the signal.
+  const end = settled ? splitEnd(times, 1, hops.length) : { times, at: 0 };
+  if (end === undefined) return undefined;
   const raw: Record<string, unknown> = {
     id,
     type: shape.type,
@@ -46,22 +44,20 @@ export function decodeArrayRecord(a: unknown[], shapes: Shapes): JournalRecord |
     hops,
   };
   if (a.length === 11) raw['payload'] = a[10];
-  const signal = readEnvelope(raw, { times: atApart ? times.slice(0, -1) : times });
+  const signal = readEnvelope(raw, { times: end.times });
   if (signal instanceof EnvelopeProblem) return undefined;
   if (!settled) return { op: 'accept', signal };
-  return { op: 'accept-settled', signal, outcome: kind === RecordKind.acceptedCompleted ? 'completed' : 'dead-lettered', at };
+  return { op: 'accept-settled', signal, outcome: kind === RecordKind.acceptedCompleted ? 'completed' : 'dead-lettered', at: end.at };
 }
 
 function readSettle(a: unknown[], kind: number): JournalRecord | undefined {
   const [, id, rawHops] = a;
   const times = readTimes(a[3]);
   if (a.length !== 4 || typeof id !== 'string' || !Array.isArray(rawHops) || times === undefined) return undefined;
-  // Two times per hop, then the end unless it is the last hop's finish.
-  const atLeftOut = rawHops.length > 0 && times.length === 2 * rawHops.length;
-  const hops: readonly Hop[] | EnvelopeProblem = readHops(rawHops.map((h) => hopObject(h, undefined)), atLeftOut ? times : times.slice(0, -1), 0);
-  const at = times[times.length - 1];
-  if (hops instanceof EnvelopeProblem || at === undefined) return undefined;
-  return { op: 'settle', id, outcome: kind === RecordKind.settledCompleted ? 'completed' : 'dead-lettered', at, hops };
+  const end = splitEnd(times, 0, rawHops.length);
+  const hops: readonly Hop[] | EnvelopeProblem | undefined = end && readHops(rawHops.map((h) => hopObject(h, undefined)), end.times, 0);
+  if (hops === undefined || hops instanceof EnvelopeProblem) return undefined;
+  return { op: 'settle', id, outcome: kind === RecordKind.settledCompleted ? 'completed' : 'dead-lettered', at: end!.at, hops };
 }
 
 /** `["s",n,"type","version","target",urgency,"source"|0]`. */

@@ -9,7 +9,7 @@ import { EnvelopeProblem, isObject, readEnvelope, readHops } from '../signal/rea
 import type { Hop, Signal } from '../signal/signal.ts';
 import { decodeArrayRecord, type Shapes } from './record-decode-array.ts';
 import type { SettleOutcome } from './journal.ts';
-import { readHexTimes } from './record-times.ts';
+import { readHexTimes, splitEnd } from './record-times.ts';
 
 /** An accepted signal, as read back. */
 export interface AcceptRecord {
@@ -69,13 +69,10 @@ export function decodeRecord(line: string, shapes: Shapes = new Map()): JournalR
       return signal === undefined ? undefined : { op: 'accept', signal };
     }
     if ((outcome !== 'completed' && outcome !== 'dead-lettered') || times === undefined) return undefined;
-    // The createdAt and two times per hop; one more is the end, when it is not the last hop's finish.
     const hopCount = isObject(raw['signal']) && Array.isArray(raw['signal']['hops']) ? raw['signal']['hops'].length : -1;
-    const atApart = times.length === 2 + 2 * hopCount;
-    const signal = toEnvelope(raw['signal'], atApart ? times.slice(0, -1) : times);
-    // Either way the end is the last time; without hops it must be there apart.
-    const at = times[times.length - 1];
-    return signal === undefined || at === undefined || (hopCount === 0 && !atApart) ? undefined : { op: 'accept-settled', signal, outcome, at };
+    const end = hopCount < 0 ? undefined : splitEnd(times, 1, hopCount);
+    const signal = end === undefined ? undefined : toEnvelope(raw['signal'], end.times);
+    return signal === undefined ? undefined : { op: 'accept-settled', signal, outcome, at: end!.at };
   }
   if (raw['op'] === 'settle') {
     const { id, outcome } = raw;

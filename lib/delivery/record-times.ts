@@ -64,6 +64,19 @@ export function readTimes(raw: unknown): number[] | undefined {
   return times;
 }
 
+/**
+ * The end (`at`) of a record that ends a signal, and the times before it. Such a record has
+ * `first` times (1, the `createdAt` of an accept record; 0 for a settle record), two per hop,
+ * then the end unless it is the last hop's finish; without hops the end must be there.
+ * `undefined` when the count fits neither.
+ */
+export function splitEnd(times: readonly number[], first: number, hops: number): { times: readonly number[]; at: number } | undefined {
+  const apart = first + 2 * hops + 1;
+  if (times.length === apart) return { times: times.slice(0, -1), at: times[apart - 1]! };
+  if (hops > 0 && times.length === apart - 1) return { times, at: times[apart - 2]! };
+  return undefined;
+}
+
 const HEX_TIMES = /^(?:[0-9a-f]{16})+$/;
 
 /** The times of an earlier version's `times` string: 16 hex digits each. */
