@@ -4,6 +4,7 @@
  * becomes one token of `A-Za-z0-9_-`; a name that had to change gets a hash of the original so
  * that `a.b` and `a_b` stay apart.
  */
+import { fnv1a } from '../../util/fnv1a.ts';
 
 /** One subject token / stream or consumer name part for `name`. */
 export function token(name: string): string {
@@ -29,13 +30,4 @@ export function defaultStream(network: string): string {
 /** The durable consumer of `node`: every process hosting the node shares it. */
 export function durableFor(node: string): string {
   return `plexus_${token(node)}`;
-}
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
