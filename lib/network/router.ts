@@ -15,6 +15,7 @@ import type { PayloadLimits } from '../signal/validate-payload.ts';
 import type { PublishAck, ReceiveOutcome } from '../transport/transport.ts';
 import type { Clock } from '../util/clock.ts';
 import { toErrorInfo, type PlexusError } from '../util/errors.ts';
+import { IdleWaiters } from '../util/idle-waiters.ts';
 import { BackpressureError, EmitRefusedError, LifecycleError } from './errors.ts';
 import type { NetworkCounts } from './network-stats.ts';
 import type { Receipt } from './receipt.ts';
@@ -46,7 +47,7 @@ export class Router {
   /** `created` until start, then `open`, then `closed` once a shutdown began. */
   #gate: 'created' | 'open' | 'closed' = 'created';
   #active = 0;
-  #idleWaiters: (() => void)[] = [];
+  readonly #idle = new IdleWaiters();
   #lastAppend: Promise<void> | undefined;
   /** The append promise a failure handler is attached to, and how many signals it stands for. */
   #appendWatch: { readonly promise: Promise<void>; signals: number; readonly firstId: string } | undefined;
@@ -232,20 +233,20 @@ export class Router {
   /** One accepted signal reached its end. */
   settled(): void {
     this.#active--;
-    if (this.#active === 0) this.#wakeIdle();
+    if (this.#active === 0) this.#idle.wake();
   }
 
   /** `n` signals were handed back by a shutdown. */
   handBack(n: number): void {
     this.#counts.handedBack += n;
     this.#active -= n;
-    if (this.#active === 0) this.#wakeIdle();
+    if (this.#active === 0) this.#idle.wake();
   }
 
   /** Resolves when nothing accepted is still active. */
   idle(): Promise<void> {
     if (this.#active === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#idle.wait();
   }
 
   counts(): NetworkCounts {
@@ -282,13 +283,6 @@ export class Router {
       hub.emit({ kind: 'rejected', at: this.#h.clock.now(), node: target, reason, error: toErrorInfo(error), signalType: safeField(draft, 'type'), correlationId: safeField(draft, 'correlationId') });
     }
     return { status: 'rejected', target, reason, error };
-  }
-
-  #wakeIdle(): void {
-    const waiters = this.#idleWaiters;
-    if (waiters.length === 0) return;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Signal } from '../../signal/signal.ts';
+import { IdleWaiters } from '../../util/idle-waiters.ts';
 import { RingBuffer } from '../../util/ring-buffer.ts';
 import type { PublishAck } from '../transport.ts';
 import { encodeSignal } from './codec.ts';
@@ -41,7 +42,7 @@ export class Publisher {
   #pending = 0;
   #inFlight = 0;
   readonly #queue = new RingBuffer<Queued>(16);
-  #idleWaiters: (() => void)[] = [];
+  readonly #idle = new IdleWaiters();
 
   constructor(js: JetStreamClient, options: { maxPending: number; maxInFlight: number; timeoutMs: number; subjectOf: (target: string) => string }) {
     this.#js = js;
@@ -101,7 +102,7 @@ export class Publisher {
   /** Resolves once no publish is held (queued or awaiting its PubAck). */
   idle(): Promise<void> {
     if (this.#pending === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#idle.wait();
   }
 
   /** A PubAck (or a failure) came back: the oldest queued publish takes the freed place. */
@@ -109,10 +110,7 @@ export class Publisher {
     this.#inFlight--;
     const next = this.#queue.shift();
     if (next !== undefined) this.#send(next.signal).then(next.resolve, next.reject);
-    if (--this.#pending > 0 || this.#idleWaiters.length === 0) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
+    if (--this.#pending === 0) this.#idle.wake();
   }
 }
 
