@@ -25,12 +25,15 @@ let offset = pool.length;
 /** Most ids formatted at once. */
 const MAX_BLOCK = 64;
 const out = Buffer.alloc(36 * MAX_BLOCK) as Buffer & { latin1Slice(start: number, end: number): string };
-const HEX = new Uint8Array(512);
+/** Two ASCII hex digits of each byte, the first in the low byte: one little-endian 16-bit store writes both. */
+const PAIRS = new Uint16Array(256);
 for (let i = 0; i < 256; i++) {
   const h = i.toString(16).padStart(2, '0');
-  HEX[i * 2] = h.charCodeAt(0);
-  HEX[i * 2 + 1] = h.charCodeAt(1);
+  PAIRS[i] = h.charCodeAt(0) | (h.charCodeAt(1) << 8);
 }
+const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+// The dashes never move: written once for every slot of the block.
+for (let j = 0; j < MAX_BLOCK; j++) out[j * 36 + 8] = out[j * 36 + 13] = out[j * 36 + 18] = out[j * 36 + 23] = 0x2d;
 /** Timestamp and counter of the last id made. */
 let lastMs = -1;
 let counter = 0;
@@ -42,33 +45,29 @@ let blockMs = -1;
 /** Ids the next block formats: doubles while blocks are used up, shrinks to what was used when time moves on first. */
 let blockSize = 1;
 
-function put(byte: number, at: number): void {
-  out[at] = HEX[byte * 2]!;
-  out[at + 1] = HEX[byte * 2 + 1]!;
+/** Writes the hex digits of bytes `a` and `b` at `at` (four characters, one store). */
+function quad(at: number, a: number, b: number): void {
+  view.setUint32(at, PAIRS[a]! | (PAIRS[b]! << 16), true);
 }
 
 /** Formats id `j` of the block: timestamp `ms`, counter `count`, random tail from the pool. */
 function format(j: number, ms: number, count: number): void {
   const b = j * 36;
   const high = Math.floor(ms / 0x10000); // the top 32 of the 48 timestamp bits
-  put(high >>> 24, b);
-  put((high >>> 16) & 0xff, b + 2);
-  put((high >>> 8) & 0xff, b + 4);
-  put(high & 0xff, b + 6);
-  out[b + 8] = out[b + 13] = out[b + 18] = out[b + 23] = 0x2d; // '-'
-  put((ms >>> 8) & 0xff, b + 9);
-  put(ms & 0xff, b + 11);
-  put(0x70 | (count >>> 8), b + 14);
-  put(count & 0xff, b + 16);
+  quad(b, high >>> 24, (high >>> 16) & 0xff);
+  quad(b + 4, (high >>> 8) & 0xff, high & 0xff);
+  quad(b + 9, (ms >>> 8) & 0xff, ms & 0xff);
+  quad(b + 14, 0x70 | (count >>> 8), count & 0xff);
   if (offset === pool.length) {
     randomFillSync(pool);
     offset = 0;
   }
   const o = offset;
   offset += 8;
-  put((pool[o]! & 0x3f) | 0x80, b + 19);
-  put(pool[o + 1]!, b + 21);
-  for (let i = 2; i < 8; i++) put(pool[o + i]!, b + 20 + 2 * i);
+  quad(b + 19, (pool[o]! & 0x3f) | 0x80, pool[o + 1]!);
+  quad(b + 24, pool[o + 2]!, pool[o + 3]!);
+  quad(b + 28, pool[o + 4]!, pool[o + 5]!);
+  quad(b + 32, pool[o + 6]!, pool[o + 7]!);
 }
 
 /** Formats the next block of ids, from millisecond `ms` on. */
