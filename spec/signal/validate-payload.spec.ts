@@ -64,6 +64,14 @@ describe('signal/validatePayload', () => {
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
   });
 
+  it('finds an own __proto__ key in a flat payload and in a nested one (V8 lists it in for..in)', () => {
+    expect(issueOf(JSON.parse('{"a": 1, "__proto__": 2}'))).to.equal('forbidden-key');
+    expect(issueOf(JSON.parse('{"a": {"__proto__": "x"}}'))).to.equal('forbidden-key');
+    const defined = { a: 1 };
+    Object.defineProperty(defined, '__proto__', { value: 1, enumerable: true });
+    expect(issueOf(defined)).to.equal('forbidden-key');
+  });
+
   it('refuses lone surrogates in values and keys', () => {
     expect(issueOf({ s: 'a\uD800b' })).to.equal('invalid-utf16');
     expect(issueOf({ ['k\uDC00']: 1 })).to.equal('invalid-utf16');
