@@ -1,5 +1,4 @@
 import { FingerprintGenerations } from './fingerprint-generations.ts';
-import { fingerprint, fingerprintOf } from './key-fingerprint.ts';
 
 /**
  * How long an idempotency key is remembered (at least; see {@link DedupWindow}).
@@ -8,7 +7,7 @@ import { fingerprint, fingerprintOf } from './key-fingerprint.ts';
 export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
 
 /**
- * Most keys remembered at once per node.
+ * Most keys remembered at once by a network, all its nodes together.
  * @defaultValue 100 000
  */
 export const DEFAULT_DEDUP_MAX_KEYS = 100_000;
@@ -17,7 +16,11 @@ export const DEFAULT_DEDUP_MAX_KEYS = 100_000;
 const INITIAL_SLOTS = 64;
 
 /**
- * Remembers idempotency keys for a time window, in bounded memory.
+ * Remembers idempotency keys for a time window, in bounded memory. A network has one, shared by
+ * its nodes: each node sees it through a {@link DedupScope} of its own (its keys apart from every
+ * other node's), and the key cap bounds the memory of the whole network, however many nodes it
+ * has (with one window per node, 1,000 nodes could hold 1,000 times the cap, and every look-up
+ * went to memory that no cache holds).
  *
  * Keys live in two generations of 63-bit key fingerprints (see `key-fingerprint.ts` for the
  * odds of a false duplicate: about 1 in 10^14 look-ups at 100,000 keys), side by side in one
@@ -51,20 +54,18 @@ export class DedupWindow {
   }
 
   /**
-   * Records `key` seen at `now`; returns `false` when it was already seen within the window
-   * (a duplicate), `true` when it is new.
+   * Records a key's fingerprint (see `key-fingerprint.ts`) seen at `now`; returns `false` when it
+   * was already seen within the window (a duplicate), `true` when it is new.
    */
-  admit(key: string, now: number): boolean {
+  admit(high: number, low: number, now: number): boolean {
     this.#rotate(now);
-    fingerprint(key);
-    return this.#keys.add(fingerprintOf.high, fingerprintOf.low);
+    return this.#keys.add(high, low);
   }
 
-  /** True when `key` was seen within the window (does not record it). */
-  has(key: string, now: number): boolean {
+  /** True when the fingerprint was seen within the window (does not record it). */
+  has(high: number, low: number, now: number): boolean {
     this.#rotate(now);
-    fingerprint(key);
-    return this.#keys.has(fingerprintOf.high, fingerprintOf.low);
+    return this.#keys.has(high, low);
   }
 
   /** Forgets every key. */

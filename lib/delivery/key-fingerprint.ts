@@ -4,8 +4,9 @@ import { randomFillSync } from 'node:crypto';
  * A 63-bit fingerprint of a string key, as two 32-bit halves: `high` (its top bit set, so it is
  * never 0 and a table can use 0 for "empty") and `low`. The halves come from two different
  * hashes run in one pass over the UTF-16 units (FNV-1a and a multiply-xorshift lane), each finished
- * with murmur3's avalanche and seeded at random per process, so keys chosen to collide in one
- * process do not collide in another, and a flood of such keys cannot be precomputed.
+ * with murmur3's avalanche and seeded at random (per process, or per scope: each node of a network
+ * has its own seeds), so keys chosen to collide in one process do not collide in another, and a
+ * flood of such keys cannot be precomputed.
  *
  * Two distinct keys share a fingerprint with probability about 2^-63: with a window of 100,000
  * keys, a fresh key is taken for a duplicate about once in 10^14 look-ups.
@@ -15,10 +16,20 @@ import { randomFillSync } from 'node:crypto';
  * a cache miss per surviving key, and it came out slower end to end.)
  */
 
-const seeds = new Int32Array(2);
-randomFillSync(seeds);
-const SEED_A = seeds[0]! ^ 0x811c9dc5;
-const SEED_B = seeds[1]!;
+/** Two random 32-bit seeds: a scope of keys (see `DedupScope`) fingerprints with its own. */
+export interface KeySeeds {
+  readonly a: number;
+  readonly b: number;
+}
+
+/** Fresh random seeds: the same key gets unrelated fingerprints under different seeds. */
+export function newKeySeeds(): KeySeeds {
+  const seeds = new Int32Array(2);
+  randomFillSync(seeds);
+  return { a: seeds[0]! ^ 0x811c9dc5, b: seeds[1]! };
+}
+
+const PROCESS_SEEDS = newKeySeeds();
 
 /** The halves of the last {@link fingerprint} (a scratch record: no allocation per key). */
 export const fingerprintOf = { high: -1, low: 0 };
@@ -31,10 +42,10 @@ function avalanche(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Fingerprints `key` into {@link fingerprintOf}. */
-export function fingerprint(key: string): void {
-  let a = SEED_A;
-  let b = SEED_B ^ key.length;
+/** Fingerprints `key` into {@link fingerprintOf}, under seeds `seedA`, `seedB` (the process's own by default). */
+export function fingerprint(key: string, seedA: number = PROCESS_SEEDS.a, seedB: number = PROCESS_SEEDS.b): void {
+  let a = seedA;
+  let b = seedB ^ key.length;
   for (let i = 0; i < key.length; i++) {
     const c = key.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);

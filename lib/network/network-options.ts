@@ -22,7 +22,11 @@ export interface NetworkOptions {
   name?: string;
   /** The source of time for everything in the network. @defaultValue the system clock */
   clock?: Clock;
-  /** Idempotency-key deduplication, per node. `false` turns it off. */
+  /**
+   * Idempotency-key deduplication: a key is a duplicate at a node that saw it within `windowMs`.
+   * One window serves the whole network, so `maxKeys` bounds the keys of all its nodes together.
+   * `false` turns it off.
+   */
   dedup?: { enabled?: boolean; windowMs?: number; maxKeys?: number } | false;
   /** Dead letter queue size. */
   dlq?: { capacity?: number };

@@ -1,4 +1,5 @@
-import { DedupWindow } from '../delivery/dedup-window.ts';
+import { DedupScope } from '../delivery/dedup-scope.ts';
+import type { DedupWindow } from '../delivery/dedup-window.ts';
 import { DEFAULT_CAPACITY, DEFAULT_PARTITIONS, DEFAULT_REJECT_AT, DEFAULT_WARN_AT, type NodeOptions } from '../node/node-options.ts';
 import type { NodeConfig } from '../node/node-runtime.ts';
 import { CircuitBreaker } from '../resilience/breaker/breaker.ts';
@@ -21,9 +22,10 @@ export function checkNodeName(name: unknown): asserts name is string {
 
 /**
  * Validates a node's options and builds its configuration. `load` reads the node's mailbox fill
- * (0..1) once the node exists; the breaker folds it into its pressure level.
+ * (0..1) once the node exists; the breaker folds it into its pressure level. `dedup`: the
+ * network's window, of which the node gets a scope.
  */
-export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetworkOptions, clock: Clock, networkLimiter: RateLimiter | undefined, load: () => number): NodeConfig {
+export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetworkOptions, clock: Clock, networkLimiter: RateLimiter | undefined, dedup: DedupWindow | undefined, load: () => number): NodeConfig {
   checkNodeName(name);
   checkObject(`node ${name}`, o);
   if (o === undefined) throw new InvalidOptionsError(`node ${name}`, 'needs options with a handle function', o);
@@ -74,6 +76,6 @@ export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetwo
     timeoutMs,
     warnAt,
     rejectAt,
-    dedup: net.dedup === undefined ? undefined : new DedupWindow(net.dedup.windowMs, net.dedup.maxKeys),
+    dedup: dedup === undefined ? undefined : new DedupScope(dedup),
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Registry } from 'prom-client';
 import { DeadLetterStore } from '../delivery/dead-letter-queue.ts';
+import { DedupWindow } from '../delivery/dedup-window.ts';
 import type { Journal } from '../delivery/journal.ts';
 import { MemoryJournal } from '../delivery/memory-journal.ts';
 import type { NodeOptions } from '../node/node-options.ts';
@@ -83,6 +84,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
   const classifier = new ErrorClassifier({ clock });
   const audit = new AuditLog(opts.auditCapacity === undefined ? {} : { capacity: opts.auditCapacity });
   const networkLimiter = opts.rateLimit === undefined ? undefined : createRateLimiter({ name: opts.name, ...opts.rateLimit }, clock);
+  const dedup = opts.dedup === undefined ? undefined : new DedupWindow(opts.dedup.windowMs, opts.dedup.maxKeys);
   const limits: PayloadLimits = { maxBytes: opts.maxPayloadBytes, maxDepth: opts.maxPayloadDepth };
   const guard = opts.resources === undefined ? undefined : new ResourceGuard(opts.resources, clock);
   const transport: TransportSession | undefined = opts.transport?.bind(transportHostFor(opts.name, clock, nodes, () => router));
@@ -135,16 +137,16 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     recoveries: () => recoveries,
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
   });
-  const createNode = (name: string, options: NodeOptions): NodeRuntime => createNodeRuntime(name, options, opts, networkLimiter, hub, host);
+  const createNode = (name: string, options: NodeOptions): NodeRuntime => createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host);
   return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, createNode };
 }
 
 /** See {@link NetworkWiring.createNode}. */
-function createNodeRuntime(name: string, options: NodeOptions, opts: ResolvedNetworkOptions, networkLimiter: RateLimiter | undefined, hub: EventHub, host: NodeHost): NodeRuntime {
+function createNodeRuntime(name: string, options: NodeOptions, opts: ResolvedNetworkOptions, networkLimiter: RateLimiter | undefined, dedup: DedupWindow | undefined, hub: EventHub, host: NodeHost): NodeRuntime {
   // The breaker's pressure level reads the mailbox fill, but the runtime is built from the
   // config: `load` reads the runtime once it exists.
   let runtime: NodeRuntime | undefined;
-  const config = buildNodeConfig(name, options, opts, opts.clock, networkLimiter, () => runtime?.fill ?? 0);
+  const config = buildNodeConfig(name, options, opts, opts.clock, networkLimiter, dedup, () => runtime?.fill ?? 0);
   runtime = new NodeRuntime(config, host);
   config.breaker?.onStateChange((t) => {
     if (hub.observed) hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });

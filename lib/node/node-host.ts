@@ -1,5 +1,5 @@
 import type { DeadLetter } from '../delivery/dead-letter-queue.ts';
-import type { DedupWindow } from '../delivery/dedup-window.ts';
+import type { DedupScope } from '../delivery/dedup-scope.ts';
 import type { Journal } from '../delivery/journal.ts';
 import type { Receipt } from '../network/receipt.ts';
 import type { EventHub } from '../observe/event-hub.ts';
@@ -50,7 +50,7 @@ export interface NodeConfig {
   timeoutMs: number | undefined;
   readonly warnAt: number;
   readonly rejectAt: number;
-  readonly dedup: DedupWindow | undefined;
+  readonly dedup: DedupScope | undefined;
 }
 
 /** `offer` result: the idempotency key was seen within the window. */

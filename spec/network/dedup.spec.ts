@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { testNetwork } from '../support/networks.ts';
+import { DedupScope } from '../../lib/delivery/dedup-scope.ts';
 import { DedupWindow } from '../../lib/delivery/dedup-window.ts';
 
 describe('network: deduplication', () => {
@@ -40,31 +41,80 @@ describe('network: deduplication', () => {
     expect(net.post('w', { type: 't', idempotencyKey: 'retry-me' }).status).to.equal('rejected');
   });
 
+  it('keeps each node\'s keys apart: the same key at two nodes is two signals', async () => {
+    const { net } = testNetwork();
+    const handled: string[] = [];
+    net.node('a', { handle: (s) => void handled.push('a:' + s.idempotencyKey) });
+    net.node('b', { handle: (s) => void handled.push('b:' + s.idempotencyKey) });
+    await net.start();
+    expect(net.post('a', { type: 't', idempotencyKey: 'order-1' }).status).to.equal('accepted');
+    expect(net.post('b', { type: 't', idempotencyKey: 'order-1' }).status).to.equal('accepted');
+    expect(net.post('a', { type: 't', idempotencyKey: 'order-1' }).status).to.equal('duplicate');
+    expect(net.post('b', { type: 't', idempotencyKey: 'order-1' }).status).to.equal('duplicate');
+    await net.idle();
+    expect(handled.sort()).to.deep.equal(['a:order-1', 'b:order-1']);
+    const c = net.counts();
+    expect(c.sent).to.equal(c.accepted + c.duplicate + c.rejected);
+    expect(c.duplicate).to.equal(2);
+  });
+
+  it('bounds the keys of all nodes together by maxKeys: memory does not grow with the number of nodes', async () => {
+    const { net } = testNetwork({ dedup: { maxKeys: 1000 } });
+    for (let n = 0; n < 50; n++) net.node('n' + n, { handle: () => {} });
+    await net.start();
+    // 50 nodes × 100 keys = 5,000 keys: far past the cap of the network, though each node saw 100.
+    for (let i = 0; i < 100; i++) for (let n = 0; n < 50; n++) net.post('n' + n, { type: 't', idempotencyKey: 'k' + i });
+    await net.idle();
+    // The newest half of the cap (500 keys: the last 10 of every node) is remembered ...
+    for (let n = 0; n < 50; n++) expect(net.post('n' + n, { type: 't', idempotencyKey: 'k99' }).status, 'n' + n).to.equal('duplicate');
+    // ... and the oldest were forgotten, network-wide.
+    expect(net.post('n0', { type: 't', idempotencyKey: 'k0' }).status).to.equal('accepted');
+    await net.idle();
+  });
+
+  describe('DedupScope', () => {
+    it('shares one window: two scopes see their own keys, within one key cap', () => {
+      const w = new DedupWindow(300_000, 100);
+      const a = new DedupScope(w);
+      const b = new DedupScope(w);
+      expect(a.admit('k', 0)).to.equal(true);
+      expect(b.has('k', 0)).to.equal(false);
+      expect(b.admit('k', 0)).to.equal(true);
+      expect(a.admit('k', 0)).to.equal(false);
+      expect(w.size).to.equal(2);
+      for (let i = 0; i < 1000; i++) b.admit('b' + i, 1);
+      expect(w.size).to.be.at.most(100);
+      expect(a.has('k', 1)).to.equal(false); // pushed out by b's keys: the cap is the window's
+    });
+  });
+
   describe('DedupWindow', () => {
     it('keeps memory bounded by the key cap, and the newest half of the cap always remembered', () => {
-      const w = new DedupWindow(300_000, 1000);
+      const window = new DedupWindow(300_000, 1000);
+      const w = new DedupScope(window);
       for (let i = 0; i < 50_000; i++) {
         expect(w.admit(`k${i}`, i)).to.equal(true);
-        expect(w.size).to.be.at.most(1000);
+        expect(window.size).to.be.at.most(1000);
       }
       for (let i = 49_500; i < 50_000; i++) expect(w.admit(`k${i}`, 50_000), `k${i}`).to.equal(false);
       expect(w.has('k0', 50_000)).to.equal(false);
-      expect(w.evictedEarly).to.be.greaterThan(40_000);
+      expect(window.evictedEarly).to.be.greaterThan(40_000);
     });
 
     it('remembers every key for at least the window, and drops old generations whole', () => {
-      const w = new DedupWindow(10_000, 1_000_000);
+      const window = new DedupWindow(10_000, 1_000_000);
+      const w = new DedupScope(window);
       for (let i = 0; i < 1000; i++) w.admit(`k${i}`, i * 20); // over 20 s
       // Shortly after the last key, every key seen within the last 10 s is still remembered.
       for (let i = 0; i < 1000; i++) if (i * 20 > 19_981 - 10_000) expect(w.has(`k${i}`, 19_981), `k${i}`).to.equal(true);
       expect(w.has('k999', 19_980 + 9_999)).to.equal(true);
       w.has('x', 100_000);
-      expect(w.size).to.equal(0);
-      expect(w.evictedEarly).to.equal(0);
+      expect(window.size).to.equal(0);
+      expect(window.evictedEarly).to.equal(0);
     });
 
     it('holds for random arrival times: a key seen less than the window ago is always a duplicate', () => {
-      const w = new DedupWindow(1000, 1_000_000);
+      const w = new DedupScope(new DedupWindow(1000, 1_000_000));
       const seen = new Map<string, number>();
       let now = 0;
       for (let i = 0; i < 20_000; i++) {
