@@ -69,7 +69,8 @@ export class SchemaRegistry {
 
   /** True when `type` has a registered schema. */
   has(type: string): boolean {
-    return this.#entries.has(type);
+    // Asked for every signal: a network without schemas skips the hash look-up.
+    return this.#entries.size > 0 && this.#entries.has(type);
   }
 
   /** The supported versions of `type`, oldest first (`undefined` when unregistered). */
