@@ -103,6 +103,7 @@ export class FingerprintGenerations {
 
   #grow(): void {
     const old = this.#slots;
+    // Small tables quadruple: a busy window passes the small sizes in fewer rehashes; large ones double.
     const slots = old.length / SLOT < QUADRUPLE_BELOW ? (old.length / SLOT) * 4 : (old.length / SLOT) * 2;
     this.#slots = new Int32Array(slots * SLOT);
     this.#mask = slots - 1;

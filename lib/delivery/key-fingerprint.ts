@@ -11,9 +11,9 @@ import { randomFillSync } from 'node:crypto';
  * Two distinct keys share a fingerprint with probability about 2^-63: with a window of 100,000
  * keys, a fresh key is taken for a duplicate about once in 10^14 look-ups.
  *
- * (One table for both generations of the dedup window, with a generation bit per entry, was
- * tried: it saves a probe per look-up but dropping a generation then means rebuilding the table,
- * a cache miss per surviving key, and it came out slower end to end.)
+ * (The dedup window keeps both generations in one table, a lane each per slot: see
+ * `fingerprint-generations.ts`. A generation bit per entry, tried before, meant rebuilding the
+ * table to drop a generation, a cache miss per surviving key.)
  */
 
 /** Two random 32-bit seeds: a scope of keys (see `DedupScope`) fingerprints with its own. */
