@@ -11,7 +11,6 @@ import { createRateLimiter } from '../resilience/rate/create.ts';
 import { KeyedRateLimiter } from '../resilience/rate/keyed.ts';
 import type { RateLimiter } from '../resilience/rate/types.ts';
 import type { Clock } from '../util/clock.ts';
-import type { ResolvedNetworkOptions } from './network-options.ts';
 
 const NODE_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
@@ -25,7 +24,7 @@ export function checkNodeName(name: unknown): asserts name is string {
  * (0..1) once the node exists; the breaker folds it into its pressure level. `dedup`: the
  * network's window, of which the node gets a scope.
  */
-export function buildNodeConfig(name: string, o: NodeOptions, net: ResolvedNetworkOptions, clock: Clock, networkLimiter: RateLimiter | undefined, dedup: DedupWindow | undefined, load: () => number): NodeConfig {
+export function buildNodeConfig(name: string, o: NodeOptions, clock: Clock, networkLimiter: RateLimiter | undefined, dedup: DedupWindow | undefined, load: () => number): NodeConfig {
   checkNodeName(name);
   checkObject(`node ${name}`, o);
   if (o === undefined) throw new InvalidOptionsError(`node ${name}`, 'needs options with a handle function', o);

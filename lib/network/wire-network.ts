@@ -146,7 +146,7 @@ function createNodeRuntime(name: string, options: NodeOptions, opts: ResolvedNet
   // The breaker's pressure level reads the mailbox fill, but the runtime is built from the
   // config: `load` reads the runtime once it exists.
   let runtime: NodeRuntime | undefined;
-  const config = buildNodeConfig(name, options, opts, opts.clock, networkLimiter, dedup, () => runtime?.fill ?? 0);
+  const config = buildNodeConfig(name, options, opts.clock, networkLimiter, dedup, () => runtime?.fill ?? 0);
   runtime = new NodeRuntime(config, host);
   config.breaker?.onStateChange((t) => {
     if (hub.observed) hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });
