@@ -31,8 +31,8 @@ export class MemoryJournal implements Journal {
 
   settle(signal: Signal, outcome: SettleOutcome): void {
     if (outcome !== 'completed') return;
-    if (this.#ring.size === this.capacity) this.#ring.shift();
-    this.#ring.push(signal);
+    if (this.#ring.size === this.capacity) this.#ring.replaceOldest(signal);
+    else this.#ring.push(signal);
   }
 
   query(q: JournalQuery): Signal[] {

@@ -26,6 +26,19 @@ export class RingBuffer<T> {
     this.#size++;
   }
 
+  /**
+   * Drops the oldest item and appends `item` in one step, the size unchanged: a bounded log
+   * (a `shift` then a `push` did twice the checks). Needs at least one item held.
+   */
+  replaceOldest(item: T): void {
+    const items = this.#items;
+    const head = this.#head;
+    // Cleared first: in a ring full to its array the newest slot is the oldest's.
+    items[head] = undefined;
+    items[(head + this.#size) & this.#mask] = item;
+    this.#head = (head + 1) & this.#mask;
+  }
+
   /** Removes and returns the oldest item (`undefined` when empty). */
   shift(): T | undefined {
     if (this.#size === 0) return undefined;

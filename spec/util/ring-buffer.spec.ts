@@ -23,6 +23,34 @@ describe('util/RingBuffer', () => {
     );
   });
 
+  it('replaceOldest drops the oldest and appends, as shift then push, whether or not the ring is full to its array', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer(), fc.constant(null), fc.record({ replace: fc.integer() }))), (ops) => {
+        const ring = new RingBuffer<number>(4);
+        const model: number[] = [];
+        for (const op of ops) {
+          if (op === null) expect(ring.shift()).to.equal(model.shift());
+          else if (typeof op === 'number') {
+            ring.push(op);
+            model.push(op);
+          } else if (model.length > 0) {
+            ring.replaceOldest(op.replace);
+            model.shift();
+            model.push(op.replace);
+          }
+          expect(ring.size).to.equal(model.length);
+        }
+        expect([...ring]).to.deep.equal(model);
+      }),
+      { seed: 7 },
+    );
+    const full = new RingBuffer<number>(4);
+    for (let i = 0; i < 4; i++) full.push(i); // full to its array: the newest slot is the oldest's
+    full.replaceOldest(4);
+    full.replaceOldest(5);
+    expect([...full]).to.deep.equal([2, 3, 4, 5]);
+  });
+
   it('drains everything in order', () => {
     const ring = new RingBuffer<number>();
     for (let i = 0; i < 100; i++) ring.push(i);
