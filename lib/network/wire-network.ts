@@ -135,6 +135,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     dlqOverflowed: () => dlqStore.overflowed,
     operations: () => operations.protectors(),
     recoveries: () => recoveries,
+    ...(dedup === undefined ? {} : { dedup: () => dedup }),
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
   });
   const createNode = (name: string, options: NodeOptions): NodeRuntime => createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host);

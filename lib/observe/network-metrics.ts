@@ -18,6 +18,8 @@ export interface MetricsSource {
   operations(): Iterable<Protector>;
   /** Recoveries by "name|strategy|succeeded". */
   recoveries(): ReadonlyMap<string, number>;
+  /** The dedup window's keys held and keys forgotten early, when dedup is on. */
+  dedup?(): { readonly size: number; readonly evictedEarly: number };
   /** The transport's counters, when the network has a transport. */
   transport?(): TransportCounts | undefined;
 }
@@ -67,6 +69,11 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
     [...source.nodes()].filter((n) => n.config.breaker).map((n) => ({ value: n.config.breaker!.pressureLevel, labels: { node: n.name } })),
   );
   metric('dlq_size', 'Entries in the dead letter queue.', 'gauge', () => [{ value: source.dlqSize(), labels: {} }]);
+  const dedup = source.dedup;
+  if (dedup !== undefined) {
+    metric('dedup_keys', 'Idempotency keys the network remembers now, all nodes together (at most dedup.maxKeys).', 'gauge', () => [{ value: dedup().size, labels: {} }]);
+    metric('dedup_evicted_early_total', 'Keys forgotten before their window ended because dedup.maxKeys newer keys arrived first.', 'counter', () => [{ value: dedup().evictedEarly, labels: {} }]);
+  }
   metric('dlq_overflow_total', 'Dead letters pushed out of a full dead letter queue.', 'counter', () => [{ value: source.dlqOverflowed(), labels: {} }]);
   metric('rate_limit_violations_total', 'Times a rate limit held a signal back (nodes) or refused a call (operations).', 'counter', () => [
     ...[...source.nodes()].filter((n) => n.config.limiter).map((n) => ({ value: n.stats.throttled, labels: { name: n.name } })),

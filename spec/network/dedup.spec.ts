@@ -72,6 +72,32 @@ describe('network: deduplication', () => {
     await net.idle();
   });
 
+  it('exports the keys held and the keys forgotten early as metrics', async () => {
+    const { net } = testNetwork({ dedup: { maxKeys: 100 } });
+    net.node('a', { handle: () => {} });
+    net.node('b', { handle: () => {} });
+    await net.start();
+    for (let i = 0; i < 20; i++) net.post('a', { type: 't', idempotencyKey: 'a' + i });
+    await net.idle();
+    let text = await net.metricsText();
+    expect(text).to.match(/plexus_dedup_keys\{network="spec"\} 20\n/);
+    expect(text).to.match(/plexus_dedup_evicted_early_total\{network="spec"\} 0\n/);
+    for (let i = 0; i < 100; i++) net.post('b', { type: 't', idempotencyKey: 'b' + i }); // b's keys push a's out
+    await net.idle();
+    text = await net.metricsText();
+    expect(Number(/plexus_dedup_keys\{network="spec"\} (\d+)/.exec(text)?.[1])).to.be.at.most(100);
+    expect(Number(/plexus_dedup_evicted_early_total\{network="spec"\} (\d+)/.exec(text)?.[1])).to.be.at.least(20);
+    expect(net.post('a', { type: 't', idempotencyKey: 'a0' }).status).to.equal('accepted');
+    await net.idle();
+  });
+
+  it('has no dedup metrics with dedup off', async () => {
+    const { net } = testNetwork({ dedup: false });
+    net.node('a', { handle: () => {} });
+    await net.start();
+    expect(await net.metricsText()).to.not.include('plexus_dedup_');
+  });
+
   describe('DedupScope', () => {
     it('shares one window: two scopes see their own keys, within one key cap', () => {
       const w = new DedupWindow(300_000, 100);
