@@ -42,12 +42,12 @@ export class FingerprintGenerations {
 
   /** True when the fingerprint is in either generation. */
   has(high: number, low: number): boolean {
-    return (this.#previousSize > 0 && this.#find(2 - this.#current, high, low) >= 0) || this.#find(this.#current, high, low) >= 0;
+    return this.#inPrevious(high, low) || this.#find(this.#current, high, low) >= 0;
   }
 
   /** Adds the fingerprint to the current generation unless either holds it; false when one did. */
   add(high: number, low: number): boolean {
-    if (this.#previousSize > 0 && this.#find(2 - this.#current, high, low) >= 0) return false;
+    if (this.#inPrevious(high, low)) return false;
     const found = this.#find(this.#current, high, low);
     if (found >= 0) return false;
     if ((this.#currentSize + 1) * 2 > this.#mask + 1) {
@@ -74,6 +74,10 @@ export class FingerprintGenerations {
   clear(): void {
     if (this.#currentSize + this.#previousSize > 0) this.#slots.fill(0);
     this.#currentSize = this.#previousSize = 0;
+  }
+
+  #inPrevious(high: number, low: number): boolean {
+    return this.#previousSize > 0 && this.#find(2 - this.#current, high, low) >= 0;
   }
 
   /** In `lane`: the int index of the fingerprint, or -1 - the index of the empty slot where it belongs. */
@@ -104,7 +108,8 @@ export class FingerprintGenerations {
   #grow(): void {
     const old = this.#slots;
     // Small tables quadruple: a busy window passes the small sizes in fewer rehashes; large ones double.
-    const slots = old.length / SLOT < QUADRUPLE_BELOW ? (old.length / SLOT) * 4 : (old.length / SLOT) * 2;
+    const capacity = old.length / SLOT;
+    const slots = capacity < QUADRUPLE_BELOW ? capacity * 4 : capacity * 2;
     this.#slots = new Int32Array(slots * SLOT);
     this.#mask = slots - 1;
     for (let at = 0; at < old.length; at += 2) {
