@@ -101,7 +101,7 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
     metric('transport_messages_total', 'Transport messages by outcome: published, stored, duplicate (PubAck), publish_failed, publish_refused, delivered, redelivered, acked, naked, terminated, in_progress (heartbeats of held messages).', 'counter', () => {
       const t = read();
       if (t === undefined) return [];
-      return Object.entries({ published: t.published, stored: t.stored, duplicate: t.duplicatePubAcks, publish_failed: t.publishFailed, publish_refused: t.publishRefused, delivered: t.delivered, redelivered: t.redeliveries, acked: t.acked, naked: t.naked, terminated: t.terminated, in_progress: t.inProgress }).map(([outcome, value]) => ({ value, labels: { outcome } }));
+      return Object.entries({ published: t.published, stored: t.stored, duplicate: t.duplicatePubAcks, publish_failed: t.publishFailed, publish_retried: t.publishRetried, publish_refused: t.publishRefused, delivered: t.delivered, redelivered: t.redeliveries, acked: t.acked, naked: t.naked, terminated: t.terminated, in_progress: t.inProgress }).map(([outcome, value]) => ({ value, labels: { outcome } }));
     });
     metric('transport_pending_publishes', 'Publishes awaiting their PubAck.', 'gauge', () => [{ value: read()?.publishPending ?? 0, labels: {} }]);
     metric('transport_unacked', 'Received signals held here and not settled yet (unacked).', 'gauge', () => [{ value: read()?.unacked ?? 0, labels: {} }]);

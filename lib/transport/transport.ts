@@ -40,11 +40,13 @@ export interface TransportCounts {
   readonly stored: number;
   /** PubAcks that said the message id was already in the stream's duplicate window. */
   readonly duplicatePubAcks: number;
-  /** Publishes that failed (the signal was dead-lettered with reason `transport-failed`). */
+  /** Publishes that failed for good, their retries used up (the signal was dead-lettered with reason `transport-failed`). */
   readonly publishFailed: number;
+  /** Publish attempts that failed and were tried again after a backoff (the signal stayed pending). */
+  readonly publishRetried: number;
   /** Publishes refused because `maxPending` were in flight (receipt `backpressure`). */
   readonly publishRefused: number;
-  /** Publishes awaiting their PubAck now. */
+  /** Publishes held now: queued, awaiting their PubAck, or waiting to retry. */
   readonly publishPending: number;
   /** Messages delivered to this process (every delivery, redeliveries included). */
   readonly delivered: number;

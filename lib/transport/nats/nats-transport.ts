@@ -4,9 +4,10 @@ import type { Signal } from '../../signal/signal.ts';
 import type { PublishAck, Transport, TransportCounts, TransportHost, TransportReport, TransportSession } from '../transport.ts';
 import type { TimerHandle } from '../../util/clock.ts';
 import type { PlexusError } from '../../util/errors.ts';
+import { clientOptions, connectError } from './connection.ts';
 import { PublishBackpressureError, TransportError } from './errors.ts';
 import { defaultStream, durableFor, streamSubjects, subjectFor } from './names.ts';
-import { resolveNatsOptions, type NatsTransportOptions, type ResolvedNatsOptions } from './options.ts';
+import { MAX_PUBLISH_RETRY_DELAY_MS, resolveNatsOptions, type NatsTransportOptions, type ResolvedNatsOptions } from './options.ts';
 import { Publisher } from './publisher.ts';
 import { Receiver } from './receiver.ts';
 
@@ -72,16 +73,26 @@ class NatsSession implements TransportSession {
   async start(nodes: readonly string[]): Promise<void> {
     let nc: NatsConnection;
     try {
-      nc = await connect({ servers: [...this.#o.servers], name: this.#o.connectionName ?? `plexus:${this.#host.network}`, noAsyncTraces: true });
+      // A refused credential fails this first connect at once (no reconnect loop before it).
+      nc = await connect({ ...(await clientOptions(this.#o)), servers: [...this.#o.servers], name: this.#o.connectionName ?? `plexus:${this.#host.network}`, noAsyncTraces: true });
     } catch (e) {
-      throw new TransportError('connect', `cannot connect to NATS at ${this.#o.servers.join(', ')}: ${(e as Error).message}`, { cause: e });
+      throw connectError(e, this.#o.servers);
     }
     try {
       this.#nc = nc;
       this.#jsm = await jetstreamManager(nc);
       this.#js = jetstream(nc, { timeout: this.#o.publishTimeoutMs });
       await this.#ensureStream();
-      this.#publisher = new Publisher(this.#js, { maxPending: this.#o.maxPending, maxInFlight: this.#o.maxInFlight, timeoutMs: this.#o.publishTimeoutMs, subjectOf: (t) => subjectFor(this.#o.subjectPrefix, this.#host.network, t) });
+      this.#publisher = new Publisher(this.#js, {
+        maxPending: this.#o.maxPending,
+        maxInFlight: this.#o.maxInFlight,
+        timeoutMs: this.#o.publishTimeoutMs,
+        retries: this.#o.publishRetries,
+        retryDelayMs: this.#o.publishRetryDelayMs,
+        maxRetryDelayMs: MAX_PUBLISH_RETRY_DELAY_MS,
+        clock: this.#host.clock,
+        subjectOf: (t) => subjectFor(this.#o.subjectPrefix, this.#host.network, t),
+      });
       this.#consuming = true;
       for (const node of nodes) await this.#consume(node);
       this.#scheduleHeartbeat();
@@ -127,6 +138,7 @@ class NatsSession implements TransportSession {
       stored: p?.stored ?? 0,
       duplicatePubAcks: p?.duplicatePubAcks ?? 0,
       publishFailed: p?.publishFailed ?? 0,
+      publishRetried: p?.publishRetried ?? 0,
       publishRefused: p?.publishRefused ?? 0,
       publishPending: this.#publisher?.pending ?? 0,
       ...r,
@@ -222,7 +234,8 @@ class NatsSession implements TransportSession {
     const publisher = this.#publisher;
     const publishesAwaited = publisher?.pending ?? 0;
     const failedBefore = publisher?.counts.publishFailed ?? 0;
-    // Publishes carry their own timeout, so this wait is bounded.
+    // No more retries (a publish failing now is dead-lettered); each attempt carries its own timeout, so this wait is bounded.
+    publisher?.close();
     await publisher?.idle();
     const nc = this.#nc;
     if (nc !== undefined && !nc.isClosed()) {

@@ -1,5 +1,6 @@
 import { InvalidOptionsError } from '../../resilience/errors.ts';
 import { checkNumber, checkObject } from '../../resilience/validate.ts';
+import { resolveAuth, resolveTls, type NatsAuthOptions, type NatsTlsOptions, type ResolvedNatsAuth, type ResolvedNatsTls } from './connection.ts';
 
 /**
  * NATS server used when `servers` is not given.
@@ -56,6 +57,34 @@ export const MAX_NAK_DELAY_MS = 5_000;
  */
 export const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
 
+/**
+ * Times a failed publish is tried again (timeout, lost connection, JetStream not ready after a
+ * restart) before its signal is dead-lettered with reason `transport-failed`. A publish waiting
+ * to retry keeps its place in `maxPending`, so a long outage fills the pipeline and new posts
+ * are refused (`backpressure`) before they are accepted.
+ * @defaultValue 8
+ */
+export const DEFAULT_PUBLISH_RETRIES = 8;
+/**
+ * Wait before a publish's first retry; it doubles per retry up to {@link MAX_PUBLISH_RETRY_DELAY_MS}
+ * (with the defaults and a 5 s publish timeout, a publish outlives an outage of about a minute).
+ * @defaultValue 100 ms
+ */
+export const DEFAULT_PUBLISH_RETRY_DELAY_MS = 100;
+/** Longest wait between two attempts of a publish. */
+export const MAX_PUBLISH_RETRY_DELAY_MS = 5_000;
+/**
+ * Wait between attempts to reconnect to a lost server.
+ * @defaultValue 2 000 ms (the client's own default)
+ */
+export const DEFAULT_RECONNECT_WAIT_MS = 2_000;
+/**
+ * Reconnect attempts per server before the connection is given up for good; `-1` never gives up
+ * (a service outlives its broker's restarts; the client's own default, 10, gives up after ~20 s).
+ * @defaultValue -1
+ */
+export const DEFAULT_MAX_RECONNECT_ATTEMPTS = -1;
+
 /** How the NATS JetStream transport connects and delivers. Every field is optional. */
 export interface NatsTransportOptions {
   /** NATS server URL(s). @defaultValue {@link DEFAULT_NATS_SERVERS} */
@@ -80,6 +109,18 @@ export interface NatsTransportOptions {
   publishTimeoutMs?: number;
   /** Connection name shown by the server. @defaultValue `plexus:<network>` */
   connectionName?: string;
+  /** @defaultValue {@link DEFAULT_PUBLISH_RETRIES} */
+  publishRetries?: number;
+  /** @defaultValue {@link DEFAULT_PUBLISH_RETRY_DELAY_MS} */
+  publishRetryDelayMs?: number;
+  /** @defaultValue {@link DEFAULT_RECONNECT_WAIT_MS} */
+  reconnectWaitMs?: number;
+  /** @defaultValue {@link DEFAULT_MAX_RECONNECT_ATTEMPTS} */
+  maxReconnectAttempts?: number;
+  /** Credentials, for a server that requires them. @defaultValue none */
+  auth?: NatsAuthOptions;
+  /** TLS to the server. @defaultValue none (plain TCP, or TLS when a `tls://` URL asks for it) */
+  tls?: NatsTlsOptions;
 }
 
 /** Options with every default filled in (the stream name is derived once the network is known). */
@@ -95,6 +136,13 @@ export interface ResolvedNatsOptions {
   readonly nakDelayMs: number;
   readonly publishTimeoutMs: number;
   readonly connectionName: string | undefined;
+  readonly publishRetries: number;
+  readonly publishRetryDelayMs: number;
+  readonly reconnectWaitMs: number;
+  readonly maxReconnectAttempts: number;
+  /** The authentication method (the secret itself is kept out of sight). */
+  readonly auth: ResolvedNatsAuth | undefined;
+  readonly tls: ResolvedNatsTls | undefined;
 }
 
 const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -129,5 +177,11 @@ export function resolveNatsOptions(o: NatsTransportOptions = {}): ResolvedNatsOp
     nakDelayMs: checkNumber('nakDelayMs', o.nakDelayMs ?? DEFAULT_NAK_DELAY_MS, { integer: true, min: 0 }),
     publishTimeoutMs: checkNumber('publishTimeoutMs', o.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS, { integer: true, min: 1 }),
     connectionName: o.connectionName,
+    publishRetries: checkNumber('publishRetries', o.publishRetries ?? DEFAULT_PUBLISH_RETRIES, { integer: true, min: 0 }),
+    publishRetryDelayMs: checkNumber('publishRetryDelayMs', o.publishRetryDelayMs ?? DEFAULT_PUBLISH_RETRY_DELAY_MS, { integer: true, min: 0 }),
+    reconnectWaitMs: checkNumber('reconnectWaitMs', o.reconnectWaitMs ?? DEFAULT_RECONNECT_WAIT_MS, { integer: true, min: 0 }),
+    maxReconnectAttempts: checkNumber('maxReconnectAttempts', o.maxReconnectAttempts ?? DEFAULT_MAX_RECONNECT_ATTEMPTS, { integer: true, min: -1 }),
+    auth: resolveAuth(o.auth),
+    tls: resolveTls(o.tls),
   };
 }

@@ -1,5 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Signal } from '../../signal/signal.ts';
+import type { Clock, TimerHandle } from '../../util/clock.ts';
 import { IdleWaiters } from '../../util/idle-waiters.ts';
 import { RingBuffer } from '../../util/ring-buffer.ts';
 import type { PublishAck } from '../transport.ts';
@@ -13,13 +14,33 @@ export interface PublisherCounts {
   duplicatePubAcks: number;
   publishFailed: number;
   publishRefused: number;
+  publishRetried: number;
 }
 
-/** A publish waiting here for the pipeline's window, and its caller's promise. */
-interface Queued {
+/** How the pipeline publishes, bounds and retries. */
+export interface PublisherOptions {
+  readonly maxPending: number;
+  readonly maxInFlight: number;
+  readonly timeoutMs: number;
+  /** Attempts after the first before a publish fails for good. */
+  readonly retries: number;
+  /** Wait before the first retry; it doubles per retry up to `maxRetryDelayMs`. */
+  readonly retryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  /** Timers of the backoff (the network's clock: virtual in tests). */
+  readonly clock: Clock;
+  readonly subjectOf: (target: string) => string;
+}
+
+/** One publish held here (queued, in flight, or waiting to retry) and its caller's promise. */
+interface Outgoing {
   readonly signal: Signal;
   readonly resolve: (ack: PublishAck) => void;
   readonly reject: (e: unknown) => void;
+  /** Attempts made so far. */
+  attempts: number;
+  /** The backoff timer while it waits for its next attempt. */
+  timer: TimerHandle | undefined;
 }
 
 /**
@@ -29,87 +50,136 @@ interface Queued {
  * publish beyond that is refused (the caller turns it into a `backpressure` receipt) rather than
  * queued without bound. The header `Nats-Msg-Id` is the idempotency key, so the stream stores a
  * key once within its duplicate window.
+ *
+ * A failed publish (timeout, lost connection, JetStream not ready after a restart) is tried
+ * again after a backoff, keeping its place in the window: during a broker outage the window and
+ * then the queue fill up, and new publishes are refused before they are accepted, instead of
+ * being accepted only to fail. Only a publish whose retries are used up (or that fails while the
+ * pipeline closes) rejects. A retry may store a message its earlier attempt stored already (the
+ * PubAck was lost): the stream's dedup absorbs it, and the publish counts as stored.
  */
 export class Publisher {
-  readonly counts: PublisherCounts = { published: 0, stored: 0, duplicatePubAcks: 0, publishFailed: 0, publishRefused: 0 };
+  readonly counts: PublisherCounts = { published: 0, stored: 0, duplicatePubAcks: 0, publishFailed: 0, publishRefused: 0, publishRetried: 0 };
   readonly #js: JetStreamClient;
-  readonly #maxPending: number;
-  readonly #maxInFlight: number;
-  readonly #timeoutMs: number;
-  readonly #subjectOf: (target: string) => string;
+  readonly #o: PublisherOptions;
   readonly #subjects = new Map<string, string>();
-  /** Publishes held: queued here plus in flight. */
+  /** Publishes held: queued here plus in flight (retries waiting included). */
   #pending = 0;
   #inFlight = 0;
-  readonly #queue = new RingBuffer<Queued>(16);
+  #closing = false;
+  readonly #queue = new RingBuffer<Outgoing>(16);
+  /** Publishes waiting for a retry (so that closing can try them at once). */
+  readonly #backingOff = new Set<Outgoing>();
   readonly #idle = new IdleWaiters();
 
-  constructor(js: JetStreamClient, options: { maxPending: number; maxInFlight: number; timeoutMs: number; subjectOf: (target: string) => string }) {
+  constructor(js: JetStreamClient, options: PublisherOptions) {
     this.#js = js;
-    this.#maxPending = options.maxPending;
-    this.#maxInFlight = options.maxInFlight;
-    this.#timeoutMs = options.timeoutMs;
-    this.#subjectOf = options.subjectOf;
+    this.#o = options;
   }
 
-  /** Publishes held: waiting here for the window, or awaiting their PubAck. */
+  /** Publishes held: waiting here for the window, awaiting their PubAck, or waiting to retry. */
   get pending(): number {
     return this.#pending;
   }
 
-  /** Publishes sent and awaiting their PubAck. */
+  /** Publishes holding a place in the window (awaiting their PubAck, or waiting to retry). */
   get inFlight(): number {
     return this.#inFlight;
   }
 
   /** See {@link TransportSession.publish}. Failures reject with a {@link TransportError} (`publish`). */
   publish(signal: Signal): Promise<PublishAck> | undefined {
-    if (this.#pending >= this.#maxPending) {
+    if (this.#pending >= this.#o.maxPending) {
       this.counts.publishRefused++;
       return undefined;
     }
     this.#pending++;
-    if (this.#inFlight < this.#maxInFlight) return this.#send(signal);
-    return new Promise<PublishAck>((resolve, reject) => this.#queue.push({ signal, resolve, reject }));
+    return new Promise<PublishAck>((resolve, reject) => {
+      const outgoing: Outgoing = { signal, resolve, reject, attempts: 0, timer: undefined };
+      if (this.#inFlight < this.#o.maxInFlight) {
+        this.#inFlight++;
+        this.#attempt(outgoing);
+      } else {
+        this.#queue.push(outgoing);
+      }
+    });
   }
 
-  #send(signal: Signal): Promise<PublishAck> {
-    let subject = this.#subjects.get(signal.target);
-    if (subject === undefined) this.#subjects.set(signal.target, (subject = this.#subjectOf(signal.target)));
-    this.#inFlight++;
-    this.counts.published++;
-    let sent: Promise<{ duplicate: boolean }>;
-    try {
-      sent = this.#js.publish(subject, encodeSignal(signal), { msgID: signal.idempotencyKey, timeout: this.#timeoutMs });
-    } catch (e) {
-      sent = Promise.reject(e as Error);
+  /**
+   * No more retries: publishes waiting for one are tried once more now, and a publish that fails
+   * from here on rejects (the session is closing; its caller dead-letters the signal).
+   */
+  close(): void {
+    this.#closing = true;
+    for (const outgoing of this.#backingOff) {
+      this.#o.clock.clearTimeout(outgoing.timer);
+      this.#retryNow(outgoing);
     }
-    return sent.then(
-      (ack) => {
-        this.#done();
-        if (ack.duplicate) this.counts.duplicatePubAcks++;
-        else this.counts.stored++;
-        return ack.duplicate ? DUPLICATE : STORED;
-      },
-      (e: unknown) => {
-        this.#done();
-        this.counts.publishFailed++;
-        throw new TransportError('publish', `publishing signal ${signal.id} to ${subject} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, details: { subject, signalId: signal.id } });
-      },
-    );
   }
 
-  /** Resolves once no publish is held (queued or awaiting its PubAck). */
+  /** Resolves once no publish is held (queued, awaiting its PubAck or waiting to retry). */
   idle(): Promise<void> {
     if (this.#pending === 0) return Promise.resolve();
     return this.#idle.wait();
   }
 
-  /** A PubAck (or a failure) came back: the oldest queued publish takes the freed place. */
+  #attempt(outgoing: Outgoing): void {
+    const signal = outgoing.signal;
+    let subject = this.#subjects.get(signal.target);
+    if (subject === undefined) this.#subjects.set(signal.target, (subject = this.#o.subjectOf(signal.target)));
+    outgoing.attempts++;
+    this.counts.published++;
+    let sent: Promise<{ duplicate: boolean }>;
+    try {
+      sent = this.#js.publish(subject, encodeSignal(signal), { msgID: signal.idempotencyKey, timeout: this.#o.timeoutMs });
+    } catch (e) {
+      sent = Promise.reject(e as Error);
+    }
+    sent.then(
+      (ack) => {
+        if (ack.duplicate) this.counts.duplicatePubAcks++;
+        else this.counts.stored++;
+        // After a retry, "duplicate" most likely means an earlier attempt of this very publish was stored.
+        outgoing.resolve(ack.duplicate && outgoing.attempts === 1 ? DUPLICATE : STORED);
+        this.#done();
+      },
+      (e: unknown) => {
+        if (!this.#closing && outgoing.attempts <= this.#o.retries) {
+          this.counts.publishRetried++;
+          this.#backOff(outgoing);
+          return;
+        }
+        this.counts.publishFailed++;
+        const attempts = outgoing.attempts;
+        outgoing.reject(
+          new TransportError('publish', `publishing signal ${signal.id} to ${subject} failed after ${attempts} attempt(s): ${e instanceof Error ? e.message : String(e)}`, {
+            cause: e,
+            details: { subject, signalId: signal.id, attempts },
+          }),
+        );
+        this.#done();
+      },
+    );
+  }
+
+  /** Waits `retryDelayMs × 2^(retries so far)` (capped), keeping the publish's place in the window. */
+  #backOff(outgoing: Outgoing): void {
+    const delay = Math.min(this.#o.maxRetryDelayMs, this.#o.retryDelayMs * 2 ** (outgoing.attempts - 1));
+    this.#backingOff.add(outgoing);
+    outgoing.timer = this.#o.clock.setTimeout(() => this.#retryNow(outgoing), delay);
+  }
+
+  #retryNow(outgoing: Outgoing): void {
+    this.#backingOff.delete(outgoing);
+    outgoing.timer = undefined;
+    this.#attempt(outgoing);
+  }
+
+  /** A publish ended (PubAck, or failed for good): the oldest queued publish takes the freed place. */
   #done(): void {
-    this.#inFlight--;
     const next = this.#queue.shift();
-    if (next !== undefined) this.#send(next.signal).then(next.resolve, next.reject);
+    if (next !== undefined) this.#attempt(next);
+    else this.#inFlight--;
     if (--this.#pending === 0) this.#idle.wake();
   }
 }
