@@ -104,8 +104,8 @@ describeNats('transport/nats: failures lose nothing', () => {
     expectIdentities(b.counts());
   });
 
-  it('a failed publish dead-letters the signal at the sender (transport-failed, error kept); send rejects', async () => {
-    const a = network();
+  it('a publish that still fails after its retries dead-letters the signal at the sender (transport-failed, error kept); send rejects', async () => {
+    const a = network({ publishRetries: 2, publishRetryDelayMs: 10 });
     a.remote('worker');
     const events: NetworkEvent[] = [];
     a.events$.subscribe((e) => events.push(e));
@@ -129,6 +129,7 @@ describeNats('transport/nats: failures lose nothing', () => {
     expectIdentities(c);
     expect(c).to.include({ accepted: 2, deadLettered: 2, forwarded: 0, active: 0 });
     expect(c.transport?.publishFailed).to.equal(2);
+    expect(c.transport?.publishRetried, 'each tried twice more first').to.equal(4);
     expect(events.some((e) => e.kind === 'transport-error' && e.operation === 'transport.publish')).to.equal(true);
     expect(events.filter((e) => e.kind === 'dead-lettered' && e.reason === 'transport-failed')).to.have.length(2);
   });
