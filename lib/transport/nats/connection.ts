@@ -87,6 +87,7 @@ export interface ConnectionSettings {
   readonly tls: ResolvedNatsTls | undefined;
   readonly reconnectWaitMs: number;
   readonly maxReconnectAttempts: number;
+  readonly connectTimeoutMs: number;
 }
 
 /**
@@ -95,7 +96,7 @@ export interface ConnectionSettings {
  * server that refuses the credentials twice in a row ends them (the client's rule).
  */
 export async function clientOptions(settings: ConnectionSettings): Promise<ConnectionOptions> {
-  const options: ConnectionOptions = { reconnectTimeWait: settings.reconnectWaitMs, maxReconnectAttempts: settings.maxReconnectAttempts };
+  const options: ConnectionOptions = { reconnectTimeWait: settings.reconnectWaitMs, maxReconnectAttempts: settings.maxReconnectAttempts, timeout: settings.connectTimeoutMs };
   if (settings.tls !== undefined) options.tls = { ...settings.tls };
   const auth = settings.auth === undefined ? undefined : secrets.get(settings.auth);
   if (auth === undefined) return options;
@@ -112,9 +113,12 @@ export async function clientOptions(settings: ConnectionSettings): Promise<Conne
 }
 
 /** A failed first connect as a TransportError: `authentication` when the server refused the credentials, `tls`, else `connect`. */
-export function connectError(e: unknown, servers: readonly string[]): TransportError {
+export function connectError(e: unknown, servers: readonly string[], settings: ConnectionSettings): TransportError {
   if (e instanceof TransportError) return e;
-  const message = e instanceof Error ? e.message : String(e);
+  let message = e instanceof Error ? e.message : String(e);
+  if (e instanceof errors.TimeoutError) {
+    message = `no answer within connectTimeoutMs (${settings.connectTimeoutMs} ms)${settings.tls !== undefined && settings.tls.certFile === undefined ? '; a server that requires a client certificate drops a connection without one like this' : ''}`;
+  }
   if (e instanceof errors.AuthorizationError || e instanceof errors.UserAuthenticationExpiredError) {
     return new TransportError('authentication', `NATS at ${servers.join(', ')} refused the credentials: ${message}`, { cause: e });
   }

@@ -76,7 +76,7 @@ class NatsSession implements TransportSession {
       // A refused credential fails this first connect at once (no reconnect loop before it).
       nc = await connect({ ...(await clientOptions(this.#o)), servers: [...this.#o.servers], name: this.#o.connectionName ?? `plexus:${this.#host.network}`, noAsyncTraces: true });
     } catch (e) {
-      throw connectError(e, this.#o.servers);
+      throw connectError(e, this.#o.servers, this.#o);
     }
     try {
       this.#nc = nc;

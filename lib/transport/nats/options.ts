@@ -79,6 +79,13 @@ export const MAX_PUBLISH_RETRY_DELAY_MS = 5_000;
  */
 export const DEFAULT_RECONNECT_WAIT_MS = 2_000;
 /**
+ * Time the first connect (TCP, TLS handshake, the server's greeting) may take before `start()`
+ * fails. Shorter than the client's own 20 s: a server that requires a client certificate drops
+ * a connection without one in a way the client only notices by this timeout.
+ * @defaultValue 5 000 ms
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+/**
  * Reconnect attempts per server before the connection is given up for good; `-1` never gives up
  * (a service outlives its broker's restarts; the client's own default, 10, gives up after ~20 s).
  * @defaultValue -1
@@ -117,6 +124,8 @@ export interface NatsTransportOptions {
   reconnectWaitMs?: number;
   /** @defaultValue {@link DEFAULT_MAX_RECONNECT_ATTEMPTS} */
   maxReconnectAttempts?: number;
+  /** @defaultValue {@link DEFAULT_CONNECT_TIMEOUT_MS} */
+  connectTimeoutMs?: number;
   /** Credentials, for a server that requires them. @defaultValue none */
   auth?: NatsAuthOptions;
   /** TLS to the server. @defaultValue none (plain TCP, or TLS when a `tls://` URL asks for it) */
@@ -140,6 +149,7 @@ export interface ResolvedNatsOptions {
   readonly publishRetryDelayMs: number;
   readonly reconnectWaitMs: number;
   readonly maxReconnectAttempts: number;
+  readonly connectTimeoutMs: number;
   /** The authentication method (the secret itself is kept out of sight). */
   readonly auth: ResolvedNatsAuth | undefined;
   readonly tls: ResolvedNatsTls | undefined;
@@ -181,6 +191,7 @@ export function resolveNatsOptions(o: NatsTransportOptions = {}): ResolvedNatsOp
     publishRetryDelayMs: checkNumber('publishRetryDelayMs', o.publishRetryDelayMs ?? DEFAULT_PUBLISH_RETRY_DELAY_MS, { integer: true, min: 0 }),
     reconnectWaitMs: checkNumber('reconnectWaitMs', o.reconnectWaitMs ?? DEFAULT_RECONNECT_WAIT_MS, { integer: true, min: 0 }),
     maxReconnectAttempts: checkNumber('maxReconnectAttempts', o.maxReconnectAttempts ?? DEFAULT_MAX_RECONNECT_ATTEMPTS, { integer: true, min: -1 }),
+    connectTimeoutMs: checkNumber('connectTimeoutMs', o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, { integer: true, min: 1 }),
     auth: resolveAuth(o.auth),
     tls: resolveTls(o.tls),
   };
