@@ -81,7 +81,7 @@ describe('transport/nats: the publish pipeline retries a failed publish (virtual
       js.answerAll(lost());
       await flushMicrotasks();
       let waited = 0;
-      while (js.calls.length === 0) {
+      while (js.calls.length === 0 && waited < 10_000) {
         await clock.advance(10);
         waited += 10;
       }
