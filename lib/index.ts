@@ -36,7 +36,9 @@ export { natsTransport, type NatsTransport } from './transport/nats/nats-transpo
 export {
   DEFAULT_NATS_SERVERS, DEFAULT_SUBJECT_PREFIX, DEFAULT_MAX_PENDING, DEFAULT_MAX_IN_FLIGHT, DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_DELIVER,
   DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_NAK_DELAY_MS, DEFAULT_PUBLISH_TIMEOUT_MS, type NatsTransportOptions, type ResolvedNatsOptions,
+  DEFAULT_PUBLISH_RETRIES, DEFAULT_PUBLISH_RETRY_DELAY_MS, MAX_PUBLISH_RETRY_DELAY_MS, DEFAULT_RECONNECT_WAIT_MS, DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT_MS,
 } from './transport/nats/options.ts';
+export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions, ResolvedNatsAuth, ResolvedNatsTls } from './transport/nats/connection.ts';
 export { TransportError, isTransportError, TRANSPORT_CODE, PublishBackpressureError, type TransportFailure } from './transport/nats/errors.ts';
 export type { Transport, TransportSession, TransportHost, TransportCounts, TransportReport, PublishAck, ReceiveOutcome } from './transport/transport.ts';
 

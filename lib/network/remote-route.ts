@@ -68,7 +68,8 @@ export class RemoteRoute {
   /**
    * Hands a signal to the transport. Accepted (and active) once it is in the bounded publish
    * pipeline; its PubAck makes it `forwarded` (or, for a post whose key the stream already held,
-   * `duplicate`); a failed publish dead-letters it here with reason `transport-failed`.
+   * `duplicate`); a publish that fails for good (the transport retries it first, keeping its
+   * place in the pipeline) dead-letters it here with reason `transport-failed`.
    * `replay`: a DLQ reprocess (counted as redelivered).
    */
   forward(transport: TransportSession, signal: Signal, replay: boolean): Receipt {

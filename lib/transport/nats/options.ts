@@ -67,7 +67,8 @@ export const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
 export const DEFAULT_PUBLISH_RETRIES = 8;
 /**
  * Wait before a publish's first retry; it doubles per retry up to {@link MAX_PUBLISH_RETRY_DELAY_MS}
- * (with the defaults and a 5 s publish timeout, a publish outlives an outage of about a minute).
+ * (with the defaults, a publish outlives an outage of 16 s when its attempts fail at once, and
+ * of about a minute when they time out after the 5 s publish timeout).
  * @defaultValue 100 ms
  */
 export const DEFAULT_PUBLISH_RETRY_DELAY_MS = 100;
