@@ -109,8 +109,14 @@ export async function clientOptions(settings: ConnectionSettings): Promise<Conne
   } catch (e) {
     throw new TransportError('authentication', `cannot read the NATS credentials file ${auth.credsFile}: ${(e as Error).message}`, { cause: e });
   }
+  // The client parses the file only when it connects, and says "unable to parse credentials" then.
+  const text = new TextDecoder().decode(creds);
+  if (!CREDS_JWT.test(text) || !CREDS_SEED.test(text)) throw new TransportError('authentication', `${auth.credsFile} is not a NATS credentials file (a user JWT and a user NKey seed)`);
   return { ...options, authenticator: credsAuthenticator(creds) };
 }
+
+const CREDS_JWT = /-{3,}BEGIN NATS USER JWT-{3,}/;
+const CREDS_SEED = /-{3,}BEGIN USER NKEY SEED-{3,}/;
 
 /** A failed first connect as a TransportError: `authentication` when the server refused the credentials, `tls`, else `connect`. */
 export function connectError(e: unknown, servers: readonly string[], settings: ConnectionSettings): TransportError {

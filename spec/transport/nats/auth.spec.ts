@@ -165,6 +165,22 @@ describeOwnServer('transport/nats: a server that requires an NKey', function () 
     const stranger = new TextDecoder().decode(nkeys.createUser().getSeed());
     expectRefused(await failedStart({ servers: server.url(), auth: { nkeySeed: stranger } }), 'authentication', stranger);
   });
+
+  // A full JWT setup needs an operator and an account (nsc); this server checks NKeys only, so
+  // the JWT in these files is a placeholder it does not read, and what gets in is the seed the
+  // file carries: proof that the file is read and its seed signs the server's nonce.
+  it('a credentials file is read and its seed used; a file with another seed, or not a credentials file, is refused with a typed error', async () => {
+    const credsFile = async (name: string, seed: Uint8Array) => {
+      const path = join(dir, name);
+      const jwt = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.placeholder';
+      await writeFile(path, `-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n${new TextDecoder().decode(seed)}\n------END USER NKEY SEED------\n`);
+      return path;
+    };
+    await roundTrip({ servers: server.url(), auth: { credsFile: await credsFile('user.creds', user.getSeed()) } });
+    expectRefused(await failedStart({ servers: server.url(), auth: { credsFile: await credsFile('stranger.creds', nkeys.createUser().getSeed()) } }), 'authentication');
+    await writeFile(join(dir, 'garbage.creds'), 'not a credentials file');
+    expectRefused(await failedStart({ servers: server.url(), auth: { credsFile: join(dir, 'garbage.creds') } }), 'authentication');
+  });
 });
 
 const HAVE_OPENSSL = existsSync('/usr/bin/openssl');

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { createNetwork, isInvalidOptionsError, isLifecycleError, isTransportError, natsTransport, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING, DEFAULT_NATS_SERVERS } from '../../../lib/index.ts';
+import {
+  createNetwork, isInvalidOptionsError, isLifecycleError, isTransportError, natsTransport, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING, DEFAULT_NATS_SERVERS,
+  DEFAULT_PUBLISH_RETRIES, DEFAULT_PUBLISH_RETRY_DELAY_MS, DEFAULT_RECONNECT_WAIT_MS, DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT_MS,
+} from '../../../lib/index.ts';
 import { decodeSignal, encodeSignal } from '../../../lib/transport/nats/codec.ts';
 import { defaultStream, durableFor, subjectFor } from '../../../lib/transport/nats/names.ts';
 import { SignalEnvelope } from '../../../lib/signal/envelope.ts';
@@ -24,6 +27,15 @@ describe('transport/nats: options, names and codec (no server needed)', () => {
     expect(t.options.maxInFlight).to.equal(DEFAULT_MAX_IN_FLIGHT);
     expect(natsTransport({ maxPending: 10 }).options.maxInFlight, 'the window fits in maxPending').to.equal(10);
     expect(t.options.subjectPrefix).to.equal('plexus');
+    expect(t.options).to.include({
+      publishRetries: DEFAULT_PUBLISH_RETRIES,
+      publishRetryDelayMs: DEFAULT_PUBLISH_RETRY_DELAY_MS,
+      reconnectWaitMs: DEFAULT_RECONNECT_WAIT_MS,
+      maxReconnectAttempts: DEFAULT_MAX_RECONNECT_ATTEMPTS,
+      connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+      auth: undefined,
+      tls: undefined,
+    });
   });
 
   it('names the bad option', () => {
