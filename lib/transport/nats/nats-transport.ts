@@ -8,7 +8,7 @@ import { clientOptions, connectError } from './connection.ts';
 import { PublishBackpressureError, TransportError } from './errors.ts';
 import { defaultStream, durableFor, streamSubjects, subjectFor } from './names.ts';
 import { MAX_PUBLISH_RETRY_DELAY_MS, resolveNatsOptions, type NatsTransportOptions, type ResolvedNatsOptions } from './options.ts';
-import { Publisher } from './publisher.ts';
+import { Publisher, type LinkState } from './publisher.ts';
 import { Receiver } from './receiver.ts';
 
 /** Most messages one pull asks for (fewer when the node's mailbox is smaller). */
@@ -62,6 +62,8 @@ class NatsSession implements TransportSession {
   #stopping: Promise<void> | undefined;
   #closing: Promise<TransportReport> | undefined;
   #heartbeat: TimerHandle | undefined;
+  /** Down between a `disconnect` and the next `reconnect` status of the client. */
+  #link: LinkState = 'up';
 
   constructor(o: ResolvedNatsOptions, host: TransportHost) {
     this.#o = o;
@@ -91,6 +93,7 @@ class NatsSession implements TransportSession {
         retryDelayMs: this.#o.publishRetryDelayMs,
         maxRetryDelayMs: MAX_PUBLISH_RETRY_DELAY_MS,
         clock: this.#host.clock,
+        link: () => (nc.isClosed() ? 'closed' : this.#link),
         subjectOf: (t) => subjectFor(this.#o.subjectPrefix, this.#host.network, t),
       });
       this.#consuming = true;
@@ -255,6 +258,11 @@ class NatsSession implements TransportSession {
       if (e instanceof Error) this.#host.failure(new TransportError('closed', `NATS connection closed: ${e.message}`, { cause: e }), 'transport.connection');
     });
     for await (const s of nc.status()) {
+      if (s.type === 'disconnect') this.#link = 'down';
+      else if (s.type === 'reconnect') {
+        this.#link = 'up';
+        this.#publisher?.linkUp();
+      }
       if (s.type === 'disconnect' || s.type === 'error') this.#host.failure(new TransportError('connect', `NATS ${s.type}: ${'error' in s ? String(s.error) : ('server' in s ? s.server : '')}`), 'transport.connection');
     }
   }

@@ -58,17 +58,18 @@ export const MAX_NAK_DELAY_MS = 5_000;
 export const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
 
 /**
- * Times a failed publish is tried again (timeout, lost connection, JetStream not ready after a
- * restart) before its signal is dead-lettered with reason `transport-failed`. A publish waiting
- * to retry keeps its place in `maxPending`, so a long outage fills the pipeline and new posts
- * are refused (`backpressure`) before they are accepted.
+ * Times a publish that failed while connected (timeout, no stream, JetStream not ready after a
+ * restart) is tried again before its signal is dead-lettered with reason `transport-failed`.
+ * Attempts that fail while the connection is down do not count: publishes wait out an outage,
+ * keeping their places in `maxPending`, so the pipeline fills and new posts are refused
+ * (`backpressure`) before they are accepted.
  * @defaultValue 8
  */
 export const DEFAULT_PUBLISH_RETRIES = 8;
 /**
  * Wait before a publish's first retry; it doubles per retry up to {@link MAX_PUBLISH_RETRY_DELAY_MS}
- * (with the defaults, a publish outlives an outage of 16 s when its attempts fail at once, and
- * of about a minute when they time out after the 5 s publish timeout).
+ * (with the defaults, a stream unusable while connected fails a publish after 16 s of waits
+ * when its attempts fail at once, about a minute when they time out).
  * @defaultValue 100 ms
  */
 export const DEFAULT_PUBLISH_RETRY_DELAY_MS = 100;

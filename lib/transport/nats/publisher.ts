@@ -17,18 +17,23 @@ export interface PublisherCounts {
   publishRetried: number;
 }
 
+/** The connection as the publisher sees it: `down` while the client reconnects, `closed` for good. */
+export type LinkState = 'up' | 'down' | 'closed';
+
 /** How the pipeline publishes, bounds and retries. */
 export interface PublisherOptions {
   readonly maxPending: number;
   readonly maxInFlight: number;
   readonly timeoutMs: number;
-  /** Attempts after the first before a publish fails for good. */
+  /** Failed attempts while connected, after the first, before a publish fails for good (failures while the link is down do not count). */
   readonly retries: number;
   /** Wait before the first retry; it doubles per retry up to `maxRetryDelayMs`. */
   readonly retryDelayMs: number;
   readonly maxRetryDelayMs: number;
   /** Timers of the backoff (the network's clock: virtual in tests). */
   readonly clock: Clock;
+  /** The connection's state now. */
+  readonly link: () => LinkState;
   readonly subjectOf: (target: string) => string;
 }
 
@@ -39,6 +44,8 @@ interface Outgoing {
   readonly reject: (e: unknown) => void;
   /** Attempts made so far. */
   attempts: number;
+  /** Attempts that failed while the link was up (they use up `retries`). */
+  failedUp: number;
   /** The backoff timer while it waits for its next attempt. */
   timer: TimerHandle | undefined;
 }
@@ -54,9 +61,13 @@ interface Outgoing {
  * A failed publish (timeout, lost connection, JetStream not ready after a restart) is tried
  * again after a backoff, keeping its place in the window: during a broker outage the window and
  * then the queue fill up, and new publishes are refused before they are accepted, instead of
- * being accepted only to fail. Only a publish whose retries are used up (or that fails while the
- * pipeline closes) rejects. A retry may store a message its earlier attempt stored already (the
- * PubAck was lost): the stream's dedup absorbs it, and the publish counts as stored.
+ * being accepted only to fail. Attempts that fail while the link is down do not use up the
+ * retries: a publish waits out an outage of any length (the pipeline stays full meanwhile), and
+ * every waiting publish is tried at once when the link comes back. A publish rejects only when
+ * its retries are used up while connected (no stream, say), when the connection is closed for
+ * good, or when it fails while the pipeline closes. A retry may store a message its earlier
+ * attempt stored already (the PubAck was lost): the stream's dedup absorbs it, and the publish
+ * counts as stored.
  */
 export class Publisher {
   readonly counts: PublisherCounts = { published: 0, stored: 0, duplicatePubAcks: 0, publishFailed: 0, publishRefused: 0, publishRetried: 0 };
@@ -95,7 +106,7 @@ export class Publisher {
     }
     this.#pending++;
     return new Promise<PublishAck>((resolve, reject) => {
-      const outgoing: Outgoing = { signal, resolve, reject, attempts: 0, timer: undefined };
+      const outgoing: Outgoing = { signal, resolve, reject, attempts: 0, failedUp: 0, timer: undefined };
       if (this.#inFlight < this.#o.maxInFlight) {
         this.#inFlight++;
         this.#attempt(outgoing);
@@ -111,6 +122,11 @@ export class Publisher {
    */
   close(): void {
     this.#closing = true;
+    this.linkUp();
+  }
+
+  /** The link is back: every publish waiting for a retry is tried now, not after its backoff. */
+  linkUp(): void {
     for (const outgoing of this.#backingOff) {
       this.#o.clock.clearTimeout(outgoing.timer);
       this.#retryNow(outgoing);
@@ -144,7 +160,9 @@ export class Publisher {
         this.#done();
       },
       (e: unknown) => {
-        if (!this.#closing && outgoing.attempts <= this.#o.retries) {
+        const link = this.#o.link();
+        if (!this.#closing && link !== 'closed' && (link === 'down' || outgoing.failedUp < this.#o.retries)) {
+          if (link === 'up') outgoing.failedUp++;
           this.counts.publishRetried++;
           this.#backOff(outgoing);
           return;
@@ -162,9 +180,9 @@ export class Publisher {
     );
   }
 
-  /** Waits `retryDelayMs × 2^(retries so far)` (capped), keeping the publish's place in the window. */
+  /** Waits `retryDelayMs × 2^(attempts so far − 1)` (capped), keeping the publish's place in the window. */
   #backOff(outgoing: Outgoing): void {
-    const delay = Math.min(this.#o.maxRetryDelayMs, this.#o.retryDelayMs * 2 ** (outgoing.attempts - 1));
+    const delay = Math.min(this.#o.maxRetryDelayMs, this.#o.retryDelayMs * 2 ** Math.min(outgoing.attempts - 1, 30));
     this.#backingOff.add(outgoing);
     outgoing.timer = this.#o.clock.setTimeout(() => this.#retryNow(outgoing), delay);
   }

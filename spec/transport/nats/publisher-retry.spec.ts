@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { isTransportError, type PublishAck } from '../../../lib/index.ts';
 import { SignalEnvelope } from '../../../lib/signal/envelope.ts';
-import { Publisher } from '../../../lib/transport/nats/publisher.ts';
+import { Publisher, type LinkState } from '../../../lib/transport/nats/publisher.ts';
 import { VirtualClock, flushMicrotasks } from '../../../lib/testing/index.ts';
 
 /** A JetStream client whose every publish waits for the test to answer it. */
@@ -26,6 +26,13 @@ class FakeJetStream {
   }
 }
 
+/** The link the fake connection reports (the session reads the client's status). */
+let link: LinkState = 'up';
+
+function pipeline(js: FakeJetStream, clock: VirtualClock, options: { maxPending: number; maxInFlight: number; retries: number; retryDelayMs: number; maxRetryDelayMs: number }): Publisher {
+  return new Publisher(js as unknown as JetStreamClient, { ...options, timeoutMs: 100, clock, link: () => link, subjectOf: (t) => `s.${t}` });
+}
+
 function signal(n: number) {
   return new SignalEnvelope(`id-${n}`, 'job', '1', { n }, 'src', 'worker', `pk-${n}`, `key-${n}`, 'corr', undefined, 0, 0.5, Object.freeze({}), []);
 }
@@ -42,11 +49,12 @@ function track(p: Promise<PublishAck> | undefined, ended: Ended): void {
 
 describe('transport/nats: the publish pipeline retries a failed publish (virtual time, no server)', () => {
   const lost = () => new Error('TIMEOUT');
+  beforeEach(() => (link = 'up'));
 
   it('retries with doubling backoff and stores the publish once the broker is back', async () => {
     const clock = new VirtualClock();
     const js = new FakeJetStream();
-    const publisher = new Publisher(js as unknown as JetStreamClient, { maxPending: 10, maxInFlight: 4, timeoutMs: 100, retries: 5, retryDelayMs: 100, maxRetryDelayMs: 300, clock, subjectOf: (t) => `s.${t}` });
+    const publisher = pipeline(js, clock, { maxPending: 10, maxInFlight: 4, retries: 5, retryDelayMs: 100, maxRetryDelayMs: 300 });
     const ended: Ended = { acks: [], errors: [] };
     track(publisher.publish(signal(1)), ended);
     const attemptsAt: number[] = [];
@@ -73,7 +81,7 @@ describe('transport/nats: the publish pipeline retries a failed publish (virtual
   it('waits 100, 200, 300 (capped) ms between attempts', async () => {
     const clock = new VirtualClock();
     const js = new FakeJetStream();
-    const publisher = new Publisher(js as unknown as JetStreamClient, { maxPending: 10, maxInFlight: 4, timeoutMs: 100, retries: 3, retryDelayMs: 100, maxRetryDelayMs: 300, clock, subjectOf: (t) => `s.${t}` });
+    const publisher = pipeline(js, clock, { maxPending: 10, maxInFlight: 4, retries: 3, retryDelayMs: 100, maxRetryDelayMs: 300 });
     const ended: Ended = { acks: [], errors: [] };
     track(publisher.publish(signal(1)), ended);
     const waits: number[] = [];
@@ -101,7 +109,7 @@ describe('transport/nats: the publish pipeline retries a failed publish (virtual
   it('a publish waiting to retry keeps its place: during an outage the pipeline fills and refuses new publishes before acceptance', async () => {
     const clock = new VirtualClock();
     const js = new FakeJetStream();
-    const publisher = new Publisher(js as unknown as JetStreamClient, { maxPending: 6, maxInFlight: 2, timeoutMs: 100, retries: 100, retryDelayMs: 50, maxRetryDelayMs: 50, clock, subjectOf: (t) => `s.${t}` });
+    const publisher = pipeline(js, clock, { maxPending: 6, maxInFlight: 2, retries: 100, retryDelayMs: 50, maxRetryDelayMs: 50 });
     const ended: Ended = { acks: [], errors: [] };
     for (let n = 0; n < 6; n++) track(publisher.publish(signal(n)), ended);
     expect(publisher.publish(signal(6)), 'the 7th is refused: 6 are pending').to.equal(undefined);
@@ -127,7 +135,7 @@ describe('transport/nats: the publish pipeline retries a failed publish (virtual
   it('close() stops retrying: a publish waiting for its retry is tried once more at once, and fails for good if that fails', async () => {
     const clock = new VirtualClock();
     const js = new FakeJetStream();
-    const publisher = new Publisher(js as unknown as JetStreamClient, { maxPending: 10, maxInFlight: 4, timeoutMs: 100, retries: 100, retryDelayMs: 1_000, maxRetryDelayMs: 1_000, clock, subjectOf: (t) => `s.${t}` });
+    const publisher = pipeline(js, clock, { maxPending: 10, maxInFlight: 4, retries: 100, retryDelayMs: 1_000, maxRetryDelayMs: 1_000 });
     const ended: Ended = { acks: [], errors: [] };
     track(publisher.publish(signal(1)), ended);
     js.answerAll(lost());
@@ -140,5 +148,44 @@ describe('transport/nats: the publish pipeline retries a failed publish (virtual
     await publisher.idle();
     expect(ended.errors).to.have.length(1);
     expect(publisher.counts).to.include({ publishFailed: 1, publishRetried: 1 });
+  });
+
+  it('attempts that fail while the link is down do not use up the retries; the link coming back retries them at once', async () => {
+    const clock = new VirtualClock();
+    const js = new FakeJetStream();
+    const publisher = pipeline(js, clock, { maxPending: 10, maxInFlight: 4, retries: 1, retryDelayMs: 100, maxRetryDelayMs: 1_000 });
+    const ended: Ended = { acks: [], errors: [] };
+    track(publisher.publish(signal(1)), ended);
+    link = 'down';
+    // A long outage: twenty failed attempts, far more than the one retry allowed.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      expect(js.answerAll(lost())).to.equal(1);
+      await clock.advance(1_000);
+    }
+    expect(ended.errors, 'still waiting for the broker').to.deep.equal([]);
+    expect(publisher.pending).to.equal(1);
+    js.answerAll(lost()); // the 21st attempt fails too; the next waits for its backoff (1 s)
+    await flushMicrotasks();
+    link = 'up';
+    publisher.linkUp();
+    expect(js.calls, 'tried at once, not after the backoff').to.have.length(1);
+    js.answerAll({ duplicate: false });
+    await flushMicrotasks();
+    expect(ended.acks).to.deep.equal([{ duplicate: false }]);
+    expect(publisher.counts).to.include({ publishFailed: 0, publishRetried: 21, stored: 1 });
+  });
+
+  it('a connection closed for good fails the publish at once (nothing to wait for)', async () => {
+    const clock = new VirtualClock();
+    const js = new FakeJetStream();
+    const publisher = pipeline(js, clock, { maxPending: 10, maxInFlight: 4, retries: 100, retryDelayMs: 100, maxRetryDelayMs: 100 });
+    const ended: Ended = { acks: [], errors: [] };
+    track(publisher.publish(signal(1)), ended);
+    link = 'closed';
+    js.answerAll(lost());
+    await flushMicrotasks();
+    expect(ended.errors).to.have.length(1);
+    expect(publisher.counts).to.include({ publishFailed: 1, publishRetried: 0 });
+    expect(clock.pendingTimers).to.equal(0);
   });
 });
