@@ -44,8 +44,11 @@ export { REMOTE_PARTITION } from './remote-route.ts';
  */
 export class Router {
   readonly #h: RouterHost;
-  /** `created` until start, then `open`, then `closed` once a shutdown began. */
-  #gate: 'created' | 'open' | 'closed' = 'created';
+  /**
+   * `created` until start, then `open`; `draining` once a shutdown began (senders from outside
+   * are refused, handlers' emits still accepted, so pipelines drain), `closed` once the drain ended.
+   */
+  #gate: 'created' | 'open' | 'draining' | 'closed' = 'created';
   #active = 0;
   readonly #idle = new IdleWaiters();
   #lastAppend: Promise<void> | undefined;
@@ -75,7 +78,17 @@ export class Router {
     this.#gate = 'created';
   }
 
-  /** Stops accepting: senders hear `shutting-down` from now on. */
+  /**
+   * A shutdown began: senders from outside (posts, replays, the transport) hear `shutting-down`
+   * from now on, but a handler of an accepted signal may still emit: its children are accepted
+   * and drained with it (refusing them would fail the parent, which would retry its side effects
+   * and never finish the pipeline).
+   */
+  drainOnly(): void {
+    if (this.#gate === 'open' || this.#gate === 'created') this.#gate = 'draining';
+  }
+
+  /** Stops accepting anything, emits included: the drain is over (done, timed out or forced). */
   close(): void {
     this.#gate = 'closed';
   }
@@ -92,7 +105,7 @@ export class Router {
   /** A sender's signal (`parent` and `source` set when a handler emits it). */
   post<P>(target: string, draft: SignalDraft<P>, parent?: Signal, source?: string): Receipt {
     this.#counts.sent++;
-    if (this.#gate !== 'open') {
+    if (this.#gate !== 'open' && (parent === undefined || this.#gate !== 'draining')) {
       return this.#gate === 'created'
         ? this.#reject(target, draft, 'not-started', new LifecycleError('the network is not started: call start() first'))
         : this.#reject(target, draft, 'shutting-down', new ShuttingDownError(this.#h.name));
