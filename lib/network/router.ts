@@ -16,7 +16,7 @@ import type { PublishAck, ReceiveOutcome } from '../transport/transport.ts';
 import type { Clock } from '../util/clock.ts';
 import { toErrorInfo, type PlexusError } from '../util/errors.ts';
 import { IdleWaiters } from '../util/idle-waiters.ts';
-import { BackpressureError, EmitRefusedError, LifecycleError } from './errors.ts';
+import { BackpressureError, CausationDepthError, EmitRefusedError, LifecycleError } from './errors.ts';
 import type { NetworkCounts } from './network-stats.ts';
 import type { Receipt } from './receipt.ts';
 import { RemoteRoute, type RemoteHost } from './remote-route.ts';
@@ -33,6 +33,8 @@ export interface RouterHost extends RemoteHost {
   readonly dlq: DeadLetterStore;
   readonly classifier: ErrorClassifier;
   readonly audit: AuditLog;
+  /** Longest chain of emits (`Signal.causationDepth`) a handler may extend. */
+  readonly maxCausationDepth: number;
 }
 
 export { REMOTE_PARTITION } from './remote-route.ts';
@@ -110,6 +112,9 @@ export class Router {
         ? this.#reject(target, draft, 'not-started', new LifecycleError('the network is not started: call start() first'))
         : this.#reject(target, draft, 'shutting-down', new ShuttingDownError(this.#h.name));
     }
+    if (parent !== undefined && (parent.causationDepth ?? 0) >= this.#h.maxCausationDepth) {
+      return this.#reject(target, draft, 'causation-depth', new CausationDepthError(target, (parent.causationDepth ?? 0) + 1, this.#h.maxCausationDepth));
+    }
     const node = this.#h.nodes.get(target);
     // Remote nodes are looked up only once the local lookup missed: free for local traffic.
     const transport = node === undefined ? this.#remote.transportFor(target) : undefined;
@@ -145,10 +150,13 @@ export class Router {
     return this.#remote.takeLastPublish();
   }
 
-  /** A handler's `ctx.emit`: a refused child throws, so the parent fails rather than lose it. */
+  /**
+   * A handler's `ctx.emit`: a refused child throws, so the parent fails rather than lose it
+   * (a chain too deep throws its CausationDepthError itself: its code says what to fix).
+   */
   emitFrom(node: string, parent: Signal, target: string, draft: SignalDraft): Receipt {
     const receipt = this.post(target, draft, parent, node);
-    if (receipt.status === 'rejected') throw new EmitRefusedError(target, receipt.reason, receipt.error);
+    if (receipt.status === 'rejected') throw receipt.reason === 'causation-depth' ? receipt.error : new EmitRefusedError(target, receipt.reason, receipt.error);
     return receipt;
   }
 

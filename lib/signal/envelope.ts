@@ -28,6 +28,7 @@ export class SignalEnvelope<P = unknown> implements Signal<P> {
   readonly urgency: number;
   readonly headers: Readonly<Record<string, string>>;
   #hops: readonly Hop[] | Hop;
+  readonly #causationDepth: number;
 
   static {
     appendHopTo = (signal, hop) => {
@@ -51,6 +52,7 @@ export class SignalEnvelope<P = unknown> implements Signal<P> {
     urgency: number,
     headers: Readonly<Record<string, string>>,
     hops: readonly Hop[] = NO_HOPS,
+    causationDepth = 0,
   ) {
     this.id = id;
     this.type = type;
@@ -66,7 +68,17 @@ export class SignalEnvelope<P = unknown> implements Signal<P> {
     this.urgency = urgency;
     this.headers = headers;
     this.#hops = hops;
+    this.#causationDepth = causationDepth;
     Object.freeze(this);
+  }
+
+  /**
+   * How many emits led to this signal: 0 when sent from outside, the parent's depth + 1 when a
+   * handler emitted it. A getter over a private field, so it stays out of the JSON form (the
+   * transport and the journal start a signal they bring in at 0).
+   */
+  get causationDepth(): number {
+    return this.#causationDepth;
   }
 
   /** Processing history, oldest first. */
@@ -114,5 +126,6 @@ export function reviseSignal<P>(s: Signal, changes: { version?: string; payload?
     s.urgency,
     s.headers,
     changes.hops ?? s.hops,
+    s.causationDepth ?? 0,
   );
 }
