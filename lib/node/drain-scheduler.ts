@@ -11,19 +11,20 @@
  *
  * Drains run in microtasks (and a synchronous handler's completion starts the next signal at
  * once), so a handler that emits to itself, or two that emit to each other, would never give
- * the event loop a turn: no timer, no I/O, no shutdown timeout. Every drain therefore spends a
- * budget shared by the process, {@link DRAIN_TURN_BUDGET} signal starts per turn of the event
- * loop; once it is spent, drains are deferred to the next turn (`setImmediate`), after timers
- * and I/O had theirs. The hot path pays one decrement and compare per signal; the turn's start
- * (its first drain) pays one `setImmediate`, which marks the turn's end and renews the budget.
+ * the event loop a turn: no timer, no I/O, no shutdown timeout. Every signal start therefore
+ * spends a budget shared by the process. When {@link DRAIN_BUDGET} starts are spent, a
+ * `setImmediate` goes out to see whether the loop turns; if another budget is spent before it
+ * fires, the loop is starved, and drains wait for it (they are deferred to that turn, which
+ * comes after timers and I/O had theirs). The hot path pays one decrement and compare per
+ * signal, and one `setImmediate` per budget: nothing per turn of the event loop.
  */
 
 /**
- * Signal starts all drains of the process may make in one turn of the event loop before they
- * yield it (a burst beyond it continues on the next turn, after timers and I/O).
+ * Signal starts, by all drains of the process, between two checks that the event loop turns:
+ * a turn of the loop runs at most twice this many before drains yield it.
  * @defaultValue 10 000 (a few milliseconds of fast handlers)
  */
-export const DRAIN_TURN_BUDGET = 10_000;
+export const DRAIN_BUDGET = 10_000;
 
 const RESOLVED = Promise.resolve();
 const pending: (() => void)[] = [];
@@ -31,11 +32,11 @@ let scheduled = false;
 
 // Captured at load: sinon's fake timers replace the global, and a yield must reach the real loop.
 const realSetImmediate = globalThis.setImmediate;
-/** Starts left in this turn; 0 also when no turn is open (the next start opens one). */
-let budgetLeft = 0;
-/** A `setImmediate` marks the end of the current turn (and renews the budget then). */
-let turnOpen = false;
-/** Drains that found the budget spent, to run in the next turn. */
+/** Starts left before the next check; negative once spent while a check is out. */
+let budgetLeft = DRAIN_BUDGET;
+/** A `setImmediate` is out: it fires once the event loop turns, and renews the budget. */
+let checkOut = false;
+/** Drains that found the budget spent, to run once the loop turned. */
 const deferred: (() => void)[] = [];
 
 function runPending(): void {
@@ -63,16 +64,16 @@ export function scheduleDrain(drain: () => void): void {
 }
 
 /**
- * Takes one signal start from this turn's budget. False when it is spent: the caller must not
- * start the signal, and passes its drain to {@link deferDrain} instead.
+ * Takes one signal start from the budget. False when the event loop is starved: the caller must
+ * not start the signal, and passes its drain to {@link deferDrain} instead.
  */
 export function spendDrainBudget(): boolean {
   if (--budgetLeft >= 0) return true;
-  if (turnOpen) return false;
-  // The first start of a turn: open it, and mark its end.
-  turnOpen = true;
-  budgetLeft = DRAIN_TURN_BUDGET - 1;
-  realSetImmediate(endTurn);
+  if (checkOut) return false;
+  // A budget spent: see whether the loop turns before the next one is.
+  checkOut = true;
+  budgetLeft = DRAIN_BUDGET - 1;
+  realSetImmediate(loopTurned);
   return true;
 }
 
@@ -81,9 +82,9 @@ export function deferDrain(drain: () => void): void {
   deferred.push(drain);
 }
 
-function endTurn(): void {
-  turnOpen = false;
-  budgetLeft = 0;
+function loopTurned(): void {
+  checkOut = false;
+  budgetLeft = DRAIN_BUDGET;
   if (deferred.length === 0) return;
   for (const drain of deferred) scheduleDrain(drain);
   deferred.length = 0;
