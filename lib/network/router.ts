@@ -47,10 +47,11 @@ export { REMOTE_PARTITION } from './remote-route.ts';
 export class Router {
   readonly #h: RouterHost;
   /**
-   * `created` until start, then `open`; `draining` once a shutdown began (senders from outside
+   * `created` until start; `starting` while the transport starts (posts are still refused as
+   * `not-started`, but the transport's deliveries and their handlers' emits are taken); then `open`; `draining` once a shutdown began (senders from outside
    * are refused, handlers' emits still accepted, so pipelines drain), `closed` once the drain ended.
    */
-  #gate: 'created' | 'open' | 'draining' | 'closed' = 'created';
+  #gate: 'created' | 'starting' | 'open' | 'draining' | 'closed' = 'created';
   #active = 0;
   readonly #idle = new IdleWaiters();
   #lastAppend: Promise<void> | undefined;
@@ -70,14 +71,19 @@ export class Router {
     });
   }
 
-  /** Starts accepting. */
+  /** The transport is starting: its deliveries are taken, posts not yet (see `#gate`). */
+  starting(): void {
+    if (this.#gate === 'created') this.#gate = 'starting';
+  }
+
+  /** Starts accepting (unless a shutdown began meanwhile). */
   open(): void {
-    this.#gate = 'open';
+    if (this.#gate === 'created' || this.#gate === 'starting') this.#gate = 'open';
   }
 
   /** Back to not started (a start that failed). */
   unopen(): void {
-    this.#gate = 'created';
+    if (this.#gate === 'starting' || this.#gate === 'open') this.#gate = 'created';
   }
 
   /**
@@ -87,7 +93,7 @@ export class Router {
    * and never finish the pipeline).
    */
   drainOnly(): void {
-    if (this.#gate === 'open' || this.#gate === 'created') this.#gate = 'draining';
+    if (this.#gate !== 'closed') this.#gate = 'draining';
   }
 
   /** Stops accepting anything, emits included: the drain is over (done, timed out or forced). */
@@ -107,8 +113,8 @@ export class Router {
   /** A sender's signal (`parent` and `source` set when a handler emits it). */
   post<P>(target: string, draft: SignalDraft<P>, parent?: Signal, source?: string): Receipt {
     this.#counts.sent++;
-    if (this.#gate !== 'open' && (parent === undefined || this.#gate !== 'draining')) {
-      return this.#gate === 'created'
+    if (this.#gate !== 'open' && (parent === undefined || (this.#gate !== 'draining' && this.#gate !== 'starting'))) {
+      return this.#gate === 'created' || this.#gate === 'starting'
         ? this.#reject(target, draft, 'not-started', new LifecycleError('the network is not started: call start() first'))
         : this.#reject(target, draft, 'shutting-down', new ShuttingDownError(this.#h.name));
     }
@@ -207,7 +213,7 @@ export class Router {
    * journal would deliver it a second time on restart.
    */
   receive(name: string, signal: Signal, redelivery: boolean): ReceiveOutcome {
-    if (this.#gate !== 'open') return 'closed';
+    if (this.#gate !== 'open' && this.#gate !== 'starting') return 'closed';
     const node = this.#h.nodes.get(name);
     if (node === undefined) return 'unknown-target';
     const s = signal.target === name ? signal : reviseSignal(signal, { target: name });
