@@ -74,8 +74,8 @@ export class SignalEnvelope<P = unknown> implements Signal<P> {
 
   /**
    * How many emits led to this signal: 0 when sent from outside, the parent's depth + 1 when a
-   * handler emitted it. A getter over a private field, so it stays out of the JSON form (the
-   * transport and the journal start a signal they bring in at 0).
+   * handler emitted it. A getter over a private field: `toJSON` writes it when not 0, so it
+   * crosses the transport; the journal's records leave it out (a recovered signal starts at 0).
    */
   get causationDepth(): number {
     return this.#causationDepth;
@@ -90,9 +90,12 @@ export class SignalEnvelope<P = unknown> implements Signal<P> {
     return history;
   }
 
-  /** The envelope as plain data, history included (what `JSON.stringify` writes). */
+  /**
+   * The envelope as plain data, history included (what `JSON.stringify` writes, and what the
+   * transport sends); `causationDepth` only when not 0, so a signal from outside reads as before.
+   */
   toJSON(): Signal<P> {
-    return { ...this, hops: this.hops };
+    return this.#causationDepth === 0 ? { ...this, hops: this.hops } : { ...this, hops: this.hops, causationDepth: this.#causationDepth };
   }
 
   [INSPECT](): Signal<P> {

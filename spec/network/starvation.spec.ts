@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { DEFAULT_MAX_CAUSATION_DEPTH, type HandlerContext, type Signal } from '../../lib/index.ts';
+import { SignalEnvelope } from '../../lib/signal/envelope.ts';
+import { decodeSignal, encodeSignal } from '../../lib/transport/nats/codec.ts';
 import { testNetwork } from '../support/networks.ts';
 
 // Real setImmediate, captured like the VirtualClock's own: no spec here waits on real time.
@@ -94,5 +96,14 @@ describe('network: a handler cannot starve the process', () => {
     expect(depths).to.deep.equal([0, 1, 2]);
     expect(() => testNetwork({ maxCausationDepth: 0 })).to.throw(/maxCausationDepth/);
     expect(() => testNetwork({ maxCausationDepth: 1.5 })).to.throw(/maxCausationDepth/);
+  });
+
+  it('carries causationDepth across the transport codec (so a chain between processes is bounded too)', () => {
+    const child = new SignalEnvelope('id-2', 'again', '1.0', undefined, 'echo', 'echo', 'pk', 'ik', 'corr', 'id-1', 1, 0.5, Object.freeze({}), [], 5);
+    expect(decodeSignal(encodeSignal(child)).causationDepth).to.equal(5);
+    const root = new SignalEnvelope('id-1', 'again', '1.0', undefined, undefined, 'echo', 'pk', 'ik', 'corr', undefined, 1, 0.5, Object.freeze({}));
+    expect(encodeSignal(root)).not.to.include('causationDepth');
+    expect(decodeSignal(encodeSignal(root)).causationDepth).to.equal(0);
+    expect(() => decodeSignal(JSON.stringify({ ...child.toJSON(), causationDepth: -1 }))).to.throw(/causationDepth/);
   });
 });
