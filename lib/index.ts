@@ -16,6 +16,7 @@ export type { NodeSettings } from './network/configure-node.ts';
 
 export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, DEFAULT_WARN_AT, DEFAULT_REJECT_AT, type NodeOptions, type SignalHandler } from './node/node-options.ts';
 export type { HandlerContext } from './node/handler-context.ts';
+export { DRAIN_BUDGET } from './node/drain-scheduler.ts';
 
 export type { Signal, SignalDraft, Hop, HopOutcome } from './signal/signal.ts';
 export { DEFAULT_SIGNAL_VERSION, DEFAULT_URGENCY } from './signal/create-signal.ts';

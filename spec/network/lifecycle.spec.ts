@@ -153,4 +153,21 @@ describe('network: start() is all or nothing', () => {
     expect(calls()).to.equal(1);
     expect(handled).to.deep.equal(['recovered', 'after']);
   });
+
+  it('a shutdown begun while start() recovers wins: the start rejects and opens nothing', async () => {
+    let release: (signals: Signal[]) => void = () => undefined;
+    const { journal } = scriptedJournal([() => new Promise<Signal[]>((resolve) => (release = resolve))]);
+    const { net } = testNetwork({ journal });
+    const handled: string[] = [];
+    net.node('w', { handle: (s) => void handled.push(s.type) });
+    const starting = net.start().then(() => undefined, (e: unknown) => e);
+    const report = await net.shutdown();
+    release([recovered('0190a0c0-0000-7000-8000-000000000003')]);
+    const failed = await starting;
+    expect(isLifecycleError(failed), String(failed)).to.equal(true);
+    expect(net.state).to.equal('terminated');
+    expect(report.drained).to.equal(0);
+    expect(net.post('w', { type: 't' })).to.include({ status: 'rejected', reason: 'shutting-down' });
+    expect(handled).to.deep.equal([]);
+  });
 });
