@@ -48,8 +48,9 @@ export class Router {
   readonly #h: RouterHost;
   /**
    * `created` until start; `starting` while the transport starts (posts are still refused as
-   * `not-started`, but the transport's deliveries and their handlers' emits are taken); then `open`; `draining` once a shutdown began (senders from outside
-   * are refused, handlers' emits still accepted, so pipelines drain), `closed` once the drain ended.
+   * `not-started`, but the transport's deliveries and their handlers' emits are taken); then
+   * `open`; `draining` once a shutdown began (senders from outside are refused, handlers' emits
+   * still accepted, so pipelines drain); `closed` once the drain ended.
    */
   #gate: 'created' | 'starting' | 'open' | 'draining' | 'closed' = 'created';
   #active = 0;
