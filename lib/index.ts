@@ -5,17 +5,18 @@
  */
 export { createNetwork } from './network/create-network.ts';
 export { Network, type NetworkState, type ReplayResult, type NetworkShutdownReport } from './network/network.ts';
-export { DEFAULT_SHUTDOWN_TIMEOUT_MS, type NetworkOptions } from './network/network-options.ts';
+export { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_MAX_CAUSATION_DEPTH, type NetworkOptions } from './network/network-options.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './network/receipt.ts';
 export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
-export { BackpressureError, isBackpressureError, LifecycleError, isLifecycleError, EmitRefusedError, isEmitRefusedError } from './network/errors.ts';
+export { BackpressureError, isBackpressureError, LifecycleError, isLifecycleError, EmitRefusedError, isEmitRefusedError, CausationDepthError, isCausationDepthError } from './network/errors.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
 export type { OperationOptions } from './network/operations.ts';
 export type { NodeSettings } from './network/configure-node.ts';
 
 export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, DEFAULT_WARN_AT, DEFAULT_REJECT_AT, type NodeOptions, type SignalHandler } from './node/node-options.ts';
 export type { HandlerContext } from './node/handler-context.ts';
+export { DRAIN_BUDGET } from './node/drain-scheduler.ts';
 
 export type { Signal, SignalDraft, Hop, HopOutcome } from './signal/signal.ts';
 export { DEFAULT_SIGNAL_VERSION, DEFAULT_URGENCY } from './signal/create-signal.ts';

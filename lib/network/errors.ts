@@ -35,3 +35,20 @@ export class EmitRefusedError extends PlexusError {
 export function isEmitRefusedError(e: unknown): e is EmitRefusedError {
   return e instanceof EmitRefusedError;
 }
+
+/**
+ * A handler emitted past the network's `maxCausationDepth`: the chain of emits that led here is
+ * too long (most often a handler emitting to itself, or nodes emitting to each other, without
+ * end). Thrown by `ctx.emit`; not retried (the chain stays as deep), so the signal whose handler
+ * emitted is dead-lettered with it unless the handler catches it.
+ */
+export class CausationDepthError extends PlexusError {
+  constructor(readonly target: string, readonly depth: number, readonly maxCausationDepth: number) {
+    super('PLEXUS_CAUSATION_DEPTH', `emitting to ${JSON.stringify(target)} would make a chain of ${depth} emits, past maxCausationDepth ${maxCausationDepth} (a handler emitting to itself, or nodes emitting to each other, without end?)`, { details: { target, depth, maxCausationDepth } });
+  }
+}
+
+/** True when `e` is a {@link CausationDepthError}. */
+export function isCausationDepthError(e: unknown): e is CausationDepthError {
+  return e instanceof CausationDepthError;
+}

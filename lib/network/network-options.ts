@@ -16,6 +16,14 @@ import type { Transport } from '../transport/transport.ts';
  */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
+/**
+ * Longest chain of emits from a signal sent from outside: a handler's `ctx.emit` past it throws
+ * CausationDepthError. Bounds a handler that emits to itself, or nodes that emit to each other,
+ * without end (each of those would keep the process busy for ever).
+ * @defaultValue 64
+ */
+export const DEFAULT_MAX_CAUSATION_DEPTH = 64;
+
 /** How a network is built. Every field is optional. */
 export interface NetworkOptions {
   /** Shows in metrics (`network` label) and errors. @defaultValue `'plexus'` */
@@ -40,6 +48,11 @@ export interface NetworkOptions {
   limits?: { maxPayloadBytes?: number; maxPayloadDepth?: number };
   /** @defaultValue {@link DEFAULT_SHUTDOWN_TIMEOUT_MS} */
   shutdownTimeoutMs?: number;
+  /**
+   * Longest chain of emits (see `Signal.causationDepth`); an emit past it throws
+   * CausationDepthError to the emitting handler. @defaultValue {@link DEFAULT_MAX_CAUSATION_DEPTH}
+   */
+  maxCausationDepth?: number;
   /** A rate limit over the whole network, shared by every node and protected operation. */
   rateLimit?: RateLimiterSpec;
   /** Errors and recoveries kept in the audit log. @defaultValue 1000 */
@@ -69,6 +82,7 @@ export interface ResolvedNetworkOptions {
   readonly maxPayloadBytes: number;
   readonly maxPayloadDepth: number;
   readonly shutdownTimeoutMs: number;
+  readonly maxCausationDepth: number;
   readonly rateLimit: RateLimiterSpec | undefined;
   readonly auditCapacity: number | undefined;
   readonly resources: ResourceGuardOptions | undefined;
@@ -104,6 +118,7 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     maxPayloadBytes: checkNumber('limits.maxPayloadBytes', o.limits?.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, { integer: true, min: 1 }),
     maxPayloadDepth: checkNumber('limits.maxPayloadDepth', o.limits?.maxPayloadDepth ?? DEFAULT_MAX_PAYLOAD_DEPTH, { integer: true, min: 1 }),
     shutdownTimeoutMs: checkNumber('shutdownTimeoutMs', o.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, { min: 0 }),
+    maxCausationDepth: checkNumber('maxCausationDepth', o.maxCausationDepth ?? DEFAULT_MAX_CAUSATION_DEPTH, { integer: true, min: 1 }),
     rateLimit: o.rateLimit,
     auditCapacity: o.audit?.capacity,
     resources: o.resources,

@@ -70,6 +70,8 @@ export class Network implements AsyncDisposable {
   readonly #transport: TransportSession | undefined;
   #state: NetworkState = 'created';
   #shutdown: Promise<NetworkShutdownReport> | undefined;
+  /** The start under way, shared by concurrent `start()` calls. */
+  #starting: Promise<void> | undefined;
   #force: (() => void) | undefined;
 
   constructor(options: NetworkOptions = {}) {
@@ -187,24 +189,49 @@ export class Network implements AsyncDisposable {
     throw new UnknownTargetError(name);
   }
 
-  /** Starts accepting signals. Idempotent. */
-  async start(): Promise<void> {
-    if (this.#state === 'running') return;
-    if (this.#state !== 'created') throw new LifecycleError(`cannot start: the network is ${this.#state}`);
-    this.#state = 'running';
-    this.#router.open();
+  /**
+   * Starts the network: recovers what a durable journal holds, starts the transport, then
+   * accepts signals. All or nothing: if the journal cannot be read or the transport cannot
+   * start, it rejects and the network stays `created` (posts still refused as `not-started`), so
+   * a later `start()` tries again, recovery included. Posts made while it runs are refused as
+   * `not-started`: recovered signals are offered before the first post can be taken, so a new
+   * post never overtakes them. Idempotent; concurrent calls share one start.
+   */
+  start(): Promise<void> {
+    if (this.#state === 'running') return Promise.resolve();
+    if (this.#state !== 'created') return Promise.reject(new LifecycleError(`cannot start: the network is ${this.#state}`));
+    return (this.#starting ??= this.#start().finally(() => {
+      this.#starting = undefined;
+    }));
+  }
+
+  async #start(): Promise<void> {
+    // Read first: a journal that cannot be read must leave nothing started.
+    const recovered = this.#journal?.durable ? await this.#journal.pending() : [];
+    this.#checkNotStopping();
     if (this.#transport !== undefined) {
+      const names = [...this.#nodes.keys()];
+      this.#router.starting();
       try {
-        await this.#transport.start([...this.#nodes.keys()]);
+        await this.#transport.start(names);
+        this.#checkNotStopping();
       } catch (e) {
         this.#router.unopen();
-        this.#state = 'created';
         throw e;
       }
+      // Nodes added while the transport was starting.
+      for (const name of this.#nodes.keys()) if (!names.includes(name)) this.#transport.addNode(name);
     }
-    if (this.#journal?.durable) {
-      for (const s of await this.#journal.pending()) this.#router.redeliver(s.target, s, false);
-    }
+    // One synchronous step from here: every recovered signal is in its mailbox before any post
+    // is accepted (and before any drain runs: drains are microtasks).
+    this.#state = 'running';
+    this.#router.open();
+    for (const s of recovered) this.#router.redeliver(s.target, s, false);
+  }
+
+  /** A shutdown that began while `start()` awaited wins: the start fails and opens nothing. */
+  #checkNotStopping(): void {
+    if (this.#state !== 'created') throw new LifecycleError(`start() was overtaken: the network is ${this.#state}`);
   }
 
   /**

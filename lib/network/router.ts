@@ -16,7 +16,7 @@ import type { PublishAck, ReceiveOutcome } from '../transport/transport.ts';
 import type { Clock } from '../util/clock.ts';
 import { toErrorInfo, type PlexusError } from '../util/errors.ts';
 import { IdleWaiters } from '../util/idle-waiters.ts';
-import { BackpressureError, EmitRefusedError, LifecycleError } from './errors.ts';
+import { BackpressureError, CausationDepthError, EmitRefusedError, LifecycleError } from './errors.ts';
 import type { NetworkCounts } from './network-stats.ts';
 import type { Receipt } from './receipt.ts';
 import { RemoteRoute, type RemoteHost } from './remote-route.ts';
@@ -33,6 +33,8 @@ export interface RouterHost extends RemoteHost {
   readonly dlq: DeadLetterStore;
   readonly classifier: ErrorClassifier;
   readonly audit: AuditLog;
+  /** Longest chain of emits (`Signal.causationDepth`) a handler may extend. */
+  readonly maxCausationDepth: number;
 }
 
 export { REMOTE_PARTITION } from './remote-route.ts';
@@ -44,8 +46,13 @@ export { REMOTE_PARTITION } from './remote-route.ts';
  */
 export class Router {
   readonly #h: RouterHost;
-  /** `created` until start, then `open`, then `closed` once a shutdown began. */
-  #gate: 'created' | 'open' | 'closed' = 'created';
+  /**
+   * `created` until start; `starting` while the transport starts (posts are still refused as
+   * `not-started`, but the transport's deliveries and their handlers' emits are taken); then
+   * `open`; `draining` once a shutdown began (senders from outside are refused, handlers' emits
+   * still accepted, so pipelines drain); `closed` once the drain ended.
+   */
+  #gate: 'created' | 'starting' | 'open' | 'draining' | 'closed' = 'created';
   #active = 0;
   readonly #idle = new IdleWaiters();
   #lastAppend: Promise<void> | undefined;
@@ -65,17 +72,32 @@ export class Router {
     });
   }
 
-  /** Starts accepting. */
+  /** The transport is starting: its deliveries are taken, posts not yet (see `#gate`). */
+  starting(): void {
+    if (this.#gate === 'created') this.#gate = 'starting';
+  }
+
+  /** Starts accepting (unless a shutdown began meanwhile). */
   open(): void {
-    this.#gate = 'open';
+    if (this.#gate === 'created' || this.#gate === 'starting') this.#gate = 'open';
   }
 
   /** Back to not started (a start that failed). */
   unopen(): void {
-    this.#gate = 'created';
+    if (this.#gate === 'starting' || this.#gate === 'open') this.#gate = 'created';
   }
 
-  /** Stops accepting: senders hear `shutting-down` from now on. */
+  /**
+   * A shutdown began: senders from outside (posts, replays, the transport) hear `shutting-down`
+   * from now on, but a handler of an accepted signal may still emit: its children are accepted
+   * and drained with it (refusing them would fail the parent, which would retry its side effects
+   * and never finish the pipeline).
+   */
+  drainOnly(): void {
+    if (this.#gate !== 'closed') this.#gate = 'draining';
+  }
+
+  /** Stops accepting anything, emits included: the drain is over (done, timed out or forced). */
   close(): void {
     this.#gate = 'closed';
   }
@@ -92,10 +114,13 @@ export class Router {
   /** A sender's signal (`parent` and `source` set when a handler emits it). */
   post<P>(target: string, draft: SignalDraft<P>, parent?: Signal, source?: string): Receipt {
     this.#counts.sent++;
-    if (this.#gate !== 'open') {
-      return this.#gate === 'created'
+    if (this.#gate !== 'open' && (parent === undefined || (this.#gate !== 'draining' && this.#gate !== 'starting'))) {
+      return this.#gate === 'created' || this.#gate === 'starting'
         ? this.#reject(target, draft, 'not-started', new LifecycleError('the network is not started: call start() first'))
         : this.#reject(target, draft, 'shutting-down', new ShuttingDownError(this.#h.name));
+    }
+    if (parent !== undefined && (parent.causationDepth ?? 0) >= this.#h.maxCausationDepth) {
+      return this.#reject(target, draft, 'causation-depth', new CausationDepthError(target, (parent.causationDepth ?? 0) + 1, this.#h.maxCausationDepth));
     }
     const node = this.#h.nodes.get(target);
     // Remote nodes are looked up only once the local lookup missed: free for local traffic.
@@ -132,10 +157,13 @@ export class Router {
     return this.#remote.takeLastPublish();
   }
 
-  /** A handler's `ctx.emit`: a refused child throws, so the parent fails rather than lose it. */
+  /**
+   * A handler's `ctx.emit`: a refused child throws, so the parent fails rather than lose it
+   * (a chain too deep throws its CausationDepthError itself: its code says what to fix).
+   */
   emitFrom(node: string, parent: Signal, target: string, draft: SignalDraft): Receipt {
     const receipt = this.post(target, draft, parent, node);
-    if (receipt.status === 'rejected') throw new EmitRefusedError(target, receipt.reason, receipt.error);
+    if (receipt.status === 'rejected') throw receipt.reason === 'causation-depth' ? receipt.error : new EmitRefusedError(target, receipt.reason, receipt.error);
     return receipt;
   }
 
@@ -186,7 +214,7 @@ export class Router {
    * journal would deliver it a second time on restart.
    */
   receive(name: string, signal: Signal, redelivery: boolean): ReceiveOutcome {
-    if (this.#gate !== 'open') return 'closed';
+    if (this.#gate !== 'open' && this.#gate !== 'starting') return 'closed';
     const node = this.#h.nodes.get(name);
     if (node === undefined) return 'unknown-target';
     const s = signal.target === name ? signal : reviseSignal(signal, { target: name });

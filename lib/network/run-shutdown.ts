@@ -14,9 +14,14 @@ export interface ShutdownHost {
   readonly hub: EventHub;
   readonly journal: Journal | undefined;
   nodes(): Iterable<NodeRuntime>;
+  /** Refuses senders from outside; handlers' emits are still accepted, to drain with their parents. */
   stopAccepting(): void;
+  /** The drain is over: refuses everything, handlers' emits included. */
+  closeGate(): void;
   idle(): Promise<void>;
-  /** Signals ended so far (completed + dead-lettered). */
+  /** Signals accepted so far (accepted + redelivered + received). */
+  admitted(): number;
+  /** Signals ended so far (completed + dead-lettered + forwarded to another process). */
   ended(): number;
   /** Signals accepted and not ended. */
   active(): number;
@@ -34,6 +39,8 @@ export function runShutdown(host: ShutdownHost, options: { timeoutMs: number; fo
   const clock = host.clock;
   const startedAt = clock.now();
   const endedBefore = host.ended();
+  const activeAtStart = host.active();
+  const admittedBefore = host.admitted();
   const phases: { phase: ShutdownPhase; startedAt: number }[] = [];
   const leftover: Signal[] = [];
   const remainingByNode: Record<string, number> = {};
@@ -54,6 +61,8 @@ export function runShutdown(host: ShutdownHost, options: { timeoutMs: number; fo
       stopAccepting: fromPromise(async () => host.stopAccepting()),
       drain: fromPromise(() => host.idle()),
       saveState: fromPromise(async () => {
+        // Before the nodes stop: a handler cut off now must not put a child into a stopped node.
+        host.closeGate();
         const ctx = actor.getSnapshot().context;
         const forced = ctx.forced || ctx.timedOut;
         for (const node of host.nodes()) {
@@ -82,6 +91,8 @@ export function runShutdown(host: ShutdownHost, options: { timeoutMs: number; fo
       const records: PhaseRecord[] = phases.map((p, i) => ({ phase: p.phase, startedAt: p.startedAt, durationMs: (phases[i + 1]?.startedAt ?? endedAt) - p.startedAt }));
       resolve({
         phases: records,
+        activeAtStart,
+        emitted: host.admitted() - admittedBefore,
         drained: host.ended() - endedBefore,
         remaining: host.active() + leftover.length,
         remainingByNode,

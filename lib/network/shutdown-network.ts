@@ -45,7 +45,8 @@ export interface NetworkShutdownHooks {
 export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownHooks, options: { timeoutMs: number; force: boolean }): Promise<NetworkShutdownReport> {
   const { router, transport } = p;
   // Senders hear `shutting-down` from this moment; the StopAcceptingRequests phase confirms it.
-  router.close();
+  // Handlers of accepted signals may still emit until the drain ends (`closeGate`).
+  router.drainOnly();
   const host: ShutdownHost = {
     clock: p.clock,
     hub: p.hub,
@@ -53,13 +54,18 @@ export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownH
     journal: p.journal,
     // With a transport, no new messages are taken from here on (the phase awaits it).
     stopAccepting: () => {
-      router.close();
+      router.drainOnly();
       return transport?.stopConsuming();
+    },
+    closeGate: () => router.close(),
+    admitted: () => {
+      const c = router.counts();
+      return c.accepted + c.redelivered + c.received;
     },
     idle: () => hooks.idle(),
     ended: () => {
       const c = router.counts();
-      return c.completed + c.deadLettered;
+      return c.completed + c.deadLettered + c.forwarded;
     },
     active: () => router.active,
     handBack: (n) => router.handBack(n),

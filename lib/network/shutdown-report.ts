@@ -13,6 +13,13 @@ export interface PhaseRecord {
 export interface ShutdownReport {
   /** Phases in the order they ran, with their start times and durations. */
   readonly phases: readonly PhaseRecord[];
+  /** Signals accepted and not yet ended when the shutdown began. */
+  readonly activeAtStart: number;
+  /**
+   * Signals that handlers emitted (and the network accepted) during the shutdown: a pipeline
+   * drains to its end. `activeAtStart + emitted = drained + remaining`.
+   */
+  readonly emitted: number;
   /** Signals that reached their end (completed or dead-lettered) during the shutdown. */
   readonly drained: number;
   /** Signals still queued, waiting for a retry or in flight when the shutdown ended. */

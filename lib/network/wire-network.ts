@@ -102,6 +102,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     remotes: p.remotes,
     transport,
     transportKind: opts.transport?.kind ?? 'none',
+    maxCausationDepth: opts.maxCausationDepth,
   });
   const operations = new Operations({
     guard,

@@ -8,11 +8,36 @@
  * Drains scheduled while the batch runs (a handler emitting to a node that was idle) join the
  * same batch, in order. A drain that throws does not stop the others; its error is rethrown in
  * a microtask of its own, as an uncaught error, as `queueMicrotask` would have done.
+ *
+ * Drains run in microtasks (and a synchronous handler's completion starts the next signal at
+ * once), so a handler that emits to itself, or two that emit to each other, would never give
+ * the event loop a turn: no timer, no I/O, no shutdown timeout. Every signal start therefore
+ * spends a budget shared by the process. When {@link DRAIN_BUDGET} starts are spent, a
+ * `setImmediate` goes out to see whether the loop turns; if another budget is spent before it
+ * fires, the loop is starved, and drains wait for it (they are deferred to that turn, which
+ * comes after timers and I/O had theirs). The hot path pays one decrement and compare per
+ * signal, and one `setImmediate` per budget: nothing per turn of the event loop.
  */
+
+/**
+ * Signal starts, by all drains of the process, between two checks that the event loop turns:
+ * a turn of the loop runs at most twice this many before drains yield it.
+ * @defaultValue 10 000 (a few milliseconds of fast handlers)
+ */
+export const DRAIN_BUDGET = 10_000;
 
 const RESOLVED = Promise.resolve();
 const pending: (() => void)[] = [];
 let scheduled = false;
+
+// Captured at load: sinon's fake timers replace the global, and a yield must reach the real loop.
+const realSetImmediate = globalThis.setImmediate;
+/** Starts left before the next check; negative once spent while a check is out. */
+let budgetLeft = DRAIN_BUDGET;
+/** A `setImmediate` is out: it fires once the event loop turns, and renews the budget. */
+let checkOut = false;
+/** Drains that found the budget spent, to run once the loop turned. */
+const deferred: (() => void)[] = [];
 
 function runPending(): void {
   // Index loop: the array grows while it runs.
@@ -36,4 +61,31 @@ export function scheduleDrain(drain: () => void): void {
     scheduled = true;
     void RESOLVED.then(runPending);
   }
+}
+
+/**
+ * Takes one signal start from the budget. False when the event loop is starved: the caller must
+ * not start the signal, and passes its drain to {@link deferDrain} instead.
+ */
+export function spendDrainBudget(): boolean {
+  if (--budgetLeft >= 0) return true;
+  if (checkOut) return false;
+  // A budget spent: see whether the loop turns before the next one is.
+  checkOut = true;
+  budgetLeft = DRAIN_BUDGET - 1;
+  realSetImmediate(loopTurned);
+  return true;
+}
+
+/** Runs `drain` once the event loop had its turn (see {@link spendDrainBudget}). */
+export function deferDrain(drain: () => void): void {
+  deferred.push(drain);
+}
+
+function loopTurned(): void {
+  checkOut = false;
+  budgetLeft = DRAIN_BUDGET;
+  if (deferred.length === 0) return;
+  for (const drain of deferred) scheduleDrain(drain);
+  deferred.length = 0;
 }

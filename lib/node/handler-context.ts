@@ -24,6 +24,7 @@ export interface HandlerContext {
    * Sends a signal to `target` as a child of the current one and returns the receipt. A refused
    * emit (backpressure, shutting down, invalid) throws EmitRefusedError, so the handler fails and
    * is retried or dead-lettered rather than losing the child silently. A duplicate is not an error.
+   * An emit past the network's `maxCausationDepth` throws CausationDepthError (never retried).
    */
   emit<P>(target: string, draft: SignalDraft<P>): Receipt;
 }

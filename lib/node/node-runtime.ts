@@ -7,7 +7,7 @@ import type { HopOutcome, Signal, SignalDraft } from '../signal/signal.ts';
 import { NodeContext, type ContextHost } from './handler-context.ts';
 import { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } from './node-host.ts';
 import type { SignalHandler } from './node-options.ts';
-import { scheduleDrain } from './drain-scheduler.ts';
+import { deferDrain, scheduleDrain, spendDrainBudget } from './drain-scheduler.ts';
 import { SignalEvents } from './signal-events.ts';
 import { Worker } from './worker.ts';
 import { FlowControl, type PressureLevel } from './flow-control.ts';
@@ -162,7 +162,8 @@ export class NodeRuntime implements ContextHost {
    * Starts handlers on ready partitions while the concurrency allows. `now`: the caller's clock
    * reading when it has one (a completion's end is the next start: one clock read, ~90 ns here,
    * serves both). It serves the first start only: a handler's synchronous part runs inside
-   * `#startNext`, so time has moved on before the next.
+   * `#startNext`, so time has moved on before the next. Each start spends the turn's drain
+   * budget: once it is spent, the drain waits for the event loop's next turn (drain-scheduler.ts).
    */
   #drain(now?: number): void {
     if (this.#draining || this.#stopped) return;
@@ -171,6 +172,14 @@ export class NodeRuntime implements ContextHost {
       while (this.stats.inFlight < this.config.concurrency) {
         const p = this.mailbox.claim();
         if (p < 0) break;
+        if (!spendDrainBudget()) {
+          this.mailbox.release(p);
+          if (!this.#drainScheduled) {
+            this.#drainScheduled = true;
+            deferDrain(this.#drainTask);
+          }
+          break;
+        }
         this.#startNext(this.#takeWorker(p), now ?? this.#host.clock.now());
         now = undefined;
       }

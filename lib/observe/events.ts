@@ -7,7 +7,7 @@ import type { Signal } from '../signal/signal.ts';
 import type { ErrorInfo } from '../util/errors.ts';
 
 /** Why a send was refused. */
-export type RejectReason = 'backpressure' | 'shutting-down' | 'invalid' | 'rate-limited' | 'unknown-target' | 'not-started' | 'resource-exhausted';
+export type RejectReason = 'backpressure' | 'shutting-down' | 'invalid' | 'rate-limited' | 'unknown-target' | 'not-started' | 'resource-exhausted' | 'causation-depth';
 
 /**
  * Why a signal went to the dead letter queue. `max-deliveries`: a transport delivered it as

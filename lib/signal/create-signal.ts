@@ -80,6 +80,8 @@ function buildSignal<P>(draft: SignalDraft<P>, target: string, now: number, limi
     now,
     urgency,
     headers,
+    undefined,
+    parent !== undefined ? (parent.causationDepth ?? 0) + 1 : 0,
   );
 }
 

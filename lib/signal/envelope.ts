@@ -28,6 +28,7 @@ export class SignalEnvelope<P = unknown> implements Signal<P> {
   readonly urgency: number;
   readonly headers: Readonly<Record<string, string>>;
   #hops: readonly Hop[] | Hop;
+  readonly #causationDepth: number;
 
   static {
     appendHopTo = (signal, hop) => {
@@ -51,6 +52,7 @@ export class SignalEnvelope<P = unknown> implements Signal<P> {
     urgency: number,
     headers: Readonly<Record<string, string>>,
     hops: readonly Hop[] = NO_HOPS,
+    causationDepth = 0,
   ) {
     this.id = id;
     this.type = type;
@@ -66,7 +68,17 @@ export class SignalEnvelope<P = unknown> implements Signal<P> {
     this.urgency = urgency;
     this.headers = headers;
     this.#hops = hops;
+    this.#causationDepth = causationDepth;
     Object.freeze(this);
+  }
+
+  /**
+   * How many emits led to this signal: 0 when sent from outside, the parent's depth + 1 when a
+   * handler emitted it. A getter over a private field: `toJSON` writes it when not 0, so it
+   * crosses the transport; the journal's records leave it out (a recovered signal starts at 0).
+   */
+  get causationDepth(): number {
+    return this.#causationDepth;
   }
 
   /** Processing history, oldest first. */
@@ -78,9 +90,12 @@ export class SignalEnvelope<P = unknown> implements Signal<P> {
     return history;
   }
 
-  /** The envelope as plain data, history included (what `JSON.stringify` writes). */
+  /**
+   * The envelope as plain data, history included (what `JSON.stringify` writes, and what the
+   * transport sends); `causationDepth` only when not 0, so a signal from outside reads as before.
+   */
   toJSON(): Signal<P> {
-    return { ...this, hops: this.hops };
+    return this.#causationDepth === 0 ? { ...this, hops: this.hops } : { ...this, hops: this.hops, causationDepth: this.#causationDepth };
   }
 
   [INSPECT](): Signal<P> {
@@ -114,5 +129,6 @@ export function reviseSignal<P>(s: Signal, changes: { version?: string; payload?
     s.urgency,
     s.headers,
     changes.hops ?? s.hops,
+    s.causationDepth ?? 0,
   );
 }

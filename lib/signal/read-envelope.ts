@@ -43,6 +43,8 @@ export function readEnvelope(raw: unknown, external?: EnvelopeTimes): Signal | E
   if (!isObject(headers) || !Object.values(headers).every((v) => typeof v === 'string')) return new EnvelopeProblem('headers must be an object of strings');
   const hops = readHops(raw['hops'] ?? [], times);
   if (hops instanceof EnvelopeProblem) return hops;
+  const causationDepth = raw['causationDepth'] ?? 0;
+  if (!Number.isSafeInteger(causationDepth) || (causationDepth as number) < 0) return new EnvelopeProblem('causationDepth must be a non-negative integer when present');
   return new SignalEnvelope(
     id,
     raw['type'] as string,
@@ -58,6 +60,7 @@ export function readEnvelope(raw: unknown, external?: EnvelopeTimes): Signal | E
     raw['urgency'],
     Object.freeze({ ...(headers as Record<string, string>) }),
     hops,
+    causationDepth as number,
   );
 }
 

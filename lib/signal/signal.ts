@@ -50,6 +50,13 @@ export interface Signal<P = unknown> {
   readonly headers: Readonly<Record<string, string>>;
   /** Processing history, oldest first. */
   readonly hops: readonly Hop[];
+  /**
+   * Emits between this signal and the one sent from outside that started its chain: 0 for a
+   * signal sent from outside, the parent's depth + 1 for one a handler emitted. A network
+   * refuses an emit past its `maxCausationDepth`. Counted within one process (signals a
+   * journal or a transport brings in start again at 0); `undefined` means 0.
+   */
+  readonly causationDepth?: number;
 }
 
 /** What a sender provides; the network fills in the rest. */

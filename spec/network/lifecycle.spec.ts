@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { isInvalidOptionsError, isLifecycleError } from '../../lib/index.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileJournal, isInvalidOptionsError, isJournalError, isLifecycleError, type Journal, type Signal } from '../../lib/index.ts';
+import { readEnvelope } from '../../lib/signal/read-envelope.ts';
 import { testNetwork } from '../support/networks.ts';
 
 describe('network: lifecycle and options', () => {
@@ -78,5 +82,92 @@ describe('network: lifecycle and options', () => {
     await net.start();
     await net.shutdown();
     expect(completed).to.equal(true);
+  });
+});
+
+describe('network: start() is all or nothing', () => {
+  /** A durable journal whose `pending()` answers what the spec says, when it says. */
+  function scriptedJournal(answers: (() => Promise<Signal[]>)[]) {
+    let calls = 0;
+    const journal: Journal = {
+      durable: true,
+      append: () => undefined,
+      settle: () => undefined,
+      query: () => [],
+      pending: () => answers[calls++]!(),
+      close: () => undefined,
+    };
+    return { journal, calls: () => calls };
+  }
+  const recovered = (id: string) => readEnvelope({ id, type: 'recovered', version: '1.0', target: 'w', partitionKey: 'k', createdAt: 0, urgency: 0.5 }) as Signal;
+
+  it('a journal that cannot be read: start() rejects and the network stays created, refusing posts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plexus-start-'));
+    try {
+      // A directory where the journal's file should be: it cannot be opened.
+      const { net } = testNetwork({ journal: new FileJournal({ path: dir }) });
+      net.node('w', { handle: () => {} });
+      const first = await net.start().then(() => undefined, (e: unknown) => e);
+      expect(isJournalError(first), String(first)).to.equal(true);
+      expect(net.state).to.equal('created');
+      expect(net.post('w', { type: 't' })).to.include({ status: 'rejected', reason: 'not-started' });
+      // Tried again, not skipped.
+      const second = await net.start().then(() => undefined, (e: unknown) => e);
+      expect(isJournalError(second), String(second)).to.equal(true);
+      expect(net.state).to.equal('created');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a later start() does the recovery a failed one could not', async () => {
+    const { journal, calls } = scriptedJournal([() => Promise.reject(new Error('disk not mounted')), () => Promise.resolve([recovered('0190a0c0-0000-7000-8000-000000000001')])]);
+    const { net } = testNetwork({ journal });
+    const handled: string[] = [];
+    net.node('w', { handle: (s) => void handled.push(s.type) });
+    await net.start().then(() => expect.fail('the first start should fail'), () => undefined);
+    expect(net.state).to.equal('created');
+    await net.start();
+    await net.idle();
+    expect(calls()).to.equal(2);
+    expect(net.state).to.equal('running');
+    expect(handled).to.deep.equal(['recovered']);
+  });
+
+  it('posts made while start() recovers are refused, and none overtakes a recovered signal; concurrent starts share one', async () => {
+    let release: (signals: Signal[]) => void = () => undefined;
+    const { journal, calls } = scriptedJournal([() => new Promise<Signal[]>((resolve) => (release = resolve))]);
+    const { net } = testNetwork({ journal });
+    const handled: string[] = [];
+    net.node('w', { partitions: 1, handle: (s) => void handled.push(s.type) });
+    const starting = net.start();
+    const again = net.start();
+    await Promise.resolve();
+    const during = net.post('w', { type: 'during', partitionKey: 'k' });
+    release([recovered('0190a0c0-0000-7000-8000-000000000002')]);
+    await Promise.all([starting, again]);
+    const after = net.post('w', { type: 'after', partitionKey: 'k' });
+    await net.idle();
+    expect(during).to.include({ status: 'rejected', reason: 'not-started' });
+    expect(after.status).to.equal('accepted');
+    expect(calls()).to.equal(1);
+    expect(handled).to.deep.equal(['recovered', 'after']);
+  });
+
+  it('a shutdown begun while start() recovers wins: the start rejects and opens nothing', async () => {
+    let release: (signals: Signal[]) => void = () => undefined;
+    const { journal } = scriptedJournal([() => new Promise<Signal[]>((resolve) => (release = resolve))]);
+    const { net } = testNetwork({ journal });
+    const handled: string[] = [];
+    net.node('w', { handle: (s) => void handled.push(s.type) });
+    const starting = net.start().then(() => undefined, (e: unknown) => e);
+    const report = await net.shutdown();
+    release([recovered('0190a0c0-0000-7000-8000-000000000003')]);
+    const failed = await starting;
+    expect(isLifecycleError(failed), String(failed)).to.equal(true);
+    expect(net.state).to.equal('terminated');
+    expect(report.drained).to.equal(0);
+    expect(net.post('w', { type: 't' })).to.include({ status: 'rejected', reason: 'shutting-down' });
+    expect(handled).to.deep.equal([]);
   });
 });

@@ -88,3 +88,68 @@ describe('network: graceful shutdown', () => {
     expect(handled).to.equal(1);
   });
 });
+
+describe('network: a graceful shutdown drains pipelines', () => {
+  it('accepts what handlers emit while draining, refuses senders from outside, and its counts close', async () => {
+    const { net, clock } = testNetwork();
+    let charged = 0;
+    let shipped = 0;
+    net.node('payment', {
+      retry: { maxAttempts: 3, baseDelayMs: 10 },
+      handle: async (signal, ctx) => {
+        await sleep(clock, 10);
+        charged++;
+        ctx.emit('shipping', { type: 'ship', payload: signal.payload });
+      },
+    });
+    net.node('shipping', { handle: async () => { await sleep(clock, 10); shipped++; } });
+    await net.start();
+    for (let i = 0; i < 3; i++) net.post('payment', { type: 'order', payload: { i } });
+    const reportP = net.shutdown({ timeoutMs: 1000 });
+    const outside = net.post('shipping', { type: 'ship' });
+    await clock.advance(1000);
+    const report = await reportP;
+    expect(outside).to.include({ status: 'rejected', reason: 'shutting-down' });
+    expect({ charged, shipped }).to.deep.equal({ charged: 3, shipped: 3 });
+    expect(report.timedOut).to.equal(false);
+    expect(report.activeAtStart).to.equal(3);
+    expect(report.emitted).to.equal(3);
+    expect(report.drained).to.equal(6);
+    expect(report.remaining).to.equal(0);
+    expect(report.activeAtStart + report.emitted).to.equal(report.drained + report.remaining);
+    expect(net.dlq.size).to.equal(0);
+    const c = net.counts();
+    expect(c).to.include({ accepted: 6, completed: 6, deadLettered: 0, active: 0, rejected: 1 });
+    expect(c.sent).to.equal(c.accepted + c.duplicate + c.rejected);
+  });
+
+  it('refuses emits once the drain timed out, and hands back what was left (counts close)', async () => {
+    const { net, clock } = testNetwork();
+    const refused: string[] = [];
+    net.node('slow', {
+      partitions: 1,
+      handle: async (_signal, ctx) => {
+        await sleep(clock, 5_000);
+        try {
+          ctx.emit('next', { type: 'late' });
+        } catch (e) {
+          refused.push((e as { code: string }).code);
+        }
+      },
+    });
+    net.node('next', { handle: () => {} });
+    await net.start();
+    for (let i = 0; i < 2; i++) net.post('slow', { type: 'job' });
+    const reportP = net.shutdown({ timeoutMs: 1000 });
+    await clock.advance(1000);
+    const report = await reportP;
+    await clock.advance(10_000); // the cut-off handler wakes up and emits into a stopped network
+    expect(report.timedOut).to.equal(true);
+    expect(report.leftover).to.have.length(2);
+    expect(report.activeAtStart + report.emitted).to.equal(report.drained + report.remaining);
+    expect(refused).to.deep.equal(['PLEXUS_EMIT_REFUSED']);
+    const c = net.counts();
+    expect(c.accepted).to.equal(c.completed + c.deadLettered + c.handedBack + c.active);
+    expect(c.active).to.equal(0);
+  });
+});

@@ -30,7 +30,8 @@ function codeOf(e: unknown): string | undefined {
 function builtInOne(e: unknown): Classification | undefined {
   const code = codeOf(e);
   if (code !== undefined) {
-    if (code.startsWith('PLEXUS_VALIDATION') || code.startsWith('PLEXUS_INVALID')) return { category: ErrorCategory.VALIDATION };
+    // A chain of emits too deep is as deep on every retry: bad input, never retried.
+    if (code.startsWith('PLEXUS_VALIDATION') || code.startsWith('PLEXUS_INVALID') || code === 'PLEXUS_CAUSATION_DEPTH') return { category: ErrorCategory.VALIDATION };
     if (code === 'PLEXUS_TIMEOUT') return { category: ErrorCategory.TIMEOUT };
     // A refusal by a safeguard means "no capacity now": a resource problem, not a bug.
     if (code === 'PLEXUS_RATE_LIMITED' || code === 'PLEXUS_BULKHEAD_FULL' || code === 'PLEXUS_BREAKER_OPEN' || code === 'PLEXUS_SHUTTING_DOWN' || code.startsWith('PLEXUS_RESOURCE')) {
