@@ -60,6 +60,8 @@ export interface NetworkCounts {
   readonly forwarded: number;
   /** Signals a transport brought in from other processes and a local node accepted (redeliveries included). */
   readonly received: number;
+  /** Errors thrown by subscribers of `events$`, caught (each also a `subscriber-error` event). Outside the identities. */
+  readonly subscriberErrors: number;
   /** The transport's own counters, when the network has one. */
   readonly transport: TransportCounts | undefined;
 }

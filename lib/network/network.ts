@@ -60,7 +60,7 @@ export class Network implements AsyncDisposable {
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
   readonly #clock: Clock;
-  readonly #hub = new EventHub();
+  readonly #hub: EventHub;
   readonly #nodes = new Map<string, NodeRuntime>();
   readonly #journal: Journal | undefined;
   readonly #router: Router;
@@ -76,6 +76,7 @@ export class Network implements AsyncDisposable {
     this.#opts = resolveNetworkOptions(options);
     this.name = this.#opts.name;
     this.#clock = this.#opts.clock;
+    this.#hub = new EventHub(this.#clock);
     this.events$ = this.#hub.events$;
     const w = wireNetwork({
       opts: this.#opts,

@@ -39,7 +39,7 @@ describe('node: handler context', () => {
     await net.idle();
     expect(contexts).to.have.length(2);
     expect(contexts[0]).to.not.equal(contexts[1]);
-    expect(contexts.map((c) => c.signal.id)).to.deep.equal([first.id, second.id]);
+    expect(contexts.map((c) => c.signal.id)).to.deep.equal([first, second].map((r) => (r.status === 'accepted' ? r.id : 'rejected')));
     expect(contexts.map((c) => c.attempt)).to.deep.equal([1, 1]);
   });
 });
