@@ -9,7 +9,7 @@ export { DEFAULT_SHUTDOWN_TIMEOUT_MS, type NetworkOptions } from './network/netw
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './network/receipt.ts';
 export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
-export { BackpressureError, isBackpressureError, LifecycleError, isLifecycleError, EmitRefusedError, isEmitRefusedError } from './network/errors.ts';
+export { BackpressureError, isBackpressureError, LifecycleError, isLifecycleError, EmitRefusedError, isEmitRefusedError, DeadLetterNotFoundError, isDeadLetterNotFoundError } from './network/errors.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
 export type { OperationOptions } from './network/operations.ts';
 export type { NodeSettings } from './network/configure-node.ts';
