@@ -5,6 +5,7 @@
  */
 export { createNetwork } from './network/create-network.ts';
 export { Network, type NetworkState, type ReplayResult, type NetworkShutdownReport } from './network/network.ts';
+export { DUPLICATE_NETWORK_NAME_WARNING } from './network/network-names.ts';
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, type NetworkOptions } from './network/network-options.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './network/receipt.ts';
 export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';

@@ -24,6 +24,7 @@ import { configureNode, type NodeSettings } from './configure-node.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
 import { checkNodeName } from './node-config.ts';
+import { claimNetworkName, releaseNetworkName } from './network-names.ts';
 import { resolveNetworkOptions, type NetworkOptions, type ResolvedNetworkOptions } from './network-options.ts';
 import { snapshotNode, type NetworkCounts, type NodeStatsSnapshot } from './network-stats.ts';
 import type { OperationOptions, Operations } from './operations.ts';
@@ -71,6 +72,8 @@ export class Network implements AsyncDisposable {
   #state: NetworkState = 'created';
   #shutdown: Promise<NetworkShutdownReport> | undefined;
   #force: (() => void) | undefined;
+  /** This network holds its name among the running ones (see network-names.ts). */
+  #nameClaimed = false;
 
   constructor(options: NetworkOptions = {}) {
     this.#opts = resolveNetworkOptions(options);
@@ -193,6 +196,7 @@ export class Network implements AsyncDisposable {
     if (this.#state === 'running') return;
     if (this.#state !== 'created') throw new LifecycleError(`cannot start: the network is ${this.#state}`);
     this.#state = 'running';
+    this.#claimName();
     this.#router.open();
     if (this.#transport !== undefined) {
       try {
@@ -200,6 +204,7 @@ export class Network implements AsyncDisposable {
       } catch (e) {
         this.#router.unopen();
         this.#state = 'created';
+        this.#releaseName();
         throw e;
       }
     }
@@ -278,7 +283,7 @@ export class Network implements AsyncDisposable {
     this.#state = 'stopping';
     this.#shutdown = shutdownNetwork(
       { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, operations: this.#operations },
-      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => void (this.#state = 'terminated') },
+      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated() },
       { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
     );
     return this.#shutdown;
@@ -287,6 +292,22 @@ export class Network implements AsyncDisposable {
   /** `await using net = createNetwork()` shuts the network down gracefully at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.shutdown();
+  }
+
+  #terminated(): void {
+    this.#state = 'terminated';
+    this.#releaseName();
+  }
+
+  #claimName(): void {
+    claimNetworkName(this.name);
+    this.#nameClaimed = true;
+  }
+
+  #releaseName(): void {
+    if (!this.#nameClaimed) return;
+    this.#nameClaimed = false;
+    releaseNetworkName(this.name);
   }
 
   #runtime(node: string): NodeRuntime {
