@@ -25,6 +25,9 @@ export interface HandlerContext {
    * Sends a signal to `target` as a child of the current one and returns the receipt. A refused
    * emit (backpressure, shutting down, invalid) throws EmitRefusedError, so the handler fails and
    * is retried or dead-lettered rather than losing the child silently. A duplicate is not an error.
+   * Called after the handler settled (a timer, a promise nobody awaited), it still sends a child
+   * of this context's own signal; a refusal then throws into that caller, which the node no
+   * longer watches, so emit before settling whenever the child matters.
    */
   emit<P>(target: string, draft: SignalDraft<P>): Receipt;
 }
