@@ -1,12 +1,12 @@
 /**
- * The names of the networks running in this process. Two networks of one name in one process
- * are more often a mistake than a plan: their metrics, events and audit entries carry the same
- * `network` label, and with a transport they share its stream and, for nodes of the same name,
- * its consumers (the way processes of one network do, which in-process tests of a transport
- * simulate on purpose). Refusing the second would break those tests and the common pattern of
- * many short-lived networks with the default name, so the second one to start gets a warning
- * (`process.emitWarning`, code {@link DUPLICATE_NETWORK_NAME_WARNING}), once per name per
- * process. A network frees its name when its shutdown ends.
+ * The names of the networks without a transport running in this process. Two such networks of
+ * one name are more often a mistake than a plan: their metrics, events and audit entries carry
+ * the same `network` label and cannot be told apart. Refusing the second would break the common
+ * test pattern of many short-lived networks with the default name, so the second one to start
+ * gets a warning (`process.emitWarning`, code {@link DUPLICATE_NETWORK_NAME_WARNING}), once per
+ * name per process. A network frees its name when its shutdown ends. Networks with a transport
+ * are left out: for them the shared name is the point (it names the stream that the processes
+ * of one network share, and in-process tests of a transport run two such networks on purpose).
  */
 const running = new Map<string, number>();
 const warned = new Set<string>();
@@ -21,7 +21,7 @@ export function claimNetworkName(name: string): void {
   if (before === 0 || warned.has(name)) return;
   warned.add(name);
   process.emitWarning(
-    `${before + 1} networks named ${JSON.stringify(name)} are running in this process: their metrics and events share one network label, and with a transport they share its stream (and the consumers of nodes of one name). Unless that is meant, give each its own name: createNetwork({ name }).`,
+    `${before + 1} networks named ${JSON.stringify(name)} are running in this process: their metrics, events and audit entries share one network label and cannot be told apart. Give each its own name: createNetwork({ name }).`,
     { type: 'PlexusWarning', code: DUPLICATE_NETWORK_NAME_WARNING },
   );
 }

@@ -299,7 +299,9 @@ export class Network implements AsyncDisposable {
     this.#releaseName();
   }
 
+  /** Networks with a transport share their name on purpose (processes of one network; see network-names.ts). */
   #claimName(): void {
+    if (this.#transport !== undefined) return;
     claimNetworkName(this.name);
     this.#nameClaimed = true;
   }
