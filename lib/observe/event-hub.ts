@@ -2,7 +2,7 @@ import { Subject, type Observable } from 'rxjs';
 import type { Clock } from '../util/clock.ts';
 import { toErrorInfo } from '../util/errors.ts';
 import type { NetworkEvent } from './events.ts';
-import { GuardedObservable } from './guarded-observable.ts';
+import { GuardedObservable } from '../util/guarded-observable.ts';
 
 /**
  * The network's event stream. Emitters check `observed` before building an event, so a network
