@@ -21,8 +21,8 @@ export { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } f
 /**
  * A node at run time: its mailbox, its workers and the life of each signal in it, from
  * acceptance to completion or dead letter. Hot path: `offer` → microtask `#drain` → `#attempt`
- * → `#succeed`; none of them allocates beyond the handler's own promise and the hop record, and
- * none does work that grows with queue depth. Off it: the schema step (`schema-step.ts`), rate
+ * → `#succeed`; none of them allocates beyond the handler's context (one small object per
+ * attempt), its promise and the hop record, and none does work that grows with queue depth. Off it: the schema step (`schema-step.ts`), rate
  * limits (`rate-gate.ts`) and what follows a failed attempt (`attempt-failures.ts`).
  */
 export class NodeRuntime implements ContextHost {
