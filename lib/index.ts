@@ -5,11 +5,15 @@
  */
 export { createNetwork } from './network/create-network.ts';
 export { Network, type NetworkState, type ReplayResult, type NetworkShutdownReport } from './network/network.ts';
+export { DUPLICATE_NETWORK_NAME_WARNING } from './network/network-names.ts';
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_MAX_CAUSATION_DEPTH, type NetworkOptions } from './network/network-options.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './network/receipt.ts';
 export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
-export { BackpressureError, isBackpressureError, LifecycleError, isLifecycleError, EmitRefusedError, isEmitRefusedError, CausationDepthError, isCausationDepthError } from './network/errors.ts';
+export {
+  BackpressureError, isBackpressureError, LifecycleError, isLifecycleError, EmitRefusedError, isEmitRefusedError,
+  CausationDepthError, isCausationDepthError, DeadLetterNotFoundError, isDeadLetterNotFoundError,
+} from './network/errors.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
 export type { OperationOptions } from './network/operations.ts';
 export type { NodeSettings } from './network/configure-node.ts';

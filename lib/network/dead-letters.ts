@@ -1,4 +1,5 @@
 import { DeadLetterStore, type DeadLetter, type DeadLetterFilter } from '../delivery/dead-letter-queue.ts';
+import { DeadLetterNotFoundError } from './errors.ts';
 import type { Receipt } from './receipt.ts';
 
 /**
@@ -41,12 +42,14 @@ export class DeadLetters {
 
   /**
    * Sends the signal of entry `id` back to its node. The entry leaves the queue when the node
-   * accepts it (a signal that fails again comes back as a new entry). Returns the receipt, or
-   * `undefined` when there is no such entry.
+   * accepts it (a signal that fails again comes back as a new entry). Returns the receipt; a
+   * refusal (backpressure, shutting down) is a rejected receipt and the entry stays. Counted in
+   * `counts().redelivered` when accepted. Throws DeadLetterNotFoundError when there is no such
+   * entry (a typo, or one already reprocessed, purged or pushed out).
    */
-  reprocess(id: string): Receipt | undefined {
+  reprocess(id: string): Receipt {
     const entry = this.#store.get(id);
-    if (entry === undefined) return undefined;
+    if (entry === undefined) throw new DeadLetterNotFoundError(id);
     const receipt = this.#redeliver(entry);
     if (receipt.status === 'accepted') this.#store.delete(id);
     return receipt;
@@ -54,7 +57,7 @@ export class DeadLetters {
 
   /** Reprocesses every matching entry; returns the receipts. */
   reprocessAll(filter?: DeadLetterFilter): Receipt[] {
-    return this.#store.list(filter).map((e) => this.reprocess(e.id)!);
+    return this.#store.list(filter).map((e) => this.reprocess(e.id));
   }
 
   /** Removes matching entries (all when no filter); returns how many. */

@@ -52,3 +52,15 @@ export class CausationDepthError extends PlexusError {
 export function isCausationDepthError(e: unknown): e is CausationDepthError {
   return e instanceof CausationDepthError;
 }
+
+/** `dlq.reprocess(id)` named no entry of the dead letter queue (never there, reprocessed, purged or pushed out). */
+export class DeadLetterNotFoundError extends PlexusError {
+  constructor(readonly id: string) {
+    super('PLEXUS_DEAD_LETTER_NOT_FOUND', `no dead letter with id ${JSON.stringify(id)} (never there, or already reprocessed, purged or pushed out of a full queue)`, { details: { id } });
+  }
+}
+
+/** True when `e` is a {@link DeadLetterNotFoundError}. */
+export function isDeadLetterNotFoundError(e: unknown): e is DeadLetterNotFoundError {
+  return e instanceof DeadLetterNotFoundError;
+}

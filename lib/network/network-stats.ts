@@ -27,39 +27,56 @@ export interface NodeStatsSnapshot {
 }
 
 /**
- * Network-wide counts, for accounting. Two identities hold at every moment:
+ * Network-wide counts, for accounting. Each field counts events in this process since the
+ * network was created (they only grow, except `active`). Two identities hold at every moment:
  *
  * - `sent = accepted + duplicate + rejected`
  * - `completed + deadLettered + handedBack + active + forwarded = accepted + redelivered + received`
  *
  * Every accepted signal ends completed, dead-lettered, handed back at shutdown, forwarded to
- * another process (a transport's PubAck), or is still active. With a transport, the counts of
- * all processes add up: once everything settled, the signals forwarded by the senders of a
- * node equal what its hosting processes ended (completed or dead-lettered) plus what they
- * acked as duplicates, less what a lost ack made them handle twice (at least once:
- * `transport.redeliveries` bounds it). See docs/transport.md.
+ * another process (a transport's PubAck), or is still active. A signal taken in again (a DLQ
+ * reprocess, a journal replay) counts once more in `redelivered` and ends once more: a signal
+ * dead-lettered, reprocessed and then completed is `accepted` 1, `redelivered` 1,
+ * `deadLettered` 1, `completed` 1.
+ *
+ * Many processes (a transport): each process counts its own side, and the counts of all
+ * processes add up: once everything settled, the signals forwarded by the senders of a node
+ * equal what its hosting processes ended (completed or dead-lettered) plus what they acked as
+ * duplicates, less what a lost ack made them handle twice (at least once:
+ * `transport.redeliveries` bounds it). See docs/transport.md and docs/operations.md.
  */
 export interface NetworkCounts {
+  /** `post`, `send` and `ctx.emit` calls, whatever their outcome (not DLQ reprocesses, replays or transport deliveries). */
   readonly sent: number;
   /** Taken in: into a local mailbox, or (for a remote node) into the transport's publish pipeline. */
   readonly accepted: number;
   /** Refused as duplicates: by a node's dedup window, or by the stream (a PubAck saying duplicate moves a post from `accepted` to here). */
   readonly duplicate: number;
+  /** Sends refused, with a receipt saying why (backpressure, shutting down, invalid, unknown target, ...). A refused reprocess is not counted: it was not sent. */
   readonly rejected: number;
+  /** Signals whose handler (or fallback, or degrade handler) succeeded, over all nodes. A reprocessed signal that completes counts here once more. */
   readonly completed: number;
+  /**
+   * Times a signal went to the dead letter queue (retries used up, invalid payload, unsupported
+   * version, failed publish, ...). Counts dead-letterings, not entries held: a reprocess takes an
+   * entry out of `dlq` without lowering it, a signal dead-lettered again counts again, and an
+   * entry pushed out of a full queue stays counted (see `dlq.overflowed`).
+   */
   readonly deadLettered: number;
-  /** Accepted and not yet ended (queued, in flight, waiting for a retry, or awaiting its PubAck). */
+  /** Accepted and not yet ended (queued, in flight, waiting for a retry, or awaiting its PubAck). The one count that goes down. */
   readonly active: number;
   /** Handed back unprocessed by a shutdown (see the report's `leftover`). */
   readonly handedBack: number;
-  /** Dead letters and replays accepted back into nodes (not counted in `sent` or `accepted`). */
+  /** Dead letters (`dlq.reprocess`) and journal replays (recovery at `start`, `replay`) accepted back into nodes; not counted in `sent` or `accepted`. */
   readonly redelivered: number;
-  /** Journal appends that failed (the signal was still handled; see `send`). */
+  /** Journal appends that failed (the signal was still handled; see `send`). Outside the identities. */
   readonly journalErrors: number;
-  /** Signals for remote nodes that the transport stored (PubAck): they left this process. */
+  /** Signals for remote nodes that the transport stored (PubAck): they left this process. 0 without a transport. */
   readonly forwarded: number;
-  /** Signals a transport brought in from other processes and a local node accepted (redeliveries included). */
+  /** Signals a transport brought in from other processes and a local node accepted (redeliveries included). 0 without a transport. */
   readonly received: number;
+  /** Errors thrown by subscribers of `events$`, caught (each also a `subscriber-error` event). Outside the identities. */
+  readonly subscriberErrors: number;
   /** The transport's own counters, when the network has one. */
   readonly transport: TransportCounts | undefined;
 }

@@ -24,6 +24,7 @@ import { configureNode, type NodeSettings } from './configure-node.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
 import { checkNodeName } from './node-config.ts';
+import { claimNetworkName, releaseNetworkName } from './network-names.ts';
 import { resolveNetworkOptions, type NetworkOptions, type ResolvedNetworkOptions } from './network-options.ts';
 import { snapshotNode, type NetworkCounts, type NodeStatsSnapshot } from './network-stats.ts';
 import type { OperationOptions, Operations } from './operations.ts';
@@ -60,7 +61,7 @@ export class Network implements AsyncDisposable {
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
   readonly #clock: Clock;
-  readonly #hub = new EventHub();
+  readonly #hub: EventHub;
   readonly #nodes = new Map<string, NodeRuntime>();
   readonly #journal: Journal | undefined;
   readonly #router: Router;
@@ -73,11 +74,14 @@ export class Network implements AsyncDisposable {
   /** The start under way, shared by concurrent `start()` calls. */
   #starting: Promise<void> | undefined;
   #force: (() => void) | undefined;
+  /** This network holds its name among the running ones (see network-names.ts). */
+  #nameClaimed = false;
 
   constructor(options: NetworkOptions = {}) {
     this.#opts = resolveNetworkOptions(options);
     this.name = this.#opts.name;
     this.#clock = this.#opts.clock;
+    this.#hub = new EventHub(this.#clock);
     this.events$ = this.#hub.events$;
     const w = wireNetwork({
       opts: this.#opts,
@@ -225,6 +229,7 @@ export class Network implements AsyncDisposable {
     // One synchronous step from here: every recovered signal is in its mailbox before any post
     // is accepted (and before any drain runs: drains are microtasks).
     this.#state = 'running';
+    this.#claimName();
     this.#router.open();
     for (const s of recovered) this.#router.redeliver(s.target, s, false);
   }
@@ -304,7 +309,7 @@ export class Network implements AsyncDisposable {
     this.#state = 'stopping';
     this.#shutdown = shutdownNetwork(
       { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, operations: this.#operations },
-      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => void (this.#state = 'terminated') },
+      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated() },
       { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
     );
     return this.#shutdown;
@@ -313,6 +318,24 @@ export class Network implements AsyncDisposable {
   /** `await using net = createNetwork()` shuts the network down gracefully at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.shutdown();
+  }
+
+  #terminated(): void {
+    this.#state = 'terminated';
+    this.#releaseName();
+  }
+
+  /** Networks with a transport share their name on purpose (processes of one network; see network-names.ts). */
+  #claimName(): void {
+    if (this.#transport !== undefined) return;
+    claimNetworkName(this.name);
+    this.#nameClaimed = true;
+  }
+
+  #releaseName(): void {
+    if (!this.#nameClaimed) return;
+    this.#nameClaimed = false;
+    releaseNetworkName(this.name);
   }
 
   #runtime(node: string): NodeRuntime {

@@ -280,7 +280,7 @@ export class Router {
   counts(): NetworkCounts {
     let completed = 0;
     for (const node of this.#h.nodes.values()) completed += node.stats.completed;
-    return { ...this.#counts, completed, active: this.#active, transport: this.#h.transport?.counts() };
+    return { ...this.#counts, completed, active: this.#active, subscriberErrors: this.#h.hub.subscriberErrors, transport: this.#h.transport?.counts() };
   }
 
   #journalAppend(signal: Signal): void {

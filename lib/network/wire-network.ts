@@ -136,6 +136,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     dlqOverflowed: () => dlqStore.overflowed,
     operations: () => operations.protectors(),
     recoveries: () => recoveries,
+    subscriberErrors: () => hub.subscriberErrors,
     ...(dedup === undefined ? {} : { dedup: () => dedup }),
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
   });

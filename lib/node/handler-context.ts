@@ -2,9 +2,10 @@ import type { Receipt } from '../network/receipt.ts';
 import type { Signal, SignalDraft } from '../signal/signal.ts';
 
 /**
- * Given to a handler with each signal. Valid until the handler settles (a node reuses its
- * contexts from signal to signal). `emit` sends a child signal that carries the parent's correlationId,
- * with causationId = the parent's id.
+ * Given to a handler with each attempt. Each attempt gets a context of its own, which keeps its
+ * signal for good: an `emit` made after the handler settled (from a timer, a dropped promise)
+ * still sends a child of *this* signal, never of whatever the node handles next. `emit` sends a
+ * child signal that carries the parent's correlationId, with causationId = the parent's id.
  */
 export interface HandlerContext {
   /** The node handling the signal. */
@@ -25,6 +26,9 @@ export interface HandlerContext {
    * emit (backpressure, shutting down, invalid) throws EmitRefusedError, so the handler fails and
    * is retried or dead-lettered rather than losing the child silently. A duplicate is not an error.
    * An emit past the network's `maxCausationDepth` throws CausationDepthError (never retried).
+   * Called after the handler settled (a timer, a promise nobody awaited), it still sends a child
+   * of this context's own signal; a refusal then throws into that caller, which the node no
+   * longer watches, so emit before settling whenever the child matters.
    */
   emit<P>(target: string, draft: SignalDraft<P>): Receipt;
 }
@@ -36,47 +40,60 @@ export interface ContextHost {
 }
 
 /**
- * The runtime's context: mutable so that a worker can reuse it from signal to signal. Its
- * abort signal is made on first read: an AbortController costs ~1 KB and a node holds a context
- * per worker (up to one per partition), most of whose handlers never look (1,000 nodes × 16
- * partitions = 16 MB).
+ * A worker's stop signal: aborts when a shutdown stops the node (forced, or its drain timed out).
+ * One per worker, shared by the contexts of its attempts, and its AbortController is made on
+ * first read: a controller costs ~1 KB, a node holds a worker per partition in use, and most
+ * handlers never look (1,000 nodes × 16 partitions = 16 MB).
  */
-export class NodeContext implements HandlerContext {
-  readonly #host: ContextHost;
-  signal: Signal;
-  partition: number;
-  attempt = 0;
-  /** Set for an attempt with a time limit (its own controller); else the stop signal serves. */
-  #attemptSignal: AbortSignal | undefined;
-  #stop: AbortController | undefined;
+export class StopSource {
+  #controller: AbortController | undefined;
   #stopped = false;
-  #stopReason: unknown;
+  #reason: unknown;
 
-  constructor(host: ContextHost, partition: number, signal: Signal) {
-    this.#host = host;
-    this.partition = partition;
-    this.signal = signal;
-  }
-
-  get abortSignal(): AbortSignal {
-    if (this.#attemptSignal !== undefined) return this.#attemptSignal;
-    if (this.#stop === undefined) {
-      this.#stop = new AbortController();
-      if (this.#stopped) this.#stop.abort(this.#stopReason);
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#stopped) this.#controller.abort(this.#reason);
     }
-    return this.#stop.signal;
+    return this.#controller.signal;
   }
 
-  set abortSignal(signal: AbortSignal) {
-    this.#attemptSignal = signal;
-  }
-
-  /** The node was stopped by a shutdown: the stop signal aborts with `reason` (now, or when first read). */
+  /** The node was stopped by a shutdown: the signal aborts with `reason` (now, or when first read). */
   stop(reason: unknown): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#stopReason = reason;
-    this.#stop?.abort(reason);
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
+/**
+ * The runtime's context, one per attempt. Why not one per worker, reused: a handler may keep
+ * its context past its own end (`setTimeout(() => ctx.emit(...))`), and a reused context would
+ * by then hold the partition's next signal, so the late child would carry that signal's
+ * correlation and causation ids. Nothing can tell when a handler lets go of its context, so
+ * each attempt gets a fresh one: five fields, no closure, no controller (the abort signal
+ * comes from the worker's StopSource, or the timed attempt's own controller).
+ */
+export class NodeContext implements HandlerContext {
+  readonly #host: ContextHost;
+  /** The attempt's own abort signal (an attempt with a time limit), else the worker's stop source. */
+  readonly #abort: AbortSignal | StopSource;
+  readonly signal: Signal;
+  readonly partition: number;
+  readonly attempt: number;
+
+  constructor(host: ContextHost, abort: AbortSignal | StopSource, partition: number, signal: Signal, attempt: number) {
+    this.#host = host;
+    this.#abort = abort;
+    this.partition = partition;
+    this.signal = signal;
+    this.attempt = attempt;
+  }
+
+  get abortSignal(): AbortSignal {
+    const abort = this.#abort;
+    return abort instanceof StopSource ? abort.signal : abort;
   }
 
   get node(): string {

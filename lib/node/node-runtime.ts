@@ -18,13 +18,11 @@ import { admitRate } from './rate-gate.ts';
 
 export { OFFER_BACKPRESSURE, OFFER_DUPLICATE, type NodeConfig, type NodeHost } from './node-host.ts';
 
-const EMPTY_SIGNAL = Object.freeze({}) as Signal;
-
 /**
  * A node at run time: its mailbox, its workers and the life of each signal in it, from
  * acceptance to completion or dead letter. Hot path: `offer` → microtask `#drain` → `#attempt`
- * → `#succeed`; none of them allocates beyond the handler's own promise and the hop record, and
- * none does work that grows with queue depth. Off it: the schema step (`schema-step.ts`), rate
+ * → `#succeed`; none of them allocates beyond the handler's context (one small object per
+ * attempt), its promise and the hop record, and none does work that grows with queue depth. Off it: the schema step (`schema-step.ts`), rate
  * limits (`rate-gate.ts`) and what follows a failed attempt (`attempt-failures.ts`).
  */
 export class NodeRuntime implements ContextHost {
@@ -231,14 +229,14 @@ export class NodeRuntime implements ContextHost {
     else this.#invoke(w, handler, signal);
   }
 
-  /** Runs `handler` in the worker's reused context; settles through the pre-bound callbacks. */
+  /**
+   * Runs `handler` in a context of its own (see NodeContext: a late `ctx.emit` must not take the
+   * next signal's ids); settles through the pre-bound callbacks.
+   */
   #invoke(w: Worker, handler: SignalHandler, signal: Signal): void {
-    const ctx = w.context;
-    ctx.signal = signal;
-    ctx.attempt = w.attempt;
     let result: void | Promise<void>;
     try {
-      result = handler(signal, ctx);
+      result = handler(signal, new NodeContext(this, w.stop, w.partition, signal, w.attempt));
     } catch (e) {
       this.#failures.failed(w, e, 'failed');
       return;
@@ -270,7 +268,6 @@ export class NodeRuntime implements ContextHost {
 
   #finish(w: Worker, now: number): void {
     w.reset();
-    w.context.signal = EMPTY_SIGNAL; // kept till the worker's next signal, it aged into the old generation
     this.stats.inFlight--;
     this.#release(w);
     if (this.#flow.level !== 'normal') this.#flow.check(this.load, now);
@@ -291,7 +288,7 @@ export class NodeRuntime implements ContextHost {
   }
 
   #newWorker(): Worker {
-    const w = new Worker(new NodeContext(this, 0, EMPTY_SIGNAL));
+    const w = new Worker();
     w.ok = () => this.#succeed(w);
     w.fail = (e: unknown) => this.#failures.failed(w, e, 'failed');
     w.resume = () => this.#attempt(w);

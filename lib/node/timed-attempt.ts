@@ -35,10 +35,7 @@ export function runTimedAttempt(host: ContextHost, clock: Clock, w: Worker, hand
     else outcome.succeeded(w);
   };
   try {
-    const ctx = new NodeContext(host, w.partition, signal);
-    ctx.attempt = w.attempt;
-    ctx.abortSignal = controller.signal;
-    const result = handler(signal, ctx);
+    const result = handler(signal, new NodeContext(host, controller.signal, w.partition, signal, w.attempt));
     if (isThenable<void>(result)) {
       result.then(() => settle(undefined, false), (e: unknown) => settle(e, true));
     } else settle(undefined, false);

@@ -1,6 +1,6 @@
 import type { Signal } from '../signal/signal.ts';
 import type { Clock } from '../util/clock.ts';
-import type { NodeContext } from './handler-context.ts';
+import { StopSource } from './handler-context.ts';
 
 /**
  * The state of one partition's signal in flight. A partition has at most one signal in flight,
@@ -32,21 +32,16 @@ export class Worker {
   /** Pre-bound retry callback for the clock. */
   resume: () => void = noop;
 
-  /** The context handed to the handler, reused from signal to signal. */
-  readonly context: NodeContext;
+  /** Aborts the abort signal of this worker's handler contexts when a shutdown stops the node. */
+  readonly stop = new StopSource();
 
   /** The node's next free worker, while this one is free. */
   nextFree: Worker | undefined = undefined;
-
-  constructor(context: NodeContext) {
-    this.context = context;
-  }
 
   /** Takes the worker out of the free list, to serve partition `p`. */
   assign(p: number): void {
     this.nextFree = undefined;
     this.partition = p;
-    this.context.partition = p;
   }
 
   /**
@@ -57,7 +52,7 @@ export class Worker {
     const signal = this.signal;
     if (signal === undefined) return undefined;
     this.controller?.abort(reason);
-    this.context.stop(reason);
+    this.stop.stop(reason);
     if (this.timer !== undefined) clock.clearTimeout(this.timer);
     if (this.timeoutTimer !== undefined) clock.clearTimeout(this.timeoutTimer);
     this.seq++;

@@ -97,6 +97,17 @@ export interface TransportErrorEvent extends Base {
   readonly node: string | undefined;
   readonly error: ErrorInfo;
 }
+/**
+ * A subscriber of `network.events$` threw (or a `pipe` of its own failed with no `error`
+ * callback to take it). The error was caught and counted (`network.counts().subscriberErrors`,
+ * `plexus_event_subscriber_errors_total`); the network and the other subscribers went on.
+ */
+export interface SubscriberErrorEvent extends Base {
+  readonly kind: 'subscriber-error';
+  /** The kind of event the subscriber was handling (`undefined` for an error or completion). */
+  readonly eventKind: string | undefined;
+  readonly error: ErrorInfo;
+}
 export interface ShutdownPhaseEvent extends Base { readonly kind: 'shutdown-phase'; readonly phase: string }
 
 export type SignalEvent =
@@ -126,6 +137,7 @@ export type NetworkEvent =
   | PressureEvent
   | BreakerEvent
   | ShutdownPhaseEvent
+  | SubscriberErrorEvent
   | TransportErrorEvent
   | RateLimitedEvent
   | RetryEvent

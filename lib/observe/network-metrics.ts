@@ -22,6 +22,8 @@ export interface MetricsSource {
   dedup?(): { readonly size: number; readonly evictedEarly: number };
   /** The transport's counters, when the network has a transport. */
   transport?(): TransportCounts | undefined;
+  /** Errors thrown by subscribers of `events$` (caught). */
+  subscriberErrors?(): number;
 }
 
 /**
@@ -74,6 +76,8 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
     metric('dedup_keys', 'Idempotency keys the network remembers now, all nodes together (at most dedup.maxKeys).', 'gauge', () => [{ value: dedup().size, labels: {} }]);
     metric('dedup_evicted_early_total', 'Keys forgotten before their window ended because dedup.maxKeys newer keys arrived first.', 'counter', () => [{ value: dedup().evictedEarly, labels: {} }]);
   }
+  const subscriberErrors = source.subscriberErrors;
+  if (subscriberErrors !== undefined) metric('event_subscriber_errors_total', 'Errors thrown by subscribers of the event stream, caught (the network went on).', 'counter', () => [{ value: subscriberErrors(), labels: {} }]);
   metric('dlq_overflow_total', 'Dead letters pushed out of a full dead letter queue.', 'counter', () => [{ value: source.dlqOverflowed(), labels: {} }]);
   metric('rate_limit_violations_total', 'Times a rate limit held a signal back (nodes) or refused a call (operations).', 'counter', () => [
     ...[...source.nodes()].filter((n) => n.config.limiter).map((n) => ({ value: n.stats.throttled, labels: { name: n.name } })),

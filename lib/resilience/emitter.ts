@@ -1,9 +1,13 @@
 /**
  * One source of events offered two ways: `on(listener) → Disposable` and an RxJS Observable.
- * Leaf file. Producers check {@link Emitter.observed} before building an event so that nobody
- * pays for an event object nobody listens to.
+ * Leaf file (imports only util). Producers check {@link Emitter.observed} before building an
+ * event so that nobody pays for an event object nobody listens to.
  */
 import { Subject, type Observable } from 'rxjs';
+import { GuardedObservable } from '../util/guarded-observable.ts';
+
+/** The code of the warning raised the first time a listener or subscriber of an Emitter throws. */
+export const LISTENER_ERROR_WARNING = 'PLEXUS_LISTENER_ERROR';
 
 /** Something that can be released; `dispose()` is safe to call twice. Works with `using`. */
 export interface Disposable {
@@ -22,14 +26,31 @@ export function disposable(release: () => void): Disposable {
   return { dispose, [Symbol.dispose]: dispose };
 }
 
-/** A typed event channel: listeners plus an Observable, completed by `complete()`. */
+/**
+ * A typed event channel: listeners plus an Observable, completed by `complete()`. A listener
+ * or subscriber that throws must neither break the component that emits (a breaker
+ * mid-transition) nor end the process (RxJS, and a rethrow on a microtask, would make it an
+ * uncaught exception): its error is caught and counted (`listenerErrors`), and the first one
+ * of each emitter is reported with `process.emitWarning` (code {@link LISTENER_ERROR_WARNING}).
+ */
 export class Emitter<T> {
   // Copy-on-write so that a listener disposing itself during emit cannot skip a neighbour.
   #listeners: ReadonlyArray<(value: T) => void> = [];
   readonly #subject = new Subject<T>();
   #closed = false;
-  /** The events as an Observable (completes when the owner is disposed). */
-  readonly observable: Observable<T> = this.#subject.asObservable();
+  #listenerErrors = 0;
+  /** The events as an Observable (completes when the owner is disposed); subscribers' errors are caught. */
+  readonly observable: Observable<T>;
+
+  constructor() {
+    const subject = this.#subject;
+    this.observable = new GuardedObservable<T>((e) => this.#caught(e), (subscriber) => subject.subscribe(subscriber));
+  }
+
+  /** Errors thrown by listeners and subscribers so far (caught). */
+  get listenerErrors(): number {
+    return this.#listenerErrors;
+  }
 
   /** True when someone listens: build the event only then. */
   get observed(): boolean {
@@ -45,20 +66,14 @@ export class Emitter<T> {
     });
   }
 
-  /**
-   * Delivers `value` to every listener and subscriber. A throwing listener must not break the
-   * component that emits (a breaker mid-transition), so its error is re-thrown on a later
-   * microtask, where Node reports it like any uncaught error.
-   */
+  /** Delivers `value` to every listener and subscriber; their errors are caught (see the class). */
   emit(value: T): void {
     if (this.#closed) return;
     for (const l of this.#listeners) {
       try {
         l(value);
       } catch (e) {
-        queueMicrotask(() => {
-          throw e;
-        });
+        this.#caught(e);
       }
     }
     this.#subject.next(value);
@@ -70,5 +85,11 @@ export class Emitter<T> {
     this.#closed = true;
     this.#listeners = [];
     this.#subject.complete();
+  }
+
+  #caught(error: unknown): void {
+    if (this.#listenerErrors++ > 0) return;
+    const message = error instanceof Error ? error.message : String(error);
+    process.emitWarning(`a listener or subscriber of a Plexus event source threw (caught; later errors of this source are only counted): ${message}`, { type: 'PlexusWarning', code: LISTENER_ERROR_WARNING });
   }
 }

@@ -1,9 +1,10 @@
 /**
- * The typed errors of the resilience folder. Leaf file: imports only the PlexusError base.
+ * The typed errors of the resilience folder. Leaf file: imports only the PlexusError base (and formatMs).
  * Every class has a stable `code` and a matching `isXxx(e)` guard that checks the code (not
  * `instanceof`), so guards keep working across duplicated module copies.
  */
 import { PlexusError } from '../util/errors.ts';
+import { formatMs } from '../util/format-ms.ts';
 
 /** Code of {@link InvalidOptionsError}. */
 export const INVALID_OPTIONS_CODE = 'PLEXUS_INVALID_OPTIONS';
@@ -45,7 +46,7 @@ export class BreakerOpenError extends PlexusError {
   /** Name of the refusing breaker. */
   readonly breaker: string;
   constructor(breaker: string, retryAfterMs: number, state: 'open' | 'half-open', isolated = false) {
-    super(BREAKER_OPEN_CODE, `Circuit breaker "${breaker}" is ${isolated ? 'isolated' : state}; retry after ${retryAfterMs} ms`, {
+    super(BREAKER_OPEN_CODE, `Circuit breaker "${breaker}" is ${isolated ? 'isolated' : state}; retry after ${formatMs(retryAfterMs)} ms`, {
       details: { breaker, retryAfterMs, state, isolated },
     });
     this.retryAfterMs = retryAfterMs;
@@ -60,7 +61,7 @@ export class RateLimitedError extends PlexusError {
   /** Milliseconds after which the same request may pass (`Infinity`: it never can, e.g. more permits than the burst). */
   readonly retryAfterMs: number;
   constructor(limiter: string, retryAfterMs: number, details: Record<string, unknown> = {}) {
-    super(RATE_LIMITED_CODE, `Rate limit "${limiter}" exceeded; retry after ${retryAfterMs} ms`, {
+    super(RATE_LIMITED_CODE, `Rate limit "${limiter}" exceeded; retry after ${formatMs(retryAfterMs)} ms`, {
       details: { limiter, retryAfterMs, ...details },
     });
     this.retryAfterMs = retryAfterMs;
@@ -97,7 +98,7 @@ export class TimeoutError extends PlexusError {
   /** The limit that was exceeded. */
   readonly timeoutMs: number;
   constructor(timeoutMs: number, what = 'operation') {
-    super(TIMEOUT_CODE, `The ${what} timed out after ${timeoutMs} ms`, { details: { timeoutMs } });
+    super(TIMEOUT_CODE, `The ${what} timed out after ${formatMs(timeoutMs)} ms`, { details: { timeoutMs } });
     this.timeoutMs = timeoutMs;
   }
 }

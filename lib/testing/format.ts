@@ -3,6 +3,7 @@
  * what happened without dumping whole signals.
  */
 import type { NetworkEvent } from '../observe/events.ts';
+import { formatMs } from '../util/format-ms.ts';
 import type { EventMatcher } from './pattern.ts';
 import { eventNode } from './pattern.ts';
 
@@ -77,7 +78,7 @@ export function describeEvent(event: NetworkEvent): string {
 export function formatEvents(events: readonly NetworkEvent[], limit = DEFAULT_LISTING_LIMIT): string {
   if (events.length === 0) return '  (no events recorded)';
   const t0 = events[0]!.at;
-  const line = (e: NetworkEvent, i: number): string => `  #${i} +${e.at - t0}ms ${describeEvent(e)}`;
+  const line = (e: NetworkEvent, i: number): string => `  #${i} +${formatMs(e.at - t0)}ms ${describeEvent(e)}`;
   if (events.length <= limit) return events.map(line).join('\n');
   const head = Math.ceil(limit / 2);
   const tail = limit - head;

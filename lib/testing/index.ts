@@ -7,7 +7,7 @@ export type { VirtualClockOptions } from './virtual-clock.ts';
 
 export { EventRecorder, recordEvents, DEFAULT_MAX_EVENTS, DEFAULT_WAIT_TIMEOUT_MS } from './recorder.ts';
 export type { RecordOptions, WaitForOptions } from './recorder.ts';
-export { traceOf, formatTrace, TRACE_KINDS } from './trace.ts';
+export { traceOf, formatTrace, TRACE_KINDS, DEFAULT_TRACE_RELATIVE_TIMES, type FormatTraceOptions } from './trace.ts';
 export type { TraceStep } from './trace.ts';
 
 export { expectEvents } from './expect-events.ts';

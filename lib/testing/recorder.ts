@@ -5,6 +5,7 @@
 import type { Subscribable, Unsubscribable } from 'rxjs';
 import type { NetworkEvent, NetworkEventKind } from '../observe/events.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
+import { formatMs } from '../util/format-ms.ts';
 import { RecorderClosedError, TestingOptionError, WaitForTimeoutError } from './errors.ts';
 import { describeMatcher, formatEvents } from './format.ts';
 import { matchesEvent, type EventMatcher } from './pattern.ts';
@@ -169,7 +170,7 @@ export class EventRecorder implements Disposable {
     });
     const timedOut = (): WaitForTimeoutError =>
       new WaitForTimeoutError(
-        `waitFor(${describeMatcher(matcher)}): nothing matched within ${timeoutMs}ms; recorded ${this.events.length} events:\n${this.format()}`,
+        `waitFor(${describeMatcher(matcher)}): nothing matched within ${formatMs(timeoutMs)}ms; recorded ${this.events.length} events:\n${this.format()}`,
         { timeoutMs },
       );
 

@@ -7,6 +7,7 @@
  * letter, and keep the order in which they actually happened across nodes.
  */
 import type { NetworkEvent } from '../observe/events.ts';
+import { formatMs } from '../util/format-ms.ts';
 
 /** The event kinds a trace is made of. */
 export const TRACE_KINDS = ['started', 'completed', 'failed', 'dead-lettered'] as const;
@@ -66,15 +67,35 @@ export function traceOf(events: readonly NetworkEvent[], correlationId: string):
   return steps;
 }
 
-/** One line per step, e.g. `worker job p2 a1 started @0`. Handy in failure messages. */
-export function formatTrace(steps: readonly TraceStep[]): string {
+/** How {@link formatTrace} prints a trace. */
+export interface FormatTraceOptions {
+  /**
+   * Print each step's time as `+N ms` after the first step (`@+0`, `@+12`, ...) instead of the
+   * clock reading (`@1767225600012`): on a system clock or a virtual clock that starts at a
+   * calendar date, the absolute readings bury the durations a reader is looking for.
+   * @defaultValue {@link DEFAULT_TRACE_RELATIVE_TIMES}
+   */
+  readonly relativeTimes?: boolean;
+}
+
+/** Traces print the clock readings as they are unless asked otherwise. */
+export const DEFAULT_TRACE_RELATIVE_TIMES = false;
+
+/**
+ * One line per step, e.g. `worker job p2 a1 started @0` (or `@+12` with `relativeTimes`). Times
+ * are rounded to whole milliseconds (one decimal below 10). Handy in failure messages.
+ */
+export function formatTrace(steps: readonly TraceStep[], options: FormatTraceOptions = {}): string {
   if (steps.length === 0) return '  (empty trace)';
+  const relative = options.relativeTimes ?? DEFAULT_TRACE_RELATIVE_TIMES;
+  const t0 = steps[0]!.at;
   return steps
     .map((s) => {
       const where = s.partition === undefined ? '' : ` p${s.partition}`;
       const why = s.reason === undefined ? '' : ` reason=${s.reason}`;
       const err = s.error === undefined ? '' : ` err=${s.error}`;
-      return `  ${s.node} ${s.type}${where} a${s.attempt} ${s.kind} @${s.at}${why}${err}`;
+      const at = relative ? `+${formatMs(s.at - t0)}` : formatMs(s.at);
+      return `  ${s.node} ${s.type}${where} a${s.attempt} ${s.kind} @${at}${why}${err}`;
     })
     .join('\n');
 }

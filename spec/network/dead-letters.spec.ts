@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { NetworkEvent } from '../../lib/index.ts';
+import { isDeadLetterNotFoundError, type NetworkEvent } from '../../lib/index.ts';
 import { testNetwork } from '../support/networks.ts';
 
 class PaymentDeclined extends Error {
@@ -45,10 +45,55 @@ describe('network: dead letter queue', () => {
     await net.idle();
     expect(partitions[2]).to.equal(partitions[0]);
     expect(net.dlq.get(target.id)).to.equal(undefined);
-    expect(net.dlq.reprocess('no-such-id')).to.equal(undefined);
+    expect(() => net.dlq.reprocess(target.id), 'an entry already reprocessed').to.throw().that.satisfies(isDeadLetterNotFoundError);
     expect(net.dlq.purge({ node: 'b' })).to.equal(1);
     expect(net.dlq.size).to.equal(1);
     expect(net.dlq.purge()).to.equal(1);
+  });
+
+  it('refuses to reprocess an unknown id with a typed error', async () => {
+    const { net } = testNetwork();
+    net.node('a', { handle: () => undefined });
+    await net.start();
+    let caught: unknown;
+    try {
+      net.dlq.reprocess('no-such-id');
+    } catch (e) {
+      caught = e;
+    }
+    expect(isDeadLetterNotFoundError(caught)).to.equal(true);
+    expect(caught).to.include({ code: 'PLEXUS_DEAD_LETTER_NOT_FOUND', id: 'no-such-id' });
+    expect(net.counts()).to.deep.include({ sent: 0, accepted: 0, redelivered: 0 });
+  });
+
+  it('counts a reprocess as documented: redelivered per reprocess accepted, deadLettered per dead-lettering (not the queue size)', async () => {
+    const { net } = testNetwork();
+    let failuresLeft = 2;
+    net.node('a', {
+      retry: false,
+      breaker: false,
+      handle: () => {
+        if (failuresLeft-- > 0) throw new Error('down');
+      },
+    });
+    await net.start();
+    const r = net.post('a', { type: 'x' });
+    const id = r.status === 'accepted' ? r.id : '';
+    await net.idle();
+    expect(net.counts()).to.deep.include({ sent: 1, accepted: 1, deadLettered: 1, redelivered: 0, completed: 0, active: 0 });
+    // First reprocess: fails again, a second dead-lettering of the same signal.
+    expect(net.dlq.reprocess(id).status).to.equal('accepted');
+    await net.idle();
+    expect(net.dlq.size).to.equal(1);
+    expect(net.counts()).to.deep.include({ sent: 1, accepted: 1, deadLettered: 2, redelivered: 1, completed: 0, active: 0 });
+    // Second reprocess: completes. The queue is empty, deadLettered still says 2.
+    expect(net.dlq.reprocess(id).status).to.equal('accepted');
+    await net.idle();
+    const c = net.counts();
+    expect(net.dlq.size).to.equal(0);
+    expect(c).to.deep.include({ sent: 1, accepted: 1, deadLettered: 2, redelivered: 2, completed: 1, active: 0 });
+    expect(c.completed + c.deadLettered + c.handedBack + c.active + c.forwarded).to.equal(c.accepted + c.redelivered + c.received);
+    expect(c.sent).to.equal(c.accepted + c.duplicate + c.rejected);
   });
 
   it('reports and counts what a full queue pushes out', async () => {

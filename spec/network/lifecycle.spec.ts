@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileJournal, isInvalidOptionsError, isJournalError, isLifecycleError, type Journal, type Signal } from '../../lib/index.ts';
+import sinon from 'sinon';
+import { DUPLICATE_NETWORK_NAME_WARNING, FileJournal, isInvalidOptionsError, isJournalError, isLifecycleError, type Journal, type Signal } from '../../lib/index.ts';
 import { readEnvelope } from '../../lib/signal/read-envelope.ts';
 import { testNetwork } from '../support/networks.ts';
 
@@ -73,6 +74,29 @@ describe('network: lifecycle and options', () => {
       () => expect.fail('started after shutdown'),
       (e: unknown) => expect(isLifecycleError(e)).to.equal(true),
     );
+  });
+
+  it('warns once when a second network of one name starts while the first runs; a shut-down network frees its name', async () => {
+    const name = `dup-${Math.random().toString(36).slice(2)}`;
+    const emitWarning = sinon.stub(process, 'emitWarning');
+    try {
+      const duplicateWarnings = () => emitWarning.getCalls().filter((c) => (c.args[1] as { code?: string } | undefined)?.code === DUPLICATE_NETWORK_NAME_WARNING);
+      const first = testNetwork({ name }).net;
+      const second = testNetwork({ name }).net;
+      const third = testNetwork({ name }).net;
+      await first.start();
+      await first.shutdown();
+      await second.start(); // the first one shut down: its name is free
+      expect(duplicateWarnings()).to.have.length(0);
+      await third.start();
+      expect(duplicateWarnings()).to.have.length(1);
+      expect(String(duplicateWarnings()[0]!.args[0])).to.include(JSON.stringify(name));
+      // Once per name: a fourth does not warn again.
+      await testNetwork({ name }).net.start();
+      expect(duplicateWarnings()).to.have.length(1);
+    } finally {
+      emitWarning.restore();
+    }
   });
 
   it('completes events$ when terminated', async () => {

@@ -130,9 +130,11 @@ describe('network: resilience in the signal path', () => {
     await net.start();
     for (const id of ['a1', 'a2', 'a3']) net.post('w', { type: 't', payload: { id }, partitionKey: 'A' });
     net.post('w', { type: 't', payload: { id: 'b1' }, partitionKey: 'B' });
+    await clock.advance(10); // a1 failed once and waits for its retry, holding partition A
+    net.post('w', { type: 't', payload: { id: 'a4' }, partitionKey: 'A' });
     await clock.advance(1000);
     await net.idle();
-    expect(log.filter((x) => x.startsWith('a'))).to.deep.equal(['a1', 'a2', 'a3']);
+    expect(log.filter((x) => x.startsWith('a'))).to.deep.equal(['a1', 'a2', 'a3', 'a4']);
     expect(log.indexOf('b1')).to.be.lessThan(log.indexOf('a1')); // B was not held up by A's retries
   });
 
