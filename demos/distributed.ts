@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { createNetwork, natsTransport, type NetworkCounts } from '../lib/index.ts';
+import { createNetwork, createNatsTransport, type NetworkCounts } from '../lib/index.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string): string => {
@@ -37,7 +37,7 @@ else await main();
 
 /** The child process: hosts `billing` until it has handled every invoice, then shuts down gracefully. */
 async function billing(network: string, expected: number): Promise<void> {
-  const net = createNetwork({ name: network, transport: natsTransport({ servers: url, stream: streamOf(network) }) });
+  const net = createNetwork({ name: network, transport: createNatsTransport({ servers: url, stream: streamOf(network) }) });
   let billed = 0;
   let total = 0;
   const all = new Promise<void>((resolve) => {
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the billing process exited (${code}) early`)));
   });
-  const net = createNetwork({ name: network, transport: natsTransport({ servers: url, stream: streamOf(network) }) });
+  const net = createNetwork({ name: network, transport: createNatsTransport({ servers: url, stream: streamOf(network) }) });
   try {
     if ((await nextLine()) !== 'ready') throw new Error('the billing process did not start');
     net.remote('billing');

@@ -37,7 +37,7 @@ export { FileJournal, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_
 export { JournalError, isJournalError, JOURNAL_CODE, type JournalFailure } from './delivery/journal-error.ts';
 
 // Many processes: the NATS JetStream transport.
-export { natsTransport, type NatsTransport } from './transport/nats/nats-transport.ts';
+export { createNatsTransport, type NatsTransport } from './transport/nats/nats-transport.ts';
 export {
   DEFAULT_NATS_SERVERS, DEFAULT_SUBJECT_PREFIX, DEFAULT_MAX_PENDING, DEFAULT_MAX_IN_FLIGHT, DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_DELIVER,
   DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_NAK_DELAY_MS, DEFAULT_PUBLISH_TIMEOUT_MS, type NatsTransportOptions, type ResolvedNatsOptions,

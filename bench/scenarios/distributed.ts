@@ -17,7 +17,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createNetwork, natsTransport, type NetworkCounts } from '../../lib/index.ts';
+import { createNetwork, createNatsTransport, type NetworkCounts } from '../../lib/index.ts';
 import type { Ctx, Scenario } from '../context.ts';
 import type { Figure, Row } from '../harness.ts';
 import { fmt, isStat, progress, stat } from '../harness.ts';
@@ -104,7 +104,7 @@ function child(url: string, network: string, n: number): { ready: Promise<void>;
 async function plexus(url: string, n: number): Promise<{ rate: number; closed: boolean; note: string | undefined }> {
   const name = `bench-${process.pid}-${Date.now().toString(36)}`;
   const sink = child(url, name, n);
-  const net = createNetwork({ name, transport: natsTransport({ servers: url }), journal: false });
+  const net = createNetwork({ name, transport: createNatsTransport({ servers: url }), journal: false });
   net.remote('worker');
   try {
     await sink.ready;

@@ -2,13 +2,13 @@ import { assign, fromPromise, setup } from 'xstate';
 
 /** The phases of a graceful shutdown, in order. */
 export const SHUTDOWN_PHASES = [
-  'Running',
-  'InitiateShutdown',
-  'StopAcceptingRequests',
-  'FinishActiveRequests',
-  'SaveState',
-  'CleanupResources',
-  'Terminated',
+  'running',
+  'initiate-shutdown',
+  'stop-accepting-requests',
+  'finish-active-requests',
+  'save-state',
+  'cleanup-resources',
+  'terminated',
 ] as const;
 
 /** One phase of {@link SHUTDOWN_PHASES}. */
@@ -48,57 +48,57 @@ export const shutdownMachine = setup({
   },
 }).createMachine({
   id: 'shutdown',
-  initial: 'Running',
+  initial: 'running',
   context: { timeoutMs: 0, forced: false, timedOut: false, errors: [] },
   states: {
-    Running: {
-      entry: { type: 'enterPhase', params: { phase: 'Running' } },
+    running: {
+      entry: { type: 'enterPhase', params: { phase: 'running' } },
       on: {
-        SHUTDOWN: { target: 'InitiateShutdown', actions: assign({ timeoutMs: ({ event }) => event.timeoutMs }) },
-        FORCE: { target: 'InitiateShutdown', actions: 'force' },
+        SHUTDOWN: { target: 'initiate-shutdown', actions: assign({ timeoutMs: ({ event }) => event.timeoutMs }) },
+        FORCE: { target: 'initiate-shutdown', actions: 'force' },
       },
     },
-    InitiateShutdown: {
-      entry: { type: 'enterPhase', params: { phase: 'InitiateShutdown' } },
+    'initiate-shutdown': {
+      entry: { type: 'enterPhase', params: { phase: 'initiate-shutdown' } },
       // A real (not transient) state, so that it is observed and reported like every other phase.
-      invoke: { src: 'initiate', onDone: 'StopAcceptingRequests', onError: 'StopAcceptingRequests' },
+      invoke: { src: 'initiate', onDone: 'stop-accepting-requests', onError: 'stop-accepting-requests' },
     },
-    StopAcceptingRequests: {
-      entry: { type: 'enterPhase', params: { phase: 'StopAcceptingRequests' } },
+    'stop-accepting-requests': {
+      entry: { type: 'enterPhase', params: { phase: 'stop-accepting-requests' } },
       on: { FORCE: { actions: 'force' } },
       invoke: {
         src: 'stopAccepting',
-        onDone: 'FinishActiveRequests',
-        onError: { target: 'FinishActiveRequests', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'StopAcceptingRequests', message: String((event.error as Error)?.message ?? event.error) }] }) },
+        onDone: 'finish-active-requests',
+        onError: { target: 'finish-active-requests', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'stop-accepting-requests', message: String((event.error as Error)?.message ?? event.error) }] }) },
       },
     },
-    FinishActiveRequests: {
-      entry: { type: 'enterPhase', params: { phase: 'FinishActiveRequests' } },
-      always: { guard: ({ context }) => context.forced, target: 'SaveState' },
-      on: { FORCE: { target: 'SaveState', actions: 'force' } },
-      after: { FINISH_TIMEOUT: { target: 'SaveState', actions: assign({ timedOut: true }) } },
+    'finish-active-requests': {
+      entry: { type: 'enterPhase', params: { phase: 'finish-active-requests' } },
+      always: { guard: ({ context }) => context.forced, target: 'save-state' },
+      on: { FORCE: { target: 'save-state', actions: 'force' } },
+      after: { FINISH_TIMEOUT: { target: 'save-state', actions: assign({ timedOut: true }) } },
       invoke: {
         src: 'drain',
-        onDone: 'SaveState',
-        onError: { target: 'SaveState', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'FinishActiveRequests', message: String((event.error as Error)?.message ?? event.error) }] }) },
+        onDone: 'save-state',
+        onError: { target: 'save-state', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'finish-active-requests', message: String((event.error as Error)?.message ?? event.error) }] }) },
       },
     },
-    SaveState: {
-      entry: { type: 'enterPhase', params: { phase: 'SaveState' } },
+    'save-state': {
+      entry: { type: 'enterPhase', params: { phase: 'save-state' } },
       invoke: {
         src: 'saveState',
-        onDone: 'CleanupResources',
-        onError: { target: 'CleanupResources', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'SaveState', message: String((event.error as Error)?.message ?? event.error) }] }) },
+        onDone: 'cleanup-resources',
+        onError: { target: 'cleanup-resources', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'save-state', message: String((event.error as Error)?.message ?? event.error) }] }) },
       },
     },
-    CleanupResources: {
-      entry: { type: 'enterPhase', params: { phase: 'CleanupResources' } },
+    'cleanup-resources': {
+      entry: { type: 'enterPhase', params: { phase: 'cleanup-resources' } },
       invoke: {
         src: 'cleanup',
-        onDone: 'Terminated',
-        onError: { target: 'Terminated', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'CleanupResources', message: String((event.error as Error)?.message ?? event.error) }] }) },
+        onDone: 'terminated',
+        onError: { target: 'terminated', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'cleanup-resources', message: String((event.error as Error)?.message ?? event.error) }] }) },
       },
     },
-    Terminated: { type: 'final', entry: { type: 'enterPhase', params: { phase: 'Terminated' } } },
+    terminated: { type: 'final', entry: { type: 'enterPhase', params: { phase: 'terminated' } } },
   },
 });

@@ -64,7 +64,7 @@ export interface NetworkOptions {
   resources?: ResourceGuardOptions;
   /**
    * How signals reach nodes hosted by other processes (`network.remote(name)`), e.g.
-   * `natsTransport({ servers })`. Without one the network is one process; signals between local
+   * `createNatsTransport({ servers })`. Without one the network is one process; signals between local
    * nodes never touch the transport either way.
    */
   transport?: Transport;
@@ -129,7 +129,7 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
 function checkTransport(t: unknown): Transport | undefined {
   if (t === undefined) return undefined;
   if (typeof t !== 'object' || t === null || typeof (t as Transport).bind !== 'function' || typeof (t as Transport).kind !== 'string') {
-    throw new InvalidOptionsError('transport', 'must be a transport, e.g. natsTransport({ servers })', t);
+    throw new InvalidOptionsError('transport', 'must be a transport, e.g. createNatsTransport({ servers })', t);
   }
   return t as Transport;
 }

@@ -131,7 +131,7 @@ export class Network implements AsyncDisposable {
    * name is a local node or operation.
    */
   remote(name: string): this {
-    if (this.#transport === undefined) throw new LifecycleError(`remote node ${JSON.stringify(name)} needs a transport: createNetwork({ transport: natsTransport() })`);
+    if (this.#transport === undefined) throw new LifecycleError(`remote node ${JSON.stringify(name)} needs a transport: createNetwork({ transport: createNatsTransport() })`);
     checkNodeName(name);
     if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot declare remote node ${name}: the network is ${this.#state}`);
     if (this.#nodes.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is a local node of this network; a node is hosted by one kind of process`);

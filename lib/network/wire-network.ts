@@ -153,7 +153,7 @@ function createNodeRuntime(name: string, options: NodeOptions, opts: ResolvedNet
   runtime = new NodeRuntime(config, host);
   config.breaker?.onStateChange((t) => {
     if (hub.observed) hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });
-    if (t.to === 'open') host.recovered(name, 'CIRCUIT_BREAK', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals`);
+    if (t.to === 'open') host.recovered(name, 'circuit-break', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals`);
   });
   return runtime;
 }

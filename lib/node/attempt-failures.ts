@@ -93,7 +93,7 @@ export class AttemptFailures {
 
   /** Reports which strategy (retry, graceful degrade, fallback) saved the worker's signal, or did not. */
   recovered(w: Worker, succeeded: boolean, error: ClassifiedError | undefined): void {
-    const strategy: RecoveryStrategy = w.fallingBack ? 'FALLBACK' : w.degraded ? 'GRACEFUL_DEGRADE' : 'RETRY';
+    const strategy: RecoveryStrategy = w.fallingBack ? 'fallback' : w.degraded ? 'graceful-degrade' : 'retry';
     const detail = `${strategy.toLowerCase()} ${succeeded ? 'handled' : 'did not save'} signal ${w.signal?.id} after ${w.attempt} attempt(s)`;
     this.#n.host.recovered(this.#n.name, strategy, succeeded, error, w.attempt, detail);
   }

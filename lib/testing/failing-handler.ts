@@ -7,9 +7,9 @@ import type { HandlerContext } from '../node/handler-context.ts';
 import type { Signal } from '../signal/signal.ts';
 import { InjectedFailure, TestingOptionError } from './errors.ts';
 import { countingHandler, type FakeHandler, type HandlerContextLike, type InnerHandler } from './handler-types.ts';
-import { DEFAULT_SEED, seededRandom } from './random.ts';
+import { DEFAULT_SEED, createSeededRandom } from './random.ts';
 
-/** Options for {@link failingHandler}. With no schedule at all, every call fails. */
+/** Options for {@link createFailingHandler}. With no schedule at all, every call fails. */
 export interface FailingHandlerOptions<S, C> {
   /** Fail every nth call (calls n, 2n, 3n, …). */
   every?: number;
@@ -52,19 +52,19 @@ function validate<S, C>(o: FailingHandlerOptions<S, C>): void {
  *
  * @example
  * ```ts
- * const handle = failingHandler({ every: 3, inner: async (s, ctx) => ctx.emit('sink', s) });
+ * const handle = createFailingHandler({ every: 3, inner: async (s, ctx) => ctx.emit('sink', s) });
  * net.node('worker', { handle, retry: { maxAttempts: 3, baseDelayMs: 10 } });
  * // ... later: expect(handle.failures).to.equal(…)
  * ```
  * @throws {@link TestingOptionError} for an invalid schedule.
  */
-export function failingHandler<S = Signal, C extends HandlerContextLike = HandlerContext>(
+export function createFailingHandler<S = Signal, C extends HandlerContextLike = HandlerContext>(
   options: FailingHandlerOptions<S, C> = {},
 ): FakeHandler<S, C> {
   validate(options);
   const { every, share, burst, when, inner } = options;
   const seed = options.seed ?? DEFAULT_SEED;
-  let random = seededRandom(seed);
+  let random = createSeededRandom(seed);
   const always = every === undefined && share === undefined && burst === undefined && when === undefined;
   const makeError = options.error ?? ((call: number) => new InjectedFailure(`injected failure on call ${call}`, { call }));
 
@@ -81,7 +81,7 @@ export function failingHandler<S = Signal, C extends HandlerContextLike = Handle
       if (inner !== undefined) await inner(signal, ctx);
     },
     () => {
-      random = seededRandom(seed);
+      random = createSeededRandom(seed);
     },
   );
 }

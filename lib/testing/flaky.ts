@@ -4,7 +4,7 @@
  */
 import { sleep, systemClock, type Clock } from '../util/clock.ts';
 import { InjectedFailure, TestingOptionError } from './errors.ts';
-import { DEFAULT_SEED, seededRandom } from './random.ts';
+import { DEFAULT_SEED, createSeededRandom } from './random.ts';
 
 /** Options for {@link flaky}. */
 export interface FlakyOptions {
@@ -51,11 +51,11 @@ type AsyncFn = (...args: any[]) => Promise<any>;
  *
  * @example
  * ```ts
- * const publish = flaky(js.publish.bind(js), { failShare: 0.3, seed: 7, delayMs: 5, clock });
+ * const publish = createFlaky(js.publish.bind(js), { failShare: 0.3, seed: 7, delayMs: 5, clock });
  * ```
  * @throws {@link TestingOptionError} for an invalid option.
  */
-export function flaky<T extends AsyncFn>(fn: T, options: FlakyOptions): Flaky<T> {
+export function createFlaky<T extends AsyncFn>(fn: T, options: FlakyOptions): Flaky<T> {
   if (typeof fn !== 'function') throw new TestingOptionError('fn', 'must be a function', fn);
   const { failShare } = options;
   if (typeof failShare !== 'number' || !(failShare >= 0 && failShare <= 1)) {
@@ -66,7 +66,7 @@ export function flaky<T extends AsyncFn>(fn: T, options: FlakyOptions): Flaky<T>
   const failWhen = options.failWhen ?? 'before';
   if (failWhen !== 'before' && failWhen !== 'after') throw new TestingOptionError('failWhen', "must be 'before' or 'after'", failWhen);
   const clock = options.clock ?? systemClock;
-  const random = seededRandom(options.seed ?? DEFAULT_SEED);
+  const random = createSeededRandom(options.seed ?? DEFAULT_SEED);
   const makeError = options.error ?? ((call: number) => new InjectedFailure(`flaky: injected failure on call ${call}`, { call }));
   const stats = { calls: 0, injected: 0, successes: 0 };
 

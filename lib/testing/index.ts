@@ -16,13 +16,13 @@ export { matchesEvent, matchesPartial, eventNode } from './pattern.ts';
 export type { EventPattern, EventMatcher, PayloadPattern } from './pattern.ts';
 export { describeEvent, formatEvents, DEFAULT_LISTING_LIMIT } from './format.ts';
 
-export { failingHandler } from './failing-handler.ts';
+export { createFailingHandler } from './failing-handler.ts';
 export type { FailingHandlerOptions } from './failing-handler.ts';
-export { slowHandler, hangingHandler } from './slow-handlers.ts';
+export { createSlowHandler, createHangingHandler } from './slow-handlers.ts';
 export type { FakeHandler, HandlerStats, HandlerContextLike, InnerHandler } from './handler-types.ts';
-export { flaky } from './flaky.ts';
+export { createFlaky } from './flaky.ts';
 export type { Flaky, FlakyOptions, FlakyStats } from './flaky.ts';
-export { seededRandom, DEFAULT_SEED } from './random.ts';
+export { createSeededRandom, DEFAULT_SEED } from './random.ts';
 export type { RandomSource } from './random.ts';
 
 export { TestingOptionError, InjectedFailure, WaitForTimeoutError, RecorderClosedError } from './errors.ts';

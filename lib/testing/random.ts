@@ -20,7 +20,7 @@ export const DEFAULT_SEED = 0x5eed;
  * @param seed - any finite number; only its low 32 bits are used.
  * @throws {@link TestingOptionError} when `seed` is not a finite number.
  */
-export function seededRandom(seed: number = DEFAULT_SEED): RandomSource {
+export function createSeededRandom(seed: number = DEFAULT_SEED): RandomSource {
   if (typeof seed !== 'number' || !Number.isFinite(seed)) {
     throw new TestingOptionError('seed', 'must be a finite number', seed);
   }

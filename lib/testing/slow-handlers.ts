@@ -20,7 +20,7 @@ function abortError(signal: AbortSignal): unknown {
  *
  * @throws {@link TestingOptionError} when `ms` is not a finite number >= 0.
  */
-export function slowHandler<S = Signal, C extends HandlerContextLike = HandlerContext>(
+export function createSlowHandler<S = Signal, C extends HandlerContextLike = HandlerContext>(
   ms: number,
   clock: Clock,
   inner?: InnerHandler<S, C>,
@@ -40,7 +40,7 @@ export function slowHandler<S = Signal, C extends HandlerContextLike = HandlerCo
  * to test handler timeouts and shutdown with work still in flight (`active` counts the
  * calls still hanging).
  */
-export function hangingHandler<S = Signal, C extends HandlerContextLike = HandlerContext>(): FakeHandler<S, C> {
+export function createHangingHandler<S = Signal, C extends HandlerContextLike = HandlerContext>(): FakeHandler<S, C> {
   return countingHandler<S, C>(
     (_signal, ctx) =>
       new Promise<void>((_resolve, reject) => {

@@ -1,6 +1,6 @@
 /**
  * The contract between a network and a transport that carries signals to nodes hosted by other
- * processes. Leaf file: imports only types. A transport (e.g. `natsTransport(options)`) is a
+ * processes. Leaf file: imports only types. A transport (e.g. `createNatsTransport(options)`) is a
  * validated description; `bind` gives one network its own session (connection, consumers).
  */
 import type { Signal } from '../signal/signal.ts';

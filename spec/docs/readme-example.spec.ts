@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { createNetwork } from 'plexus';
-import { VirtualClock, recordEvents, expectEvents, failingHandler } from 'plexus/testing';
+import { VirtualClock, recordEvents, expectEvents, createFailingHandler } from 'plexus/testing';
 
 // The README's "Testing your network" example, kept runnable so that it cannot rot.
 describe('README: testing your network', () => {
   it('retries a failing job, then completes it', async () => {
     const clock = new VirtualClock();
     const net = createNetwork({ name: 'orders', clock });
-    const handle = failingHandler({ burst: { from: 1, count: 2 } });
+    const handle = createFailingHandler({ burst: { from: 1, count: 2 } });
     net.node('worker', { retry: { maxAttempts: 3, baseDelayMs: 10, jitter: 0 }, handle });
     const rec = recordEvents(net.events$);
     await net.start();

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createNetwork, natsTransport, type Receipt } from 'plexus';
+import { createNetwork, createNatsTransport, type Receipt } from 'plexus';
 import { NATS_URL, deleteStream, describeNats, uniqueNetwork, until } from '../transport/nats/support.ts';
 
 // The README's "Many processes over NATS JetStream" example, with both processes' code run here
@@ -11,8 +11,8 @@ describeNats('README: many processes over NATS JetStream', () => {
     const name = uniqueNetwork('readme');
     const servers = NATS_URL;
     let receipt: Receipt | undefined;
-    const worker = createNetwork({ name, transport: natsTransport({ servers }) });
-    const api = createNetwork({ name, transport: natsTransport({ servers }) });
+    const worker = createNetwork({ name, transport: createNatsTransport({ servers }) });
+    const api = createNetwork({ name, transport: createNatsTransport({ servers }) });
     try {
       worker.node('billing', {
         partitions: 8,

@@ -42,7 +42,7 @@ describe('network: resilience in the signal path', () => {
     const transitions = events.filter((e) => e.kind === 'breaker').map((e) => (e.kind === 'breaker' ? `${e.from}->${e.to}` : ''));
     expect(transitions).to.deep.equal(['closed->open', 'open->half-open', 'half-open->closed']);
     expect(await net.metricsText()).to.match(/plexus_breaker_trips_total\{node="db",network="spec"\} 1/);
-    expect(net.audit.recoveries().map((r) => `${r.name}:${r.strategy}`)).to.deep.equal(['db:CIRCUIT_BREAK']);
+    expect(net.audit.recoveries().map((r) => `${r.name}:${r.strategy}`)).to.deep.equal(['db:circuit-break']);
   });
 
   it('runs the degrade handler while the breaker is open (GRACEFUL_DEGRADE) and records it', async () => {
@@ -63,10 +63,10 @@ describe('network: resilience in the signal path', () => {
     net.post('svc', { type: 't', payload: { n: 1 } });
     await net.idle();
     expect(degraded).to.deep.equal([1]);
-    expect(events.some((e) => e.kind === 'recovery' && e.strategy === 'GRACEFUL_DEGRADE' && e.succeeded)).to.equal(true);
+    expect(events.some((e) => e.kind === 'recovery' && e.strategy === 'graceful-degrade' && e.succeeded)).to.equal(true);
     expect(net.audit.recoveries().map((r) => [r.name, r.strategy, r.succeeded])).to.deep.equal([
-      ['svc', 'CIRCUIT_BREAK', true],
-      ['svc', 'GRACEFUL_DEGRADE', true],
+      ['svc', 'circuit-break', true],
+      ['svc', 'graceful-degrade', true],
     ]);
   });
 
@@ -93,24 +93,24 @@ describe('network: resilience in the signal path', () => {
     expect(net.dlq.size).to.equal(1);
     expect(net.dlq.list()[0]!.error.message).to.equal('fallback failed too');
     const recoveries = net.audit.recoveries().map((r) => `${r.strategy}:${r.succeeded}`);
-    expect(recoveries).to.include.members(['FALLBACK:true', 'FALLBACK:false', 'RETRY:false']);
-    expect(net.audit.byCategory('NETWORK').length).to.equal(4); // two signals × two attempts
+    expect(recoveries).to.include.members(['fallback:true', 'fallback:false', 'retry:false']);
+    expect(net.audit.byCategory('network').length).to.equal(4); // two signals × two attempts
     expect(net.stats('svc').completed).to.equal(1);
   });
 
   it('classifies failures: the dead letter and the failed event carry the category', async () => {
     const { net } = testNetwork();
-    net.classifier.register((e) => ((e as Error).message === 'quota' ? { category: 'RESOURCE', severity: 'HIGH' } : undefined));
+    net.classifier.register((e) => ((e as Error).message === 'quota' ? { category: 'resource', severity: 'high' } : undefined));
     net.node('svc', { retry: false, breaker: false, handle: () => { throw new Error('quota'); } });
     const events = record(net);
     await net.start();
     net.post('svc', { type: 't' });
     await net.idle();
-    expect(net.dlq.list()[0]!.error.category).to.equal('RESOURCE');
+    expect(net.dlq.list()[0]!.error.category).to.equal('resource');
     const failed = events.find((e) => e.kind === 'failed');
-    expect(failed?.kind === 'failed' && failed.error.category).to.equal('RESOURCE');
+    expect(failed?.kind === 'failed' && failed.error.category).to.equal('resource');
     const entry = net.audit.byName('svc')[0]!;
-    expect(entry.kind === 'error' && entry.error.severity).to.equal('HIGH');
+    expect(entry.kind === 'error' && entry.error.severity).to.equal('high');
   });
 
   it('keeps per-partition order while a signal is retried', async () => {

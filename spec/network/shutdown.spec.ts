@@ -23,7 +23,7 @@ describe('network: graceful shutdown', () => {
     expect(report.forced).to.equal(false);
     expect(report.phases.map((p) => p.phase)).to.deep.equal([...SHUTDOWN_PHASES]);
     expect(phases).to.deep.equal([...SHUTDOWN_PHASES]);
-    const finish = report.phases.find((p) => p.phase === 'FinishActiveRequests')!;
+    const finish = report.phases.find((p) => p.phase === 'finish-active-requests')!;
     expect(finish.durationMs).to.equal(100);
     expect(net.state).to.equal('terminated');
   });
@@ -53,7 +53,7 @@ describe('network: graceful shutdown', () => {
     await clock.advance(0);
     const report = await net.shutdown({ force: true });
     expect(report.forced).to.equal(true);
-    expect(report.phases.map((p) => p.phase)).to.include('FinishActiveRequests');
+    expect(report.phases.map((p) => p.phase)).to.include('finish-active-requests');
     expect(report.leftover).to.have.length(10); // nine queued, one cut off in its handler
   });
 

@@ -6,10 +6,10 @@ import { expect } from 'chai';
 import type { Signal } from '../../lib/index.ts';
 import {
   expectEvents,
-  failingHandler,
-  hangingHandler,
+  createFailingHandler,
+  createHangingHandler,
   recordEvents,
-  slowHandler,
+  createSlowHandler,
 } from '../../lib/testing/index.ts';
 import { settle, virtualNetwork } from './harness.ts';
 
@@ -52,7 +52,7 @@ describe('reliability/faults', function () {
 
   it('times out a handler that hangs, aborts it, retries and dead-letters with reason timeout', async () => {
     const { net, clock } = virtualNetwork();
-    const handle = hangingHandler<Signal>();
+    const handle = createHangingHandler<Signal>();
     net.node('worker', { retry: RETRY, breaker: false, timeoutMs: 50, handle });
     using rec = recordEvents(net.events$);
     await net.start();
@@ -94,7 +94,7 @@ describe('reliability/faults', function () {
 
   it('dead-letters a handler that rejects slowly (not a timeout: it settles in time)', async () => {
     const { net, clock } = virtualNetwork();
-    const handle = slowHandler(30, clock, failingHandler());
+    const handle = createSlowHandler(30, clock, createFailingHandler());
     net.node('worker', { retry: RETRY, breaker: false, timeoutMs: 50, handle });
     using rec = recordEvents(net.events$);
     await net.start();
@@ -111,7 +111,7 @@ describe('reliability/faults', function () {
     const N = 100_000;
     const { net, clock } = virtualNetwork({ dlq: { capacity: 100_000 }, journal: { capacity: 1_000 } });
     // Seeded: the same 30% of calls fail on every run.
-    const handle = failingHandler({ share: 0.3, seed: 42 });
+    const handle = createFailingHandler({ share: 0.3, seed: 42 });
     // Breaker off: with 30% failures a node breaker rightly opens now and then; here the subject
     // is retry and accounting at volume, the breaker has its own specs.
     net.node('worker', { partitions: 16, capacity: 2 * N, retry: { maxAttempts: 4, baseDelayMs: 1, jitter: 0 }, breaker: false, handle });
@@ -144,7 +144,7 @@ describe('reliability/faults', function () {
 
   it('counts and reports every dead letter pushed out of a full dead letter queue', async () => {
     const { net, clock } = virtualNetwork({ dlq: { capacity: 5 } });
-    net.node('worker', { retry: false, breaker: false, handle: failingHandler() });
+    net.node('worker', { retry: false, breaker: false, handle: createFailingHandler() });
     using rec = recordEvents(net.events$);
     await net.start();
     const ids: string[] = [];
@@ -165,7 +165,7 @@ describe('reliability/faults', function () {
 
   it('reprocesses a dead letter: same signal back through the node, entry removed when accepted', async () => {
     const { net, clock } = virtualNetwork();
-    const handle = failingHandler({ burst: { from: 1, count: 1 } });
+    const handle = createFailingHandler({ burst: { from: 1, count: 1 } });
     net.node('worker', { retry: false, breaker: false, handle });
     using rec = recordEvents(net.events$);
     await net.start();

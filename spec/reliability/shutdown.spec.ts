@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import type { Network, ShutdownReport, Signal } from '../../lib/index.ts';
-import { expectEvents, hangingHandler, recordEvents, type EventRecorder } from '../../lib/testing/index.ts';
+import { expectEvents, createHangingHandler, recordEvents, type EventRecorder } from '../../lib/testing/index.ts';
 import { virtualNetwork } from './harness.ts';
 import type { VirtualClock } from '../../lib/testing/index.ts';
 
@@ -28,7 +28,7 @@ describe('reliability/shutdown under fault', function () {
 
   it('times out a drain blocked by hanging handlers and reports what remained', async () => {
     const { net, clock } = virtualNetwork();
-    const handle = hangingHandler<Signal>();
+    const handle = createHangingHandler<Signal>();
     net.node('stuck', { partitions: 2, retry: false, breaker: false, handle });
     net.node('fine', { partitions: 2, handle: async () => {} });
     using rec = recordEvents(net.events$);
@@ -46,7 +46,7 @@ describe('reliability/shutdown under fault', function () {
 
     const report = await shutdownWithTimeout(net, clock, 100);
     expect(report.timedOut).to.equal(true);
-    expect(report.phases.map((p) => p.phase)).to.include.members(['FinishActiveRequests', 'SaveState', 'Terminated']);
+    expect(report.phases.map((p) => p.phase)).to.include.members(['finish-active-requests', 'save-state', 'terminated']);
     expect(report.remainingByNode).to.deep.equal({ stuck: 6 });
     expect(report.remaining).to.equal(6);
     // Queued signals and those cut off inside a hanging handler are all handed back.
@@ -62,7 +62,7 @@ describe('reliability/shutdown under fault', function () {
 
   it('aborts handlers still running when the drain times out (HandlerContext.abortSignal: "aborts when … the network is shut down by force")', async () => {
     const { net, clock } = virtualNetwork();
-    const handle = hangingHandler<Signal>();
+    const handle = createHangingHandler<Signal>();
     // No timeoutMs: only the shutdown can stop these handlers.
     net.node('stuck', { partitions: 2, retry: false, breaker: false, handle });
     await net.start();
@@ -76,7 +76,7 @@ describe('reliability/shutdown under fault', function () {
 
   it('dead-letters an aborted in-flight signal with reason shutdown-forced, or hands it back', async () => {
     const { net, clock } = virtualNetwork();
-    const handle = hangingHandler<Signal>();
+    const handle = createHangingHandler<Signal>();
     // A generous per-attempt limit gives the handler an abort signal, but it never fires first.
     net.node('stuck', { partitions: 1, timeoutMs: 60_000, retry: { maxAttempts: 3, baseDelayMs: 10, jitter: 0 }, breaker: false, handle });
     using rec = recordEvents(net.events$);
@@ -101,7 +101,7 @@ describe('reliability/shutdown under fault', function () {
 
   it('refuses sends during and after shutdown with a typed error, never silently', async () => {
     const { net, clock } = virtualNetwork();
-    net.node('stuck', { partitions: 1, retry: false, breaker: false, handle: hangingHandler() });
+    net.node('stuck', { partitions: 1, retry: false, breaker: false, handle: createHangingHandler() });
     using rec = recordEvents(net.events$);
     await net.start();
     net.post('stuck', { type: 'job' });

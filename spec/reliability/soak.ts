@@ -15,7 +15,7 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { parseArgs } from 'node:util';
 import { createNetwork } from '../../lib/index.ts';
-import { failingHandler } from '../../lib/testing/index.ts';
+import { createFailingHandler } from '../../lib/testing/index.ts';
 import { DEFAULT_MAX_SLOPE_MIB_PER_MIN, DEFAULT_MIN_GROWTH_MIB, judgeHeap, percentile, type HeapSample } from './soak-stats.ts';
 
 /**
@@ -63,7 +63,7 @@ net.node('ingest', {
   capacity: outstanding * 4,
   retry: { maxAttempts: 3, baseDelayMs: 2, jitter: 0.2 },
   breaker: false,
-  handle: failingHandler({
+  handle: createFailingHandler({
     share: 0.05,
     seed: 7,
     inner: (signal, ctx) => {

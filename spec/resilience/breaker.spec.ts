@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { VirtualClock } from '../../lib/testing/virtual-clock.ts';
-import { CircuitBreaker, circuitBreaker } from '../../lib/resilience/breaker/breaker.ts';
+import { CircuitBreaker, createCircuitBreaker } from '../../lib/resilience/breaker/breaker.ts';
 import { DEFAULT_FAILURE_THRESHOLD, DEFAULT_RESET_TIMEOUT_MS } from '../../lib/resilience/breaker/options.ts';
 import type { BreakerTransition } from '../../lib/resilience/breaker/types.ts';
 import { isBreakerOpenError, isInvalidOptionsError } from '../../lib/resilience/errors.ts';
@@ -248,10 +248,10 @@ describe('resilience/CircuitBreaker', () => {
   });
 
   it('validates options at construction with a named option', () => {
-    expect(() => circuitBreaker({ resetTimeoutMs: -1 })).to.throw(/resetTimeoutMs.*>= 0/);
-    expect(() => circuitBreaker({ errorRate: { threshold: 2 } })).to.throw(/errorRate.threshold/);
-    expect(() => circuitBreaker({ halfOpenMaxProbes: 1.5 })).to.throw(/halfOpenMaxProbes.*integer/);
-    expect(() => circuitBreaker({ loadProvider: 3 as unknown as () => number })).to.throw(/loadProvider/);
+    expect(() => createCircuitBreaker({ resetTimeoutMs: -1 })).to.throw(/resetTimeoutMs.*>= 0/);
+    expect(() => createCircuitBreaker({ errorRate: { threshold: 2 } })).to.throw(/errorRate.threshold/);
+    expect(() => createCircuitBreaker({ halfOpenMaxProbes: 1.5 })).to.throw(/halfOpenMaxProbes.*integer/);
+    expect(() => createCircuitBreaker({ loadProvider: 3 as unknown as () => number })).to.throw(/loadProvider/);
   });
 
   it('pressureLevel mixes failure pressure and load: 1 - (1-f)(1-load)', () => {

@@ -12,25 +12,25 @@ const errno = (code: string): Error => Object.assign(new Error(code), { code });
 describe('resilience/ErrorClassifier', () => {
   it('built-in rules classify our codes, errno codes, names and built-in types', () => {
     const cases: Array<[unknown, string]> = [
-      [new InvalidOptionsError('x', 'bad'), 'VALIDATION'],
-      [new PlexusError('PLEXUS_VALIDATION_FAILED', 'bad payload'), 'VALIDATION'],
-      [new TimeoutError(10), 'TIMEOUT'],
-      [new RateLimitedError('r', 5), 'RESOURCE'],
-      [new BulkheadFullError('b', 'queue-full'), 'RESOURCE'],
-      [new ResourceExhaustedError('heap', 2, 1), 'RESOURCE'],
-      [errno('ECONNREFUSED'), 'NETWORK'],
-      [errno('ECONNRESET'), 'NETWORK'],
-      [errno('ETIMEDOUT'), 'NETWORK'],
-      [errno('EPIPE'), 'NETWORK'],
-      [errno('ENOTFOUND'), 'NETWORK'],
-      [Object.assign(new Error('aborted'), { name: 'AbortError' }), 'TIMEOUT'],
-      [Object.assign(new Error('late'), { name: 'TimeoutError' }), 'TIMEOUT'],
-      [new TypeError('x is undefined'), 'INTERNAL'],
-      [new RangeError('bad index'), 'INTERNAL'],
-      [new Error('who knows'), 'UNKNOWN'],
-      ['a string', 'UNKNOWN'],
-      [new BreakerOpenError('b', 1, 'open'), 'RESOURCE'],
-      [new Error('wrapper', { cause: errno('ECONNRESET') }), 'NETWORK'],
+      [new InvalidOptionsError('x', 'bad'), 'validation'],
+      [new PlexusError('PLEXUS_VALIDATION_FAILED', 'bad payload'), 'validation'],
+      [new TimeoutError(10), 'timeout'],
+      [new RateLimitedError('r', 5), 'resource'],
+      [new BulkheadFullError('b', 'queue-full'), 'resource'],
+      [new ResourceExhaustedError('heap', 2, 1), 'resource'],
+      [errno('ECONNREFUSED'), 'network'],
+      [errno('ECONNRESET'), 'network'],
+      [errno('ETIMEDOUT'), 'network'],
+      [errno('EPIPE'), 'network'],
+      [errno('ENOTFOUND'), 'network'],
+      [Object.assign(new Error('aborted'), { name: 'AbortError' }), 'timeout'],
+      [Object.assign(new Error('late'), { name: 'TimeoutError' }), 'timeout'],
+      [new TypeError('x is undefined'), 'internal'],
+      [new RangeError('bad index'), 'internal'],
+      [new Error('who knows'), 'unknown'],
+      ['a string', 'unknown'],
+      [new BreakerOpenError('b', 1, 'open'), 'resource'],
+      [new Error('wrapper', { cause: errno('ECONNRESET') }), 'network'],
     ];
     for (const [e, cat] of cases) expect(builtInClassification(e).category, String(e)).to.equal(cat);
   });
@@ -41,25 +41,25 @@ describe('resilience/ErrorClassifier', () => {
     const a = c.classify(errno('ECONNRESET'), { node: 'store' });
     const b = c.classify(new TypeError('bug'));
     expect(a.id).to.be.a('string').and.not.equal(b.id);
-    expect(a).to.deep.include({ category: 'NETWORK', severity: 'MEDIUM', at: clock.now() });
+    expect(a).to.deep.include({ category: 'network', severity: 'medium', at: clock.now() });
     expect(a.context).to.deep.equal({ node: 'store' });
-    expect(a.error).to.include({ code: 'ECONNRESET', message: 'ECONNRESET', category: 'NETWORK' });
+    expect(a.error).to.include({ code: 'ECONNRESET', message: 'ECONNRESET', category: 'network' });
     expect(b.severity).to.equal(ErrorSeverity.HIGH);
     expect(JSON.parse(JSON.stringify(a)).id).to.equal(a.id);
   });
 
   it('user rules run before built-ins, first match wins, and can be removed', () => {
-    const c = new ErrorClassifier({ rules: [(e) => (e instanceof TypeError ? { category: ErrorCategory.VALIDATION, severity: 'CRITICAL' } : undefined)] });
+    const c = new ErrorClassifier({ rules: [(e) => (e instanceof TypeError ? { category: ErrorCategory.VALIDATION, severity: 'critical' } : undefined)] });
     const second = c.register(() => ({ category: ErrorCategory.NETWORK }));
-    expect(c.categorize(new TypeError('x'))).to.deep.equal({ category: 'VALIDATION', severity: 'CRITICAL' });
-    expect(c.categorize(new Error('y')).category).to.equal('NETWORK');
+    expect(c.categorize(new TypeError('x'))).to.deep.equal({ category: 'validation', severity: 'critical' });
+    expect(c.categorize(new Error('y')).category).to.equal('network');
     second.dispose();
     second.dispose();
-    expect(c.categorize(new Error('y')).category).to.equal('UNKNOWN');
+    expect(c.categorize(new Error('y')).category).to.equal('unknown');
     c.register(() => {
       throw new Error('broken rule');
     });
-    expect(c.categorize(new RangeError('z')).category).to.equal('INTERNAL');
+    expect(c.categorize(new RangeError('z')).category).to.equal('internal');
   });
 });
 
@@ -77,10 +77,10 @@ describe('resilience/AuditLog', () => {
     expect(log.size).to.equal(4);
     expect(log.dropped).to.equal(1);
     expect(log.last(2).map((e) => e.kind)).to.deep.equal(['error', 'error']);
-    expect(log.byCategory('NETWORK').map((e) => e.error.code)).to.deep.equal(['EPIPE', 'ECONNRESET']);
+    expect(log.byCategory('network').map((e) => e.error.code)).to.deep.equal(['EPIPE', 'ECONNRESET']);
     expect(log.byName('store')).to.have.length(2);
     expect(log.byName('fetch')).to.have.length(2);
-    expect(log.recoveries().map((r) => r.strategy)).to.deep.equal(['FALLBACK']);
+    expect(log.recoveries().map((r) => r.strategy)).to.deep.equal(['fallback']);
     expect(() => new AuditLog({ capacity: 0 })).to.throw(/auditLog.capacity/);
   });
 });

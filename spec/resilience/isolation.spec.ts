@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { VirtualClock, flushMicrotasks } from '../../lib/testing/virtual-clock.ts';
-import { Bulkhead, bulkhead } from '../../lib/resilience/isolation/bulkhead.ts';
+import { Bulkhead, createBulkhead } from '../../lib/resilience/isolation/bulkhead.ts';
 import { ResourceGuard } from '../../lib/resilience/isolation/resource-guard.ts';
 import { withTimeout } from '../../lib/resilience/isolation/timeout.ts';
 import { isBulkheadFullError, isResourceExhaustedError, isTimeoutError } from '../../lib/resilience/errors.ts';
@@ -56,7 +56,7 @@ describe('resilience/Bulkhead', () => {
   });
 
   it('execute releases on success and on failure; configure raises the limit for waiters', async () => {
-    const b = bulkhead({ maxConcurrent: 1 });
+    const b = createBulkhead({ maxConcurrent: 1 });
     expect(await b.execute(() => 7)).to.equal(7);
     await b.execute(() => Promise.reject(new Error('x'))).catch(() => undefined);
     expect(b.available).to.equal(1);

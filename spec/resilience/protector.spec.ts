@@ -34,7 +34,7 @@ describe('resilience/Protector (end to end on virtual time)', () => {
     await s.clock.advance(300); // 100 + 200 ms backoff
     expect(await run).to.equal('data');
     expect(s.p.breaker!.health()).to.deep.include({ failureCount: 0, successCount: 1 });
-    expect(s.kinds()).to.deep.equal(['retry', 'retry', 'recovery:RETRY']);
+    expect(s.kinds()).to.deep.equal(['retry', 'retry', 'recovery:retry']);
     expect(s.p.metrics()).to.deep.include({ calls: 1, succeeded: 1, retries: 2, inFlight: 0 });
     expect(s.p.recoveryHistory().map((r) => r.detail)).to.deep.equal(['succeeded on attempt 3']);
   });
@@ -54,9 +54,9 @@ describe('resilience/Protector (end to end on virtual time)', () => {
     expect(aborted).to.have.length(3);
     expect(s.p.metrics()).to.deep.include({ timeouts: 3, failed: 1, retries: 2 });
     expect(s.p.breaker!.failureCount).to.equal(1);
-    const [audited] = s.p.auditLog.byCategory('TIMEOUT');
+    const [audited] = s.p.auditLog.byCategory('timeout');
     expect(audited!.context).to.deep.include({ operation: 'fetch', attempts: 3 });
-    expect(s.kinds()).to.deep.equal(['retry', 'retry', 'recovery:RETRY', 'operation-failed']);
+    expect(s.kinds()).to.deep.equal(['retry', 'retry', 'recovery:retry', 'operation-failed']);
   });
 
   it('opens the breaker after N failed operations (default 60 s reset for operations), then degrades gracefully', async () => {
@@ -70,7 +70,7 @@ describe('resilience/Protector (end to end on virtual time)', () => {
     expect((refused as { retryAfterMs: number }).retryAfterMs).to.equal(DEFAULT_OPERATION_RESET_TIMEOUT_MS);
     const degraded = await s.p.execute(async () => 'full', { degrade: () => 'cached' });
     expect(degraded).to.equal('cached');
-    expect(s.kinds()).to.include.members(['breaker:open', 'recovery:CIRCUIT_BREAK', 'refused', 'recovery:GRACEFUL_DEGRADE']);
+    expect(s.kinds()).to.include.members(['breaker:open', 'recovery:circuit-break', 'refused', 'recovery:graceful-degrade']);
     await s.clock.advance(DEFAULT_OPERATION_RESET_TIMEOUT_MS);
     expect(s.p.breaker!.state).to.equal('half-open');
     expect(await s.p.execute(async () => 1)).to.equal(1);
@@ -84,8 +84,8 @@ describe('resilience/Protector (end to end on virtual time)', () => {
     p = s.p;
     expect(await s.p.execute(() => Promise.reject(netError()), { fallback: { value: 'default' } })).to.equal('default');
     expect(await s.p.execute(() => Promise.reject(netError()), { fallback: { handler: (e) => `handled ${(e as Error).message}` } })).to.equal('handled reset');
-    expect(s.p.recoveryHistory().map((r) => `${r.strategy}:${r.succeeded}`)).to.deep.equal(['FALLBACK:true', 'FALLBACK:true']);
-    expect(s.p.auditLog.byCategory('NETWORK')).to.have.length(2);
+    expect(s.p.recoveryHistory().map((r) => `${r.strategy}:${r.succeeded}`)).to.deep.equal(['fallback:true', 'fallback:true']);
+    expect(s.p.auditLog.byCategory('network')).to.have.length(2);
   });
 
   it('validation errors are neither retried nor counted by the breaker', async () => {
@@ -137,7 +137,7 @@ describe('resilience/Protector (end to end on virtual time)', () => {
     expect(s.p.breaker!.failureCount).to.equal(0); // no refusal reached the breaker
     expect(s.p.metrics()).to.deep.include({ rateLimited: 1, refused: 3 });
     expect(s.kinds()).to.deep.equal(['refused', 'operation-failed', 'rate-limited', 'operation-failed', 'refused', 'operation-failed', 'refused', 'operation-failed']);
-    expect(s.p.auditLog.errors().map((e) => e.category)).to.deep.equal(['RESOURCE', 'RESOURCE', 'RESOURCE', 'RESOURCE']);
+    expect(s.p.auditLog.errors().map((e) => e.category)).to.deep.equal(['resource', 'resource', 'resource', 'resource']);
   });
 
   it('configure() changes breaker, retry, rate limits and permits at run time without losing in-flight work', async () => {

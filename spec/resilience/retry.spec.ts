@@ -1,22 +1,22 @@
 import { expect } from 'chai';
 import { VirtualClock } from '../../lib/testing/virtual-clock.ts';
-import { RetryPolicy, retry } from '../../lib/resilience/retry/policy.ts';
+import { RetryPolicy, createRetry } from '../../lib/resilience/retry/policy.ts';
 import { DEFAULT_MAX_ATTEMPTS } from '../../lib/resilience/retry/options.ts';
 import { InvalidOptionsError, isInvalidOptionsError, TimeoutError } from '../../lib/resilience/errors.ts';
 
 describe('resilience/RetryPolicy', () => {
   it('delayFor with jitter none: min(maxDelay, base * multiplier^attempt) exactly', () => {
-    const p = retry({ jitterMode: 'none' });
+    const p = createRetry({ jitterMode: 'none' });
     expect([0, 1, 2, 3, 6, 7, 20].map((a) => p.delayFor(a))).to.deep.equal([100, 200, 400, 800, 6400, 10_000, 10_000]);
-    const q = retry({ jitterMode: 'none', baseDelayMs: 50, multiplier: 3, maxDelayMs: 1000 });
+    const q = createRetry({ jitterMode: 'none', baseDelayMs: 50, multiplier: 3, maxDelayMs: 1000 });
     expect([0, 1, 2, 3].map((a) => q.delayFor(a))).to.deep.equal([50, 150, 450, 1000]);
   });
 
   it('proportional jitter (default 0.2) stays within ±20% and hits both ends', () => {
-    expect(retry({ random: () => 0 }).delayFor(1)).to.equal(160);
-    expect(retry({ random: () => 0.999999 }).delayFor(1)).to.be.closeTo(240, 0.001);
-    expect(retry({ random: () => 0.5 }).delayFor(1)).to.equal(200);
-    const p = retry();
+    expect(createRetry({ random: () => 0 }).delayFor(1)).to.equal(160);
+    expect(createRetry({ random: () => 0.999999 }).delayFor(1)).to.be.closeTo(240, 0.001);
+    expect(createRetry({ random: () => 0.5 }).delayFor(1)).to.equal(200);
+    const p = createRetry();
     for (let i = 0; i < 1000; i++) {
       const d = p.delayFor(2);
       expect(d).to.be.within(320, 480);
@@ -24,20 +24,20 @@ describe('resilience/RetryPolicy', () => {
   });
 
   it('full jitter is uniform in [0, d]', () => {
-    expect(retry({ jitterMode: 'full', random: () => 0 }).delayFor(3)).to.equal(0);
-    expect(retry({ jitterMode: 'full', random: () => 0.5 }).delayFor(3)).to.equal(400);
-    const p = retry({ jitterMode: 'full' });
+    expect(createRetry({ jitterMode: 'full', random: () => 0 }).delayFor(3)).to.equal(0);
+    expect(createRetry({ jitterMode: 'full', random: () => 0.5 }).delayFor(3)).to.equal(400);
+    const p = createRetry({ jitterMode: 'full' });
     for (let i = 0; i < 1000; i++) expect(p.delayFor(3)).to.be.within(0, 800);
   });
 
   it('decorrelated jitter: min(cap, uniform(base, prev * 3))', () => {
-    const lo = retry({ jitterMode: 'decorrelated', random: () => 0 });
-    const hi = retry({ jitterMode: 'decorrelated', random: () => 1, maxDelayMs: 1000 });
+    const lo = createRetry({ jitterMode: 'decorrelated', random: () => 0 });
+    const hi = createRetry({ jitterMode: 'decorrelated', random: () => 1, maxDelayMs: 1000 });
     expect(lo.delayFor(5, 900)).to.equal(100);
     expect(hi.delayFor(0, 0)).to.equal(300); // prev defaults to base: uniform(100, 300)
     expect(hi.delayFor(1, 300)).to.equal(900);
     expect(hi.delayFor(2, 900)).to.equal(1000); // capped
-    const p = retry({ jitterMode: 'decorrelated' });
+    const p = createRetry({ jitterMode: 'decorrelated' });
     let prev = 0;
     for (let i = 0; i < 200; i++) {
       const d = p.delayFor(i, prev);
@@ -47,22 +47,22 @@ describe('resilience/RetryPolicy', () => {
   });
 
   it('shouldRetry: counts total attempts (default 3), never VALIDATION, respects retryIf', () => {
-    const p = retry();
+    const p = createRetry();
     const e = new Error('flaky');
     expect(DEFAULT_MAX_ATTEMPTS).to.equal(3);
     expect([1, 2, 3].map((n) => p.shouldRetry(e, n))).to.deep.equal([true, true, false]);
     expect(p.shouldRetry(new InvalidOptionsError('x', 'bad'), 1)).to.equal(false);
     const validation = Object.assign(new Error('bad payload'), { code: 'PLEXUS_VALIDATION_FAILED' });
-    const always = retry({ retryIf: () => true });
+    const always = createRetry({ retryIf: () => true });
     expect(always.shouldRetry(validation, 1)).to.equal(false); // even when the filter says yes
-    const onlyTimeouts = retry({ retryIf: (err) => err instanceof TimeoutError });
+    const onlyTimeouts = createRetry({ retryIf: (err) => err instanceof TimeoutError });
     expect(onlyTimeouts.shouldRetry(new TimeoutError(5), 1)).to.equal(true);
     expect(onlyTimeouts.shouldRetry(e, 1)).to.equal(false);
   });
 
   it('execute: waits the exact delays on the virtual clock and returns the first success', async () => {
     const clock = new VirtualClock();
-    const p = retry({ jitterMode: 'none', maxAttempts: 4 });
+    const p = createRetry({ jitterMode: 'none', maxAttempts: 4 });
     const startedAt: number[] = [];
     const notices: Array<[number, number]> = [];
     const t0 = clock.now();
@@ -108,7 +108,7 @@ describe('resilience/RetryPolicy', () => {
     const clock = new VirtualClock();
     const ac = new AbortController();
     let calls = 0;
-    const run = retry({ maxAttempts: 10 })
+    const run = createRetry({ maxAttempts: 10 })
       .execute(() => {
         calls++;
         throw new Error('x');
@@ -122,11 +122,11 @@ describe('resilience/RetryPolicy', () => {
   });
 
   it('validates options with the option name, also on configure', () => {
-    expect(() => retry({ maxAttempts: 0 })).to.throw(/retry.maxAttempts/);
-    expect(() => retry({ jitter: 1.5 })).to.throw(/retry.jitter.*<= 1/);
-    expect(() => retry({ jitterMode: 'weird' as 'none' })).to.throw(/jitterMode/);
-    expect(() => retry({ baseDelayMs: 500, maxDelayMs: 100 })).to.throw(/maxDelayMs/);
-    const p = retry({ jitterMode: 'none' });
+    expect(() => createRetry({ maxAttempts: 0 })).to.throw(/retry.maxAttempts/);
+    expect(() => createRetry({ jitter: 1.5 })).to.throw(/retry.jitter.*<= 1/);
+    expect(() => createRetry({ jitterMode: 'weird' as 'none' })).to.throw(/jitterMode/);
+    expect(() => createRetry({ baseDelayMs: 500, maxDelayMs: 100 })).to.throw(/maxDelayMs/);
+    const p = createRetry({ jitterMode: 'none' });
     expect(() => p.configure({ multiplier: 0.5 })).to.throw(/multiplier/);
     p.configure({ baseDelayMs: 10 });
     expect(p.delayFor(1)).to.equal(20);

@@ -93,8 +93,8 @@ describe('signal/SchemaRegistry', () => {
       ]);
       expect(net.dlq.list({ reason: 'invalid-payload' })[0]!.error.message).to.match(/reading@1\.0: payload is invalid: t:/);
       // Schema failures are classified like every other failure: category on the entry, and in the audit log.
-      expect(net.dlq.list({ reason: 'unsupported-version' })[0]!.error.category).to.equal('VALIDATION');
-      expect(net.audit.byCategory('VALIDATION')).to.have.length(2);
+      expect(net.dlq.list({ reason: 'unsupported-version' })[0]!.error.category).to.equal('validation');
+      expect(net.audit.byCategory('validation')).to.have.length(2);
     });
   });
 });

@@ -4,14 +4,14 @@
  */
 import { expect } from 'chai';
 import { createNetwork } from 'plexus';
-import { VirtualClock, recordEvents, expectEvents, failingHandler } from 'plexus/testing';
+import { VirtualClock, recordEvents, expectEvents, createFailingHandler } from 'plexus/testing';
 
 describe('worker (the docs/testing.md example)', () => {
   it('retries a failing job and then completes it', async () => {
     const clock = new VirtualClock();
     const net = createNetwork({ name: 't', clock });
     // Fails calls 1 and 2, succeeds from call 3 on.
-    const handle = failingHandler({ burst: { from: 1, count: 2 } });
+    const handle = createFailingHandler({ burst: { from: 1, count: 2 } });
     net.node('worker', { partitions: 4, retry: { maxAttempts: 3, baseDelayMs: 10, jitter: 0 }, handle });
     using rec = recordEvents(net.events$);            // subscribe before sending
     await net.start();

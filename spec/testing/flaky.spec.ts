@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { flaky, InjectedFailure, TestingOptionError, VirtualClock } from '../../lib/testing/index.ts';
+import { createFlaky, InjectedFailure, TestingOptionError, VirtualClock } from '../../lib/testing/index.ts';
 
 describe('testing/flaky', () => {
   it('fails a seeded share of calls, reproducibly', async () => {
     const run = async (seed: number): Promise<number[]> => {
-      const f = flaky(async (x: number) => x * 2, { failShare: 0.3, seed });
+      const f = createFlaky(async (x: number) => x * 2, { failShare: 0.3, seed });
       const failed: number[] = [];
       for (let i = 0; i < 1_000; i++) await f(i).catch(() => failed.push(i));
       expect(f.calls).to.equal(1_000);
@@ -23,7 +23,7 @@ describe('testing/flaky', () => {
         return this.base + n;
       },
     };
-    const add = flaky(obj.add, { failShare: 0 });
+    const add = createFlaky(obj.add, { failShare: 0 });
     const r: number = await add.call(obj, 5);
     expect(r).to.equal(15);
   });
@@ -31,17 +31,17 @@ describe('testing/flaky', () => {
   it('fails before calling through by default, after with failWhen: after', async () => {
     let effects = 0;
     const effect = async (): Promise<void> => void effects++;
-    const before = flaky(effect, { failShare: 1 });
+    const before = createFlaky(effect, { failShare: 1 });
     expect(await before().catch((e: unknown) => e)).to.be.instanceOf(InjectedFailure);
     expect(effects).to.equal(0);
-    const after = flaky(effect, { failShare: 1, failWhen: 'after' });
+    const after = createFlaky(effect, { failShare: 1, failWhen: 'after' });
     expect(await after().catch((e: unknown) => e)).to.be.instanceOf(InjectedFailure);
     expect(effects).to.equal(1, 'the effect happened, only the reply was lost');
   });
 
   it('adds latency on the given clock', async () => {
     const clock = new VirtualClock();
-    const f = flaky(async () => 'ok', { failShare: 0, delayMs: 20, clock });
+    const f = createFlaky(async () => 'ok', { failShare: 0, delayMs: 20, clock });
     let out: string | undefined;
     void f().then((v) => (out = v));
     await clock.advance(19);
@@ -51,7 +51,7 @@ describe('testing/flaky', () => {
   });
 
   it('passes through errors of the wrapped function (not counted as injected)', async () => {
-    const f = flaky(async () => {
+    const f = createFlaky(async () => {
       throw new Error('real');
     }, { failShare: 0 });
     expect(await f().catch((e: Error) => e.message)).to.equal('real');
@@ -60,9 +60,9 @@ describe('testing/flaky', () => {
 
   it('validates options', () => {
     const fn = async (): Promise<void> => {};
-    expect(() => flaky(fn, { failShare: 2 })).to.throw(TestingOptionError, /failShare/);
-    expect(() => flaky(fn, { failShare: 0.1, delayMs: -5 })).to.throw(TestingOptionError, /delayMs/);
-    expect(() => flaky(fn, { failShare: 0.1, failWhen: 'never' as 'after' })).to.throw(TestingOptionError, /failWhen/);
-    expect(() => flaky(42 as never, { failShare: 0.1 })).to.throw(TestingOptionError, /fn/);
+    expect(() => createFlaky(fn, { failShare: 2 })).to.throw(TestingOptionError, /failShare/);
+    expect(() => createFlaky(fn, { failShare: 0.1, delayMs: -5 })).to.throw(TestingOptionError, /delayMs/);
+    expect(() => createFlaky(fn, { failShare: 0.1, failWhen: 'never' as 'after' })).to.throw(TestingOptionError, /failWhen/);
+    expect(() => createFlaky(42 as never, { failShare: 0.1 })).to.throw(TestingOptionError, /fn/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { createNetwork } from '../../lib/index.ts';
-import { VirtualClock, expectEvents, failingHandler, formatTrace, recordEvents, slowHandler } from '../../lib/testing/index.ts';
+import { VirtualClock, expectEvents, createFailingHandler, formatTrace, recordEvents, createSlowHandler } from '../../lib/testing/index.ts';
 
 describe('testing/with a network', () => {
   it('traces a correlation id across nodes, failures and retries included', async () => {
@@ -12,9 +12,9 @@ describe('testing/with a network', () => {
     const net = createNetwork({ name: 'trace', clock });
     net.node('billing', {
       retry: { maxAttempts: 2, baseDelayMs: 5, jitter: 0 },
-      handle: failingHandler({ burst: { from: 1, count: 1 }, inner: (s, ctx) => void ctx.emit('mail', { type: 'invoice', payload: s.payload }) }),
+      handle: createFailingHandler({ burst: { from: 1, count: 1 }, inner: (s, ctx) => void ctx.emit('mail', { type: 'invoice', payload: s.payload }) }),
     });
-    net.node('mail', { handle: slowHandler(20, clock) });
+    net.node('mail', { handle: createSlowHandler(20, clock) });
     using rec = recordEvents(net.events$);
     await net.start();
     const r = net.post('billing', { type: 'order', payload: { id: 1 }, correlationId: 'order-1' });

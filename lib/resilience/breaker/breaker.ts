@@ -443,7 +443,7 @@ export class CircuitBreaker implements Disposable {
 }
 
 /** Creates a {@link CircuitBreaker}; `name` defaults to `'breaker'`, the clock to the system clock. */
-export function circuitBreaker(options: BreakerOptions & { name?: string; clock?: Clock } = {}): CircuitBreaker {
+export function createCircuitBreaker(options: BreakerOptions & { name?: string; clock?: Clock } = {}): CircuitBreaker {
   const { name = 'breaker', clock = systemClock, ...rest } = options;
   return new CircuitBreaker(name, rest, clock);
 }

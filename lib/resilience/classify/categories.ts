@@ -6,22 +6,22 @@ import type { ErrorInfo } from '../../util/errors.ts';
 
 /** What kind of failure an error is; decides retrying and recovery. */
 export const ErrorCategory = Object.freeze({
-  VALIDATION: 'VALIDATION',
-  NETWORK: 'NETWORK',
-  TIMEOUT: 'TIMEOUT',
-  RESOURCE: 'RESOURCE',
-  INTERNAL: 'INTERNAL',
-  UNKNOWN: 'UNKNOWN',
+  VALIDATION: 'validation',
+  NETWORK: 'network',
+  TIMEOUT: 'timeout',
+  RESOURCE: 'resource',
+  INTERNAL: 'internal',
+  UNKNOWN: 'unknown',
 } as const);
 /** One of {@link ErrorCategory}. */
 export type ErrorCategory = (typeof ErrorCategory)[keyof typeof ErrorCategory];
 
 /** How bad an error is. */
 export const ErrorSeverity = Object.freeze({
-  LOW: 'LOW',
-  MEDIUM: 'MEDIUM',
-  HIGH: 'HIGH',
-  CRITICAL: 'CRITICAL',
+  LOW: 'low',
+  MEDIUM: 'medium',
+  HIGH: 'high',
+  CRITICAL: 'critical',
 } as const);
 /** One of {@link ErrorSeverity}. */
 export type ErrorSeverity = (typeof ErrorSeverity)[keyof typeof ErrorSeverity];
@@ -29,15 +29,15 @@ export type ErrorSeverity = (typeof ErrorSeverity)[keyof typeof ErrorSeverity];
 /**
  * Severity used when a rule gives none: bad input is the caller's problem (LOW), transient
  * faults are MEDIUM, exhaustion and bugs are HIGH.
- * @defaultValue VALIDATION LOW, NETWORK MEDIUM, TIMEOUT MEDIUM, RESOURCE HIGH, INTERNAL HIGH, UNKNOWN MEDIUM
+ * @defaultValue validation low, network medium, timeout medium, resource high, internal high, unknown medium
  */
 export const DEFAULT_SEVERITY: Readonly<Record<ErrorCategory, ErrorSeverity>> = Object.freeze({
-  VALIDATION: 'LOW',
-  NETWORK: 'MEDIUM',
-  TIMEOUT: 'MEDIUM',
-  RESOURCE: 'HIGH',
-  INTERNAL: 'HIGH',
-  UNKNOWN: 'MEDIUM',
+  validation: 'low',
+  network: 'medium',
+  timeout: 'medium',
+  resource: 'high',
+  internal: 'high',
+  unknown: 'medium',
 });
 
 /** What a classifier rule decides. */

@@ -6,13 +6,13 @@ import type { ErrorCategory } from './categories.ts';
 /** How a failure was (or was tried to be) recovered from. */
 export const RecoveryStrategy = Object.freeze({
   /** The operation was retried and a later attempt succeeded (or all failed). */
-  RETRY: 'RETRY',
+  RETRY: 'retry',
   /** A fallback value or handler supplied the result. */
-  FALLBACK: 'FALLBACK',
+  FALLBACK: 'fallback',
   /** The breaker opened and failed calls fast instead of piling up. */
-  CIRCUIT_BREAK: 'CIRCUIT_BREAK',
+  CIRCUIT_BREAK: 'circuit-break',
   /** A reduced handler served the call while the breaker was open. */
-  GRACEFUL_DEGRADE: 'GRACEFUL_DEGRADE',
+  GRACEFUL_DEGRADE: 'graceful-degrade',
 } as const);
 /** One of {@link RecoveryStrategy}. */
 export type RecoveryStrategy = (typeof RecoveryStrategy)[keyof typeof RecoveryStrategy];

@@ -223,7 +223,7 @@ export class Bulkhead {
 }
 
 /** Creates a {@link Bulkhead}. */
-export function bulkhead(options: BulkheadOptions & { name?: string; clock?: Clock } = {}): Bulkhead {
+export function createBulkhead(options: BulkheadOptions & { name?: string; clock?: Clock } = {}): Bulkhead {
   const { name, clock, ...rest } = options;
   return new Bulkhead(name, rest, clock);
 }

@@ -99,7 +99,7 @@ export class ResourceGuard {
 }
 
 /** Creates a {@link ResourceGuard}. */
-export function resourceGuard(options: ResourceGuardOptions & { clock?: Clock } = {}): ResourceGuard {
+export function createResourceGuard(options: ResourceGuardOptions & { clock?: Clock } = {}): ResourceGuard {
   const { clock, ...rest } = options;
   return new ResourceGuard(rest, clock);
 }

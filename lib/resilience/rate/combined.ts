@@ -131,6 +131,6 @@ export class CombinedRateLimiter implements RateLimiter<Record<string, object>> 
 }
 
 /** Creates a {@link CombinedRateLimiter}. */
-export function combinedRateLimiter(options: CombinedRateLimiterOptions): CombinedRateLimiter {
+export function createCombinedRateLimiter(options: CombinedRateLimiterOptions): CombinedRateLimiter {
   return new CombinedRateLimiter(options);
 }

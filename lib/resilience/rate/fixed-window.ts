@@ -83,6 +83,6 @@ export class FixedWindow extends RateLimiterBase<WindowOptions> {
 }
 
 /** Creates a {@link FixedWindow} limiter. */
-export function fixedWindow(options: WindowOptions & RateLimiterCommonOptions & { clock?: Clock } = {}): FixedWindow {
+export function createFixedWindow(options: WindowOptions & RateLimiterCommonOptions & { clock?: Clock } = {}): FixedWindow {
   return new FixedWindow(options, options.clock ?? systemClock);
 }

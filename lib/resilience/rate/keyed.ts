@@ -167,6 +167,6 @@ export class KeyedRateLimiter {
 }
 
 /** Creates a {@link KeyedRateLimiter}. */
-export function keyedRateLimiter(options: KeyedRateLimiterOptions): KeyedRateLimiter {
+export function createKeyedRateLimiter(options: KeyedRateLimiterOptions): KeyedRateLimiter {
   return new KeyedRateLimiter(options);
 }

@@ -112,6 +112,6 @@ export class LeakyBucket extends RateLimiterBase<LeakyBucketOptions> {
 }
 
 /** Creates a {@link LeakyBucket} limiter. */
-export function leakyBucket(options: LeakyBucketOptions & RateLimiterCommonOptions & { clock?: Clock } = {}): LeakyBucket {
+export function createLeakyBucket(options: LeakyBucketOptions & RateLimiterCommonOptions & { clock?: Clock } = {}): LeakyBucket {
   return new LeakyBucket(options, options.clock ?? systemClock);
 }

@@ -89,6 +89,6 @@ export class SlidingWindow extends RateLimiterBase<WindowOptions> {
 }
 
 /** Creates a {@link SlidingWindow} limiter. */
-export function slidingWindow(options: WindowOptions & RateLimiterCommonOptions & { clock?: Clock } = {}): SlidingWindow {
+export function createSlidingWindow(options: WindowOptions & RateLimiterCommonOptions & { clock?: Clock } = {}): SlidingWindow {
   return new SlidingWindow(options, options.clock ?? systemClock);
 }

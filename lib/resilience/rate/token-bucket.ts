@@ -97,6 +97,6 @@ export class TokenBucket extends RateLimiterBase<TokenBucketOptions> {
 }
 
 /** Creates a {@link TokenBucket}. */
-export function tokenBucket(options: TokenBucketOptions & RateLimiterCommonOptions & { clock?: Clock } = {}): TokenBucket {
+export function createTokenBucket(options: TokenBucketOptions & RateLimiterCommonOptions & { clock?: Clock } = {}): TokenBucket {
   return new TokenBucket(options, options.clock ?? systemClock);
 }

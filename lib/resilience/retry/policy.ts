@@ -85,7 +85,7 @@ export class RetryPolicy {
     const o = this.#opts;
     if (attemptsSoFar >= o.maxAttempts) return false;
     const category = o.categorize !== undefined ? o.categorize(error) : builtInClassification(error).category;
-    if (category === 'VALIDATION') return false;
+    if (category === 'validation') return false;
     return o.retryIf === undefined ? true : o.retryIf(error, attemptsSoFar);
   }
 
@@ -110,6 +110,6 @@ export class RetryPolicy {
 }
 
 /** Creates a {@link RetryPolicy}. */
-export function retry(options: RetryOptions = {}): RetryPolicy {
+export function createRetry(options: RetryOptions = {}): RetryPolicy {
   return new RetryPolicy(options);
 }

@@ -18,7 +18,7 @@ const STOP_CONSUMING_TIMEOUT_MS = 5_000;
 /** Held messages are marked in progress this many times per ack wait (one lost heartbeat is not a redelivery). */
 const HEARTBEATS_PER_ACK_WAIT = 3;
 
-/** The NATS JetStream transport (see {@link natsTransport}). */
+/** The NATS JetStream transport (see {@link createNatsTransport}). */
 export interface NatsTransport extends Transport {
   readonly kind: 'nats';
   /** The options, defaults filled in. */
@@ -32,13 +32,13 @@ export interface NatsTransport extends Transport {
  *
  * @example
  * ```ts
- * const net = createNetwork({ name: 'orders', transport: natsTransport({ servers: 'nats://127.0.0.1:4222' }) });
+ * const net = createNetwork({ name: 'orders', transport: createNatsTransport({ servers: 'nats://127.0.0.1:4222' }) });
  * net.remote('billing');            // hosted by another process of the network 'orders'
  * await net.start();
  * await net.send('billing', { type: 'invoice', payload: { id: 7 }, idempotencyKey: 'inv-7' });
  * ```
  */
-export function natsTransport(options: NatsTransportOptions = {}): NatsTransport {
+export function createNatsTransport(options: NatsTransportOptions = {}): NatsTransport {
   const resolved = resolveNatsOptions(options);
   return Object.freeze({ kind: 'nats' as const, options: resolved, bind: (host: TransportHost) => new NatsSession(resolved, host) });
 }

@@ -1,7 +1,7 @@
 // A TypeScript consumer of the installed package, type-checked by consumer.spec.ts under strict
 // settings (module NodeNext, skipLibCheck false). It uses types from both entry points.
 import { createNetwork, isPlexusError, type Receipt, type Signal, type NetworkEvent } from 'plexus';
-import { VirtualClock, recordEvents, expectEvents, failingHandler, type EventRecorder } from 'plexus/testing';
+import { VirtualClock, recordEvents, expectEvents, createFailingHandler, type EventRecorder } from 'plexus/testing';
 
 interface Order { readonly id: number }
 
@@ -13,7 +13,7 @@ net.node('orders', {
   retry: { maxAttempts: 2, baseDelayMs: 10 },
   handle(signal: Signal) { handled.push(signal.payload as Order); },
 });
-net.node('flaky', { handle: failingHandler({ burst: { from: 1, count: 1 } }) });
+net.node('flaky', { handle: createFailingHandler({ burst: { from: 1, count: 1 } }) });
 const recorder: EventRecorder = recordEvents(net.events$);
 net.events$.subscribe((event: NetworkEvent) => {
   if (event.kind === 'dead-lettered') console.warn(event.reason, event.error.message);

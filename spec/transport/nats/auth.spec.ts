@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
 import { nkeys } from '@nats-io/transport-node';
-import { createNetwork, isInvalidOptionsError, isTransportError, natsTransport, type NatsTransportOptions, type Network, type Signal } from '../../../lib/index.ts';
+import { createNetwork, isInvalidOptionsError, isTransportError, createNatsTransport, type NatsTransportOptions, type Network, type Signal } from '../../../lib/index.ts';
 import { describeOwnServer, OwnNatsServer } from './own-server.ts';
 import { until } from './support.ts';
 
@@ -35,10 +35,10 @@ async function roundTrip(options: NatsTransportOptions): Promise<void> {
   const got: number[] = [];
   const nets: Network[] = [];
   try {
-    const b = createNetwork({ name, transport: natsTransport(options) });
+    const b = createNetwork({ name, transport: createNatsTransport(options) });
     nets.push(b);
     b.node('worker', { handle: (s: Signal<{ n: number }>) => void got.push(s.payload.n) });
-    const a = createNetwork({ name, transport: natsTransport(options) });
+    const a = createNetwork({ name, transport: createNatsTransport(options) });
     nets.push(a);
     a.remote('worker');
     await b.start();
@@ -54,7 +54,7 @@ async function roundTrip(options: NatsTransportOptions): Promise<void> {
 
 /** `start()` with `options`: the error it rejects with, how long it took, and the network after it. */
 async function failedStart(options: NatsTransportOptions): Promise<{ error: unknown; ms: number; net: Network }> {
-  const net = createNetwork({ name: `auth-fail-${process.pid}-${seq++}`, transport: natsTransport(options) });
+  const net = createNetwork({ name: `auth-fail-${process.pid}-${seq++}`, transport: createNatsTransport(options) });
   net.remote('worker');
   const t0 = Date.now();
   const error = await net.start().then(() => undefined, (e: unknown) => e);
@@ -72,25 +72,25 @@ function expectRefused(outcome: { error: unknown; ms: number; net: Network }, fa
 
 describe('transport/nats: credentials and TLS options (no server needed)', () => {
   it('takes one authentication method and names a bad field', () => {
-    expect(natsTransport({ auth: { user: 'u', password: 'p' } }).options.auth).to.deep.equal({ method: 'user', user: 'u' });
-    expect(natsTransport({ auth: { token: 't' } }).options.auth).to.deep.equal({ method: 'token' });
-    expect(natsTransport({ auth: { credsFile: '/x.creds' } }).options.auth).to.deep.equal({ method: 'creds' });
-    expect(badOption(() => natsTransport({ auth: 'secret' as never }))).to.equal('auth');
-    expect(badOption(() => natsTransport({ auth: {} as never }))).to.equal('auth');
-    expect(badOption(() => natsTransport({ auth: { user: 'u' } as never }))).to.equal('auth.password');
-    expect(badOption(() => natsTransport({ auth: { user: 'u', pasword: 'p' } as never }))).to.equal('auth.pasword');
-    expect(badOption(() => natsTransport({ auth: { user: 'u', password: 'p', token: 't' } as never }))).to.equal('auth.token');
-    expect(badOption(() => natsTransport({ auth: { token: '' } }))).to.equal('auth.token');
-    expect(badOption(() => natsTransport({ auth: { nkeySeed: 'not a seed' } }))).to.equal('auth.nkeySeed');
-    expect(badOption(() => natsTransport({ tls: { certFile: '/c.pem' } })), 'the missing half').to.equal('tls.keyFile');
-    expect(badOption(() => natsTransport({ tls: { keyFile: '/k.pem' } }))).to.equal('tls.certFile');
-    expect(badOption(() => natsTransport({ connectTimeoutMs: 0 }))).to.equal('connectTimeoutMs');
-    expect(badOption(() => natsTransport({ tls: { caFlie: '/ca.pem' } as never }))).to.equal('tls.caFlie');
-    expect(badOption(() => natsTransport({ tls: { caFile: 3 as never } }))).to.equal('tls.caFile');
-    expect(badOption(() => natsTransport({ reconnectWaitMs: -1 }))).to.equal('reconnectWaitMs');
-    expect(badOption(() => natsTransport({ maxReconnectAttempts: -2 }))).to.equal('maxReconnectAttempts');
-    expect(badOption(() => natsTransport({ publishRetries: 1.5 }))).to.equal('publishRetries');
-    expect(natsTransport({ tls: {} }).options.tls).to.deep.equal({});
+    expect(createNatsTransport({ auth: { user: 'u', password: 'p' } }).options.auth).to.deep.equal({ method: 'user', user: 'u' });
+    expect(createNatsTransport({ auth: { token: 't' } }).options.auth).to.deep.equal({ method: 'token' });
+    expect(createNatsTransport({ auth: { credsFile: '/x.creds' } }).options.auth).to.deep.equal({ method: 'creds' });
+    expect(badOption(() => createNatsTransport({ auth: 'secret' as never }))).to.equal('auth');
+    expect(badOption(() => createNatsTransport({ auth: {} as never }))).to.equal('auth');
+    expect(badOption(() => createNatsTransport({ auth: { user: 'u' } as never }))).to.equal('auth.password');
+    expect(badOption(() => createNatsTransport({ auth: { user: 'u', pasword: 'p' } as never }))).to.equal('auth.pasword');
+    expect(badOption(() => createNatsTransport({ auth: { user: 'u', password: 'p', token: 't' } as never }))).to.equal('auth.token');
+    expect(badOption(() => createNatsTransport({ auth: { token: '' } }))).to.equal('auth.token');
+    expect(badOption(() => createNatsTransport({ auth: { nkeySeed: 'not a seed' } }))).to.equal('auth.nkeySeed');
+    expect(badOption(() => createNatsTransport({ tls: { certFile: '/c.pem' } })), 'the missing half').to.equal('tls.keyFile');
+    expect(badOption(() => createNatsTransport({ tls: { keyFile: '/k.pem' } }))).to.equal('tls.certFile');
+    expect(badOption(() => createNatsTransport({ connectTimeoutMs: 0 }))).to.equal('connectTimeoutMs');
+    expect(badOption(() => createNatsTransport({ tls: { caFlie: '/ca.pem' } as never }))).to.equal('tls.caFlie');
+    expect(badOption(() => createNatsTransport({ tls: { caFile: 3 as never } }))).to.equal('tls.caFile');
+    expect(badOption(() => createNatsTransport({ reconnectWaitMs: -1 }))).to.equal('reconnectWaitMs');
+    expect(badOption(() => createNatsTransport({ maxReconnectAttempts: -2 }))).to.equal('maxReconnectAttempts');
+    expect(badOption(() => createNatsTransport({ publishRetries: 1.5 }))).to.equal('publishRetries');
+    expect(createNatsTransport({ tls: {} }).options.tls).to.deep.equal({});
   });
 
   it('keeps the secrets out of the resolved options (printed, serialized) and out of error messages', () => {
@@ -100,12 +100,12 @@ describe('transport/nats: credentials and TLS options (no server needed)', () =>
       [{ token: 'token-secret' }, 'token-secret'],
       [{ nkeySeed: seed }, seed],
     ] as const) {
-      const t = natsTransport({ auth });
+      const t = createNatsTransport({ auth });
       expect(JSON.stringify(t.options)).to.not.include(secret);
       expect(inspect(t.options, { depth: 5 })).to.not.include(secret);
     }
     try {
-      natsTransport({ auth: { nkeySeed: 'SUsecret-but-not-base32' } });
+      createNatsTransport({ auth: { nkeySeed: 'SUsecret-but-not-base32' } });
     } catch (e) {
       expect((e as Error).message).to.not.include('SUsecret');
     }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  createNetwork, isInvalidOptionsError, isLifecycleError, isTransportError, natsTransport, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING, DEFAULT_NATS_SERVERS,
+  createNetwork, isInvalidOptionsError, isLifecycleError, isTransportError, createNatsTransport, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING, DEFAULT_NATS_SERVERS,
   DEFAULT_PUBLISH_RETRIES, DEFAULT_PUBLISH_RETRY_DELAY_MS, DEFAULT_RECONNECT_WAIT_MS, DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT_MS,
 } from '../../../lib/index.ts';
 import { decodeSignal, encodeSignal } from '../../../lib/transport/nats/codec.ts';
@@ -20,12 +20,12 @@ function badOption(fn: () => unknown): string {
 
 describe('transport/nats: options, names and codec (no server needed)', () => {
   it('fills in the defaults', () => {
-    const t = natsTransport();
+    const t = createNatsTransport();
     expect(t.kind).to.equal('nats');
     expect(t.options.servers).to.deep.equal([DEFAULT_NATS_SERVERS]);
     expect(t.options.maxPending).to.equal(DEFAULT_MAX_PENDING);
     expect(t.options.maxInFlight).to.equal(DEFAULT_MAX_IN_FLIGHT);
-    expect(natsTransport({ maxPending: 10 }).options.maxInFlight, 'the window fits in maxPending').to.equal(10);
+    expect(createNatsTransport({ maxPending: 10 }).options.maxInFlight, 'the window fits in maxPending').to.equal(10);
     expect(t.options.subjectPrefix).to.equal('plexus');
     expect(t.options).to.include({
       publishRetries: DEFAULT_PUBLISH_RETRIES,
@@ -39,26 +39,26 @@ describe('transport/nats: options, names and codec (no server needed)', () => {
   });
 
   it('names the bad option', () => {
-    expect(badOption(() => natsTransport({ servers: 42 as never }))).to.equal('servers');
-    expect(badOption(() => natsTransport({ servers: [] }))).to.equal('servers');
-    expect(badOption(() => natsTransport({ servers: ['nats://a:1', 'not a url'] }))).to.equal('servers[1]');
-    expect(badOption(() => natsTransport({ stream: 'a.b' }))).to.equal('stream');
-    expect(badOption(() => natsTransport({ subjectPrefix: 'a.*' }))).to.equal('subjectPrefix');
-    expect(badOption(() => natsTransport({ maxPending: 0 }))).to.equal('maxPending');
-    expect(badOption(() => natsTransport({ maxInFlight: 0 }))).to.equal('maxInFlight');
-    expect(badOption(() => natsTransport({ maxPending: 100, maxInFlight: 101 }))).to.equal('maxInFlight');
-    expect(badOption(() => natsTransport({ ackWaitMs: -1 }))).to.equal('ackWaitMs');
-    expect(badOption(() => natsTransport({ maxDeliver: 1.5 }))).to.equal('maxDeliver');
-    expect(badOption(() => natsTransport({ duplicateWindowMs: 'x' as never }))).to.equal('duplicateWindowMs');
-    expect(badOption(() => natsTransport({ nakDelayMs: Number.NaN }))).to.equal('nakDelayMs');
-    expect(badOption(() => natsTransport({ publishTimeoutMs: 0 }))).to.equal('publishTimeoutMs');
+    expect(badOption(() => createNatsTransport({ servers: 42 as never }))).to.equal('servers');
+    expect(badOption(() => createNatsTransport({ servers: [] }))).to.equal('servers');
+    expect(badOption(() => createNatsTransport({ servers: ['nats://a:1', 'not a url'] }))).to.equal('servers[1]');
+    expect(badOption(() => createNatsTransport({ stream: 'a.b' }))).to.equal('stream');
+    expect(badOption(() => createNatsTransport({ subjectPrefix: 'a.*' }))).to.equal('subjectPrefix');
+    expect(badOption(() => createNatsTransport({ maxPending: 0 }))).to.equal('maxPending');
+    expect(badOption(() => createNatsTransport({ maxInFlight: 0 }))).to.equal('maxInFlight');
+    expect(badOption(() => createNatsTransport({ maxPending: 100, maxInFlight: 101 }))).to.equal('maxInFlight');
+    expect(badOption(() => createNatsTransport({ ackWaitMs: -1 }))).to.equal('ackWaitMs');
+    expect(badOption(() => createNatsTransport({ maxDeliver: 1.5 }))).to.equal('maxDeliver');
+    expect(badOption(() => createNatsTransport({ duplicateWindowMs: 'x' as never }))).to.equal('duplicateWindowMs');
+    expect(badOption(() => createNatsTransport({ nakDelayMs: Number.NaN }))).to.equal('nakDelayMs');
+    expect(badOption(() => createNatsTransport({ publishTimeoutMs: 0 }))).to.equal('publishTimeoutMs');
     expect(badOption(() => createNetwork({ transport: {} as never }))).to.equal('transport');
   });
 
   it('validates remote(): needs a transport, a valid name, and no local node of that name', () => {
     const plain = createNetwork({ name: 'no-transport' });
     expect(() => plain.remote('worker')).to.throw().that.satisfies(isLifecycleError);
-    const net = createNetwork({ name: 'with-transport', transport: natsTransport() });
+    const net = createNetwork({ name: 'with-transport', transport: createNatsTransport() });
     net.node('local', { handle: () => {} });
     expect(() => net.remote('local')).to.throw().that.satisfies(isLifecycleError);
     expect(badOption(() => net.remote('bad name'))).to.equal('name');
@@ -68,7 +68,7 @@ describe('transport/nats: options, names and codec (no server needed)', () => {
   });
 
   it('posts to a remote node before start are refused like any other (not-started)', () => {
-    const net = createNetwork({ name: 'early', transport: natsTransport() });
+    const net = createNetwork({ name: 'early', transport: createNatsTransport() });
     net.remote('worker');
     const r = net.post('worker', { type: 't' });
     expect(r.status).to.equal('rejected');
@@ -76,7 +76,7 @@ describe('transport/nats: options, names and codec (no server needed)', () => {
   });
 
   it('start() rejects with a TransportError (connect) when no server answers, and the network can start again later', async () => {
-    const net = createNetwork({ name: 'nowhere', transport: natsTransport({ servers: 'nats://127.0.0.1:1' }) });
+    const net = createNetwork({ name: 'nowhere', transport: createNatsTransport({ servers: 'nats://127.0.0.1:1' }) });
     net.remote('worker');
     const error = await net.start().then(() => undefined, (e: unknown) => e);
     expect(isTransportError(error) && error.failure).to.equal('connect');

@@ -9,7 +9,7 @@
  * reports (a few dozen of 3,000 in a typical run).
  */
 import { expect } from 'chai';
-import { createNetwork, natsTransport, type Network, type Signal } from '../../../lib/index.ts';
+import { createNetwork, createNatsTransport, type Network, type Signal } from '../../../lib/index.ts';
 import { describeOwnServer, OwnNatsServer } from './own-server.ts';
 import { expectIdentities, until } from './support.ts';
 
@@ -30,7 +30,7 @@ describeOwnServer('transport/nats: a broker outage loses nothing (a server of it
   });
 
   function network(): Network {
-    const transport = natsTransport({
+    const transport = createNatsTransport({
       servers: server.url(),
       reconnectWaitMs: 50,
       publishTimeoutMs: 500,

@@ -48,7 +48,7 @@ function track(p: Promise<PublishAck> | undefined, ended: Ended): void {
 }
 
 describe('transport/nats: the publish pipeline retries a failed publish (virtual time, no server)', () => {
-  const lost = () => new Error('TIMEOUT');
+  const lost = () => new Error('timeout');
   beforeEach(() => (link = 'up'));
 
   it('retries with doubling backoff and stores the publish once the broker is back', async () => {

@@ -6,7 +6,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { expect } from 'chai';
 import type { Network, NetworkCounts, NetworkOptions } from '../../../lib/index.ts';
-import { createNetwork, natsTransport, type NatsTransportOptions } from '../../../lib/index.ts';
+import { createNetwork, createNatsTransport, type NatsTransportOptions } from '../../../lib/index.ts';
 import { defaultStream } from '../../../lib/transport/nats/names.ts';
 
 export const NATS_URL = process.env.NATS_URL ?? '';
@@ -33,7 +33,7 @@ export function uniqueNetwork(label: string): string {
 
 /** The transport as the specs use it: the test server, short waits. */
 export function testTransport(options: NatsTransportOptions = {}) {
-  return natsTransport({ servers: NATS_URL, ackWaitMs: 2_000, nakDelayMs: 10, ...options });
+  return createNatsTransport({ servers: NATS_URL, ackWaitMs: 2_000, nakDelayMs: 10, ...options });
 }
 
 /** A fresh network name per test, and the networks a test made: shut down (and the stream deleted) after it. */

@@ -4,7 +4,7 @@
  * Prints `ready` once consuming, `completed` the moment that many signals completed, then
  * `done <json counts>` after a graceful shutdown, and exits.
  */
-import { createNetwork, natsTransport } from '../../../lib/index.ts';
+import { createNetwork, createNatsTransport } from '../../../lib/index.ts';
 
 const [url, name, expected] = process.argv.slice(2);
 if (url === undefined || name === undefined || expected === undefined) {
@@ -12,7 +12,7 @@ if (url === undefined || name === undefined || expected === undefined) {
   process.exit(2);
 }
 const n = Number(expected);
-const net = createNetwork({ name, transport: natsTransport({ servers: url }), journal: false });
+const net = createNetwork({ name, transport: createNatsTransport({ servers: url }), journal: false });
 let completed = 0;
 const finished = new Promise<void>((resolve) => {
   net.node('worker', {
