@@ -1,60 +1,61 @@
 /**
  * Plexus: networks of actor nodes that exchange versioned signals through partitioned
- * mailboxes. This file is the public API, and nothing else.
+ * mailboxes. This is the door for building a network; the resilience toolkit, usable without a
+ * network, is `plexus/resilience`, and the test helpers are `plexus/testing`.
  * @packageDocumentation
  */
+
+// Building and running a network.
 export { createNetwork } from './network/create-network.ts';
-export { Network, type NetworkState, type ReplayResult, type NetworkShutdownReport } from './network/network.ts';
-export { DUPLICATE_NETWORK_NAME_WARNING } from './network/network-names.ts';
+export type { Network, NetworkState, ReplayResult, NetworkShutdownReport } from './network/network.ts';
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_MAX_CAUSATION_DEPTH, type NetworkOptions } from './network/network-options.ts';
+export { DUPLICATE_NETWORK_NAME_WARNING } from './network/network-names.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './network/receipt.ts';
 export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
-export {
-  BackpressureError, isBackpressureError, LifecycleError, isLifecycleError, EmitRefusedError, isEmitRefusedError,
-  CausationDepthError, isCausationDepthError, DeadLetterNotFoundError, isDeadLetterNotFoundError,
-} from './network/errors.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
 export type { OperationOptions } from './network/operations.ts';
 export type { NodeSettings } from './network/configure-node.ts';
-
-export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, DEFAULT_WARN_AT, DEFAULT_REJECT_AT, type NodeOptions, type SignalHandler } from './node/node-options.ts';
+export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, type NodeOptions, type SignalHandler } from './node/node-options.ts';
 export type { HandlerContext } from './node/handler-context.ts';
-export { DRAIN_BUDGET } from './node/drain-scheduler.ts';
 
+// Signals and schemas.
 export type { Signal, SignalDraft, Hop, HopOutcome } from './signal/signal.ts';
-export { DEFAULT_SIGNAL_VERSION, DEFAULT_URGENCY } from './signal/create-signal.ts';
-export { SchemaRegistry, compareVersions, type SchemaDefinition, type PayloadValidator, type Upcaster } from './signal/schema-registry.ts';
+export { DEFAULT_SIGNAL_VERSION } from './signal/create-signal.ts';
+export type { SchemaRegistry, SchemaDefinition, PayloadValidator, Upcaster } from './signal/schema-registry.ts';
 export type { StandardSchemaV1 } from './signal/standard-schema.ts';
-export { ValidationError, isValidationError, UnknownTargetError, isUnknownTargetError, type ValidationIssue } from './signal/errors.ts';
-export { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_DEPTH } from './signal/validate-payload.ts';
+export type { ValidationIssue } from './signal/errors.ts';
 
-export { DEFAULT_DEDUP_WINDOW_MS, DEFAULT_DEDUP_MAX_KEYS } from './delivery/dedup-window.ts';
-export { DEFAULT_DLQ_CAPACITY, type DeadLetter, type DeadLetterFilter } from './delivery/dead-letter-queue.ts';
-export { MemoryJournal, DEFAULT_JOURNAL_CAPACITY } from './delivery/memory-journal.ts';
+// Delivery: dedup, dead letters, journals.
+export { DEFAULT_DEDUP_WINDOW_MS } from './delivery/dedup-window.ts';
+export type { DeadLetter, DeadLetterFilter } from './delivery/dead-letter-queue.ts';
+export { MemoryJournal } from './delivery/memory-journal.ts';
+export { FileJournal, type FileJournalOptions, type FileJournalStats } from './delivery/file-journal.ts';
 export type { Journal, JournalQuery, SettleOutcome } from './delivery/journal.ts';
-export { FileJournal, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_COMPLETED_IN_MEMORY, type FileJournalOptions, type FileJournalStats } from './delivery/file-journal.ts';
-export { JournalError, isJournalError, JOURNAL_CODE, type JournalFailure } from './delivery/journal-error.ts';
+export type { JournalFailure } from './delivery/journal-error.ts';
 
 // Many processes: the NATS JetStream transport.
 export { createNatsTransport, type NatsTransport } from './transport/nats/nats-transport.ts';
-export {
-  DEFAULT_NATS_SERVERS, DEFAULT_SUBJECT_PREFIX, DEFAULT_MAX_PENDING, DEFAULT_MAX_IN_FLIGHT, DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_DELIVER,
-  DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_NAK_DELAY_MS, DEFAULT_PUBLISH_TIMEOUT_MS, type NatsTransportOptions, type ResolvedNatsOptions,
-  DEFAULT_PUBLISH_RETRIES, DEFAULT_PUBLISH_RETRY_DELAY_MS, MAX_PUBLISH_RETRY_DELAY_MS, DEFAULT_RECONNECT_WAIT_MS, DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT_MS,
-} from './transport/nats/options.ts';
-export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions, ResolvedNatsAuth, ResolvedNatsTls } from './transport/nats/connection.ts';
-export { TransportError, isTransportError, TRANSPORT_CODE, PublishBackpressureError, type TransportFailure } from './transport/nats/errors.ts';
+export type { NatsTransportOptions } from './transport/nats/options.ts';
+export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions } from './transport/nats/connection.ts';
+export type { TransportFailure } from './transport/nats/errors.ts';
 export type { Transport, TransportSession, TransportHost, TransportCounts, TransportReport, PublishAck, ReceiveOutcome } from './transport/transport.ts';
 
-export { SHUTDOWN_PHASES, shutdownMachine, type ShutdownPhase } from './control/shutdown-machine.ts';
-
+// Shutdown, events, metrics, time.
+export { SHUTDOWN_PHASES, ShutdownPhase } from './control/shutdown-phases.ts';
 export type * from './observe/events.ts';
 export { METRIC_PREFIX } from './observe/network-metrics.ts';
-export { LATENCY_BUCKETS_MS } from './observe/latency-buckets.ts';
+export { systemClock, type Clock, type TimerHandle } from './util/clock.ts';
+export { ErrorCategory, ErrorSeverity, type ErrorContext } from './resilience/classify/categories.ts';
+export { RecoveryStrategy } from './resilience/classify/recovery.ts';
 
-export { PlexusError, isPlexusError, toErrorInfo, type ErrorInfo } from './util/errors.ts';
-export { systemClock, sleep, type Clock, type TimerHandle } from './util/clock.ts';
-
-// Breakers, retry, rate limits, bulkheads, timeouts, classification, recovery, the protector.
-export * from './resilience/index.ts';
+// Errors: each a class with a stable `code` (see ErrorCode).
+export { ErrorCode } from './error-codes.ts';
+export { PlexusError, isPlexusError, type ErrorInfo } from './util/errors.ts';
+export { ValidationError, UnknownTargetError } from './signal/errors.ts';
+export { BackpressureError, LifecycleError, EmitRefusedError, CausationDepthError, DeadLetterNotFoundError } from './network/errors.ts';
+export { JournalError } from './delivery/journal-error.ts';
+export { TransportError, PublishBackpressureError } from './transport/nats/errors.ts';
+export {
+  InvalidOptionsError, ShuttingDownError, BreakerOpenError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError,
+} from './resilience/errors.ts';

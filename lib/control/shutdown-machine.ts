@@ -1,18 +1,8 @@
 import { assign, fromPromise, setup } from 'xstate';
 
-/** The phases of a graceful shutdown, in order. */
-export const SHUTDOWN_PHASES = [
-  'running',
-  'initiate-shutdown',
-  'stop-accepting-requests',
-  'finish-active-requests',
-  'save-state',
-  'cleanup-resources',
-  'terminated',
-] as const;
+import { SHUTDOWN_PHASES, ShutdownPhase } from './shutdown-phases.ts';
 
-/** One phase of {@link SHUTDOWN_PHASES}. */
-export type ShutdownPhase = (typeof SHUTDOWN_PHASES)[number];
+export { SHUTDOWN_PHASES, ShutdownPhase };
 
 /** What the shutdown machine knows while it runs. */
 export interface ShutdownMachineContext {

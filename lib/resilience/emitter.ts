@@ -1,5 +1,5 @@
 /**
- * One source of events offered two ways: `on(listener) → Disposable` and an RxJS Observable.
+ * One source of events offered two ways: `on(listener) → DisposableHandle` and an RxJS Observable.
  * Leaf file (imports only util). Producers check {@link Emitter.observed} before building an
  * event so that nobody pays for an event object nobody listens to.
  */
@@ -9,14 +9,17 @@ import { GuardedObservable } from '../util/guarded-observable.ts';
 /** The code of the warning raised the first time a listener or subscriber of an Emitter throws. */
 export const LISTENER_ERROR_WARNING = 'PLEXUS_LISTENER_ERROR';
 
-/** Something that can be released; `dispose()` is safe to call twice. Works with `using`. */
-export interface Disposable {
+/**
+ * A registration that can be released (a listener, a rule): `dispose()` is safe to call twice,
+ * and it is a standard `Disposable`, so `using` releases it at the end of a block.
+ */
+export interface DisposableHandle extends Disposable {
+  /** Releases the registration; later calls do nothing. */
   dispose(): void;
-  [Symbol.dispose](): void;
 }
 
-/** Builds a {@link Disposable} around a release function that runs at most once. */
-export function disposable(release: () => void): Disposable {
+/** Builds a {@link DisposableHandle} around a release function that runs at most once. */
+export function disposable(release: () => void): DisposableHandle {
   let done = false;
   const dispose = (): void => {
     if (done) return;
@@ -58,7 +61,7 @@ export class Emitter<T> {
   }
 
   /** Adds a listener; returns a handle that removes it. */
-  on(listener: (value: T) => void): Disposable {
+  on(listener: (value: T) => void): DisposableHandle {
     if (this.#closed) return disposable(() => undefined);
     this.#listeners = [...this.#listeners, listener];
     return disposable(() => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { isDeadLetterNotFoundError, type NetworkEvent } from '../../lib/index.ts';
+import { type NetworkEvent } from '../../lib/index.ts';
+import { isDeadLetterNotFoundError } from '../../lib/network/errors.ts';
 import { testNetwork } from '../support/networks.ts';
 
 class PaymentDeclined extends Error {

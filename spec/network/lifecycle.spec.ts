@@ -3,7 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
-import { DUPLICATE_NETWORK_NAME_WARNING, FileJournal, isInvalidOptionsError, isJournalError, isLifecycleError, type Journal, type Signal } from '../../lib/index.ts';
+import { DUPLICATE_NETWORK_NAME_WARNING, FileJournal, type Journal, type Signal } from '../../lib/index.ts';
+import { isJournalError } from '../../lib/delivery/journal-error.ts';
+import { isLifecycleError } from '../../lib/network/errors.ts';
+import { isInvalidOptionsError } from '../../lib/resilience/errors.ts';
 import { readEnvelope } from '../../lib/signal/read-envelope.ts';
 import { testNetwork } from '../support/networks.ts';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { sleep } from '../../lib/index.ts';
+import { sleep } from '../../lib/util/clock.ts';
 import { testNetwork } from '../support/networks.ts';
 
 describe('network: partitioned mailboxes', () => {

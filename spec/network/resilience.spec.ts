@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { isBreakerOpenError, isRateLimitedError, isShuttingDownError, isInvalidOptionsError } from '../../lib/resilience/errors.ts';
 import type { NetworkEvent } from '../../lib/index.ts';
-import { sleep } from '../../lib/index.ts';
+import { sleep } from '../../lib/util/clock.ts';
 import { testNetwork } from '../support/networks.ts';
 
 function record(net: { events$: { subscribe(f: (e: NetworkEvent) => void): unknown } }): NetworkEvent[] {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { SHUTDOWN_PHASES, createNetwork, sleep, type Network, type NetworkEvent } from '../../lib/index.ts';
+import { SHUTDOWN_PHASES, createNetwork, type Network, type NetworkEvent } from '../../lib/index.ts';
+import { sleep } from '../../lib/util/clock.ts';
 import { VirtualClock } from '../../lib/testing/virtual-clock.ts';
 import { testNetwork } from '../support/networks.ts';
 

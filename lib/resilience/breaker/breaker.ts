@@ -7,14 +7,14 @@ import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import type { Observable } from 'rxjs';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { BreakerOpenError, InvalidOptionsError } from '../errors.ts';
-import { Emitter, type Disposable } from '../emitter.ts';
+import { Emitter, type DisposableHandle } from '../emitter.ts';
 import { breakerMachine, type BreakerMachineEvent, type BreakerMachineState } from './machine.ts';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.ts';
 import { BucketWindow } from './window.ts';
 import { BREAKER_STATE_CODE, type BreakerHealth, type BreakerSnapshot, type BreakerState, type BreakerStateCode, type BreakerTransition } from './types.ts';
 
 /** One admitted call; settle it once. Disposing without an outcome releases a half-open probe. */
-export interface BreakerCall extends Disposable {
+export interface BreakerCall extends DisposableHandle {
   /** The call succeeded. */
   success(): void;
   /** The call failed. */
@@ -70,7 +70,7 @@ const NEVER_ABORTED: AbortSignal = new AbortController().signal;
  * after `resetTimeoutMs` → closed after `successThreshold` probe successes (any probe failure
  * re-opens). Time comes only from the injected clock.
  */
-export class CircuitBreaker implements Disposable {
+export class CircuitBreaker implements DisposableHandle {
   /** Breaker name: a node name, or `op:<operation>` for protected operations. */
   readonly name: string;
   readonly #clock: Clock;
@@ -182,11 +182,11 @@ export class CircuitBreaker implements Disposable {
     return this.#pressure.observable;
   }
   /** Calls `listener` on every transition. */
-  onStateChange(listener: (transition: BreakerTransition) => void): Disposable {
+  onStateChange(listener: (transition: BreakerTransition) => void): DisposableHandle {
     return this.#transitions.on(listener);
   }
   /** Calls `listener` when the published pressure level changes. */
-  onPressure(listener: (level: number) => void): Disposable {
+  onPressure(listener: (level: number) => void): DisposableHandle {
     return this.#pressure.on(listener);
   }
 

@@ -5,7 +5,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { toErrorInfo } from '../../util/errors.ts';
-import { disposable, type Disposable } from '../emitter.ts';
+import { disposable, type DisposableHandle } from '../emitter.ts';
 import { checkFunction } from '../validate.ts';
 import { DEFAULT_SEVERITY, ErrorCategory, type Classification, type ClassifiedError, type ClassifierRule, type ErrorContext } from './categories.ts';
 
@@ -80,7 +80,7 @@ export class ErrorClassifier {
   }
 
   /** Adds a user rule (after earlier user rules, before the built-ins); dispose to remove it. */
-  register(rule: ClassifierRule): Disposable {
+  register(rule: ClassifierRule): DisposableHandle {
     checkFunction('rule', rule);
     this.#rules = [...this.#rules, rule];
     return disposable(() => {
@@ -108,4 +108,9 @@ export class ErrorClassifier {
     const { category, severity } = this.categorize(error, context);
     return Object.freeze({ id: this.#newId(), category, severity, error: toErrorInfo(error, category), context: Object.freeze({ ...context }), at: this.#clock.now() });
   }
+}
+
+/** Creates an {@link ErrorClassifier}: user rules first, then the built-ins. */
+export function createErrorClassifier(options: ErrorClassifierOptions = {}): ErrorClassifier {
+  return new ErrorClassifier(options);
 }

@@ -14,7 +14,7 @@ import { AuditLog } from '../classify/audit-log.ts';
 import { ErrorCategory, type ClassifiedError, type ErrorContext } from '../classify/categories.ts';
 import { ErrorClassifier } from '../classify/classifier.ts';
 import { RecoveryStrategy, type RecoveryRecord } from '../classify/recovery.ts';
-import { Emitter, type Disposable } from '../emitter.ts';
+import { Emitter, type DisposableHandle } from '../emitter.ts';
 import { InvalidOptionsError, isBreakerOpenError, isBulkheadFullError, isResourceExhaustedError, isShuttingDownError, isTimeoutError, RateLimitedError, ShuttingDownError } from '../errors.ts';
 import type { RefusalReason, ResilienceEvent } from '../events.ts';
 import type { Bulkhead, Permit } from '../isolation/bulkhead.ts';
@@ -32,7 +32,7 @@ const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 type Counters = { -readonly [K in keyof ProtectorMetrics]: number };
 
 /** Runs operations through every configured safeguard; see the module comment for the order. */
-export class Protector implements Disposable {
+export class Protector implements DisposableHandle {
   readonly name: string;
   /** The safeguards (undefined when not configured). */
   readonly breaker: CircuitBreaker | undefined;
@@ -45,7 +45,7 @@ export class Protector implements Disposable {
   readonly #clock: Clock;
   readonly #isShuttingDown: (() => boolean) | undefined;
   readonly #ownsBreaker: boolean;
-  readonly #breakerSub: Disposable | undefined;
+  readonly #breakerSub: DisposableHandle | undefined;
   #timeoutMs: number;
   #rateLimitWaitMs: number;
   readonly #events = new Emitter<ResilienceEvent>();
@@ -78,7 +78,7 @@ export class Protector implements Disposable {
     return this.#events.observable;
   }
   /** Calls `listener` with every resilience event. */
-  onEvent(listener: (event: ResilienceEvent) => void): Disposable {
+  onEvent(listener: (event: ResilienceEvent) => void): DisposableHandle {
     return this.#events.on(listener);
   }
   /** A copy of the counters. */

@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
 import { nkeys } from '@nats-io/transport-node';
-import { createNetwork, isInvalidOptionsError, isTransportError, createNatsTransport, type NatsTransportOptions, type Network, type Signal } from '../../../lib/index.ts';
+import { createNetwork, createNatsTransport, type NatsTransportOptions, type Network, type Signal } from '../../../lib/index.ts';
+import { isInvalidOptionsError } from '../../../lib/resilience/errors.ts';
+import { isTransportError } from '../../../lib/transport/nats/errors.ts';
 import { describeOwnServer, OwnNatsServer } from './own-server.ts';
 import { until } from './support.ts';
 

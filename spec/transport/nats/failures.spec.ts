@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { isTransportError, type NetworkEvent, type Signal } from '../../../lib/index.ts';
+import type { NetworkEvent, Signal } from '../../../lib/index.ts';
+import { isTransportError } from '../../../lib/transport/nats/errors.ts';
 import { defaultStream } from '../../../lib/transport/nats/names.ts';
 import { NATS_URL, describeNats, expectIdentities, postAll, networksPerTest, until } from './support.ts';
 

@@ -1,8 +1,12 @@
 import { expect } from 'chai';
+import { createNetwork, createNatsTransport } from '../../../lib/index.ts';
+import { isLifecycleError } from '../../../lib/network/errors.ts';
+import { isInvalidOptionsError } from '../../../lib/resilience/errors.ts';
+import { isTransportError } from '../../../lib/transport/nats/errors.ts';
 import {
-  createNetwork, isInvalidOptionsError, isLifecycleError, isTransportError, createNatsTransport, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING, DEFAULT_NATS_SERVERS,
-  DEFAULT_PUBLISH_RETRIES, DEFAULT_PUBLISH_RETRY_DELAY_MS, DEFAULT_RECONNECT_WAIT_MS, DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT_MS,
-} from '../../../lib/index.ts';
+  DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING, DEFAULT_NATS_SERVERS, DEFAULT_PUBLISH_RETRIES, DEFAULT_PUBLISH_RETRY_DELAY_MS, DEFAULT_RECONNECT_WAIT_MS,
+  DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT_MS,
+} from '../../../lib/transport/nats/options.ts';
 import { decodeSignal, encodeSignal } from '../../../lib/transport/nats/codec.ts';
 import { defaultStream, durableFor, subjectFor } from '../../../lib/transport/nats/names.ts';
 import { SignalEnvelope } from '../../../lib/signal/envelope.ts';
