@@ -1,11 +1,11 @@
 // A plain Node ESM consumer of 'plexus/testing': virtual time, a handler that fails once, the
 // event recorder and its assertions. Prints the signal's trace as one JSON line.
 import { createNetwork } from 'plexus';
-import { VirtualClock, recordEvents, expectEvents, failingHandler } from 'plexus/testing';
+import { VirtualClock, recordEvents, expectEvents, createFailingHandler } from 'plexus/testing';
 
 const clock = new VirtualClock();
 const net = createNetwork({ name: 'consumer-testing', clock });
-const handle = failingHandler({ burst: { from: 1, count: 1 } });
+const handle = createFailingHandler({ burst: { from: 1, count: 1 } });
 net.node('worker', { retry: { maxAttempts: 3, baseDelayMs: 10, jitter: 0 }, handle });
 const recorder = recordEvents(net.events$);
 await net.start();
