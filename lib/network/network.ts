@@ -114,7 +114,7 @@ export class Network implements AsyncDisposable {
   }
 
   /** Adds a node. Throws InvalidOptionsError on bad options or a name already taken. */
-  node<P = any>(name: string, options: NodeOptions<P>): this {
+  node<P = unknown>(name: string, options: NodeOptions<P>): this {
     if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot add node ${name}: the network is ${this.#state}`);
     if (this.#nodes.has(name)) throw new LifecycleError(`a node named ${JSON.stringify(name)} already exists`);
     if (this.#remotes.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is declared remote (hosted by another process)`);

@@ -29,10 +29,10 @@ export const DEFAULT_WARN_AT = 0.8;
 export const DEFAULT_REJECT_AT = 0.95;
 
 /** A node's work: called once per signal (per attempt), one at a time per partition. */
-export type SignalHandler<P = any> = (signal: Signal<P>, ctx: HandlerContext) => void | Promise<void>;
+export type SignalHandler<P = unknown> = (signal: Signal<P>, ctx: HandlerContext) => void | Promise<void>;
 
 /** How a node is built. Only `handle` is required. */
-export interface NodeOptions<P = any> {
+export interface NodeOptions<P = unknown> {
   handle: SignalHandler<P>;
   /** Signal types this node takes; others are refused as invalid. Every type when omitted. */
   accepts?: readonly string[];
