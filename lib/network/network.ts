@@ -16,7 +16,7 @@ import type { ProtectedCallOptions, ProtectorSettings } from '../resilience/prot
 import type { Protector } from '../resilience/protector/protector.ts';
 import { UnknownTargetError } from '../signal/errors.ts';
 import { SchemaRegistry } from '../signal/schema-registry.ts';
-import type { SignalDraft } from '../signal/signal.ts';
+import type { Signal, SignalDraft } from '../signal/signal.ts';
 import type { PayloadLimits } from '../signal/validate-payload.ts';
 import type { TransportSession } from '../transport/transport.ts';
 import type { Clock } from '../util/clock.ts';
@@ -66,6 +66,7 @@ export class Network implements AsyncDisposable {
   readonly #router: Router;
   readonly #limits: PayloadLimits;
   readonly #createNode: NetworkWiring['createNode'];
+  readonly #recover: NetworkWiring['recover'];
   readonly #remotes = new Set<string>();
   readonly #transport: TransportSession | undefined;
   #state: NetworkState = 'created';
@@ -95,6 +96,7 @@ export class Network implements AsyncDisposable {
     this.#operations = w.operations;
     this.metrics = w.metrics;
     this.#createNode = w.createNode;
+    this.#recover = w.recover;
   }
 
   /** Where the network is in its life. */
@@ -187,11 +189,24 @@ export class Network implements AsyncDisposable {
     throw new UnknownTargetError(name);
   }
 
-  /** Starts accepting signals. Idempotent. */
+  /**
+   * Starts accepting signals. Idempotent. With a durable journal, first restores what its last
+   * run left open (dead letters, idempotency keys) before taking any signal, then re-delivers
+   * the pending signals.
+   */
   async start(): Promise<void> {
     if (this.#state === 'running') return;
     if (this.#state !== 'created') throw new LifecycleError(`cannot start: the network is ${this.#state}`);
     this.#state = 'running';
+    let pending: readonly Signal[] = [];
+    if (this.#journal?.durable) {
+      try {
+        pending = await this.#recover(this.#journal);
+      } catch (e) {
+        this.#state = 'created';
+        throw e;
+      }
+    }
     this.#router.open();
     if (this.#transport !== undefined) {
       try {
@@ -202,9 +217,7 @@ export class Network implements AsyncDisposable {
         throw e;
       }
     }
-    if (this.#journal?.durable) {
-      for (const s of await this.#journal.pending()) this.#router.redeliver(s.target, s, false);
-    }
+    for (const s of pending) this.#router.redeliver(s.target, s, false);
   }
 
   /**
