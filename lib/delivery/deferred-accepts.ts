@@ -36,6 +36,8 @@ export class DeferredAccepts {
   readonly #payloadEnd: number[] = [];
   #arena: Buffer = Buffer.allocUnsafeSlow(ARENA_BYTES);
   #arenaUsed = 0;
+  /** A payload is being written into the arena (a getter in it may send, and so push, again). */
+  #writing = false;
   /** Acceptance number of slot 0. */
   #first = 0;
   #length = 0;
@@ -118,13 +120,20 @@ export class DeferredAccepts {
 
   /** Writes `payload` as JSON at the end of the arena (grown as needed); returns where it ends. */
   #writePayload(payload: unknown): number {
-    for (;;) {
-      const arena = this.#arena;
-      const end = writeJson(arena, this.#arenaUsed, arena.length, payload);
-      if (end !== OVERFLOW) return (this.#arenaUsed = end);
-      const grown = Buffer.allocUnsafeSlow(2 * arena.length);
-      arena.copy(grown, 0, 0, this.#arenaUsed);
-      this.#arena = grown;
+    // A send from inside a payload's getter would write over the payload being written.
+    if (this.#writing) throw new TypeError('a payload sent a signal while it was being journaled');
+    this.#writing = true;
+    try {
+      for (;;) {
+        const arena = this.#arena;
+        const end = writeJson(arena, this.#arenaUsed, arena.length, payload);
+        if (end !== OVERFLOW) return (this.#arenaUsed = end);
+        const grown = Buffer.allocUnsafeSlow(2 * arena.length);
+        arena.copy(grown, 0, 0, this.#arenaUsed);
+        this.#arena = grown;
+      }
+    } finally {
+      this.#writing = false;
     }
   }
 }
