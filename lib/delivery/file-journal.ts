@@ -185,7 +185,7 @@ export class FileJournal implements Journal {
    */
   async recover(): Promise<JournalRecovery> {
     await this.#open();
-    return { pending: this.#pending.values(), ...this.#keep.kept() };
+    return { pending: this.#pending.values(), ...this.#keep.recovered() };
   }
 
   /**

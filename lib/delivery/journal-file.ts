@@ -12,8 +12,8 @@ import { RecordBuffer } from './record-buffer.ts';
 import type { ShapeTable } from './shape-table.ts';
 import { writeAccept, writeSettle, writeShape } from './signal-codec.ts';
 import type { DeadLetter } from './dead-letter-queue.ts';
-import { encodeDeadLetterDetail, writeKey } from './record-dead-letter.ts';
-import type { RecentKey } from './recent-keys.ts';
+import { encodeDeadLetterDetail } from './record-dead-letter.ts';
+import type { RecentKeys } from './recent-keys.ts';
 
 /**
  * Reads `path` back (see {@link scanJournal}; a missing file is created) and opens it for
@@ -41,8 +41,8 @@ export async function openJournal(path: string, keepCompleted: number, keyWindow
 export interface KeptRecords {
   /** Dead letters still in the queue: each an accept record and its dead letter record. */
   readonly deadLetters: readonly DeadLetter[];
-  /** Idempotency keys still inside the dedup window, whose signals' records are dropped. */
-  readonly keys: readonly RecentKey[];
+  /** Idempotency keys still inside the dedup window, whose signals' records are dropped (written by `writeInWindow`). */
+  readonly keys: RecentKeys | undefined;
 }
 
 /**
@@ -53,9 +53,9 @@ export interface KeptRecords {
  * queued meanwhile, bound for the new file, may use any of them. (A shape first numbered here is
  * announced to the live queue as always, so the old file gets it too if this fails.)
  */
-export async function rewritePending(path: string, pending: readonly Signal[], fsync: boolean, shapes: ShapeTable, kept: KeptRecords = { deadLetters: [], keys: [] }): Promise<number> {
+export async function rewritePending(path: string, pending: readonly Signal[], fsync: boolean, shapes: ShapeTable, kept: KeptRecords = { deadLetters: [], keys: undefined }): Promise<number> {
   const records = new RecordBuffer();
-  for (const k of kept.keys) writeKey(records, k.node, k.key, k.at);
+  kept.keys?.writeInWindow(records);
   for (const d of kept.deadLetters) {
     writeAccept(records, shapes, d.signal);
     writeSettle(records, d.signal, 'dead-lettered', d.deadLetteredAt, encodeDeadLetterDetail(d));

@@ -6,6 +6,7 @@
  */
 import type { Signal } from '../signal/signal.ts';
 import type { DeadLetter } from './dead-letter-queue.ts';
+import type { KeptRecords } from './journal-file.ts';
 import type { JournalScan, KeyWindow } from './journal-scan.ts';
 import { RecentKeys, type RecentKey } from './recent-keys.ts';
 
@@ -59,8 +60,13 @@ export class JournalKeep {
     }
   }
 
-  /** What a compaction must write again; also what `recover` gives back. */
-  kept(): { deadLetters: DeadLetter[]; keys: RecentKey[] } {
+  /** What a compaction must write again. */
+  kept(): KeptRecords {
+    return { deadLetters: [...this.#deadLetters.values()], keys: this.#keys };
+  }
+
+  /** What `recover` gives back besides the pending signals. */
+  recovered(): { deadLetters: DeadLetter[]; keys: RecentKey[] } {
     return { deadLetters: [...this.#deadLetters.values()], keys: this.#keys?.inWindow() ?? [] };
   }
 }

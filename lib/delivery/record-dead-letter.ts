@@ -9,6 +9,8 @@ import type { DeadLetterReason } from '../observe/events.ts';
 import type { ErrorInfo } from '../util/errors.ts';
 import type { RecordBuffer } from './record-buffer.ts';
 import { RecordKind } from './signal-codec.ts';
+import { writeString } from './json-writer.ts';
+import { TIME, TIME_CHARS, writeTime } from './record-times.ts';
 
 /** What a dead letter record says besides the signal's own history and its end (`at`). */
 export interface DeadLetterDetail {
@@ -58,9 +60,59 @@ export function writeDeadLetterRemoved(out: RecordBuffer, id: string): void {
   writeLine(out, JSON.stringify([RecordKind.deadLetterRemoved, id]));
 }
 
-/** Appends `[7,"node","key",at]`: idempotency key `key` was seen at `node` at time `at`. */
-export function writeKey(out: RecordBuffer, node: string, key: string, at: number): void {
-  writeLine(out, JSON.stringify([RecordKind.key, node, key, at]));
+/**
+ * Appends `[7,"node","key","time"]`: idempotency key `key` was seen at `node` at time `at` (see
+ * `record-times.ts`). A compaction writes up to `maxKeys` of these at once, so they are encoded
+ * byte by byte like the signal records, not with `JSON.stringify`. The key is a string, or (as
+ * `RecentKeys` holds it) `length` Latin-1 bytes of `bytes` from `start`.
+ */
+export function writeKeyRecord(out: RecordBuffer, node: string, key: string | Uint8Array, start: number, length: number, at: number): void {
+  const size = 24 + 6 * node.length + 6 * length + TIME_CHARS;
+  const buf = out.reserve(size);
+  const end = out.pos + size;
+  let pos = out.pos;
+  buf[pos++] = 0x5b; // [
+  buf[pos++] = 0x30 + RecordKind.key;
+  buf[pos++] = 0x2c;
+  pos = writeString(buf, pos, end, node);
+  buf[pos++] = 0x2c;
+  pos = typeof key === 'string' ? writeString(buf, pos, end, key) : writeLatin1(buf, pos, key, start, length);
+  buf[pos++] = 0x2c;
+  buf[pos++] = 0x22;
+  TIME[0] = at;
+  pos = writeTime(buf, out.view, pos);
+  buf[pos++] = 0x22;
+  buf[pos++] = 0x5d; // ]
+  buf[pos++] = 0x0a;
+  out.pos = pos;
+}
+
+const HEX = '0123456789abcdef';
+
+/** Latin-1 bytes as a JSON string literal in UTF-8 (what `writeString` writes for the same characters). */
+function writeLatin1(buf: Uint8Array, pos: number, from: Uint8Array, start: number, length: number): number {
+  buf[pos++] = 0x22;
+  for (let i = start; i < start + length; i++) {
+    const b = from[i]!;
+    if (b >= 0x20 && b < 0x80 && b !== 0x22 && b !== 0x5c) buf[pos++] = b;
+    else if (b === 0x22 || b === 0x5c) {
+      buf[pos++] = 0x5c;
+      buf[pos++] = b;
+    } else if (b < 0x20) {
+      // \u00XX: exact JSON for a control character (JSON.parse reads it back the same).
+      buf[pos++] = 0x5c;
+      buf[pos++] = 0x75;
+      buf[pos++] = 0x30;
+      buf[pos++] = 0x30;
+      buf[pos++] = HEX.charCodeAt(b >> 4);
+      buf[pos++] = HEX.charCodeAt(b & 15);
+    } else {
+      buf[pos++] = 0xc0 | (b >> 6);
+      buf[pos++] = 0x80 | (b & 0x3f);
+    }
+  }
+  buf[pos++] = 0x22;
+  return pos;
 }
 
 function writeLine(out: RecordBuffer, text: string): void {

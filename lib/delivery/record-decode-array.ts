@@ -65,11 +65,12 @@ function readSettle(a: unknown[], kind: number): JournalRecord | undefined {
   return deadLetter === undefined ? undefined : { op: 'settle', id, outcome: 'dead-lettered', at: end!.at, hops, deadLetter };
 }
 
-/** `[7,"node","key",at]`. */
+/** `[7,"node","key","time"]`. */
 function readKey(a: unknown[]): JournalRecord | undefined {
-  const [, node, key, at] = a;
-  if (a.length !== 4 || typeof node !== 'string' || typeof key !== 'string' || typeof at !== 'number' || !Number.isFinite(at)) return undefined;
-  return { op: 'key', node, key, at };
+  const [, node, key] = a;
+  const times = readTimes(a[3]);
+  if (a.length !== 4 || typeof node !== 'string' || typeof key !== 'string' || times?.length !== 1) return undefined;
+  return { op: 'key', node, key, at: times[0]! };
 }
 
 /** `["s",n,"type","version","target",urgency,"source"|0]`. */
