@@ -24,7 +24,7 @@ export class JournalKeep {
     this.#keys ??= new RecentKeys(windowMs, maxKeys);
   }
 
-  /** `signal` ended (a dead letter with its entry). Per signal: one comparison and, with keys, three stores. */
+  /** `signal` ended (a dead letter with its entry). Per signal: one comparison and, with keys, a copy of the key (see `RecentKeys`). */
   ended(signal: Signal, deadLetter: DeadLetter | undefined): void {
     const key = signal.idempotencyKey;
     // A key that defaulted to the id never reaches the dedup window: nothing to remember.

@@ -17,7 +17,7 @@
  * - `[5,"id",[hops],"times",detail]`: a signal (accepted in an earlier record) dead-lettered, with
  *   what its dead letter queue entry says (`record-dead-letter.ts`): the network restores its
  *   queue from these. `[6,"id"]`: that entry left the queue (purged, pushed out).
- *   `[7,"node","key","times"]`: an idempotency key seen at a node (written by compaction only,
+ *   `[7,"node","key","time"]`: an idempotency key seen at a node (written by compaction only,
  *   for keys still inside the dedup window whose records it drops).
  *
  * A hop is `[node,partition,attempt,outcome]`; in an accept record `node` is 0 when it is the
