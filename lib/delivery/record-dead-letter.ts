@@ -1,8 +1,8 @@
 /**
  * The journal's records of what is not a signal's life: a dead letter's queue entry, its removal
  * from the queue, and an idempotency key kept for the dedup window (see `signal-codec.ts` for the
- * lines). They are rare (a dead letter, a purge, a compaction), so they are plain
- * `JSON.stringify`, not the hand-written encoders of the per-signal records.
+ * lines). Dead letters and removals are rare, so they are plain `JSON.stringify`; key records
+ * come by the thousand from a compaction, so they are written byte by byte.
  */
 import type { DeadLetter } from './dead-letter-queue.ts';
 import type { DeadLetterReason } from '../observe/events.ts';
