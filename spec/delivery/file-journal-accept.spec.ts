@@ -119,6 +119,23 @@ describe('delivery/file-journal: accepted means on disk', () => {
     expect((sent.error as JournalError).failure).to.equal('encode');
   });
 
+  it('a payload getter that posts while its payload is being journaled fails only that inner append', async () => {
+    net = await holdingNetwork();
+    const n = net;
+    let reads = 0;
+    const payload = {
+      get amount(): number {
+        // The second read is the journal's: a post from there must not write over this payload.
+        if (++reads === 2) n.post('hold', { type: 'order', payload: { inner: 'x'.repeat(64) } });
+        return 10;
+      },
+    };
+    expect((await net.send('hold', { type: 'order', payload })).status).to.equal('accepted');
+    await net.send('hold', { type: 'order', payload: { amount: 1 } });
+    expect(net.counts().journalErrors).to.equal(1);
+    expect(await pendingAfterCrash()).to.deep.equal([{ amount: 10 }, { amount: 1 }]);
+  });
+
   it('a post whose payload is made cyclic after the post is journaled as posted, and its batch-mates too', async () => {
     net = await holdingNetwork();
     const bad: Record<string, unknown> = { amount: 1 };
