@@ -203,9 +203,11 @@ export class Network implements AsyncDisposable {
       try {
         pending = await this.#recover(this.#journal);
       } catch (e) {
-        this.#state = 'created';
+        if (this.#state === 'running') this.#state = 'created';
         throw e;
       }
+      // A shutdown began while the journal was read: it must not be reopened.
+      if (this.#state !== 'running') return;
     }
     this.#router.open();
     if (this.#transport !== undefined) {

@@ -117,6 +117,16 @@ describe('delivery/file-journal: what a restart knows again', () => {
     });
   });
 
+  it('a shutdown begun while start() reads the journal leaves the network closed', async () => {
+    const net = createNetwork({ name: 'restart-race', clock, journal: new FileJournal({ path: join(dir, 'race.jsonl') }) });
+    net.node('work', { handle: () => {} });
+    const started = net.start();
+    await net.shutdown({ timeoutMs: 1_000 });
+    await started;
+    expect(net.state).to.equal('terminated');
+    expect(net.post('work', { type: 'job' }).status).to.equal('rejected');
+  });
+
   describe('idempotency keys', () => {
     it('a key completed before the crash is a duplicate after it', async () => {
       const path = join(dir, 'dedup.jsonl');
