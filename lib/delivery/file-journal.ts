@@ -2,7 +2,10 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Signal } from '../signal/signal.ts';
 import { resolveFileJournalOptions, type FileJournalOptions, type FileJournalStats } from './file-journal-options.ts';
-import type { Journal, JournalQuery, SettleOutcome } from './journal.ts';
+import type { Journal, JournalQuery, JournalRecovery, SettleOutcome } from './journal.ts';
+import type { DeadLetter } from './dead-letter-queue.ts';
+import { JournalKeep } from './journal-keep.ts';
+import { encodeDeadLetterDetail, writeDeadLetterRemoved } from './record-dead-letter.ts';
 import { JournalError } from './journal-error.ts';
 import { syncDirectory, writeAll } from './journal-fs.ts';
 import { openJournal, rewritePending } from './journal-file.ts';
@@ -30,9 +33,15 @@ export { DEFAULT_COMPLETED_IN_MEMORY, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX
  *
  * Accept records are not encoded at `append` (see DeferredAccepts): a signal that ends within
  * the turn is encoded at its end, as one record with its outcome instead of two; the others are
- * encoded at the turn's end. Until the file has been read, and for a signal that is not the
- * runtime's envelope (a hand-built one, whose payload nobody checked), the record is encoded at
- * once.
+ * encoded at the turn's end. Their payload is the exception: its JSON is taken at `append`, so
+ * the record says what was accepted whatever the sender does to the object afterwards, and a
+ * payload that cannot be written fails its own `append`. Until the file has been read, and for
+ * a signal that is not the runtime's envelope (a hand-built one, whose payload nobody checked),
+ * the record is encoded at once.
+ *
+ * Besides signals, the journal keeps what a restarted network must know again: the dead letters
+ * still in the queue (with their entries: error, reason, attempts) and, when the network
+ * deduplicates (see `rememberKeys`), the idempotency keys of its dedup window. See `recover`.
  *
  * A promise returned by `append` is marked handled, so a caller that drops it (the interface
  * allows a fire-and-forget journal) cannot crash the process with an unhandled rejection; await
@@ -57,6 +66,14 @@ export class FileJournal implements Journal {
   /** Shapes are announced into the queue, ahead of the first record that uses them. */
   readonly #shapes = new ShapeTable((shape) => writeShape(this.#out, shape));
   readonly #deferred = new DeferredAccepts();
+  /** Dead letters and idempotency keys, for a restarted network. */
+  readonly #keep = new JournalKeep();
+  /**
+   * A record of the batch being gathered could not be encoded after its `append` was answered
+   * with the batch's promise (not expected: envelopes are checked and payloads taken at
+   * `append`): the batch rejects with this rather than let a sender hear `accepted`.
+   */
+  #batchFailure: JournalError | undefined;
   /** The file has been read: acceptance numbers are final, so records may be deferred. */
   #loaded = false;
   #batch: Batch | undefined;
@@ -106,15 +123,22 @@ export class FileJournal implements Journal {
       if (fresh) this.#pending.delete(signal);
       return handled(Promise.reject(new JournalError('encode', this.path, `signal ${String(signal?.id)} cannot be written as JSON`, e)));
     }
+    // Accepted again (a dead letter reprocessed): its record takes it out of the queue.
+    this.#keep.accepted(signal.id);
     const batch = (this.#batch ??= newBatch(accepted));
     this.#schedule();
     return batch.promise;
   }
 
-  /** Records the end of `signal` with the next batch (not awaited). Ignored once closed: the signal stays pending. */
-  settle(signal: Signal, outcome: SettleOutcome, at: number): void {
+  /**
+   * Records the end of `signal` with the next batch (not awaited); a dead letter with its queue
+   * entry, which `recover` gives back until `forgetDeadLetter` or an `append` of the same id
+   * takes it out. Ignored once closed: the signal stays pending.
+   */
+  settle(signal: Signal, outcome: SettleOutcome, at: number, deadLetter?: DeadLetter): void {
     if (this.#closing !== undefined) return;
     if (outcome === 'completed') this.#completed.settle(signal, outcome);
+    this.#keep.ended(signal, deadLetter);
     const accepted = this.#pending.take(signal);
     this.#settledEarly?.add(signal.id);
     if (this.#failure !== undefined) return;
@@ -122,15 +146,46 @@ export class FileJournal implements Journal {
     // the history as it ended (what settles may be a revised copy: a schema upcast).
     const unwritten = accepted >= 0 ? this.#deferred.take(accepted) : undefined;
     try {
-      if (unwritten !== undefined) writeAcceptSettled(this.#out, this.#shapes, unwritten, signal.hops, outcome, at);
+      if (deadLetter !== undefined) {
+        // Rare: an accept record (when not written yet) and a dead letter record with the entry.
+        if (unwritten !== undefined) writeAccept(this.#out, this.#shapes, unwritten, this.#deferred.prepared);
+        writeSettle(this.#out, signal, outcome, at, encodeDeadLetterDetail(deadLetter));
+      } else if (unwritten !== undefined) writeAcceptSettled(this.#out, this.#shapes, unwritten, signal.hops, outcome, at, this.#deferred.prepared);
       else writeSettle(this.#out, signal, outcome, at);
-    } catch {
+    } catch (e) {
       // A malformed envelope: without its settle record it is only delivered again after a
-      // restart. Without its accept record (a payload that escaped validatePayload), never.
-      if (unwritten !== undefined) this.#counts.encodeFailures++;
+      // restart. Without its accept record, its sender must not hear `accepted`.
+      if (unwritten !== undefined) this.#unencodable(unwritten, e);
       return;
     }
     this.#schedule();
+  }
+
+  /**
+   * The network's dedup window: from now on the journal keeps the idempotency keys of the last
+   * `windowMs` (at most `maxKeys`) across restarts and compactions (see `RecentKeys`). Call it
+   * before the journal is first used, or the keys already in the file are not read.
+   */
+  rememberKeys(windowMs: number, maxKeys: number): void {
+    this.#keep.rememberKeys(windowMs, maxKeys);
+  }
+
+  /** The dead letter of `id` left the network's queue (purged, pushed out): it does not come back at the next start. */
+  forgetDeadLetter(id: string): void {
+    if (this.#closing !== undefined || this.#failure !== undefined) return;
+    this.#keep.forget(id);
+    writeDeadLetterRemoved(this.#out, id);
+    this.#schedule();
+  }
+
+  /**
+   * What a restarted network restores, read from the file on first use: the pending signals
+   * (as `pending`), the dead letters still in the queue, and the idempotency keys inside the
+   * dedup window (with `rememberKeys`).
+   */
+  async recover(): Promise<JournalRecovery> {
+    await this.#open();
+    return { pending: this.#pending.values(), ...this.#keep.recovered() };
   }
 
   /**
@@ -176,7 +231,7 @@ export class FileJournal implements Journal {
   async #load(): Promise<void> {
     let scan;
     try {
-      ({ scan, fh: this.#fh } = await openJournal(this.path, this.completedInMemory));
+      ({ scan, fh: this.#fh } = await openJournal(this.path, this.completedInMemory, this.#keep.keyWindow));
     } catch (e) {
       throw (this.#failure = e as JournalError);
     }
@@ -196,6 +251,7 @@ export class FileJournal implements Journal {
     const ring = new MemoryJournal(this.completedInMemory);
     for (const s of [...scan.completed, ...this.#completed.query({})]) ring.settle(s, 'completed');
     this.#completed = ring;
+    this.#keep.load(scan, scan.deadLetters.size > 0 ? pending.values() : []);
   }
 
   #schedule(): void {
@@ -219,7 +275,8 @@ export class FileJournal implements Journal {
   async #run(): Promise<void> {
     try {
       await this.#open();
-      while ((this.#out.length > 0 || this.#deferred.length > 0) && this.#failure === undefined) {
+      // A batch with nothing left to write (its records could not be encoded) still settles.
+      while ((this.#out.length > 0 || this.#deferred.length > 0 || this.#batch !== undefined) && this.#failure === undefined) {
         await this.#writeBatch();
         if (this.#size >= this.#compactAt && this.#failure === undefined) await this.#compact();
       }
@@ -235,7 +292,9 @@ export class FileJournal implements Journal {
     this.#deferred.flush(this.#out, this.#shapes, this.#unencodable);
     const taken = this.#out.take();
     const batch = this.#batch;
+    const batchFailure = this.#batchFailure;
     this.#batch = undefined;
+    this.#batchFailure = undefined;
     if (batch !== undefined) batch.endAccepted = this.#pending.next;
     const fh = this.#fh!;
     try {
@@ -262,14 +321,15 @@ export class FileJournal implements Journal {
         return;
       }
     }
-    batch?.resolve();
+    if (batchFailure !== undefined) batch?.reject(batchFailure);
+    else batch?.resolve();
   }
 
   /** Rewrites the file with only the pending records (see `replaceFile`), then writes on in the new file. */
   async #compact(): Promise<void> {
     let bytes: number;
     try {
-      bytes = await rewritePending(this.path, this.#pending.values(), this.fsync, this.#shapes);
+      bytes = await rewritePending(this.path, this.#pending.values(), this.fsync, this.#shapes, this.#keep.kept());
     } catch {
       // Keep the old file; try again only once it has doubled (the disk may be full).
       this.#compactAt = this.#size * 2;
@@ -293,13 +353,14 @@ export class FileJournal implements Journal {
   }
 
   /**
-   * A deferred record that cannot be encoded: only a runtime envelope whose payload escaped
-   * `validatePayload` (built by hand). Its append was answered with its batch's, so it is counted
-   * and forgotten: after a crash it would not come back.
+   * A deferred record that cannot be encoded (not expected: its envelope was checked and its
+   * payload taken at `append`). Its append was answered with its batch's promise, so it is
+   * counted, forgotten, and its batch rejects: its sender must not hear `accepted`.
    */
-  readonly #unencodable = (signal: Signal): void => {
+  readonly #unencodable = (signal: Signal, cause?: unknown): void => {
     this.#counts.encodeFailures++;
     this.#pending.delete(signal);
+    this.#batchFailure ??= new JournalError('encode', this.path, `signal ${signal.id} cannot be written as JSON; its batch is failed`, cause);
   };
 
   #dropQueued(error: JournalError): void {
@@ -307,6 +368,7 @@ export class FileJournal implements Journal {
     this.#out.clear();
     this.#deferred.clear();
     this.#batch = undefined;
+    this.#batchFailure = undefined;
     this.#lost(batch, error);
   }
 

@@ -7,21 +7,24 @@ import { dirname } from 'node:path';
 import type { Signal } from '../signal/signal.ts';
 import { JournalError } from './journal-error.ts';
 import { replaceFile } from './journal-fs.ts';
-import { scanJournal, type JournalScan } from './journal-scan.ts';
+import { scanJournal, type JournalScan, type KeyWindow } from './journal-scan.ts';
 import { RecordBuffer } from './record-buffer.ts';
 import type { ShapeTable } from './shape-table.ts';
-import { writeAccept, writeShape } from './signal-codec.ts';
+import { writeAccept, writeSettle, writeShape } from './signal-codec.ts';
+import type { DeadLetter } from './dead-letter-queue.ts';
+import { encodeDeadLetterDetail } from './record-dead-letter.ts';
+import type { RecentKeys } from './recent-keys.ts';
 
 /**
  * Reads `path` back (see {@link scanJournal}; a missing file is created) and opens it for
  * appending. Rejects with a JournalError: `read` when it cannot be read, `open` when it cannot
  * be opened for writing.
  */
-export async function openJournal(path: string, keepCompleted: number): Promise<{ scan: JournalScan; fh: FileHandle }> {
+export async function openJournal(path: string, keepCompleted: number, keyWindow: KeyWindow | undefined): Promise<{ scan: JournalScan; fh: FileHandle }> {
   let scan: JournalScan;
   try {
     await mkdir(dirname(path), { recursive: true });
-    scan = await scanJournal(path, keepCompleted);
+    scan = await scanJournal(path, keepCompleted, keyWindow);
   } catch (e) {
     throw new JournalError('read', path, 'reading the journal failed', e);
   }
@@ -34,15 +37,29 @@ export async function openJournal(path: string, keepCompleted: number): Promise<
   }
 }
 
+/** What a compaction keeps besides the pending signals. */
+export interface KeptRecords {
+  /** Dead letters still in the queue: each an accept record and its dead letter record. */
+  readonly deadLetters: readonly DeadLetter[];
+  /** Idempotency keys still inside the dedup window, whose signals' records are dropped (written by `writeInWindow`). */
+  readonly keys: RecentKeys | undefined;
+}
+
 /**
- * Replaces `path` with the accept records of `pending` (see `replaceFile`: a crash leaves the
- * old file or the new one); returns the new file's size. Rejects with the old file untouched.
+ * Replaces `path` with the accept records of `pending` and the records of `kept` (see
+ * `replaceFile`: a crash leaves the old file or the new one); returns the new file's size.
+ * Rejects with the old file untouched.
  * The new file starts with every shape of `shapes`, not only those `pending` uses: records
  * queued meanwhile, bound for the new file, may use any of them. (A shape first numbered here is
  * announced to the live queue as always, so the old file gets it too if this fails.)
  */
-export async function rewritePending(path: string, pending: readonly Signal[], fsync: boolean, shapes: ShapeTable): Promise<number> {
+export async function rewritePending(path: string, pending: readonly Signal[], fsync: boolean, shapes: ShapeTable, kept: KeptRecords = { deadLetters: [], keys: undefined }): Promise<number> {
   const records = new RecordBuffer();
+  kept.keys?.writeInWindow(records);
+  for (const d of kept.deadLetters) {
+    writeAccept(records, shapes, d.signal);
+    writeSettle(records, d.signal, 'dead-lettered', d.deadLetteredAt, encodeDeadLetterDetail(d));
+  }
   for (const s of pending) writeAccept(records, shapes, s);
   const head = new RecordBuffer();
   for (const shape of shapes.shapes) writeShape(head, shape);

@@ -7,8 +7,10 @@
 import { open } from 'node:fs/promises';
 import type { Hop, Signal } from '../signal/signal.ts';
 import { reviseSignal } from '../signal/envelope.ts';
-import { decodeRecord } from './record-decode.ts';
+import { decodeRecord, type SettleRecord } from './record-decode.ts';
 import type { Shapes } from './record-decode-array.ts';
+import type { DeadLetter } from './dead-letter-queue.ts';
+import { RecentKeys } from './recent-keys.ts';
 
 /** Bytes read per `read` call. */
 const CHUNK_BYTES = 1 << 20;
@@ -26,11 +28,28 @@ export interface JournalScan {
   readonly tornBytes: number;
   /** Complete lines that did not decode (skipped, never an error). */
   readonly skippedLines: number;
+  /** Dead letters still in the queue (dead-lettered, not removed or accepted again since), by id, oldest first. */
+  readonly deadLetters: Map<string, DeadLetter>;
+  /** Idempotency keys of accepted signals and key records, the last `maxKeys` (when asked for). */
+  readonly keys: RecentKeys | undefined;
+}
+
+/** Which idempotency keys a scan collects: see `RecentKeys`. */
+export interface KeyWindow {
+  readonly windowMs: number;
+  readonly maxKeys: number;
 }
 
 /** Scans `path`; a missing file is an empty journal. Rejects only on I/O errors. */
-export async function scanJournal(path: string, keepCompleted: number): Promise<JournalScan> {
+export async function scanJournal(path: string, keepCompleted: number, keyWindow?: KeyWindow): Promise<JournalScan> {
   const pending = new Map<string, Signal>();
+  const deadLetters = new Map<string, DeadLetter>();
+  const keys = keyWindow === undefined ? undefined : new RecentKeys(keyWindow.windowMs, keyWindow.maxKeys);
+  const accepted = (signal: Signal): void => {
+    // Accepted again (a dead letter reprocessed): out of the queue.
+    deadLetters.delete(signal.id);
+    if (keys !== undefined && signal.idempotencyKey !== signal.id) keys.add(signal.target, signal.idempotencyKey, signal.createdAt);
+  };
   let completed: { signal: Signal; hops: readonly Hop[] }[] = [];
   const complete = (signal: Signal, hops: readonly Hop[]): void => {
     completed.push({ signal, hops });
@@ -45,7 +64,7 @@ export async function scanJournal(path: string, keepCompleted: number): Promise<
   try {
     fh = await open(path, 'r');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { pending, completed: [], validBytes: 0, tornBytes: 0, skippedLines: 0 };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { pending, completed: [], validBytes: 0, tornBytes: 0, skippedLines: 0, deadLetters, keys };
     throw e;
   }
   try {
@@ -60,15 +79,23 @@ export async function scanJournal(path: string, keepCompleted: number): Promise<
         if (nl > start) {
           const record = decodeRecord(chunk.toString('utf8', start, nl), shapes);
           if (record === undefined) skippedLines++;
-          else if (record.op === 'accept') pending.set(record.signal.id, record.signal);
-          else if (record.op === 'accept-settled') {
+          else if (record.op === 'accept') {
+            pending.set(record.signal.id, record.signal);
+            accepted(record.signal);
+          } else if (record.op === 'accept-settled') {
             pending.delete(record.signal.id);
+            accepted(record.signal);
             if (record.outcome === 'completed') complete(record.signal, record.signal.hops);
           } else if (record.op === 'settle') {
-            const accepted = pending.get(record.id);
+            const signal = pending.get(record.id);
             pending.delete(record.id);
-            if (record.outcome === 'completed' && accepted !== undefined) complete(accepted, record.hops);
-          }
+            if (record.outcome === 'completed' && signal !== undefined) complete(signal, record.hops);
+            if (record.deadLetter !== undefined && signal !== undefined) {
+              deadLetters.delete(record.id); // re-inserted: the queue's order is the order of dead-lettering
+              deadLetters.set(record.id, deadLetterOf(signal, record));
+            }
+          } else if (record.op === 'dead-letter-removed') deadLetters.delete(record.id);
+          else if (record.op === 'key') keys?.add(record.node, record.key, record.at);
         }
         start = nl + 1;
       }
@@ -87,5 +114,24 @@ export async function scanJournal(path: string, keepCompleted: number): Promise<
     validBytes: totalBytes - (carry?.length ?? 0),
     tornBytes: carry?.length ?? 0,
     skippedLines,
+    deadLetters,
+    keys,
+  };
+}
+
+/** The queue entry a kind-5 record describes, for `signal` as its accept record had it. */
+function deadLetterOf(signal: Signal, r: SettleRecord): DeadLetter {
+  const d = r.deadLetter!;
+  return {
+    id: signal.id,
+    node: d.node ?? signal.target,
+    partition: d.partition,
+    reason: d.reason,
+    error: d.error,
+    attempts: d.attempts,
+    firstFailureAt: d.firstFailureAt,
+    lastFailureAt: d.lastFailureAt,
+    deadLetteredAt: r.at,
+    signal: reviseSignal(signal, { hops: r.hops }),
   };
 }

@@ -1,4 +1,15 @@
 import type { Signal } from '../signal/signal.ts';
+import type { DeadLetter } from './dead-letter-queue.ts';
+
+/** An idempotency key a node saw, and when: kept by a durable journal for its dedup window. */
+export interface RecentKey {
+  /** The node that saw the key (keys are per node). */
+  readonly node: string;
+  /** The idempotency key. */
+  readonly key: string;
+  /** When the key was first seen (clock time, ms). */
+  readonly at: number;
+}
 
 /** How a signal's processing ended, as the journal records it. */
 export type SettleOutcome = 'completed' | 'dead-lettered';
@@ -13,6 +24,16 @@ export interface JournalQuery {
   type?: string;
 }
 
+/** What a durable journal hands a network at start-up: everything the last run left open. */
+export interface JournalRecovery {
+  /** Accepted and never settled, oldest first (see {@link Journal.pending}). */
+  readonly pending: Signal[];
+  /** Dead letters still in the queue when the last run ended, oldest first. */
+  readonly deadLetters: DeadLetter[];
+  /** Idempotency keys seen within the dedup window (see {@link Journal.rememberKeys}), oldest first. */
+  readonly keys: RecentKey[];
+}
+
 /**
  * Where signals persist for replay and crash recovery. The memory journal is the default; a
  * durable journal persists in `append` before the sender hears `accepted`, and can list what was
@@ -23,11 +44,26 @@ export interface Journal {
   readonly durable: boolean;
   /** A signal was accepted into a mailbox. */
   append(signal: Signal): void | Promise<void>;
-  /** A signal's processing ended. */
-  settle(signal: Signal, outcome: SettleOutcome, at: number): void;
+  /**
+   * A signal's processing ended; a dead-lettered one comes with its queue entry, for a durable
+   * journal to restore the dead letter queue from.
+   */
+  settle(signal: Signal, outcome: SettleOutcome, at: number, deadLetter?: DeadLetter): void;
   /** Settled (completed) signals of a range, oldest first. */
   query(q: JournalQuery): Signal[] | Promise<Signal[]>;
   /** Accepted and never settled (empty for a memory journal: the mailboxes hold them). */
   pending(): Signal[] | Promise<Signal[]>;
   close(): void | Promise<void>;
+  /**
+   * Optional, for a durable journal: everything to restore at start-up (pending signals, dead
+   * letters, idempotency keys). A network calls it, when present, in place of `pending`.
+   */
+  recover?(): Promise<JournalRecovery>;
+  /**
+   * Optional: keep the idempotency keys of the last `windowMs` (at most `maxKeys`) across
+   * restarts. A network with deduplication calls it once, before its first use of the journal.
+   */
+  rememberKeys?(windowMs: number, maxKeys: number): void;
+  /** Optional: the dead letter of `id` left the queue (purged, pushed out) and must not come back. */
+  forgetDeadLetter?(id: string): void;
 }

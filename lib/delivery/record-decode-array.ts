@@ -9,6 +9,7 @@ import type { JournalRecord } from './record-decode.ts';
 import { RecordKind, SHAPE_TAG } from './signal-codec.ts';
 import type { Shape } from './shape-table.ts';
 import { readTimes, splitEnd } from './record-times.ts';
+import { decodeDeadLetterDetail } from './record-dead-letter.ts';
 
 /** The shapes of one file by number, as its shape lines defined them so far. */
 export type Shapes = Map<number, Shape>;
@@ -17,7 +18,9 @@ export type Shapes = Map<number, Shape>;
 export function decodeArrayRecord(a: unknown[], shapes: Shapes): JournalRecord | undefined {
   const kind = a[0];
   if (kind === SHAPE_TAG) return readShapeLine(a, shapes);
-  if (kind === RecordKind.settledCompleted || kind === RecordKind.settledDeadLettered) return readSettle(a, kind);
+  if (kind === RecordKind.settledCompleted || kind === RecordKind.settledDeadLettered || kind === RecordKind.deadLetter) return readSettle(a, kind);
+  if (kind === RecordKind.deadLetterRemoved) return a.length === 2 && typeof a[1] === 'string' ? { op: 'dead-letter-removed', id: a[1] } : undefined;
+  if (kind === RecordKind.key) return readKey(a);
   if (kind !== RecordKind.accepted && kind !== RecordKind.acceptedCompleted && kind !== RecordKind.acceptedDeadLettered) return undefined;
   if (a.length !== 10 && a.length !== 11) return undefined;
   const shape = typeof a[1] === 'number' ? shapes.get(a[1]) : Array.isArray(a[1]) ? inlineShape(a[1]) : undefined;
@@ -53,11 +56,21 @@ export function decodeArrayRecord(a: unknown[], shapes: Shapes): JournalRecord |
 function readSettle(a: unknown[], kind: number): JournalRecord | undefined {
   const [, id, rawHops] = a;
   const times = readTimes(a[3]);
-  if (a.length !== 4 || typeof id !== 'string' || !Array.isArray(rawHops) || times === undefined) return undefined;
+  if (a.length !== (kind === RecordKind.deadLetter ? 5 : 4) || typeof id !== 'string' || !Array.isArray(rawHops) || times === undefined) return undefined;
   const end = splitEnd(times, 0, rawHops.length);
   const hops: readonly Hop[] | EnvelopeProblem | undefined = end && readHops(rawHops.map((h) => hopObject(h, undefined)), end.times, 0);
   if (hops === undefined || hops instanceof EnvelopeProblem) return undefined;
-  return { op: 'settle', id, outcome: kind === RecordKind.settledCompleted ? 'completed' : 'dead-lettered', at: end!.at, hops };
+  if (kind !== RecordKind.deadLetter) return { op: 'settle', id, outcome: kind === RecordKind.settledCompleted ? 'completed' : 'dead-lettered', at: end!.at, hops };
+  const deadLetter = decodeDeadLetterDetail(a[4]);
+  return deadLetter === undefined ? undefined : { op: 'settle', id, outcome: 'dead-lettered', at: end!.at, hops, deadLetter };
+}
+
+/** `[7,"node","key","time"]`. */
+function readKey(a: unknown[]): JournalRecord | undefined {
+  const [, node, key] = a;
+  const times = readTimes(a[3]);
+  if (a.length !== 4 || typeof node !== 'string' || typeof key !== 'string' || times?.length !== 1) return undefined;
+  return { op: 'key', node, key, at: times[0]! };
 }
 
 /** `["s",n,"type","version","target",urgency,"source"|0]`. */

@@ -10,6 +10,7 @@ import type { Hop, Signal } from '../signal/signal.ts';
 import { decodeArrayRecord, type Shapes } from './record-decode-array.ts';
 import type { SettleOutcome } from './journal.ts';
 import { readHexTimes, splitEnd } from './record-times.ts';
+import type { DeadLetterDetail } from './record-dead-letter.ts';
 
 /** An accepted signal, as read back. */
 export interface AcceptRecord {
@@ -24,6 +25,22 @@ export interface SettleRecord {
   readonly outcome: SettleOutcome;
   readonly at: number;
   readonly hops: readonly Hop[];
+  /** What its dead letter queue entry said (a kind-5 record). */
+  readonly deadLetter?: DeadLetterDetail;
+}
+
+/** A dead letter that left the queue (purged, pushed out). */
+export interface DeadLetterRemovedRecord {
+  readonly op: 'dead-letter-removed';
+  readonly id: string;
+}
+
+/** An idempotency key seen at `node` at `at`, kept for the dedup window. */
+export interface KeyRecord {
+  readonly op: 'key';
+  readonly node: string;
+  readonly key: string;
+  readonly at: number;
 }
 
 /** A signal accepted and settled in one record: its history is the final one. */
@@ -41,7 +58,7 @@ export interface ShapeRecord {
 }
 
 /** One line of the journal, decoded. */
-export type JournalRecord = AcceptRecord | SettleRecord | AcceptSettledRecord | ShapeRecord;
+export type JournalRecord = AcceptRecord | SettleRecord | AcceptSettledRecord | ShapeRecord | DeadLetterRemovedRecord | KeyRecord;
 
 /**
  * Decodes one line (without its newline). Returns `undefined` for anything that is not a

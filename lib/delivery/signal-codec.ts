@@ -14,6 +14,11 @@
  *   0 when empty, and `payload` is left out when there is none.
  * - `[k,"id",[hops],"times"]`: the end of a signal accepted in an earlier record (`k` 3
  *   completed, 4 dead-lettered), with its final history.
+ * - `[5,"id",[hops],"times",detail]`: a signal (accepted in an earlier record) dead-lettered, with
+ *   what its dead letter queue entry says (`record-dead-letter.ts`): the network restores its
+ *   queue from these. `[6,"id"]`: that entry left the queue (purged, pushed out).
+ *   `[7,"node","key","time"]`: an idempotency key seen at a node (written by compaction only,
+ *   for keys still inside the dedup window whose records it drops).
  *
  * A hop is `[node,partition,attempt,outcome]`; in an accept record `node` is 0 when it is the
  * signal's target, and `outcome` is 0 for `completed`. The times (see `record-times.ts`) are the
@@ -39,31 +44,48 @@ export const RecordKind = {
   acceptedDeadLettered: 2,
   settledCompleted: 3,
   settledDeadLettered: 4,
+  deadLetter: 5,
+  deadLetterRemoved: 6,
+  key: 7,
 } as const;
+
+/**
+ * A payload's JSON taken ahead of its record (at accept time, see `DeferredAccepts`): bytes
+ * `start` to `end` of `bytes`; `start === end` when the signal has no payload.
+ */
+export interface PreparedPayload {
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+}
 /** The first element of a shape line. */
 export const SHAPE_TAG = 's';
 
 /**
  * Appends the line (newline included) that records `signal` as accepted, after its shape's line
- * when the shape is new. Throws (writing no record) when the payload cannot be written as JSON.
+ * when the shape is new; its payload from `payload` when given (taken earlier), else from the
+ * signal. Throws (writing no record) when the payload cannot be written as JSON.
  */
-export function writeAccept(out: RecordBuffer, shapes: ShapeTable, signal: Signal): void {
-  put(out, encodeAccept, signal, signal.hops, RecordKind.accepted, 0, shapes.numberOf(signal));
+export function writeAccept(out: RecordBuffer, shapes: ShapeTable, signal: Signal, payload?: PreparedPayload): void {
+  put(out, encodeAccept, signal, signal.hops, RecordKind.accepted, 0, shapes.numberOf(signal), payload);
 }
 
 /**
  * Appends the line that records `signal` as accepted and ended with `outcome` at `at`, with
  * `hops` as its final history. Throws (writing no record) like {@link writeAccept}.
  */
-export function writeAcceptSettled(out: RecordBuffer, shapes: ShapeTable, signal: Signal, hops: readonly Hop[], outcome: SettleOutcome, at: number): void {
+export function writeAcceptSettled(out: RecordBuffer, shapes: ShapeTable, signal: Signal, hops: readonly Hop[], outcome: SettleOutcome, at: number, payload?: PreparedPayload): void {
   const kind = outcome === 'completed' ? RecordKind.acceptedCompleted : RecordKind.acceptedDeadLettered;
-  put(out, encodeAccept, signal, hops, kind, at, shapes.numberOf(signal));
+  put(out, encodeAccept, signal, hops, kind, at, shapes.numberOf(signal), payload);
 }
 
-/** Appends the line that records the end of `signal` (accepted in an earlier record). */
-export function writeSettle(out: RecordBuffer, signal: Signal, outcome: SettleOutcome, at: number): void {
-  const kind = outcome === 'completed' ? RecordKind.settledCompleted : RecordKind.settledDeadLettered;
-  put(out, encodeSettle, signal, signal.hops, kind, at, -1);
+/**
+ * Appends the line that records the end of `signal` (accepted in an earlier record); with
+ * `deadLetter` (the JSON of a dead letter's detail, see `record-dead-letter.ts`), a kind-5 record.
+ */
+export function writeSettle(out: RecordBuffer, signal: Signal, outcome: SettleOutcome, at: number, deadLetter?: Uint8Array): void {
+  const kind = deadLetter !== undefined ? RecordKind.deadLetter : outcome === 'completed' ? RecordKind.settledCompleted : RecordKind.settledDeadLettered;
+  put(out, encodeSettle, signal, signal.hops, kind, at, -1, undefined, deadLetter);
 }
 
 /** Appends the line of `shape` (once per shape and file: not worth a hand-written encoder). */
@@ -89,15 +111,15 @@ export function checkEnvelope(s: Signal): void {
 }
 
 /** `shape`: the shape's number, or -1 to write it inline (accept records only). */
-type Encoder = (buf: Uint8Array, view: DataView, pos: number, end: number, signal: Signal, hops: readonly Hop[], kind: number, at: number, shape: number) => number;
+type Encoder = (buf: Uint8Array, view: DataView, pos: number, end: number, signal: Signal, hops: readonly Hop[], kind: number, at: number, shape: number, payload: PreparedPayload | undefined, tail: Uint8Array | undefined) => number;
 
 /** Room made for a record before trying to write it; a larger one is written aside first. */
 const RECORD_ROOM = 4096;
 
 /** Writes one record with `encode`; only a whole record moves `out.pos`. */
-function put(out: RecordBuffer, encode: Encoder, signal: Signal, hops: readonly Hop[], kind: number, at: number, shape: number): void {
+function put(out: RecordBuffer, encode: Encoder, signal: Signal, hops: readonly Hop[], kind: number, at: number, shape: number, payload?: PreparedPayload, tail?: Uint8Array): void {
   const buf = out.reserve(RECORD_ROOM);
-  const end = encode(buf, out.view, out.pos, buf.length, signal, hops, kind, at, shape);
+  const end = encode(buf, out.view, out.pos, buf.length, signal, hops, kind, at, shape, payload, tail);
   if (end !== OVERFLOW) {
     out.pos = end;
     return;
@@ -105,7 +127,7 @@ function put(out: RecordBuffer, encode: Encoder, signal: Signal, hops: readonly 
   // Larger than the rest of the chunk: encode into a buffer grown until it fits, then copy.
   for (let size = 4 * RECORD_ROOM; ; size *= 2) {
     const aside = Buffer.allocUnsafe(size);
-    const n = encode(aside, new DataView(aside.buffer, aside.byteOffset, size), 0, size, signal, hops, kind, at, shape);
+    const n = encode(aside, new DataView(aside.buffer, aside.byteOffset, size), 0, size, signal, hops, kind, at, shape, payload, tail);
     if (n === OVERFLOW) continue;
     const to = out.reserve(n);
     aside.copy(to, out.pos, 0, n);
@@ -129,7 +151,7 @@ const HOP_FIXED = 16 + 2 * TIME_CHARS;
 // (which check themselves) up to `room`, so that what follows them always fits. After a variable
 // part it returns OVERFLOW at once: nothing may be written at a negative position.
 
-function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], kind: number, at: number, shape: number): number {
+function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], kind: number, at: number, shape: number, payload: PreparedPayload | undefined): number {
   const room = end - RECORD_FIXED - hops.length * HOP_FIXED;
   if (pos > room) return OVERFLOW;
   const id = s.id;
@@ -157,7 +179,9 @@ function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number,
   TIME[0] = s.createdAt;
   pos = writeTimes(buf, view, writeTime(buf, view, pos), hops, kind === RecordKind.accepted ? undefined : at);
   buf[pos++] = QUOTE;
-  if (s.payload !== undefined) {
+  if (payload !== undefined) {
+    if (payload.end > payload.start && (pos = copyBytes(buf, pos, room, payload.bytes, payload.start, payload.end)) < 0) return OVERFLOW;
+  } else if (s.payload !== undefined) {
     buf[pos++] = COMMA;
     if ((pos = writeJson(buf, pos, room, s.payload)) < 0) return OVERFLOW;
   }
@@ -166,7 +190,17 @@ function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number,
   return pos + 2;
 }
 
-function encodeSettle(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], kind: number, at: number): number {
+/** A comma and bytes `start` to `end` of `from` (a payload's JSON, a dead letter's detail). */
+function copyBytes(buf: Uint8Array, pos: number, room: number, from: Uint8Array, start: number, end: number): number {
+  if (pos + 1 + end - start > room) return OVERFLOW;
+  buf[pos++] = COMMA;
+  // A loop for the usual small payload: a `set` needs a subarray view, an allocation.
+  if (end - start > 256) buf.set(from.subarray(start, end), pos);
+  else for (let i = start; i < end; i++) buf[pos + i - start] = from[i]!;
+  return pos + end - start;
+}
+
+function encodeSettle(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], kind: number, at: number, _shape: number, _payload: PreparedPayload | undefined, tail: Uint8Array | undefined): number {
   const room = end - RECORD_FIXED - hops.length * HOP_FIXED;
   if (pos > room) return OVERFLOW;
   buf[pos++] = OPEN;
@@ -180,10 +214,11 @@ function encodeSettle(buf: Uint8Array, view: DataView, pos: number, end: number,
   buf[pos++] = COMMA;
   buf[pos++] = QUOTE;
   pos = writeTimes(buf, view, pos, hops, at);
-  buf[pos] = QUOTE;
-  buf[pos + 1] = CLOSE;
-  buf[pos + 2] = NEWLINE;
-  return pos + 3;
+  buf[pos++] = QUOTE;
+  if (tail !== undefined && (pos = copyBytes(buf, pos, room, tail, 0, tail.length)) < 0) return OVERFLOW;
+  buf[pos] = CLOSE;
+  buf[pos + 1] = NEWLINE;
+  return pos + 2;
 }
 
 /** A key and a comma; the key is 0 when it is `same` (the id it defaults to; `undefined` for an absent causation id). */

@@ -10,10 +10,13 @@ import type { Receipt } from './receipt.ts';
 export class DeadLetters {
   readonly #store: DeadLetterStore;
   readonly #redeliver: (entry: DeadLetter) => Receipt;
+  readonly #forget: (id: string) => void;
 
-  constructor(store: DeadLetterStore, redeliver: (entry: DeadLetter) => Receipt) {
+  /** `forget`: an entry was purged (a durable journal must not bring it back at the next start). */
+  constructor(store: DeadLetterStore, redeliver: (entry: DeadLetter) => Receipt, forget: (id: string) => void = () => {}) {
     this.#store = store;
     this.#redeliver = redeliver;
+    this.#forget = forget;
   }
 
   /** Entries held now. */
@@ -62,6 +65,11 @@ export class DeadLetters {
 
   /** Removes matching entries (all when no filter); returns how many. */
   purge(filter?: DeadLetterFilter): number {
-    return this.#store.purge(filter);
+    const purged = this.#store.list(filter);
+    for (const e of purged) {
+      this.#store.delete(e.id);
+      this.#forget(e.id);
+    }
+    return purged.length;
   }
 }

@@ -26,8 +26,8 @@ export function ackOnSettle(journal: Journal, transport: TransportSession): Jour
   return {
     durable: journal.durable,
     append: (signal) => journal.append(signal),
-    settle: (signal, outcome, now) => {
-      journal.settle(signal, outcome, now);
+    settle: (signal, outcome, now, deadLetter) => {
+      journal.settle(signal, outcome, now, deadLetter);
       transport.settled(signal);
     },
     query: (q) => journal.query(q),

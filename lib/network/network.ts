@@ -67,6 +67,7 @@ export class Network implements AsyncDisposable {
   readonly #router: Router;
   readonly #limits: PayloadLimits;
   readonly #createNode: NetworkWiring['createNode'];
+  readonly #recover: NetworkWiring['recover'];
   readonly #remotes = new Set<string>();
   readonly #transport: TransportSession | undefined;
   #state: NetworkState = 'created';
@@ -101,6 +102,7 @@ export class Network implements AsyncDisposable {
     this.#operations = w.operations;
     this.metrics = w.metrics;
     this.#createNode = w.createNode;
+    this.#recover = w.recover;
   }
 
   /** Where the network is in its life. */
@@ -194,8 +196,8 @@ export class Network implements AsyncDisposable {
   }
 
   /**
-   * Starts the network: recovers what a durable journal holds, starts the transport, then
-   * accepts signals. All or nothing: if the journal cannot be read or the transport cannot
+   * Starts the network: recovers what a durable journal holds (pending signals, dead letters,
+   * idempotency keys), starts the transport, then accepts signals. All or nothing: if the journal cannot be read or the transport cannot
    * start, it rejects and the network stays `created` (posts still refused as `not-started`), so
    * a later `start()` tries again, recovery included. Posts made while it runs are refused as
    * `not-started`: recovered signals are offered before the first post can be taken, so a new
@@ -211,7 +213,7 @@ export class Network implements AsyncDisposable {
 
   async #start(): Promise<void> {
     // Read first: a journal that cannot be read must leave nothing started.
-    const recovered = this.#journal?.durable ? await this.#journal.pending() : [];
+    const recovery = this.#journal?.durable ? await this.#recover(this.#journal) : undefined;
     this.#checkNotStopping();
     if (this.#transport !== undefined) {
       const names = [...this.#nodes.keys()];
@@ -230,8 +232,9 @@ export class Network implements AsyncDisposable {
     // is accepted (and before any drain runs: drains are microtasks).
     this.#state = 'running';
     this.#claimName();
+    recovery?.restore();
     this.#router.open();
-    for (const s of recovered) this.#router.redeliver(s.target, s, false);
+    for (const s of recovery?.pending ?? []) this.#router.redeliver(s.target, s, false);
   }
 
   /** A shutdown that began while `start()` awaited wins: the start fails and opens nothing. */

@@ -29,6 +29,7 @@ import { buildNodeConfig } from './node-config.ts';
 import { nodeHostFor } from './node-host-for.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
+import { recoverJournal, type Recovery } from './recover-journal.ts';
 
 /** What the wiring takes from the network: its options and the state the network itself owns. */
 export interface NetworkParts {
@@ -60,6 +61,8 @@ export interface NetworkWiring {
    * changes become events (and an opening, a recovery). Throws InvalidOptionsError on bad options.
    */
   createNode(name: string, options: NodeOptions): NodeRuntime;
+  /** Restores what a durable journal's last run left open (see `recoverJournal`); resolves with the pending signals. */
+  recover(journal: Journal): Promise<Recovery>;
 }
 
 /**
@@ -76,15 +79,23 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     recoveries.set(key, (recoveries.get(key) ?? 0) + 1);
   };
   const j = opts.journal;
-  const journal = j === undefined ? undefined : 'settle' in j ? j : new MemoryJournal(j.capacity);
+  const journal: Journal | undefined = j === undefined ? undefined : 'settle' in j ? j : new MemoryJournal(j.capacity);
   // The dead letter queue and the transport call back into the router, built below: their
   // callbacks run only after construction, when `router` is set.
-  const dlqStore = new DeadLetterStore(opts.dlqCapacity, (evicted) => router.dlqOverflow(evicted));
-  const dlq = new DeadLetters(dlqStore, (entry) => router.redeliver(entry.node, entry.signal));
+  // A dead letter that leaves the queue other than by a reprocess (whose accept record says it)
+  // must not come back from a durable journal at the next start.
+  const forgetDeadLetter = (id: string): void => journal?.forgetDeadLetter?.(id);
+  const dlqStore = new DeadLetterStore(opts.dlqCapacity, (evicted) => {
+    router.dlqOverflow(evicted);
+    forgetDeadLetter(evicted.id);
+  });
+  const dlq = new DeadLetters(dlqStore, (entry) => router.redeliver(entry.node, entry.signal), forgetDeadLetter);
   const classifier = new ErrorClassifier({ clock });
   const audit = new AuditLog(opts.auditCapacity === undefined ? {} : { capacity: opts.auditCapacity });
   const networkLimiter = opts.rateLimit === undefined ? undefined : createRateLimiter({ name: opts.name, ...opts.rateLimit }, clock);
   const dedup = opts.dedup === undefined ? undefined : new DedupWindow(opts.dedup.windowMs, opts.dedup.maxKeys);
+  // A durable journal keeps the window's keys, so that a restart still knows them.
+  if (dedup !== undefined) journal?.rememberKeys?.(dedup.windowMs, dedup.maxKeys);
   const limits: PayloadLimits = { maxBytes: opts.maxPayloadBytes, maxDepth: opts.maxPayloadDepth };
   const guard = opts.resources === undefined ? undefined : new ResourceGuard(opts.resources, clock);
   const transport: TransportSession | undefined = opts.transport?.bind(transportHostFor(opts.name, clock, nodes, () => router));
@@ -141,7 +152,8 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
   });
   const createNode = (name: string, options: NodeOptions): NodeRuntime => createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host);
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, createNode };
+  const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, createNode, recover };
 }
 
 /** See {@link NetworkWiring.createNode}. */

@@ -1,3 +1,4 @@
+import type { DeadLetter } from '../delivery/dead-letter-queue.ts';
 import type { DeadLetterReason } from '../observe/events.ts';
 import type { NodeStats } from '../observe/node-stats.ts';
 import type { ClassifiedError } from '../resilience/classify/categories.ts';
@@ -102,9 +103,11 @@ export class AttemptFailures {
     const n = this.#n;
     const signal = w.signal!;
     n.stats.deadLettered++;
-    n.host.journal.settle(signal, 'dead-lettered', now);
     const firstFailureAt = w.firstFailureAt || now;
-    n.host.deadLetter({ id: signal.id, node: n.name, partition: w.partition, reason, error: error.error, attempts: w.attempt, firstFailureAt, lastFailureAt: now, deadLetteredAt: now, signal });
+    const entry: DeadLetter = { id: signal.id, node: n.name, partition: w.partition, reason, error: error.error, attempts: w.attempt, firstFailureAt, lastFailureAt: now, deadLetteredAt: now, signal };
+    // With its entry: a durable journal restores the dead letter queue from it after a restart.
+    n.host.journal.settle(signal, 'dead-lettered', now, entry);
+    n.host.deadLetter(entry);
     n.finish(w, now);
   }
 }

@@ -178,13 +178,16 @@ describe('delivery/file-journal', () => {
     expect(done.map((x) => [x.id, x.version, x.hops.length])).to.deep.equal([[s.id, s.version, 1]]);
   });
 
-  it('a hand-built envelope whose payload cannot be written is counted and forgotten, not fatal', async () => {
+  it('a hand-built envelope whose payload cannot be written fails its own append (encode), not its batch', async () => {
     const j = journal();
     await j.pending();
     const bad = new SignalEnvelope('bad-big', 't', '1.0', { n: 1n }, undefined, 'w', 'k', 'i', 'c', undefined, 1, 0.5, Object.freeze({}));
     const good = signal('fine');
-    await Promise.all([j.append(bad), j.append(good)]);
-    expect(j.stats()).to.include({ encodeFailures: 1, pending: 1 });
+    const [badAppend, goodAppend] = await Promise.allSettled([j.append(bad), j.append(good)]);
+    expect(goodAppend.status).to.equal('fulfilled');
+    expect(badAppend.status).to.equal('rejected');
+    expect(((badAppend as PromiseRejectedResult).reason as JournalError).failure).to.equal('encode');
+    expect(j.stats()).to.include({ pending: 1 });
     await j.close();
     expect((await journal().pending()).map((x) => x.id)).to.deep.equal([good.id]);
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { RecordBuffer } from '../../lib/delivery/record-buffer.ts';
-import { decodeRecord, type JournalRecord, type ShapeRecord } from '../../lib/delivery/record-decode.ts';
+import { decodeRecord, type JournalRecord, type SettleRecord, type ShapeRecord } from '../../lib/delivery/record-decode.ts';
 import type { Shapes } from '../../lib/delivery/record-decode-array.ts';
 import { ShapeTable } from '../../lib/delivery/shape-table.ts';
 import { writeAccept, writeAcceptSettled, writeSettle, writeShape } from '../../lib/delivery/signal-codec.ts';
@@ -76,7 +76,7 @@ describe('delivery/signal-codec (property)', () => {
         const read: Shapes = new Map();
         const lines = Buffer.concat(out.take().slices).toString('utf8').split('\n').slice(0, -1);
         const back = lines.map((l) => decodeRecord(l, read)).filter((r): r is Exclude<JournalRecord, ShapeRecord> => r !== undefined && r.op !== 'shape');
-        expect(back.map((r) => ('signal' in r ? { ...r, signal: plain(r.signal) } : { ...r, hops: plain(r.hops) }))).to.deep.equal(expected);
+        expect(back.map((r) => ('signal' in r ? { ...r, signal: plain(r.signal) } : { ...r, hops: plain((r as SettleRecord).hops) }))).to.deep.equal(expected);
       }),
       { numRuns: 150 },
     );

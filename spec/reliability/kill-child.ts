@@ -4,7 +4,7 @@
  * Runs a network on a FileJournal with a slow handler, sends `count` signals (in groups, so the
  * journal group-commits them), prints each accepted id as a JSON line, prints
  * `{"phase":"shutdown"}` and shuts down with a long drain. The parent SIGKILLs it mid-drain.
- * Lines on stdout: `{"accepted":id}`, `{"refused":reason}`, `{"phase":"shutdown"}`, `{"phase":"done"}`.
+ * Each signal carries the idempotency key `job-<n>`. Lines on stdout: `{"accepted":id}`, `{"refused":reason}`, `{"phase":"shutdown"}`, `{"phase":"done"}`.
  */
 import { createNetwork } from '../../lib/index.ts';
 import { FileJournal } from '../../lib/delivery/file-journal.ts';
@@ -12,6 +12,9 @@ import { FileJournal } from '../../lib/delivery/file-journal.ts';
 /** Name of the node; the parent restarts a node of the same name. */
 const KILL_NODE = 'slow';
 const GROUP = 50;
+
+/** The idempotency key of job `n` (kill.spec.ts re-sends by the same keys). */
+const jobKey = (n: number): string => `job-${n}`;
 
 const path = process.argv[2];
 const count = Number(process.argv[3] ?? 500);
@@ -33,7 +36,8 @@ net.node(KILL_NODE, {
 await net.start();
 for (let i = 0; i < count; i += GROUP) {
   const group = Array.from({ length: Math.min(GROUP, count - i) }, (_, k) =>
-    net.send(KILL_NODE, { type: 'job', payload: { n: i + k } }).then((r) => out(r.status === 'accepted' ? { accepted: r.id } : { refused: r.status === 'rejected' ? r.reason : r.status })),
+    // Keyed, as a producer that re-sends after a crash keys its signals (the parent re-sends them).
+    net.send(KILL_NODE, { type: 'job', payload: { n: i + k }, idempotencyKey: jobKey(i + k) }).then((r) => out(r.status === 'accepted' ? { accepted: r.id } : { refused: r.status === 'rejected' ? r.reason : r.status })),
   );
   await Promise.all(group);
 }

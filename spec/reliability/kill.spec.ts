@@ -3,7 +3,9 @@
  * runs a network on a FileJournal, prints every accepted id, starts a graceful shutdown with a
  * slow drain and gets SIGKILLed halfway through it. Then: every id it reported accepted is either
  * settled as completed in the journal file or listed by `pending()`; and a fresh network on the
- * same file re-delivers exactly the pending ones, so together they cover every accepted id.
+ * same file re-delivers exactly the pending ones, so together they cover every accepted id. A
+ * producer that then sends every job again by its idempotency key gets `duplicate` for what
+ * reached the disk: no job is handled twice (double handlings = 0).
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
@@ -31,6 +33,48 @@ interface ChildRun {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The idempotency key of job `n`, as kill-child.ts sends it. */
+const jobKey = (n: number): string => `job-${n}`;
+
+/** Settled in the file before the crash, as `readSettled` found them, keyed by idempotency key. */
+async function completedKeys(path: string, completedIds: ReadonlySet<string>): Promise<Set<string>> {
+  const j = new FileJournal({ path });
+  // `query` answers from the completed signals read back from the file (all of them: fewer than completedInMemory).
+  const keys = new Set((await j.query({})).filter((s) => completedIds.has(s.id)).map((s) => s.idempotencyKey));
+  await j.close();
+  return keys;
+}
+
+/**
+ * A restart on the file the child left, then a producer that cannot tell what got through
+ * sending every job again by its key. Returns how often each key was handled after the restart
+ * and the statuses of the re-sends, once everything is idle.
+ */
+async function restartAndResend(path: string): Promise<{ handledByKey: Map<string, number>; resent: Map<string, string>; redelivered: number; handledIds: string[] }> {
+  const handledByKey = new Map<string, number>();
+  const handledIds: string[] = [];
+  const net = createNetwork({ name: 'kill-restart', journal: new FileJournal({ path }) });
+  net.node('slow', {
+    partitions: 4,
+    handle: (s) => {
+      handledIds.push(s.id);
+      handledByKey.set(s.idempotencyKey, (handledByKey.get(s.idempotencyKey) ?? 0) + 1);
+    },
+  });
+  await net.start();
+  const resent = new Map<string, string>();
+  for (let n = 0; n < SIGNALS; n++) resent.set(jobKey(n), (await net.send('slow', { type: 'job', payload: { n }, idempotencyKey: jobKey(n) })).status);
+  await net.idle();
+  const redelivered = net.counts().redelivered;
+  await net.shutdown({ timeoutMs: 5_000 });
+  return { handledByKey, resent, redelivered, handledIds };
+}
+
+/** Keys handled twice: more than once after the restart, or again after a completion already on disk. */
+function doubleHandlings(handledByKey: ReadonlyMap<string, number>, completedBefore: ReadonlySet<string>): string[] {
+  return [...handledByKey].filter(([key, times]) => times > 1 || completedBefore.has(key)).map(([key]) => key);
+}
 
 /** Settle records of each outcome in the file, by id (complete lines only, as a crash leaves them). */
 async function readSettled(path: string): Promise<{ completed: Set<string>; deadLettered: Set<string> }> {
@@ -126,17 +170,18 @@ describe('reliability/process killed during shutdown', function () {
     expect(new Set(indexed.map((s) => s.id))).to.deep.equal(settled.completed, 'query() reads the completed ones back');
     for (const s of pending) expect(s.target).to.equal('slow');
 
-    // A fresh network on the same file re-delivers the pending ones at start.
-    const handled: string[] = [];
-    const net = createNetwork({ name: 'kill-restart', journal: new FileJournal({ path }) });
-    net.node('slow', { partitions: 4, handle: (s) => void handled.push(s.id) });
-    await net.start();
-    await net.idle();
-    expect(net.counts().redelivered).to.equal(pending.length);
+    // A fresh network on the same file re-delivers the pending ones at start; the producer sends
+    // every job again by its key, and each is a duplicate: all were accepted before the crash.
+    const completedBefore = await completedKeys(path, settled.completed);
+    expect(completedBefore.size).to.equal(settled.completed.size);
+    const restarted = await restartAndResend(path);
+    const handled = restarted.handledIds;
+    expect(doubleHandlings(restarted.handledByKey, completedBefore), 'double handlings').to.deep.equal([]);
+    expect([...restarted.resent.values()].filter((status) => status !== 'duplicate'), 'every re-send is a duplicate').to.deep.equal([]);
+    expect(restarted.redelivered).to.equal(pending.length);
     expect(new Set(handled)).to.deep.equal(pendingIds, 'every pending id was handled, and only those');
     const covered = new Set([...settled.completed, ...handled]);
     expect(run.accepted.filter((id) => !covered.has(id))).to.deep.equal([]);
-    await net.shutdown({ timeoutMs: 5_000 });
 
     // And after a clean shutdown nothing is left pending.
     const after = new FileJournal({ path });
@@ -156,5 +201,18 @@ describe('reliability/process killed during shutdown', function () {
     await j.close();
     // An accepted receipt is sent only after the accept record is written (and fsynced).
     expect(run.accepted.filter((id) => !settled.completed.has(id) && !pendingIds.has(id))).to.deep.equal([]);
+
+    // The producer sends every job again after a restart: what reached the disk is a duplicate,
+    // the rest is handled now, and no job is handled twice.
+    const completedBefore = await completedKeys(path, settled.completed);
+    const restarted = await restartAndResend(path);
+    expect(doubleHandlings(restarted.handledByKey, completedBefore), 'double handlings').to.deep.equal([]);
+    for (let n = 0; n < SIGNALS; n++) {
+      const key = jobKey(n);
+      const handledBefore = completedBefore.has(key) ? 1 : 0;
+      expect(handledBefore + (restarted.handledByKey.get(key) ?? 0), `${key} handled once in all`).to.equal(1);
+    }
+    expect(restarted.resent.size).to.equal(SIGNALS);
+    expect([...restarted.resent.values()].filter((s) => s === 'duplicate').length, 'at least the reported ones are duplicates').to.be.at.least(run.accepted.length);
   });
 });
