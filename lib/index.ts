@@ -5,6 +5,8 @@
  */
 export { createNetwork } from './network/create-network.ts';
 export { Network, type NetworkState, type ReplayResult, type NetworkShutdownReport } from './network/network.ts';
+export type { ReplayQuery } from './network/replay.ts';
+export type { ShutdownOptions } from './network/shutdown-network.ts';
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, type NetworkOptions } from './network/network-options.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './network/receipt.ts';
 export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
