@@ -26,7 +26,10 @@ export function optionKeys<T>(): <const L extends readonly (keyof T & string)[]>
   return (keys) => Object.freeze(keys);
 }
 
-/** Largest edit distance at which a known key is offered as the one meant. */
+/**
+ * Largest edit distance at which a known key is offered as the one meant; a key shorter than
+ * three times it gets a third of its length (`rate` is 2 edits from `name` too, and means nothing like it).
+ */
 export const SUGGESTION_MAX_DISTANCE = 2;
 
 /** The first own enumerable key of `value` that is not in `known`, else undefined. */
@@ -37,7 +40,8 @@ export function firstUnknownKey(value: object, known: readonly string[]): string
 
 /**
  * The known key `key` most likely stands for: one equal to it ignoring case, else the nearest
- * within {@link SUGGESTION_MAX_DISTANCE} edits (insert, delete, replace, swap two neighbours),
+ * within {@link SUGGESTION_MAX_DISTANCE} edits (insert, delete, replace, swap two neighbours;
+ * fewer for short keys),
  * the first listed on a tie; undefined when none is that close.
  */
 export function suggestKey(key: string, known: readonly string[]): string | undefined {
@@ -45,7 +49,7 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
   const sameLetters = known.find((k) => k.toLowerCase() === lower);
   if (sameLetters !== undefined) return sameLetters;
   let best: string | undefined;
-  let bestDistance = SUGGESTION_MAX_DISTANCE + 1;
+  let bestDistance = Math.min(SUGGESTION_MAX_DISTANCE, Math.floor(key.length / 3)) + 1;
   for (const candidate of known) {
     const distance = editDistance(lower, candidate.toLowerCase(), bestDistance);
     if (distance < bestDistance) {
