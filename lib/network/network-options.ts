@@ -61,13 +61,28 @@ export interface NetworkOptions {
 
 /** The keys of {@link NetworkOptions} (a compile error until a new option is listed). */
 export const NETWORK_OPTION_KEYS = optionKeys<NetworkOptions>()([
-  'name', 'clock', 'dedup', 'dlq', 'journal', 'tracing', 'metrics', 'limits', 'shutdownTimeoutMs', 'rateLimit', 'audit', 'resources', 'transport',
+  'name',
+  'clock',
+  'dedup',
+  'dlq',
+  'journal',
+  'tracing',
+  'metrics',
+  'limits',
+  'shutdownTimeoutMs',
+  'rateLimit',
+  'audit',
+  'resources',
+  'transport',
 ]);
 
 /** The object form of the network option `K` (without `false` and, for `journal`, a Journal). */
 type Section<K extends keyof NetworkOptions> = Exclude<NonNullable<NetworkOptions[K]>, false | Journal>;
 
-/** The keys of each object-valued network option, by option (listed here so that they are easy to extend). */
+/**
+ * The keys of each object-valued network option (a new object-valued option gets a line here;
+ * the spec's table of misspelt keys shows whether it is checked).
+ */
 export const NETWORK_SECTION_KEYS = {
   dedup: optionKeys<Section<'dedup'>>()(['enabled', 'windowMs', 'maxKeys']),
   dlq: optionKeys<Section<'dlq'>>()(['capacity']),

@@ -61,8 +61,14 @@ export function checkObject(option: string, value: unknown): void {
  * key most likely meant. Anything but an object passes: the other checks word that.
  */
 export function checkKnownKeys(option: string, value: unknown, known: readonly string[]): void {
-  if (typeof value !== 'object' || value === null) return;
+  const error = unknownKeyError(option, value, known);
+  if (error !== undefined) throw error;
+}
+
+/** The {@link UnknownOptionError} {@link checkKnownKeys} throws, for callers that reject rather than throw; else undefined. */
+export function unknownKeyError(option: string, value: unknown, known: readonly string[]): UnknownOptionError | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
   const key = firstUnknownKey(value, known);
-  if (key === undefined) return;
-  throw new UnknownOptionError(option === '' ? key : `${option}.${key}`, unknownKeyReason(key, known), suggestKey(key, known));
+  if (key === undefined) return undefined;
+  return new UnknownOptionError(option === '' ? key : `${option}.${key}`, unknownKeyReason(key, known), suggestKey(key, known));
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createNetwork, isInvalidOptionsError, FileJournal, natsTransport, isValidationError } from '../../lib/index.ts';
-import { CircuitBreaker, RetryPolicy, createProtector, tokenBucket, fixedWindow, slidingWindow, leakyBucket, createRateLimiter, KeyedRateLimiter, Bulkhead, ResourceGuard, AuditLog, ErrorClassifier, CombinedRateLimiter } from '../../lib/resilience/index.ts';
+import { CircuitBreaker, RetryPolicy, createProtector, withTimeout, tokenBucket, fixedWindow, slidingWindow, leakyBucket, createRateLimiter, KeyedRateLimiter, Bulkhead, ResourceGuard, AuditLog, ErrorClassifier, CombinedRateLimiter } from '../../lib/resilience/index.ts';
 import { failingHandler, flaky, recordEvents, VirtualClock } from '../../lib/testing/index.ts';
 import { testNetwork } from '../support/networks.ts';
 
@@ -74,6 +74,17 @@ const EVERY_RESOLVER: readonly Row[] = [
   { what: 'network.shutdown', call: () => testNetwork().net.shutdown({ forced: true } as never), option: 'shutdown.forced', meant: 'force' },
 ];
 
+// Per-call options: a misspelt `key` would skip the per-key limit. The calls that return a Promise reject.
+const PER_CALL: readonly Row[] = [
+  { what: 'protector.execute', call: () => createProtector().execute(() => 1, { kye: 'u' } as never), option: 'call.kye', meant: 'key' },
+  { what: 'retryPolicy.execute', call: () => new RetryPolicy().execute(() => 1, { onRetyr: () => {} } as never), option: 'execute.onRetyr', meant: 'onRetry' },
+  { what: 'bulkhead.acquire', call: () => new Bulkhead().acquire({ timeout: 5 } as never), option: 'acquire.timeout', meant: 'timeoutMs' },
+  { what: 'tokenBucket.acquire', call: () => tokenBucket({ clock }).acquire({ permit: 1 } as never), option: 'acquire.permit', meant: 'permits' },
+  { what: 'leakyBucket.acquire', call: () => leakyBucket({ clock }).acquire({ timeoutMS: 1 } as never), option: 'acquire.timeoutMS', meant: 'timeoutMs' },
+  { what: 'combined acquire', call: () => new CombinedRateLimiter({ clock }).acquire({ kye: 'u' } as never), option: 'acquire.kye', meant: 'key' },
+  { what: 'withTimeout', call: () => withTimeout(() => 1, 5, { signl: undefined } as never), option: 'withTimeout.signl', meant: 'signal' },
+];
+
 function configureNode(settings: object): void {
   const { net } = testNetwork({ rateLimit: { algorithm: 'token-bucket' } });
   net.node('a', { handle });
@@ -91,7 +102,7 @@ const TESTING_HELPERS: readonly { what: string; call: () => unknown; message: Re
 ];
 
 describe('unknown option names are refused', () => {
-  for (const rows of [ISSUE_EXAMPLES, EVERY_RESOLVER]) {
+  for (const rows of [ISSUE_EXAMPLES, EVERY_RESOLVER, PER_CALL]) {
     for (const row of rows) {
       it(`${row.what}: InvalidOptionsError naming "${row.option}"${row.meant === undefined ? '' : ` and suggesting '${row.meant}'`}`, async () => {
         const e = await refusalOf(row.call);

@@ -6,8 +6,8 @@
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { BulkheadFullError } from '../errors.ts';
 import { RingBuffer } from '../../util/ring-buffer.ts';
-import { optionKeys } from '../../util/known-keys.ts';
-import { checkKnownKeys, checkNumber, checkObject } from '../validate.ts';
+import { firstUnknownKey, optionKeys } from '../../util/known-keys.ts';
+import { checkKnownKeys, checkNumber, checkObject, unknownKeyError } from '../validate.ts';
 
 /**
  * Calls running at once.
@@ -50,6 +50,9 @@ export interface BulkheadAcquireOptions {
   /** @defaultValue the bulkhead's `queueTimeoutMs` */
   timeoutMs?: number | undefined;
 }
+
+/** The keys of {@link BulkheadAcquireOptions}. */
+export const BULKHEAD_ACQUIRE_OPTION_KEYS = optionKeys<BulkheadAcquireOptions>()(['signal', 'timeoutMs']);
 
 /** Resolved options. */
 export type ResolvedBulkheadOptions = Readonly<Required<BulkheadOptions>>;
@@ -141,6 +144,7 @@ export class Bulkhead {
 
   /** A permit now or after waiting in the queue; rejects with {@link BulkheadFullError}, or the signal's reason. */
   acquire(options: BulkheadAcquireOptions = {}): Promise<Permit> {
+    if (firstUnknownKey(options, BULKHEAD_ACQUIRE_OPTION_KEYS) !== undefined) return Promise.reject(unknownKeyError('acquire', options, BULKHEAD_ACQUIRE_OPTION_KEYS));
     const signal = options.signal;
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     const now = this.tryAcquire();

@@ -104,6 +104,9 @@ export interface ProtectedCallOptions<T> {
   context?: ErrorContext;
 }
 
+/** The keys of {@link ProtectedCallOptions} (a compile error until a new option is listed). */
+export const PROTECTED_CALL_OPTION_KEYS = optionKeys<ProtectedCallOptions<unknown>>()(['key', 'signal', 'fallback', 'degrade', 'context']);
+
 /** Plain counters of a protector (read them at scrape time; nothing is counted via prom-client per call). */
 export interface ProtectorMetrics {
   readonly calls: number;

@@ -25,7 +25,7 @@ import { resolveRetryOptions } from '../retry/options.ts';
 import type { RetryAttempt, RetryPolicy } from '../retry/policy.ts';
 import { checkFunction, checkKnownKeys, checkNumber } from '../validate.ts';
 import { buildSafeguards } from './build.ts';
-import { DEFAULT_PROTECTOR_NAME, DEFAULT_RATE_LIMIT_WAIT_MS, PROTECTOR_OPTION_KEYS, PROTECTOR_SETTING_KEYS, type ProtectedCallOptions, type ProtectorMetrics, type ProtectorOptions, type ProtectorSettings } from './options.ts';
+import { DEFAULT_PROTECTOR_NAME, DEFAULT_RATE_LIMIT_WAIT_MS, PROTECTED_CALL_OPTION_KEYS, PROTECTOR_OPTION_KEYS, PROTECTOR_SETTING_KEYS, type ProtectedCallOptions, type ProtectorMetrics, type ProtectorOptions, type ProtectorSettings } from './options.ts';
 
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
@@ -93,6 +93,8 @@ export class Protector implements Disposable {
 
   /** Runs `fn` through the pipeline. Final failures are classified, audited, and recovered from when a fallback/degrade is given. */
   async execute<T>(fn: (signal: AbortSignal) => Promise<T> | T, options: ProtectedCallOptions<T> = {}): Promise<T> {
+    // A misspelt `key` would skip the per-key limit. Refused before the call counts.
+    checkKnownKeys('call', options, PROTECTED_CALL_OPTION_KEYS);
     const m = this.#m;
     m.calls++;
     m.inFlight++;

@@ -35,6 +35,9 @@ export interface CombinedAcquireOptions extends AcquireOptions {
   key?: string | undefined;
 }
 
+/** The keys of {@link CombinedAcquireOptions} (a compile error until a new option is listed). */
+export const COMBINED_ACQUIRE_OPTION_KEYS = optionKeys<CombinedAcquireOptions>()(['permits', 'timeoutMs', 'signal', 'key']);
+
 /** All layers must allow. Implements {@link RateLimiter} (with an optional key argument). */
 export class CombinedRateLimiter implements RateLimiter<Record<string, object>> {
   readonly name: string;
@@ -95,7 +98,7 @@ export class CombinedRateLimiter implements RateLimiter<Record<string, object>> 
   async acquire(options: CombinedAcquireOptions = {}): Promise<void> {
     const permits = options.permits ?? 1;
     checkPermits(permits);
-    const timeoutMs = acquireTimeout(options);
+    const timeoutMs = acquireTimeout(options, COMBINED_ACQUIRE_OPTION_KEYS);
     const start = this.#clock.now();
     for (;;) {
       if (options.signal?.aborted === true) throw options.signal.reason;

@@ -23,6 +23,9 @@ export interface AcquireOptions {
   signal?: AbortSignal;
 }
 
+/** The keys of {@link AcquireOptions} (a compile error until a new option is listed). */
+export const ACQUIRE_OPTION_KEYS = optionKeys<AcquireOptions>()(['permits', 'timeoutMs', 'signal']);
+
 /**
  * Longest time `acquire()` waits by default.
  * @defaultValue 1_000
