@@ -32,9 +32,13 @@ export function optionKeys<T>(): <const L extends readonly (keyof T & string)[]>
  */
 export const SUGGESTION_MAX_DISTANCE = 2;
 
-/** The first own enumerable key of `value` that is not in `known`, else undefined. */
+/**
+ * The first own enumerable key of `value` that is not in `known`, else undefined. for..in rather
+ * than Object.keys: per-call options (a protected call's) are checked on every call, and for..in
+ * walks V8's enum cache without building an array.
+ */
 export function firstUnknownKey(value: object, known: readonly string[]): string | undefined {
-  for (const key of Object.keys(value)) if (!known.includes(key)) return key;
+  for (const key in value) if (!known.includes(key) && Object.hasOwn(value, key)) return key;
   return undefined;
 }
 
