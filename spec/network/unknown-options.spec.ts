@@ -71,6 +71,7 @@ const EVERY_RESOLVER: readonly Row[] = [
   { what: 'FileJournal', call: () => new FileJournal({ path: '/tmp/x', fsynch: true } as never), option: 'fsynch', meant: 'fsync' },
   { what: 'natsTransport', call: () => natsTransport({ server: 'nats://h:4222' } as never), option: 'server', meant: 'servers' },
   { what: 'network.replay', call: () => testNetwork().net.replay({ form: 0 } as never), option: 'replay.form', meant: 'from' },
+  { what: 'dlq.purge filter (would purge everything)', call: () => testNetwork().net.dlq.purge({ nod: 'a' } as never), option: 'filter.nod', meant: 'node' },
   { what: 'network.shutdown', call: () => testNetwork().net.shutdown({ forced: true } as never), option: 'shutdown.forced', meant: 'force' },
 ];
 
@@ -131,6 +132,11 @@ describe('unknown option names are refused', () => {
       expect(e!.message).to.match(row.message);
     });
   }
+
+  it('schema registry: a misspelt definition field is a ValidationError naming it', () => {
+    const { net } = testNetwork();
+    expect(() => net.schemas.register('t', { versions: { '1.0': null }, upcasts: {} } as never)).to.throw(`schema t field "upcasts": unknown option; did you mean 'upcast'?`);
+  });
 
   it('a Journal instance is not checked as journal options', () => {
     const journal = { durable: false, append() {}, settle() {}, query: () => [], pending: () => [], close() {}, extra: 1 };
