@@ -10,6 +10,8 @@ export { createNetwork } from './network/create-network.ts';
 export type { Network, NetworkState, ReplayResult, NetworkShutdownReport } from './network/network.ts';
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_MAX_CAUSATION_DEPTH, type NetworkOptions } from './network/network-options.ts';
 export { DUPLICATE_NETWORK_NAME_WARNING } from './network/network-names.ts';
+export type { ReplayQuery } from './network/replay.ts';
+export type { ShutdownOptions } from './network/shutdown-network.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './network/receipt.ts';
 export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';

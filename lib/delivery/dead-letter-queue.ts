@@ -1,6 +1,8 @@
 import type { DeadLetterReason } from '../observe/events.ts';
 import type { Signal } from '../signal/signal.ts';
+import { checkKnownKeys } from '../resilience/validate.ts';
 import type { ErrorInfo } from '../util/errors.ts';
+import { optionKeys } from '../util/known-keys.ts';
 
 /**
  * Dead letters kept per network before the oldest are pushed out (each one reported).
@@ -35,6 +37,9 @@ export interface DeadLetterFilter {
   /** At most this many, oldest first. */
   limit?: number;
 }
+
+/** The keys of {@link DeadLetterFilter} (a compile error until a new field is listed). */
+export const DEAD_LETTER_FILTER_KEYS = optionKeys<DeadLetterFilter>()(['node', 'reason', 'type', 'from', 'to', 'limit']);
 
 /**
  * The dead letter store: bounded, oldest out first, every eviction handed to `onOverflow`
@@ -77,6 +82,8 @@ export class DeadLetterStore {
   }
 
   list(filter: DeadLetterFilter = {}): DeadLetter[] {
+    // A misspelt field would match everything: `purge({ nod: 'a' })` would empty the queue.
+    checkKnownKeys('filter', filter, DEAD_LETTER_FILTER_KEYS);
     const out: DeadLetter[] = [];
     const limit = filter.limit ?? Infinity;
     for (const e of this.#entries.values()) {

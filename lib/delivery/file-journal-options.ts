@@ -2,7 +2,8 @@
  * Options, defaults and counters of the FileJournal. Leaf file (imports only the option checks).
  */
 import { InvalidOptionsError } from '../resilience/errors.ts';
-import { checkNumber, checkObject } from '../resilience/validate.ts';
+import { checkKnownKeys, checkNumber, checkObject } from '../resilience/validate.ts';
+import { optionKeys } from '../util/known-keys.ts';
 
 /**
  * Whether an append waits for `fdatasync` (survives power loss) or only for `write` (survives a
@@ -35,6 +36,9 @@ export interface FileJournalOptions {
   completedInMemory?: number;
 }
 
+/** The keys of {@link FileJournalOptions} (a compile error until a new option is listed). */
+export const FILE_JOURNAL_OPTION_KEYS = optionKeys<FileJournalOptions>()(['path', 'fsync', 'maxBytes', 'completedInMemory']);
+
 /** Counters of a FileJournal, for tests, metrics and operators. */
 export interface FileJournalStats {
   /** Bytes in the file now. */
@@ -64,6 +68,7 @@ export interface FileJournalStats {
 export function resolveFileJournalOptions(options: FileJournalOptions): Required<FileJournalOptions> {
   if (options === undefined) throw new InvalidOptionsError('options', 'are required (at least { path })', options);
   checkObject('options', options);
+  checkKnownKeys('', options, FILE_JOURNAL_OPTION_KEYS);
   if (typeof options.path !== 'string' || options.path === '') throw new InvalidOptionsError('path', 'must be a non-empty string', options.path);
   if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new InvalidOptionsError('fsync', 'must be a boolean', options.fsync);
   return {

@@ -2,7 +2,8 @@ import type { NodeRuntime } from '../node/node-runtime.ts';
 import { resolveBreakerOptions, type BreakerOptions } from '../resilience/breaker/options.ts';
 import { InvalidOptionsError } from '../resilience/errors.ts';
 import { resolveRetryOptions, type RetryOptions } from '../resilience/retry/options.ts';
-import { checkNumber, checkObject } from '../resilience/validate.ts';
+import { checkKnownKeys, checkNumber, checkObject } from '../resilience/validate.ts';
+import { optionKeys } from '../util/known-keys.ts';
 
 /** What `network.configure(node, settings)` may change while the network runs. */
 export interface NodeSettings {
@@ -16,12 +17,16 @@ export interface NodeSettings {
   timeoutMs?: number;
 }
 
+/** The keys of {@link NodeSettings} (a compile error until a new setting is listed). */
+export const NODE_SETTING_KEYS = optionKeys<NodeSettings>()(['breaker', 'retry', 'rateLimits', 'concurrency', 'timeoutMs']);
+
 /**
  * Validates every part of `settings` first, then applies them all (or none): a bad setting
  * changes nothing. Signals in flight keep running; the next attempt sees the new settings.
  */
 export function configureNode(node: NodeRuntime, settings: NodeSettings): void {
   checkObject('settings', settings);
+  checkKnownKeys(node.name, settings, NODE_SETTING_KEYS);
   const c = node.config;
   const need = (part: string, present: unknown): void => {
     if (present === undefined) throw new InvalidOptionsError(`${node.name}.${part}`, 'this safeguard was not enabled when the node was built', (settings as Record<string, unknown>)[part]);

@@ -3,9 +3,11 @@ import { DEFAULT_DEDUP_MAX_KEYS, DEFAULT_DEDUP_WINDOW_MS } from '../delivery/ded
 import { DEFAULT_DLQ_CAPACITY } from '../delivery/dead-letter-queue.ts';
 import { DEFAULT_JOURNAL_CAPACITY } from '../delivery/memory-journal.ts';
 import { InvalidOptionsError } from '../resilience/errors.ts';
-import { checkNumber, checkObject } from '../resilience/validate.ts';
+import { checkKnownKeys, checkNumber, checkObject } from '../resilience/validate.ts';
+import { RESOURCE_GUARD_OPTION_KEYS } from '../resilience/isolation/resource-guard.ts';
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_DEPTH } from '../signal/validate-payload.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
+import { optionKeys } from '../util/known-keys.ts';
 import type { RateLimiterSpec } from '../resilience/rate/create.ts';
 import type { ResourceGuardOptions } from '../resilience/isolation/resource-guard.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -70,6 +72,42 @@ export interface NetworkOptions {
   transport?: Transport;
 }
 
+/** The keys of {@link NetworkOptions} (a compile error until a new option is listed). */
+export const NETWORK_OPTION_KEYS = optionKeys<NetworkOptions>()([
+  'name',
+  'clock',
+  'dedup',
+  'dlq',
+  'journal',
+  'tracing',
+  'metrics',
+  'limits',
+  'shutdownTimeoutMs',
+  'rateLimit',
+  'audit',
+  'resources',
+  'transport',
+  'maxCausationDepth',
+]);
+
+/** The object form of the network option `K` (without `false` and, for `journal`, a Journal). */
+type Section<K extends keyof NetworkOptions> = Exclude<NonNullable<NetworkOptions[K]>, false | Journal>;
+
+/**
+ * The keys of each object-valued network option (a new object-valued option gets a line here;
+ * the spec's table of misspelt keys shows whether it is checked).
+ */
+export const NETWORK_SECTION_KEYS = {
+  dedup: optionKeys<Section<'dedup'>>()(['enabled', 'windowMs', 'maxKeys']),
+  dlq: optionKeys<Section<'dlq'>>()(['capacity']),
+  journal: optionKeys<Section<'journal'>>()(['enabled', 'capacity']),
+  tracing: optionKeys<Section<'tracing'>>()(['hops']),
+  metrics: optionKeys<Section<'metrics'>>()(['enabled']),
+  limits: optionKeys<Section<'limits'>>()(['maxPayloadBytes', 'maxPayloadDepth']),
+  audit: optionKeys<Section<'audit'>>()(['capacity']),
+  resources: RESOURCE_GUARD_OPTION_KEYS,
+} as const;
+
 /** Network options with every default filled in. */
 export interface ResolvedNetworkOptions {
   readonly name: string;
@@ -92,6 +130,13 @@ export interface ResolvedNetworkOptions {
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
 export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOptions {
   checkObject('options', o);
+  checkKnownKeys('', o, NETWORK_OPTION_KEYS);
+  for (const section of Object.keys(NETWORK_SECTION_KEYS) as (keyof typeof NETWORK_SECTION_KEYS)[]) {
+    const value: unknown = o[section];
+    // A journal of yours (it has `settle`) is an object, not options.
+    if (section === 'journal' && typeof value === 'object' && value !== null && 'settle' in value) continue;
+    checkKnownKeys(section, value, NETWORK_SECTION_KEYS[section]);
+  }
   const name = o.name ?? 'plexus';
   if (typeof name !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(name)) throw new InvalidOptionsError('name', 'must be 1-128 letters, digits or _.:-', name);
   const clock = o.clock ?? systemClock;

@@ -4,7 +4,7 @@
  */
 import type { Observable } from 'rxjs';
 import type { Registry } from 'prom-client';
-import type { Journal, JournalQuery } from '../delivery/journal.ts';
+import type { Journal } from '../delivery/journal.ts';
 import type { NodeOptions } from '../node/node-options.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import { EventHub } from '../observe/event-hub.ts';
@@ -29,9 +29,9 @@ import { resolveNetworkOptions, type NetworkOptions, type ResolvedNetworkOptions
 import { snapshotNode, type NetworkCounts, type NodeStatsSnapshot } from './network-stats.ts';
 import type { OperationOptions, Operations } from './operations.ts';
 import type { Receipt } from './receipt.ts';
-import { replayJournal, type ReplayResult } from './replay.ts';
+import { replayJournal, type ReplayQuery, type ReplayResult } from './replay.ts';
 import { REMOTE_PARTITION, type Router } from './router.ts';
-import { shutdownNetwork, type NetworkShutdownReport } from './shutdown-network.ts';
+import { refuseUnknownShutdownOptions, shutdownNetwork, type NetworkShutdownReport, type ShutdownOptions } from './shutdown-network.ts';
 import { wireNetwork, type NetworkWiring } from './wire-network.ts';
 
 // Both moved out with their code; lib/index.ts still exports them from here.
@@ -295,7 +295,7 @@ export class Network implements AsyncDisposable {
    * `resend: true` each is sent again to its node as a new signal (new id, causationId = the
    * original's id, header `plexus-replay-of`), past deduplication.
    */
-  replay(query: JournalQuery & { resend?: boolean }): Promise<ReplayResult> {
+  replay(query: ReplayQuery): Promise<ReplayResult> {
     return replayJournal({ journal: this.#journal, router: this.#router, nodes: this.#nodes, clock: this.#clock, limits: this.#limits }, query);
   }
 
@@ -304,7 +304,9 @@ export class Network implements AsyncDisposable {
    * (up to `timeoutMs`), save state, clean up. With `force: true` it skips draining and hands back
    * what was queued in the report. Calling it again returns the same report (and can force it).
    */
-  shutdown(options: { timeoutMs?: number; force?: boolean } = {}): Promise<NetworkShutdownReport> {
+  shutdown(options: ShutdownOptions = {}): Promise<NetworkShutdownReport> {
+    const refused = refuseUnknownShutdownOptions(options);
+    if (refused !== undefined) return refused;
     if (this.#shutdown !== undefined) {
       if (options.force === true) this.#force?.();
       return this.#shutdown;

@@ -1,11 +1,11 @@
 import { DedupScope } from '../delivery/dedup-scope.ts';
 import type { DedupWindow } from '../delivery/dedup-window.ts';
-import { DEFAULT_CAPACITY, DEFAULT_PARTITIONS, DEFAULT_REJECT_AT, DEFAULT_WARN_AT, type NodeOptions } from '../node/node-options.ts';
+import { DEFAULT_CAPACITY, DEFAULT_PARTITIONS, DEFAULT_REJECT_AT, DEFAULT_WARN_AT, FLOW_CONTROL_KEYS, NODE_OPTION_KEYS, RATE_LIMIT_PER_KEY_KEYS, type NodeOptions } from '../node/node-options.ts';
 import type { NodeConfig } from '../node/node-runtime.ts';
 import { CircuitBreaker } from '../resilience/breaker/breaker.ts';
 import { InvalidOptionsError } from '../resilience/errors.ts';
 import { RetryPolicy } from '../resilience/retry/policy.ts';
-import { checkFunction, checkNumber, checkObject } from '../resilience/validate.ts';
+import { checkFunction, checkKnownKeys, checkNumber, checkObject } from '../resilience/validate.ts';
 import { CombinedRateLimiter } from '../resilience/rate/combined.ts';
 import { createRateLimiter } from '../resilience/rate/create.ts';
 import { KeyedRateLimiter } from '../resilience/rate/keyed.ts';
@@ -28,14 +28,17 @@ export function buildNodeConfig(name: string, o: NodeOptions, clock: Clock, netw
   checkNodeName(name);
   checkObject(`node ${name}`, o);
   if (o === undefined) throw new InvalidOptionsError(`node ${name}`, 'needs options with a handle function', o);
+  checkKnownKeys(name, o, NODE_OPTION_KEYS);
+  checkKnownKeys(`${name}.flowControl`, o.flowControl, FLOW_CONTROL_KEYS);
   const handle = checkFunction<NodeOptions['handle']>(`${name}.handle`, o.handle);
   const degrade = o.degrade === undefined ? undefined : checkFunction<NodeOptions['handle']>(`${name}.degrade`, o.degrade);
   const fallback = o.fallback === undefined ? undefined : checkFunction<NodeOptions['handle']>(`${name}.fallback`, o.fallback);
-  const nodeLimiter = o.rateLimit === undefined ? undefined : createRateLimiter({ name: `${name}`, ...o.rateLimit }, clock);
+  const nodeLimiter = o.rateLimit === undefined ? undefined : createRateLimiter({ name: `${name}`, ...o.rateLimit }, clock, `${name}.rateLimit`);
   let keyed: KeyedRateLimiter | undefined;
   let limitKeyHeader: string | undefined;
   if (o.rateLimitPerKey !== undefined) {
     checkObject(`${name}.rateLimitPerKey`, o.rateLimitPerKey);
+    checkKnownKeys(`${name}.rateLimitPerKey`, o.rateLimitPerKey, RATE_LIMIT_PER_KEY_KEYS);
     const { header, ...keyOptions } = o.rateLimitPerKey;
     if (typeof header !== 'string' || header.length === 0) throw new InvalidOptionsError(`${name}.rateLimitPerKey.header`, 'must name the header that carries the key', header);
     keyed = new KeyedRateLimiter({ name: `${name}:per-key`, ...keyOptions, clock });

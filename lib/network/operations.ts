@@ -7,9 +7,14 @@ import { Protector } from '../resilience/protector/protector.ts';
 import type { RateLimiter } from '../resilience/rate/types.ts';
 import type { ResourceGuard } from '../resilience/isolation/resource-guard.ts';
 import type { Clock } from '../util/clock.ts';
+import { optionKeys } from '../util/known-keys.ts';
+import { checkKnownKeys } from '../resilience/validate.ts';
 
 /** How a protected operation is set up (`network.operation(name, options)`); all optional. */
 export type OperationOptions = Omit<ProtectorOptions, 'name' | 'clock' | 'isShuttingDown' | 'classifier' | 'auditLog'>;
+
+/** The keys of {@link OperationOptions} (a compile error until a new option is listed). */
+export const OPERATION_OPTION_KEYS = optionKeys<OperationOptions>()(['rateLimits', 'rateLimitWaitMs', 'resource', 'bulkhead', 'breaker', 'retry', 'timeoutMs']);
 
 /** What the operations share with their network. */
 export interface OperationsHost {
@@ -41,6 +46,8 @@ export class Operations {
   define(name: string, options: OperationOptions = {}): Protector {
     if (typeof name !== 'string' || name.length === 0) throw new InvalidOptionsError('operation', 'needs a non-empty name', name);
     if (this.#protectors.has(name)) throw new InvalidOptionsError('operation', `${JSON.stringify(name)} is already set up (use configure to change it)`, name);
+    // The network sets the protector's name, clock and the rest: an operation names none of them.
+    checkKnownKeys(name, options, OPERATION_OPTION_KEYS);
     const host = this.#host;
     const rateLimits = { ...(options.rateLimits ?? {}) };
     if (host.networkLimiter !== undefined && rateLimits.network === undefined) rateLimits.network = host.networkLimiter;

@@ -7,7 +7,9 @@ import type { Journal, JournalQuery } from '../delivery/journal.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { Signal } from '../signal/signal.ts';
 import type { PayloadLimits } from '../signal/validate-payload.ts';
+import { checkKnownKeys } from '../resilience/validate.ts';
 import type { Clock } from '../util/clock.ts';
+import { optionKeys } from '../util/known-keys.ts';
 import { LifecycleError } from './errors.ts';
 import { resend } from './journal-hooks.ts';
 import type { Receipt } from './receipt.ts';
@@ -18,6 +20,12 @@ export interface ReplayResult {
   readonly signals: readonly Signal[];
   readonly receipts: readonly Receipt[];
 }
+
+/** What `network.replay` looks for: a journal query, and whether to send the signals again. */
+export type ReplayQuery = JournalQuery & { resend?: boolean };
+
+/** The keys of {@link ReplayQuery} (a compile error until a new option is listed). */
+export const REPLAY_QUERY_KEYS = optionKeys<ReplayQuery>()(['from', 'to', 'node', 'type', 'resend']);
 
 /** What a replay reads from and re-sends through. */
 export interface ReplaySource {
@@ -33,7 +41,8 @@ export interface ReplaySource {
  * The journaled signals matching `query`; with `resend: true` each is sent again as a new signal
  * caused by the original (see `resend`). Rejects with LifecycleError when there is no journal.
  */
-export async function replayJournal(source: ReplaySource, query: JournalQuery & { resend?: boolean }): Promise<ReplayResult> {
+export async function replayJournal(source: ReplaySource, query: ReplayQuery): Promise<ReplayResult> {
+  checkKnownKeys('replay', query, REPLAY_QUERY_KEYS);
   const { journal, router, nodes, clock, limits } = source;
   if (journal === undefined) throw new LifecycleError('replay needs a journal, and this network has none (journal: false)');
   const signals = await journal.query(query);

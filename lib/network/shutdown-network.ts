@@ -8,7 +8,9 @@ import type { Journal } from '../delivery/journal.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { TransportReport, TransportSession } from '../transport/transport.ts';
+import { checkKnownKeys } from '../resilience/validate.ts';
 import type { Clock } from '../util/clock.ts';
+import { optionKeys } from '../util/known-keys.ts';
 import type { Operations } from './operations.ts';
 import type { Router } from './router.ts';
 import { runShutdown, type ShutdownHost } from './run-shutdown.ts';
@@ -16,6 +18,27 @@ import type { ShutdownReport } from './shutdown-report.ts';
 
 /** The shutdown report of a network; `transport` says what closing the transport did (when there is one). */
 export type NetworkShutdownReport = ShutdownReport & { readonly transport: TransportReport | undefined };
+
+/** Options of `network.shutdown()`. */
+export interface ShutdownOptions {
+  /** Longest graceful drain. @defaultValue the network's `shutdownTimeoutMs` */
+  timeoutMs?: number;
+  /** Skip draining: hand queued signals back in the report. @defaultValue false */
+  force?: boolean;
+}
+
+/** The keys of {@link ShutdownOptions} (a compile error until a new option is listed). */
+export const SHUTDOWN_OPTION_KEYS = optionKeys<ShutdownOptions>()(['timeoutMs', 'force']);
+
+/** A rejection naming an unknown shutdown option (a misspelt `force` must not drain for 30 s), else undefined. */
+export function refuseUnknownShutdownOptions(options: unknown): Promise<never> | undefined {
+  try {
+    checkKnownKeys('shutdown', options, SHUTDOWN_OPTION_KEYS);
+    return undefined;
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
+}
 
 /** The parts of a network a shutdown reaches. */
 export interface NetworkShutdownParts {

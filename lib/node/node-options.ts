@@ -2,6 +2,7 @@ import type { BreakerOptions } from '../resilience/breaker/options.ts';
 import type { RetryOptions } from '../resilience/retry/options.ts';
 import type { RateLimiterSpec } from '../resilience/rate/create.ts';
 import type { Signal } from '../signal/signal.ts';
+import { optionKeys } from '../util/known-keys.ts';
 import type { HandlerContext } from './handler-context.ts';
 
 /**
@@ -68,3 +69,12 @@ export interface NodeOptions<P = unknown> {
   /** Flow control watermarks (fill levels 0..1). */
   flowControl?: { warnAt?: number; rejectAt?: number };
 }
+
+/** The keys of {@link NodeOptions} (a compile error until a new option is listed). */
+export const NODE_OPTION_KEYS = optionKeys<NodeOptions>()([
+  'handle', 'accepts', 'partitions', 'capacity', 'concurrency', 'retry', 'breaker', 'timeoutMs', 'degrade', 'fallback', 'rateLimit', 'rateLimitPerKey', 'flowControl',
+]);
+/** The keys of a node's `rateLimitPerKey`. */
+export const RATE_LIMIT_PER_KEY_KEYS = optionKeys<NonNullable<NodeOptions['rateLimitPerKey']>>()(['header', 'limiter', 'maxKeys', 'idleMs']);
+/** The keys of a node's `flowControl`. */
+export const FLOW_CONTROL_KEYS = optionKeys<NonNullable<NodeOptions['flowControl']>>()(['warnAt', 'rejectAt']);

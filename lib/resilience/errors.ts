@@ -36,6 +36,23 @@ export class InvalidOptionsError extends PlexusError {
     this.option = option;
   }
 }
+/**
+ * An options object has a key no option of its type is called: a misspelt option would
+ * otherwise be ignored without a word (a misspelt rate limit means no rate limit at all). An
+ * {@link InvalidOptionsError} (same code), whose `option` is the key's path, e.g.
+ * `retry.maxAttemps`.
+ */
+export class UnknownOptionError extends InvalidOptionsError {
+  /** The known key most likely meant (same letters in another case, or at most 2 edits away). */
+  readonly suggestion: string | undefined;
+  constructor(option: string, reason: string, suggestion: string | undefined) {
+    super(option, reason);
+    // The key has no value worth showing; the message names the key and the suggestion.
+    this.message = `Invalid option "${option}": ${reason}`;
+    this.suggestion = suggestion;
+  }
+}
+
 /** True when `e` is an {@link InvalidOptionsError}. */
 export const isInvalidOptionsError = (e: unknown): e is InvalidOptionsError => hasCode(e, INVALID_OPTIONS_CODE);
 

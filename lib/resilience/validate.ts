@@ -2,7 +2,8 @@
  * Small option checks shared by every factory in this folder, so that each failure names the
  * option and the reason in the same words. Leaf file.
  */
-import { InvalidOptionsError } from './errors.ts';
+import { firstUnknownKey, suggestKey, unknownKeyReason } from '../util/known-keys.ts';
+import { InvalidOptionsError, UnknownOptionError } from './errors.ts';
 
 /** Bounds for {@link checkNumber}. */
 export interface NumberRule {
@@ -52,4 +53,22 @@ export function checkObject(option: string, value: unknown): void {
   if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
     throw new InvalidOptionsError(option, 'must be an object', value);
   }
+}
+
+/**
+ * Throws {@link UnknownOptionError} when the object `value` has a key not in `known` (a
+ * misspelt option), naming its path under `option` (`''` for top-level options) and the known
+ * key most likely meant. Anything but an object passes: the other checks word that.
+ */
+export function checkKnownKeys(option: string, value: unknown, known: readonly string[]): void {
+  const error = unknownKeyError(option, value, known);
+  if (error !== undefined) throw error;
+}
+
+/** The {@link UnknownOptionError} {@link checkKnownKeys} throws, for callers that reject rather than throw; else undefined. */
+export function unknownKeyError(option: string, value: unknown, known: readonly string[]): UnknownOptionError | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const key = firstUnknownKey(value, known);
+  if (key === undefined) return undefined;
+  return new UnknownOptionError(option === '' ? key : `${option}.${key}`, unknownKeyReason(key, known), suggestKey(key, known));
 }

@@ -3,6 +3,7 @@ import { newId } from './ids.ts';
 import { SignalEnvelope } from './envelope.ts';
 import type { Signal, SignalDraft } from './signal.ts';
 import { validatePayload, type PayloadLimits } from './validate-payload.ts';
+import { optionKeys, unknownKeyReason } from '../util/known-keys.ts';
 
 /**
  * Version given to a signal whose draft names none.
@@ -22,6 +23,33 @@ export const MAX_FIELD_LENGTH = 1024;
 const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/**
+ * The keys of {@link SignalDraft} (a compile error until a new field is listed). Kept here, beside
+ * {@link isDraftKey}, which must name the same keys (signal.ts is a leaf of types).
+ */
+export const SIGNAL_DRAFT_KEYS = optionKeys<SignalDraft>()(['type', 'version', 'payload', 'partitionKey', 'idempotencyKey', 'correlationId', 'causationId', 'urgency', 'headers', 'source']);
+
+/**
+ * True for a field of {@link SIGNAL_DRAFT_KEYS}. A switch rather than a Set or a list: this runs
+ * for every key of every draft, and comparing interned strings costs less than hashing them.
+ */
+function isDraftKey(key: string): boolean {
+  switch (key) {
+    case 'type':
+    case 'version':
+    case 'payload':
+    case 'partitionKey':
+    case 'idempotencyKey':
+    case 'correlationId':
+    case 'causationId':
+    case 'urgency':
+    case 'headers':
+    case 'source':
+      return true;
+    default:
+      return false;
+  }
+}
 
 
 /**
@@ -43,6 +71,11 @@ export function createSignal<P>(draft: SignalDraft<P>, target: string, now: numb
 function buildSignal<P>(draft: SignalDraft<P>, target: string, now: number, limits: PayloadLimits, parent: Signal | undefined, from: string | undefined): Signal<P> {
   if (typeof draft !== 'object' || draft === null || Array.isArray(draft)) {
     throw new ValidationError('invalid-field', `a signal draft must be an object, got ${draft === null ? 'null' : Array.isArray(draft) ? 'an array' : typeof draft}`);
+  }
+  // A misspelt field (`partitonKey`) would otherwise be dropped without a word. for..in walks
+  // the V8 enum cache of the draft's shape: no array, unlike Object.keys.
+  for (const key in draft) {
+    if (!isDraftKey(key)) throw new ValidationError('unknown-field', `signal draft field ${JSON.stringify(key)}: ${unknownKeyReason(key, SIGNAL_DRAFT_KEYS)}`);
   }
   const { type } = draft;
   if (typeof type !== 'string' || type.length === 0 || type.length > MAX_FIELD_LENGTH) {

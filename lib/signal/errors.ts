@@ -6,6 +6,7 @@ export type ValidationIssue =
   | 'invalid-version'
   | 'invalid-target'
   | 'invalid-field'
+  | 'unknown-field'
   | 'not-serialisable'
   | 'cyclic'
   | 'too-large'

@@ -1,4 +1,5 @@
 import { isThenable } from '../util/thenable.ts';
+import { firstUnknownKey, optionKeys, unknownKeyReason } from '../util/known-keys.ts';
 import { ValidationError } from './errors.ts';
 import { isStandardSchema, type StandardResult, type StandardSchemaV1 } from './standard-schema.ts';
 
@@ -18,6 +19,9 @@ export interface SchemaDefinition {
   /** Upcasters keyed by the version they upgrade from; each goes to the next version in order. */
   upcast?: Record<string, Upcaster>;
 }
+
+/** The keys of {@link SchemaDefinition} (a compile error until a new field is listed). */
+export const SCHEMA_DEFINITION_KEYS = optionKeys<SchemaDefinition>()(['versions', 'upcast']);
 
 /** A payload checked and upgraded to the current version of its type. */
 export interface SchemaOutcome {
@@ -42,6 +46,8 @@ export class SchemaRegistry {
   /** Registers (or replaces) the schema of `type`. Throws a ValidationError on a bad definition. */
   register(type: string, definition: SchemaDefinition): this {
     if (typeof type !== 'string' || type.length === 0) throw new ValidationError('invalid-type', 'schema type must be a non-empty string');
+    const unknown = typeof definition === 'object' && definition !== null ? firstUnknownKey(definition, SCHEMA_DEFINITION_KEYS) : undefined;
+    if (unknown !== undefined) throw new ValidationError('unknown-field', `schema ${type} field ${JSON.stringify(unknown)}: ${unknownKeyReason(unknown, SCHEMA_DEFINITION_KEYS)}`);
     const ordered = Object.keys(definition.versions ?? {}).sort(compareVersions);
     if (ordered.length === 0) throw new ValidationError('invalid-version', `schema ${type} lists no versions`);
     const upcast = definition.upcast ?? {};

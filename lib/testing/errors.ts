@@ -3,6 +3,7 @@
  * network under test) can tell an injected failure from a real one without matching messages.
  */
 import { PlexusError } from '../util/errors.ts';
+import { firstUnknownKey, unknownKeyReason } from '../util/known-keys.ts';
 
 /** A testing helper was given an option it cannot work with. */
 export class TestingOptionError extends PlexusError {
@@ -11,6 +12,17 @@ export class TestingOptionError extends PlexusError {
   constructor(option: string, message: string, value?: unknown) {
     super(TestingOptionError.CODE, `${option}: ${message}`, { details: { option, value } });
   }
+}
+
+/**
+ * Throws {@link TestingOptionError} when the object `value` has a key not in `known` (a misspelt
+ * option would otherwise be ignored, and a fake fail on a schedule the test never asked for),
+ * naming its path under `prefix` (`''` at the top level) and the known key most likely meant.
+ */
+export function checkTestingKeys(prefix: string, value: unknown, known: readonly string[]): void {
+  if (typeof value !== 'object' || value === null) return;
+  const key = firstUnknownKey(value, known);
+  if (key !== undefined) throw new TestingOptionError(prefix === '' ? key : `${prefix}.${key}`, unknownKeyReason(key, known));
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import type { HandlerContext } from '../node/handler-context.ts';
 import type { Signal } from '../signal/signal.ts';
-import { InjectedFailure, TestingOptionError } from './errors.ts';
+import { optionKeys } from '../util/known-keys.ts';
+import { checkTestingKeys, InjectedFailure, TestingOptionError } from './errors.ts';
 import { countingHandler, type FakeHandler, type HandlerContextLike, type InnerHandler } from './handler-types.ts';
 import { DEFAULT_SEED, createSeededRandom } from './random.ts';
 
@@ -30,8 +31,14 @@ export interface FailingHandlerOptions<S, C> {
   inner?: InnerHandler<S, C>;
 }
 
+/** The keys of {@link FailingHandlerOptions} (a compile error until a new option is listed). */
+export const FAILING_HANDLER_OPTION_KEYS = optionKeys<FailingHandlerOptions<unknown, unknown>>()(['every', 'share', 'seed', 'burst', 'when', 'error', 'inner']);
+const BURST_KEYS = optionKeys<NonNullable<FailingHandlerOptions<unknown, unknown>['burst']>>()(['from', 'count']);
+
 /** Rejects schedules that would silently never (or always) fire. */
 function validate<S, C>(o: FailingHandlerOptions<S, C>): void {
+  checkTestingKeys('', o, FAILING_HANDLER_OPTION_KEYS);
+  checkTestingKeys('burst', o.burst, BURST_KEYS);
   if (o.every !== undefined && (!Number.isInteger(o.every) || o.every < 1)) {
     throw new TestingOptionError('every', 'must be an integer >= 1', o.every);
   }

@@ -3,7 +3,8 @@
  * database write. Fails a seeded share of calls and can add latency on a given clock.
  */
 import { sleep, systemClock, type Clock } from '../util/clock.ts';
-import { InjectedFailure, TestingOptionError } from './errors.ts';
+import { optionKeys } from '../util/known-keys.ts';
+import { checkTestingKeys, InjectedFailure, TestingOptionError } from './errors.ts';
 import { DEFAULT_SEED, createSeededRandom } from './random.ts';
 
 /** Options for {@link flaky}. */
@@ -29,6 +30,9 @@ export interface FlakyOptions {
   /** @defaultValue a new {@link InjectedFailure} */
   error?: (call: number) => Error;
 }
+
+/** The keys of {@link FlakyOptions} (a compile error until a new option is listed). */
+export const FLAKY_OPTION_KEYS = optionKeys<FlakyOptions>()(['failShare', 'seed', 'delayMs', 'clock', 'failWhen', 'error']);
 
 /** Counters of a {@link flaky} wrapper. */
 export interface FlakyStats {
@@ -57,6 +61,7 @@ type AsyncFn = (...args: any[]) => Promise<any>;
  */
 export function createFlaky<T extends AsyncFn>(fn: T, options: FlakyOptions): Flaky<T> {
   if (typeof fn !== 'function') throw new TestingOptionError('fn', 'must be a function', fn);
+  checkTestingKeys('', options, FLAKY_OPTION_KEYS);
   const { failShare } = options;
   if (typeof failShare !== 'number' || !(failShare >= 0 && failShare <= 1)) {
     throw new TestingOptionError('failShare', 'must be a number in 0..1', failShare);

@@ -6,7 +6,8 @@ import type { Subscribable, Unsubscribable } from 'rxjs';
 import type { NetworkEvent, NetworkEventKind } from '../observe/events.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { formatMs } from '../util/format-ms.ts';
-import { RecorderClosedError, TestingOptionError, WaitForTimeoutError } from './errors.ts';
+import { optionKeys } from '../util/known-keys.ts';
+import { checkTestingKeys, RecorderClosedError, TestingOptionError, WaitForTimeoutError } from './errors.ts';
 import { describeMatcher, formatEvents } from './format.ts';
 import { matchesEvent, type EventMatcher } from './pattern.ts';
 import { traceOf, type TraceStep } from './trace.ts';
@@ -54,6 +55,11 @@ export interface WaitForOptions {
   drive?: boolean;
 }
 
+/** The keys of {@link RecordOptions} (a compile error until a new option is listed). */
+export const RECORD_OPTION_KEYS = optionKeys<RecordOptions>()(['filter', 'maxEvents']);
+/** The keys of {@link WaitForOptions}. */
+export const WAIT_FOR_OPTION_KEYS = optionKeys<WaitForOptions>()(['clock', 'timeoutMs', 'drive']);
+
 interface Waiter {
   readonly matcher: EventMatcher;
   readonly resolve: (e: NetworkEvent) => void;
@@ -75,6 +81,7 @@ export class EventRecorder implements Disposable {
 
   /** Prefer {@link recordEvents}. */
   constructor(source: Subscribable<NetworkEvent>, options: RecordOptions = {}) {
+    checkTestingKeys('', options, RECORD_OPTION_KEYS);
     const max = options.maxEvents ?? DEFAULT_MAX_EVENTS;
     if (!Number.isInteger(max) || max < 1) throw new TestingOptionError('maxEvents', 'must be a positive integer', max);
     this.#max = max;
@@ -154,6 +161,7 @@ export class EventRecorder implements Disposable {
   waitFor<T extends NetworkEvent>(matcher: (event: NetworkEvent) => event is T, options?: WaitForOptions): Promise<T>;
   waitFor(matcher: EventMatcher, options?: WaitForOptions): Promise<NetworkEvent>;
   async waitFor(matcher: EventMatcher, options: WaitForOptions = {}): Promise<NetworkEvent> {
+    checkTestingKeys('', options, WAIT_FOR_OPTION_KEYS);
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
     if (!(timeoutMs >= 0) || !Number.isFinite(timeoutMs)) {
       throw new TestingOptionError('timeoutMs', 'must be a finite number >= 0', timeoutMs);

@@ -1,4 +1,6 @@
 import type { Clock, TimerHandle } from '../util/clock.ts';
+import { optionKeys } from '../util/known-keys.ts';
+import { checkTestingKeys } from './errors.ts';
 
 interface Timer {
   readonly id: number;
@@ -15,6 +17,9 @@ export interface VirtualClockOptions {
   start?: number;
 }
 
+/** The keys of {@link VirtualClockOptions} (a compile error until a new option is listed). */
+export const VIRTUAL_CLOCK_OPTION_KEYS = optionKeys<VirtualClockOptions>()(['start']);
+
 /** Start time used when none is given, fixed so that runs are reproducible. */
 export const DEFAULT_VIRTUAL_START = Date.UTC(2026, 0, 1);
 
@@ -30,6 +35,7 @@ export class VirtualClock implements Clock {
   #timers: Timer[] = [];
 
   constructor(options: VirtualClockOptions = {}) {
+    checkTestingKeys('', options, VIRTUAL_CLOCK_OPTION_KEYS);
     this.#now = options.start ?? DEFAULT_VIRTUAL_START;
   }
 

@@ -234,7 +234,7 @@ describe('resilience/rate limiters', () => {
       await p;
       expect(done).to.equal(true);
       expect(() => c.configure({ node: { limit: -1 } })).to.throw(/fixedWindow.limit/);
-      expect(() => c.configure({ bogus: {} })).to.throw(/unknown layer/);
+      expect(() => c.configure({ bogus: {} })).to.throw(/unknown option/);
     });
   });
 });

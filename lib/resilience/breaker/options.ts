@@ -2,7 +2,8 @@
  * Circuit breaker options, their defaults and their validation.
  */
 import { InvalidOptionsError } from '../errors.ts';
-import { checkFunction, checkNumber, checkObject } from '../validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkFunction, checkKnownKeys, checkNumber, checkObject } from '../validate.ts';
 
 /**
  * Consecutive failures that open a closed breaker.
@@ -82,6 +83,11 @@ export interface BreakerOptions {
   loadProvider?: () => number;
 }
 
+/** The keys of {@link BreakerOptions} (a compile error until a new option is listed). */
+export const BREAKER_OPTION_KEYS = optionKeys<BreakerOptions>()(['failureThreshold', 'resetTimeoutMs', 'halfOpenMaxProbes', 'successThreshold', 'errorRate', 'loadProvider']);
+/** The keys of {@link ErrorRateOptions}. */
+export const ERROR_RATE_OPTION_KEYS = optionKeys<ErrorRateOptions>()(['threshold', 'minimumVolume', 'windowMs', 'buckets']);
+
 /** Fully resolved error-rate settings. */
 export interface ResolvedErrorRate {
   readonly threshold: number;
@@ -103,6 +109,7 @@ export interface ResolvedBreakerOptions {
 /** Validates `options` (merged over `base` when reconfiguring) and fills in the defaults. */
 export function resolveBreakerOptions(options: BreakerOptions = {}, base?: ResolvedBreakerOptions, prefix = 'breaker'): ResolvedBreakerOptions {
   checkObject(prefix, options);
+  checkKnownKeys(prefix, options, BREAKER_OPTION_KEYS);
   const o = options;
   const int1 = { integer: true, min: 1 };
   const failureThreshold = checkNumber(`${prefix}.failureThreshold`, o.failureThreshold ?? base?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD, int1);
@@ -122,6 +129,7 @@ export function resolveBreakerOptions(options: BreakerOptions = {}, base?: Resol
 
 function resolveErrorRate(o: ErrorRateOptions, base: ResolvedErrorRate | undefined, prefix: string): ResolvedErrorRate {
   const p = `${prefix}.errorRate`;
+  checkKnownKeys(p, o, ERROR_RATE_OPTION_KEYS);
   const threshold = checkNumber(`${p}.threshold`, o.threshold ?? base?.threshold ?? DEFAULT_ERROR_RATE_THRESHOLD, { above: 0, max: 1 });
   const minimumVolume = checkNumber(`${p}.minimumVolume`, o.minimumVolume ?? base?.minimumVolume ?? DEFAULT_MINIMUM_VOLUME, { integer: true, min: 1 });
   const windowMs = checkNumber(`${p}.windowMs`, o.windowMs ?? base?.windowMs ?? DEFAULT_ERROR_RATE_WINDOW_MS, { above: 0 });

@@ -3,7 +3,8 @@
  * `capacity` the oldest entries drop out (and are counted).
  */
 import { RingBuffer } from '../../util/ring-buffer.ts';
-import { checkNumber } from '../validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkKnownKeys, checkNumber } from '../validate.ts';
 import type { ClassifiedError, ErrorCategory } from './categories.ts';
 import type { RecoveryRecord } from './recovery.ts';
 
@@ -22,6 +23,9 @@ export interface AuditLogOptions {
   capacity?: number;
 }
 
+/** The keys of {@link AuditLogOptions} (a compile error until a new option is listed). */
+export const AUDIT_LOG_OPTION_KEYS = optionKeys<AuditLogOptions>()(['capacity']);
+
 /** Bounded log of errors and recoveries. */
 export class AuditLog {
   readonly #ring: RingBuffer<AuditEntry>;
@@ -29,6 +33,7 @@ export class AuditLog {
   #dropped = 0;
 
   constructor(options: AuditLogOptions = {}) {
+    checkKnownKeys('auditLog', options, AUDIT_LOG_OPTION_KEYS);
     const capacity = checkNumber('auditLog.capacity', options.capacity ?? DEFAULT_AUDIT_CAPACITY, { integer: true, min: 1 });
     this.#capacity = capacity;
     this.#ring = new RingBuffer<AuditEntry>(Math.min(capacity, 64));

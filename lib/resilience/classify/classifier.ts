@@ -6,7 +6,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { toErrorInfo } from '../../util/errors.ts';
 import { disposable, type DisposableHandle } from '../emitter.ts';
-import { checkFunction } from '../validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkFunction, checkKnownKeys } from '../validate.ts';
 import { DEFAULT_SEVERITY, ErrorCategory, type Classification, type ClassifiedError, type ClassifierRule, type ErrorContext } from './categories.ts';
 
 /** Node errno codes that mean "the network failed". */
@@ -67,6 +68,9 @@ export interface ErrorClassifierOptions {
   newId?: () => string;
 }
 
+/** The keys of {@link ErrorClassifierOptions} (a compile error until a new option is listed). */
+export const ERROR_CLASSIFIER_OPTION_KEYS = optionKeys<ErrorClassifierOptions>()(['rules', 'clock', 'newId']);
+
 /** Classifies errors by category and severity. */
 export class ErrorClassifier {
   #rules: readonly ClassifierRule[];
@@ -74,6 +78,7 @@ export class ErrorClassifier {
   readonly #newId: () => string;
 
   constructor(options: ErrorClassifierOptions = {}) {
+    checkKnownKeys('classifier', options, ERROR_CLASSIFIER_OPTION_KEYS);
     this.#rules = (options.rules ?? []).map((r, i) => checkFunction<ClassifierRule>(`rules[${i}]`, r));
     this.#clock = options.clock ?? systemClock;
     this.#newId = options.newId === undefined ? uuidv7 : checkFunction<() => string>('newId', options.newId);

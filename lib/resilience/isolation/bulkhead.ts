@@ -6,7 +6,8 @@
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { BulkheadFullError } from '../errors.ts';
 import { RingBuffer } from '../../util/ring-buffer.ts';
-import { checkNumber, checkObject } from '../validate.ts';
+import { firstUnknownKey, optionKeys } from '../../util/known-keys.ts';
+import { checkKnownKeys, checkNumber, checkObject, unknownKeyError } from '../validate.ts';
 
 /**
  * Calls running at once.
@@ -40,6 +41,9 @@ export interface BulkheadOptions {
   queueTimeoutMs?: number;
 }
 
+/** The keys of {@link BulkheadOptions} (a compile error until a new option is listed). */
+export const BULKHEAD_OPTION_KEYS = optionKeys<BulkheadOptions>()(['maxConcurrent', 'maxQueue', 'queueTimeoutMs']);
+
 /** Options of one `acquire`. */
 export interface BulkheadAcquireOptions {
   signal?: AbortSignal | undefined;
@@ -47,12 +51,16 @@ export interface BulkheadAcquireOptions {
   timeoutMs?: number | undefined;
 }
 
+/** The keys of {@link BulkheadAcquireOptions}. */
+export const BULKHEAD_ACQUIRE_OPTION_KEYS = optionKeys<BulkheadAcquireOptions>()(['signal', 'timeoutMs']);
+
 /** Resolved options. */
 export type ResolvedBulkheadOptions = Readonly<Required<BulkheadOptions>>;
 
 /** Validates bulkhead options (merged over `base` when reconfiguring). */
 export function resolveBulkheadOptions(o: BulkheadOptions = {}, base?: ResolvedBulkheadOptions, prefix = 'bulkhead'): ResolvedBulkheadOptions {
   checkObject(prefix, o);
+  checkKnownKeys(prefix, o, BULKHEAD_OPTION_KEYS);
   return {
     maxConcurrent: checkNumber(`${prefix}.maxConcurrent`, o.maxConcurrent ?? base?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT, { integer: true, min: 1 }),
     maxQueue: checkNumber(`${prefix}.maxQueue`, o.maxQueue ?? base?.maxQueue ?? DEFAULT_MAX_QUEUE, { integer: true, min: 0 }),
@@ -136,6 +144,7 @@ export class Bulkhead {
 
   /** A permit now or after waiting in the queue; rejects with {@link BulkheadFullError}, or the signal's reason. */
   acquire(options: BulkheadAcquireOptions = {}): Promise<Permit> {
+    if (firstUnknownKey(options, BULKHEAD_ACQUIRE_OPTION_KEYS) !== undefined) return Promise.reject(unknownKeyError('acquire', options, BULKHEAD_ACQUIRE_OPTION_KEYS));
     const signal = options.signal;
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     const now = this.tryAcquire();

@@ -5,7 +5,8 @@
 import { getHeapStatistics } from 'node:v8';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { ResourceExhaustedError } from '../errors.ts';
-import { checkFunction, checkNumber, checkObject } from '../validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkFunction, checkKnownKeys, checkNumber, checkObject } from '../validate.ts';
 
 /**
  * Share of the V8 heap limit above which work is refused, when `maxHeapBytes` is not set.
@@ -28,6 +29,9 @@ export interface ResourceGuardOptions {
   readHeap?: () => number;
 }
 
+/** The keys of {@link ResourceGuardOptions} (a compile error until a new option is listed). */
+export const RESOURCE_GUARD_OPTION_KEYS = optionKeys<ResourceGuardOptions>()(['maxHeapBytes', 'sampleIntervalMs', 'readHeap']);
+
 /** Resolved options. */
 export type ResolvedResourceGuardOptions = Readonly<Required<ResourceGuardOptions>>;
 
@@ -36,6 +40,7 @@ const defaultReadHeap = (): number => process.memoryUsage().heapUsed;
 /** Validates guard options (merged over `base` when reconfiguring). */
 export function resolveResourceGuardOptions(o: ResourceGuardOptions = {}, base?: ResolvedResourceGuardOptions, prefix = 'resource'): ResolvedResourceGuardOptions {
   checkObject(prefix, o);
+  checkKnownKeys(prefix, o, RESOURCE_GUARD_OPTION_KEYS);
   return {
     maxHeapBytes: checkNumber(`${prefix}.maxHeapBytes`, o.maxHeapBytes ?? base?.maxHeapBytes ?? Math.floor(getHeapStatistics().heap_size_limit * DEFAULT_MAX_HEAP_RATIO), { above: 0 }),
     sampleIntervalMs: checkNumber(`${prefix}.sampleIntervalMs`, o.sampleIntervalMs ?? base?.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS, { min: 0 }),

@@ -4,7 +4,8 @@
  */
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { TimeoutError } from '../errors.ts';
-import { checkNumber } from '../validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkKnownKeys, checkNumber } from '../validate.ts';
 
 /**
  * Per-attempt time limit of protected operations.
@@ -20,6 +21,9 @@ export interface WithTimeoutOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** The keys of {@link WithTimeoutOptions} (a compile error until a new option is listed). */
+export const WITH_TIMEOUT_OPTION_KEYS = optionKeys<WithTimeoutOptions>()(['clock', 'signal']);
+
 /**
  * Runs `fn` with a limit of `ms` (`Infinity`: none). Rejects with {@link TimeoutError} (code
  * `PLEXUS_TIMEOUT`) at the limit and aborts the signal given to `fn`; the timer and listeners
@@ -27,6 +31,7 @@ export interface WithTimeoutOptions {
  */
 export function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T> | T, ms: number, options: WithTimeoutOptions = {}): Promise<T> {
   checkNumber('timeoutMs', ms, { min: 0, allowInfinity: true });
+  checkKnownKeys('withTimeout', options, WITH_TIMEOUT_OPTION_KEYS);
   const clock = options.clock ?? systemClock;
   const outer = options.signal;
   if (outer?.aborted === true) return Promise.reject(outer.reason);

@@ -12,8 +12,8 @@ import { createRateLimiter, type RateLimiterSpec } from '../rate/create.ts';
 import { KeyedRateLimiter } from '../rate/keyed.ts';
 import type { RateLimiter } from '../rate/types.ts';
 import { RetryPolicy } from '../retry/policy.ts';
-import { checkObject } from '../validate.ts';
-import type { ProtectorOptions, ProtectorRateLimits } from './options.ts';
+import { checkKnownKeys, checkObject } from '../validate.ts';
+import { PROTECTOR_KEY_LAYER_KEYS, PROTECTOR_RATE_LIMIT_KEYS, type ProtectorOptions, type ProtectorRateLimits } from './options.ts';
 
 /** The safeguards of one protector. */
 export interface Safeguards {
@@ -25,22 +25,24 @@ export interface Safeguards {
   readonly retry: RetryPolicy | undefined;
 }
 
-function layer(l: RateLimiter<object> | RateLimiterSpec | undefined, name: string, clock: Clock): RateLimiter<object> | undefined {
+function layer(l: RateLimiter<object> | RateLimiterSpec | undefined, layerName: string, name: string, clock: Clock): RateLimiter<object> | undefined {
   if (l === undefined) return undefined;
   if (typeof (l as RateLimiter<object>).tryAcquire === 'function') return l as RateLimiter<object>;
-  return createRateLimiter({ name, ...(l as RateLimiterSpec) }, clock);
+  return createRateLimiter({ name, ...(l as RateLimiterSpec) }, clock, `rateLimits.${layerName}`);
 }
 
 function limiter(r: ProtectorRateLimits | undefined, name: string, clock: Clock): CombinedRateLimiter | undefined {
   checkObject('rateLimits', r);
+  checkKnownKeys('rateLimits', r, PROTECTOR_RATE_LIMIT_KEYS);
+  if (r?.key !== undefined && !(r.key instanceof KeyedRateLimiter)) checkKnownKeys('rateLimits.key', r.key, PROTECTOR_KEY_LAYER_KEYS);
   if (r === undefined || Object.values(r).every((v) => v === undefined)) return undefined;
   const key = r.key === undefined ? undefined : r.key instanceof KeyedRateLimiter ? r.key : new KeyedRateLimiter({ name: `${name}:key`, ...r.key, clock });
   return new CombinedRateLimiter({
     name: `${name}:rate`,
     clock,
-    network: layer(r.network, 'network', clock),
-    node: layer(r.node, 'node', clock),
-    operation: layer(r.operation, name, clock),
+    network: layer(r.network, 'network', 'network', clock),
+    node: layer(r.node, 'node', 'node', clock),
+    operation: layer(r.operation, 'operation', name, clock),
     key,
   });
 }

@@ -2,6 +2,7 @@
  * Options and run-time settings of a protector. Leaf-ish: imports only option types.
  */
 import type { Clock } from '../../util/clock.ts';
+import { optionKeys } from '../../util/known-keys.ts';
 import type { CircuitBreaker } from '../breaker/breaker.ts';
 import type { BreakerOptions } from '../breaker/options.ts';
 import type { AuditLog } from '../classify/audit-log.ts';
@@ -36,6 +37,11 @@ export interface ProtectorRateLimits {
   key?: KeyedRateLimiter | Omit<KeyedRateLimiterOptions, 'clock'>;
 }
 
+/** The keys of {@link ProtectorRateLimits} (a compile error until a new layer is listed). */
+export const PROTECTOR_RATE_LIMIT_KEYS = optionKeys<ProtectorRateLimits>()(['network', 'node', 'operation', 'key']);
+/** The keys of the per-key layer's options (a keyed limiter's, but for the clock: the protector's is used). */
+export const PROTECTOR_KEY_LAYER_KEYS = optionKeys<Omit<KeyedRateLimiterOptions, 'clock'>>()(['limiter', 'maxKeys', 'idleMs', 'name']);
+
 /** Options of {@link createProtector}. Absent safeguards: breaker, retry and timeout are on by default; rate limits, bulkhead and resource guard are off until given. */
 export interface ProtectorOptions {
   /** @defaultValue {@link DEFAULT_PROTECTOR_NAME} */
@@ -64,6 +70,11 @@ export interface ProtectorOptions {
   auditLog?: AuditLog;
 }
 
+/** The keys of {@link ProtectorOptions} (a compile error until a new option is listed). */
+export const PROTECTOR_OPTION_KEYS = optionKeys<ProtectorOptions>()([
+  'name', 'clock', 'isShuttingDown', 'rateLimits', 'rateLimitWaitMs', 'resource', 'bulkhead', 'breaker', 'retry', 'timeoutMs', 'classifier', 'auditLog',
+]);
+
 /** What `configure()` may change at run time (each part validated like at construction). */
 export interface ProtectorSettings {
   breaker?: BreakerOptions;
@@ -75,6 +86,9 @@ export interface ProtectorSettings {
   resource?: ResourceGuardOptions;
   timeoutMs?: number;
 }
+
+/** The keys of {@link ProtectorSettings} (a compile error until a new setting is listed). */
+export const PROTECTOR_SETTING_KEYS = optionKeys<ProtectorSettings>()(['breaker', 'retry', 'rateLimits', 'rateLimitWaitMs', 'bulkhead', 'resource', 'timeoutMs']);
 
 /** Options of one protected call. */
 export interface ProtectedCallOptions<T> {
@@ -89,6 +103,9 @@ export interface ProtectedCallOptions<T> {
   /** Extra context recorded with errors. */
   context?: ErrorContext;
 }
+
+/** The keys of {@link ProtectedCallOptions} (a compile error until a new option is listed). */
+export const PROTECTED_CALL_OPTION_KEYS = optionKeys<ProtectedCallOptions<unknown>>()(['key', 'signal', 'fallback', 'degrade', 'context']);
 
 /** Plain counters of a protector (read them at scrape time; nothing is counted via prom-client per call). */
 export interface ProtectorMetrics {

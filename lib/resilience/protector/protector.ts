@@ -23,9 +23,9 @@ import { DEFAULT_TIMEOUT_MS, withTimeout } from '../isolation/timeout.ts';
 import type { CombinedRateLimiter } from '../rate/combined.ts';
 import { resolveRetryOptions } from '../retry/options.ts';
 import type { RetryAttempt, RetryPolicy } from '../retry/policy.ts';
-import { checkFunction, checkNumber } from '../validate.ts';
+import { checkFunction, checkKnownKeys, checkNumber } from '../validate.ts';
 import { buildSafeguards } from './build.ts';
-import { DEFAULT_PROTECTOR_NAME, DEFAULT_RATE_LIMIT_WAIT_MS, type ProtectedCallOptions, type ProtectorMetrics, type ProtectorOptions, type ProtectorSettings } from './options.ts';
+import { DEFAULT_PROTECTOR_NAME, DEFAULT_RATE_LIMIT_WAIT_MS, PROTECTED_CALL_OPTION_KEYS, PROTECTOR_OPTION_KEYS, PROTECTOR_SETTING_KEYS, type ProtectedCallOptions, type ProtectorMetrics, type ProtectorOptions, type ProtectorSettings } from './options.ts';
 
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
@@ -53,6 +53,7 @@ export class Protector implements DisposableHandle {
   #disposed = false;
 
   constructor(options: ProtectorOptions = {}) {
+    checkKnownKeys('', options, PROTECTOR_OPTION_KEYS);
     this.name = options.name ?? DEFAULT_PROTECTOR_NAME;
     this.#clock = options.clock ?? systemClock;
     this.#isShuttingDown = options.isShuttingDown === undefined ? undefined : checkFunction('isShuttingDown', options.isShuttingDown);
@@ -92,6 +93,8 @@ export class Protector implements DisposableHandle {
 
   /** Runs `fn` through the pipeline. Final failures are classified, audited, and recovered from when a fallback/degrade is given. */
   async execute<T>(fn: (signal: AbortSignal) => Promise<T> | T, options: ProtectedCallOptions<T> = {}): Promise<T> {
+    // A misspelt `key` would skip the per-key limit. Refused before the call counts.
+    checkKnownKeys('call', options, PROTECTED_CALL_OPTION_KEYS);
     const m = this.#m;
     m.calls++;
     m.inFlight++;
@@ -135,6 +138,7 @@ export class Protector implements DisposableHandle {
 
   /** Changes safeguards at run time. Every part is validated before any is applied; in-flight calls keep running. */
   configure(settings: ProtectorSettings): void {
+    checkKnownKeys('', settings, PROTECTOR_SETTING_KEYS);
     const need = (part: string, present: unknown): void => {
       if (present === undefined) throw new InvalidOptionsError(part, 'this safeguard was not enabled at construction', settings[part as keyof ProtectorSettings]);
     };

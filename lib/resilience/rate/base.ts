@@ -4,8 +4,8 @@
  */
 import { sleep, type Clock } from '../../util/clock.ts';
 import { InvalidOptionsError, RateLimitedError } from '../errors.ts';
-import { checkNumber } from '../validate.ts';
-import { DEFAULT_ACQUIRE_TIMEOUT_MS, type AcquireOptions, type RateDecision, type RateLimiter } from './types.ts';
+import { checkKnownKeys, checkNumber } from '../validate.ts';
+import { ACQUIRE_OPTION_KEYS, DEFAULT_ACQUIRE_TIMEOUT_MS, type AcquireOptions, type RateDecision, type RateLimiter } from './types.ts';
 
 /** Tolerance for float token arithmetic (0.1 + 0.2 style drift must not refuse a whole permit). */
 export const EPSILON = 1e-9;
@@ -20,8 +20,9 @@ export function checkPermits(permits: number): void {
   if (!(permits >= 1) || !Number.isInteger(permits)) throw new InvalidOptionsError('permits', 'must be an integer >= 1', permits);
 }
 
-/** Resolves the timeout of an `acquire`. */
-export function acquireTimeout(options: AcquireOptions): number {
+/** Resolves the timeout of an `acquire` (and refuses an unknown key in its options). */
+export function acquireTimeout(options: AcquireOptions, known: readonly string[] = ACQUIRE_OPTION_KEYS): number {
+  checkKnownKeys('acquire', options, known);
   return options.timeoutMs === undefined ? DEFAULT_ACQUIRE_TIMEOUT_MS : checkNumber('timeoutMs', options.timeoutMs, { min: 0, allowInfinity: true });
 }
 

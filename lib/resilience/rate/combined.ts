@@ -5,6 +5,8 @@
  */
 import { sleep, systemClock, type Clock } from '../../util/clock.ts';
 import { InvalidOptionsError, RateLimitedError } from '../errors.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkKnownKeys } from '../validate.ts';
 import { acquireTimeout, checkPermits } from './base.ts';
 import type { KeyedRateLimiter } from './keyed.ts';
 import { ALLOWED, type AcquireOptions, type RateDecision, type RateLimiter } from './types.ts';
@@ -22,10 +24,19 @@ export interface CombinedRateLimiterOptions {
   clock?: Clock;
 }
 
+/** The keys of {@link CombinedRateLimiterOptions} (a compile error until a new option is listed). */
+export const COMBINED_RATE_LIMITER_OPTION_KEYS = optionKeys<CombinedRateLimiterOptions>()(['network', 'node', 'operation', 'key', 'name', 'clock']);
+
+/** The layers `configure` knows, by name. */
+const RATE_LIMIT_LAYERS = ['network', 'node', 'operation', 'key'] as const satisfies readonly (keyof CombinedRateLimiterOptions)[];
+
 /** Options of a waiting combined `acquire`. */
 export interface CombinedAcquireOptions extends AcquireOptions {
   key?: string | undefined;
 }
+
+/** The keys of {@link CombinedAcquireOptions} (a compile error until a new option is listed). */
+export const COMBINED_ACQUIRE_OPTION_KEYS = optionKeys<CombinedAcquireOptions>()(['permits', 'timeoutMs', 'signal', 'key']);
 
 /** All layers must allow. Implements {@link RateLimiter} (with an optional key argument). */
 export class CombinedRateLimiter implements RateLimiter<Record<string, object>> {
@@ -37,6 +48,7 @@ export class CombinedRateLimiter implements RateLimiter<Record<string, object>> 
   #violations = 0;
 
   constructor(options: CombinedRateLimiterOptions) {
+    checkKnownKeys('combined', options, COMBINED_RATE_LIMITER_OPTION_KEYS);
     this.name = options.name ?? 'combined';
     this.#clock = options.clock ?? systemClock;
     this.#named = { network: options.network, node: options.node, operation: options.operation };
@@ -86,7 +98,7 @@ export class CombinedRateLimiter implements RateLimiter<Record<string, object>> 
   async acquire(options: CombinedAcquireOptions = {}): Promise<void> {
     const permits = options.permits ?? 1;
     checkPermits(permits);
-    const timeoutMs = acquireTimeout(options);
+    const timeoutMs = acquireTimeout(options, COMBINED_ACQUIRE_OPTION_KEYS);
     const start = this.#clock.now();
     for (;;) {
       if (options.signal?.aborted === true) throw options.signal.reason;
@@ -102,9 +114,9 @@ export class CombinedRateLimiter implements RateLimiter<Record<string, object>> 
 
   /** Throws exactly when `configure(partial)` would. */
   checkOptions(partial: Partial<Record<string, object>>): void {
+    checkKnownKeys('rateLimits', partial, RATE_LIMIT_LAYERS);
     for (const [layer, p] of Object.entries(partial)) {
       if (p === undefined) continue;
-      if (!['network', 'node', 'operation', 'key'].includes(layer)) throw new InvalidOptionsError(`rateLimits.${layer}`, 'unknown layer (network, node, operation or key)', p);
       if ((layer === 'key' ? this.#keyed : this.#named[layer]) === undefined) throw new InvalidOptionsError(`rateLimits.${layer}`, 'this layer was not configured at construction', p);
       if (layer === 'key') this.#keyed?.checkOptions(p);
       else this.#named[layer]?.checkOptions(p);

@@ -3,7 +3,8 @@
  * create one limiter per key, and by configuration files).
  */
 import { systemClock, type Clock } from '../../util/clock.ts';
-import { checkOneOf } from '../validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkKnownKeys, checkOneOf } from '../validate.ts';
 import { FixedWindow, type WindowOptions } from './fixed-window.ts';
 import { LeakyBucket, type LeakyBucketOptions } from './leaky-bucket.ts';
 import { SlidingWindow } from './sliding-window.ts';
@@ -22,9 +23,24 @@ export type RateLimiterSpec =
   | ({ algorithm: 'fixed-window' } & WindowOptions & RateLimiterCommonOptions)
   | ({ algorithm: 'leaky-bucket' } & LeakyBucketOptions & RateLimiterCommonOptions);
 
-/** Creates the limiter a spec describes (validating it). */
-export function createRateLimiter(spec: RateLimiterSpec, clock: Clock = systemClock): RateLimiter<object> {
+/** The spec of one algorithm. */
+type SpecOf<A extends RateAlgorithm> = Extract<RateLimiterSpec, { algorithm: A }>;
+
+/** The keys of each algorithm's spec (a compile error until a new option is listed). */
+export const RATE_LIMITER_SPEC_KEYS: { readonly [A in RateAlgorithm]: readonly (keyof SpecOf<A>)[] } = {
+  'token-bucket': optionKeys<SpecOf<'token-bucket'>>()(['algorithm', 'name', 'ratePerSec', 'burst']),
+  'sliding-window': optionKeys<SpecOf<'sliding-window'>>()(['algorithm', 'name', 'limit', 'windowMs']),
+  'fixed-window': optionKeys<SpecOf<'fixed-window'>>()(['algorithm', 'name', 'limit', 'windowMs']),
+  'leaky-bucket': optionKeys<SpecOf<'leaky-bucket'>>()(['algorithm', 'name', 'ratePerSec', 'capacity']),
+};
+
+/**
+ * Creates the limiter a spec describes (validating it). `prefix` is the spec's place in the
+ * caller's options, named when the spec has an unknown key (`rateLimit.burts`).
+ */
+export function createRateLimiter(spec: RateLimiterSpec, clock: Clock = systemClock, prefix = 'rateLimit'): RateLimiter<object> {
   const algorithm = checkOneOf('algorithm', (spec as { algorithm?: unknown } | undefined)?.algorithm, RATE_ALGORITHMS);
+  checkKnownKeys(prefix, spec, RATE_LIMITER_SPEC_KEYS[algorithm] as readonly string[]);
   const { algorithm: _a, ...options } = spec;
   switch (algorithm) {
     case 'token-bucket':

@@ -3,9 +3,10 @@
  * time. Simple and O(1), but allows up to 2×limit across a window boundary.
  */
 import { systemClock, type Clock } from '../../util/clock.ts';
-import { checkNumber, checkObject } from '../validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkKnownKeys, checkNumber, checkObject } from '../validate.ts';
 import { RateLimiterBase, refuse } from './base.ts';
-import { ALLOWED, type RateDecision, type RateLimiterCommonOptions } from './types.ts';
+import { ALLOWED, constructionKeys, type RateDecision, type RateLimiterCommonOptions } from './types.ts';
 
 /**
  * Permits per window (fixed and sliding window).
@@ -26,9 +27,15 @@ export interface WindowOptions {
   windowMs?: number;
 }
 
+/** The keys of {@link WindowOptions} (a compile error until a new option is listed). */
+export const WINDOW_OPTION_KEYS = optionKeys<WindowOptions>()(['limit', 'windowMs']);
+const CONSTRUCTION_KEYS = constructionKeys(WINDOW_OPTION_KEYS);
+
 /** Validates window options (shared with the sliding window). */
 export function resolveWindowOptions(o: WindowOptions, base: Required<WindowOptions> | undefined, prefix: string): Required<WindowOptions> {
   checkObject(prefix, o);
+  // Without a base this is a constructor, which also takes `name` and `clock`.
+  checkKnownKeys(prefix, o, base === undefined ? CONSTRUCTION_KEYS : WINDOW_OPTION_KEYS);
   return {
     limit: checkNumber(`${prefix}.limit`, o.limit ?? base?.limit ?? DEFAULT_WINDOW_LIMIT, { integer: true, min: 1 }),
     windowMs: checkNumber(`${prefix}.windowMs`, o.windowMs ?? base?.windowMs ?? DEFAULT_WINDOW_MS, { integer: true, min: 1 }),

@@ -5,7 +5,8 @@
  */
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { InvalidOptionsError } from '../errors.ts';
-import { checkNumber } from '../validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkKnownKeys, checkNumber } from '../validate.ts';
 import { createRateLimiter, type RateLimiterSpec } from './create.ts';
 import type { AcquireOptions, RateDecision, RateLimiter } from './types.ts';
 
@@ -37,6 +38,11 @@ export interface KeyedRateLimiterOptions {
   clock?: Clock;
 }
 
+/** The keys of {@link KeyedRateLimiterOptions} (a compile error until a new option is listed). */
+export const KEYED_RATE_LIMITER_OPTION_KEYS = optionKeys<KeyedRateLimiterOptions>()(['limiter', 'maxKeys', 'idleMs', 'name', 'clock']);
+/** What `configure` may change. */
+const RECONFIGURABLE_KEYS = ['limiter', 'maxKeys', 'idleMs'] as const satisfies readonly (keyof KeyedRateLimiterOptions)[];
+
 interface Entry {
   readonly limiter: RateLimiter<object>;
   lastUsed: number;
@@ -57,8 +63,9 @@ export class KeyedRateLimiter {
 
   constructor(options: KeyedRateLimiterOptions) {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('keyed', 'must be an object', options);
+    checkKnownKeys('keyed', options, KEYED_RATE_LIMITER_OPTION_KEYS);
     this.#clock = options.clock ?? systemClock;
-    createRateLimiter(options.limiter, this.#clock); // validates the spec now, not at the first key
+    createRateLimiter(options.limiter, this.#clock, 'keyed.limiter'); // validates the spec now, not at the first key
     this.#spec = options.limiter;
     this.#maxKeys = checkNumber('keyed.maxKeys', options.maxKeys ?? DEFAULT_MAX_KEYS, { integer: true, min: 1 });
     this.#idleMs = checkNumber('keyed.idleMs', options.idleMs ?? DEFAULT_KEY_IDLE_MS, { above: 0, allowInfinity: true });
@@ -122,13 +129,14 @@ export class KeyedRateLimiter {
 
   /** Throws exactly when `configure(partial)` would. */
   checkOptions(partial: Partial<Omit<KeyedRateLimiterOptions, 'clock' | 'name' | 'limiter'>> & { limiter?: Partial<RateLimiterSpec> }): void {
+    checkKnownKeys('keyed', partial, RECONFIGURABLE_KEYS);
     if (partial.maxKeys !== undefined) checkNumber('keyed.maxKeys', partial.maxKeys, { integer: true, min: 1 });
     if (partial.idleMs !== undefined) checkNumber('keyed.idleMs', partial.idleMs, { above: 0, allowInfinity: true });
     if (partial.limiter !== undefined) {
       if (partial.limiter.algorithm !== undefined && partial.limiter.algorithm !== this.#spec.algorithm) {
         throw new InvalidOptionsError('keyed.limiter.algorithm', 'cannot change at run time', partial.limiter.algorithm);
       }
-      createRateLimiter({ ...this.#spec, ...partial.limiter } as RateLimiterSpec, this.#clock);
+      createRateLimiter({ ...this.#spec, ...partial.limiter } as RateLimiterSpec, this.#clock, 'keyed.limiter');
     }
   }
 

@@ -11,10 +11,11 @@
  */
 import { sleep, systemClock, type Clock } from '../../util/clock.ts';
 import { RateLimitedError } from '../errors.ts';
-import { checkNumber, checkObject } from '../validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkKnownKeys, checkNumber, checkObject } from '../validate.ts';
 import { acquireTimeout, checkPermits, EPSILON, RateLimiterBase, refuse } from './base.ts';
 import { DEFAULT_RATE_PER_SEC } from './token-bucket.ts';
-import { ALLOWED, type AcquireOptions, type RateDecision, type RateLimiterCommonOptions } from './types.ts';
+import { ALLOWED, constructionKeys, type AcquireOptions, type RateDecision, type RateLimiterCommonOptions } from './types.ts';
 
 /**
  * Permits that may wait in a leaky bucket's queue.
@@ -30,8 +31,14 @@ export interface LeakyBucketOptions {
   capacity?: number;
 }
 
+/** The keys of {@link LeakyBucketOptions} (a compile error until a new option is listed). */
+export const LEAKY_BUCKET_OPTION_KEYS = optionKeys<LeakyBucketOptions>()(['ratePerSec', 'capacity']);
+const CONSTRUCTION_KEYS = constructionKeys(LEAKY_BUCKET_OPTION_KEYS);
+
 function resolve(o: LeakyBucketOptions, base?: Required<LeakyBucketOptions>): Required<LeakyBucketOptions> {
   checkObject('leakyBucket', o);
+  // Without a base this is the constructor, which also takes `name` and `clock`.
+  checkKnownKeys('leakyBucket', o, base === undefined ? CONSTRUCTION_KEYS : LEAKY_BUCKET_OPTION_KEYS);
   return {
     ratePerSec: checkNumber('leakyBucket.ratePerSec', o.ratePerSec ?? base?.ratePerSec ?? DEFAULT_RATE_PER_SEC, { above: 0 }),
     capacity: checkNumber('leakyBucket.capacity', o.capacity ?? base?.capacity ?? DEFAULT_LEAKY_CAPACITY, { integer: true, min: 1 }),

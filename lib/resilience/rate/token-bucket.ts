@@ -3,9 +3,10 @@
  * burst through at once, then exactly `ratePerSec` per second.
  */
 import { systemClock, type Clock } from '../../util/clock.ts';
-import { checkNumber, checkObject } from '../validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkKnownKeys, checkNumber, checkObject } from '../validate.ts';
 import { EPSILON, RateLimiterBase, refuse } from './base.ts';
-import { ALLOWED, type RateDecision, type RateLimiterCommonOptions } from './types.ts';
+import { ALLOWED, constructionKeys, type RateDecision, type RateLimiterCommonOptions } from './types.ts';
 
 /**
  * Refill rate.
@@ -26,6 +27,10 @@ export interface TokenBucketOptions {
   burst?: number;
 }
 
+/** The keys of {@link TokenBucketOptions} (a compile error until a new option is listed). */
+export const TOKEN_BUCKET_OPTION_KEYS = optionKeys<TokenBucketOptions>()(['ratePerSec', 'burst']);
+const CONSTRUCTION_KEYS = constructionKeys(TOKEN_BUCKET_OPTION_KEYS);
+
 interface Resolved {
   readonly ratePerSec: number;
   readonly burst: number;
@@ -34,6 +39,8 @@ interface Resolved {
 
 function resolve(o: TokenBucketOptions, base?: Resolved): Resolved {
   checkObject('tokenBucket', o);
+  // Without a base this is the constructor, which also takes `name` and `clock`.
+  checkKnownKeys('tokenBucket', o, base === undefined ? CONSTRUCTION_KEYS : TOKEN_BUCKET_OPTION_KEYS);
   const ratePerSec = checkNumber('tokenBucket.ratePerSec', o.ratePerSec ?? base?.ratePerSec ?? DEFAULT_RATE_PER_SEC, { above: 0 });
   const burstSet = o.burst !== undefined || base?.burstSet === true;
   const burst = checkNumber('tokenBucket.burst', o.burst ?? (base?.burstSet === true ? base.burst : Math.max(1, ratePerSec * DEFAULT_BURST_SECONDS)), { min: 1 });

@@ -1,6 +1,7 @@
 /**
- * The one interface every rate limiting algorithm implements. Leaf file.
+ * The one interface every rate limiting algorithm implements. Leaf file (but for the util key lists).
  */
+import { optionKeys } from '../../util/known-keys.ts';
 
 /** The answer of a limiter. Allowed answers are a shared constant (no allocation). */
 export interface RateDecision {
@@ -21,6 +22,9 @@ export interface AcquireOptions {
   /** Aborts the wait (rejects with the signal's reason; no permits taken). */
   signal?: AbortSignal;
 }
+
+/** The keys of {@link AcquireOptions} (a compile error until a new option is listed). */
+export const ACQUIRE_OPTION_KEYS = optionKeys<AcquireOptions>()(['permits', 'timeoutMs', 'signal']);
 
 /**
  * Longest time `acquire()` waits by default.
@@ -52,4 +56,15 @@ export interface RateLimiter<O = object> {
 export interface RateLimiterCommonOptions {
   /** @defaultValue the algorithm name */
   name?: string;
+}
+
+/** The keys of {@link RateLimiterCommonOptions} (a compile error until a new option is listed). */
+export const RATE_LIMITER_COMMON_KEYS = optionKeys<RateLimiterCommonOptions>()(['name']);
+
+/**
+ * The keys an algorithm's constructor takes: its own options (`own`, which `configure` takes
+ * alone), the common ones, and the `clock` its factory function passes along.
+ */
+export function constructionKeys(own: readonly string[]): readonly string[] {
+  return Object.freeze([...own, ...RATE_LIMITER_COMMON_KEYS, 'clock']);
 }

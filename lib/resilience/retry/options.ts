@@ -1,7 +1,8 @@
 /**
  * Retry options, their defaults and their validation.
  */
-import { checkFunction, checkNumber, checkObject, checkOneOf } from '../validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkFunction, checkKnownKeys, checkNumber, checkObject, checkOneOf } from '../validate.ts';
 
 /**
  * Total attempts, the first included.
@@ -68,6 +69,9 @@ export interface RetryOptions {
   categorize?: (error: unknown) => string;
 }
 
+/** The keys of {@link RetryOptions} (a compile error until a new option is listed). */
+export const RETRY_OPTION_KEYS = optionKeys<RetryOptions>()(['maxAttempts', 'baseDelayMs', 'multiplier', 'maxDelayMs', 'jitter', 'jitterMode', 'random', 'retryIf', 'categorize']);
+
 /** Options with every default filled in. */
 export interface ResolvedRetryOptions {
   readonly maxAttempts: number;
@@ -84,6 +88,7 @@ export interface ResolvedRetryOptions {
 /** Validates `options` (merged over `base` when reconfiguring) and fills in the defaults. */
 export function resolveRetryOptions(options: RetryOptions = {}, base?: ResolvedRetryOptions, prefix = 'retry'): ResolvedRetryOptions {
   checkObject(prefix, options);
+  checkKnownKeys(prefix, options, RETRY_OPTION_KEYS);
   const o = options;
   const maxAttempts = checkNumber(`${prefix}.maxAttempts`, o.maxAttempts ?? base?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, { integer: true, min: 1 });
   const baseDelayMs = checkNumber(`${prefix}.baseDelayMs`, o.baseDelayMs ?? base?.baseDelayMs ?? DEFAULT_BASE_DELAY_MS, { min: 0 });

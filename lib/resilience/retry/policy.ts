@@ -3,6 +3,8 @@
  * `delay = min(maxDelayMs, baseDelayMs * multiplier ^ attempt)`, then jitter.
  */
 import { sleep, systemClock, type Clock } from '../../util/clock.ts';
+import { optionKeys } from '../../util/known-keys.ts';
+import { checkKnownKeys } from '../validate.ts';
 import { builtInClassification } from '../classify/classifier.ts';
 import { resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from './options.ts';
 
@@ -34,6 +36,9 @@ export interface RetryExecuteOptions {
   /** Called before each retry sleep. */
   onRetry?: (notice: RetryNotice) => void;
 }
+
+/** The keys of {@link RetryExecuteOptions} (a compile error until a new option is listed). */
+export const RETRY_EXECUTE_OPTION_KEYS = optionKeys<RetryExecuteOptions>()(['clock', 'signal', 'onRetry']);
 
 /** A retry policy; immutable per call, reconfigurable between delays. */
 export class RetryPolicy {
@@ -91,6 +96,7 @@ export class RetryPolicy {
 
   /** Runs `fn` until it succeeds, `shouldRetry` says no, or the signal aborts; rethrows the last error. */
   async execute<T>(fn: (attempt: RetryAttempt) => Promise<T> | T, options: RetryExecuteOptions = {}): Promise<T> {
+    checkKnownKeys('execute', options, RETRY_EXECUTE_OPTION_KEYS);
     const clock = options.clock ?? systemClock;
     const signal = options.signal ?? NEVER_ABORTED;
     let previousDelay = 0;

@@ -1,5 +1,6 @@
 import { InvalidOptionsError } from '../../resilience/errors.ts';
-import { checkNumber, checkObject } from '../../resilience/validate.ts';
+import { checkKnownKeys, checkNumber, checkObject } from '../../resilience/validate.ts';
+import { optionKeys } from '../../util/known-keys.ts';
 import { resolveAuth, resolveTls, type NatsAuthOptions, type NatsTlsOptions, type ResolvedNatsAuth, type ResolvedNatsTls } from './connection.ts';
 
 /**
@@ -134,6 +135,28 @@ export interface NatsTransportOptions {
   tls?: NatsTlsOptions;
 }
 
+/** The keys of {@link NatsTransportOptions} (a compile error until a new option is listed). */
+export const NATS_OPTION_KEYS = optionKeys<NatsTransportOptions>()([
+  'servers',
+  'stream',
+  'subjectPrefix',
+  'maxPending',
+  'maxInFlight',
+  'ackWaitMs',
+  'maxDeliver',
+  'duplicateWindowMs',
+  'nakDelayMs',
+  'publishTimeoutMs',
+  'connectionName',
+  'publishRetries',
+  'publishRetryDelayMs',
+  'reconnectWaitMs',
+  'maxReconnectAttempts',
+  'connectTimeoutMs',
+  'auth',
+  'tls',
+]);
+
 /** Options with every default filled in (the stream name is derived once the network is known). */
 export interface ResolvedNatsOptions {
   readonly servers: readonly string[];
@@ -164,6 +187,7 @@ const SERVER_URL = /^(nats|tls|ws|wss):\/\/[^\s]+$|^[^\s/:]+(:\d+)?$/;
 /** Validates transport options and fills in the defaults; throws InvalidOptionsError naming the option. */
 export function resolveNatsOptions(o: NatsTransportOptions = {}): ResolvedNatsOptions {
   checkObject('options', o);
+  checkKnownKeys('', o, NATS_OPTION_KEYS);
   const rawServers = o.servers ?? DEFAULT_NATS_SERVERS;
   const servers = typeof rawServers === 'string' ? [rawServers] : rawServers;
   if (!Array.isArray(servers) || servers.length === 0) throw new InvalidOptionsError('servers', 'must be a server URL or a non-empty array of them', rawServers);
