@@ -212,7 +212,6 @@ export class NodeRuntime implements ContextHost {
     if (breaker !== undefined && !breaker.tryPass()) {
       if (this.config.degrade === undefined) {
         this.#breakerWaiters.push(w);
-        this.stats.held++;
         this.#events.held(signal, w.partition, breaker.retryAfterMs, at ?? this.#host.clock.now());
         return;
       }

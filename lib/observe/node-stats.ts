@@ -18,8 +18,6 @@ export class NodeStats {
   inFlight = 0;
   /** Times a signal had to wait for a rate-limit permit. */
   throttled = 0;
-  /** Times a signal was held back by the node's breaker (open, or half-open with its probes out). */
-  held = 0;
   readonly handleMs = new LatencyBuckets();
   readonly waitMs = new LatencyBuckets();
 
