@@ -204,9 +204,9 @@ export class CircuitBreaker implements Disposable {
 
   /**
    * Admits one call or throws {@link BreakerOpenError} ({@link BreakerDisposedError} once
-   * disposed). Settle the returned call once; works
-   * with `using call = breaker.begin()`. A late outcome of a call admitted before a state
-   * change is ignored unless the breaker is closed, so it cannot count as a probe.
+   * disposed). Settle the returned call once; works with `using call = breaker.begin()`. A late
+   * outcome of a call admitted before a state change is ignored unless the breaker is closed,
+   * so it cannot count as a probe.
    */
   begin(): BreakerCall {
     if (!this.tryPass()) throw this.#disposed ? new BreakerDisposedError(this.name) : this.#refusal();
@@ -214,18 +214,12 @@ export class CircuitBreaker implements Disposable {
   }
 
   /**
-   * Runs `fn` through the breaker: rejects with {@link BreakerOpenError} while open (with
-   * {@link BreakerDisposedError} once disposed); records the
-   * outcome; a call whose `signal` was aborted counts as cancelled, not failed.
+   * Runs `fn` through the breaker: rejects with {@link BreakerOpenError} while open
+   * ({@link BreakerDisposedError} once disposed); records the outcome; a call whose `signal`
+   * was aborted counts as cancelled, not failed.
    */
-  protect<T>(fn: (signal: AbortSignal) => Promise<T> | T, signal?: AbortSignal): Promise<T> {
-    let call: BreakerCall;
-    try {
-      call = this.begin();
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return runCall(call, fn, signal);
+  async protect<T>(fn: (signal: AbortSignal) => Promise<T> | T, signal?: AbortSignal): Promise<T> {
+    return runCall(this.begin(), fn, signal);
   }
 
   /** The health view `{ state, failureCount, successCount, pressureLevel }`. */
