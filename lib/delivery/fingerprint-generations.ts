@@ -134,10 +134,13 @@ export class FingerprintGenerations {
     this.#times[(at >> 1) + 2] = seenAt;
   }
 
-  /** Empties a lane's fingerprints (its times are left: a time is read only after its fingerprint matched). */
+  /**
+   * Empties a lane: a zero `high` marks a slot empty, and the rest of an empty slot (`low`, the
+   * time) is never read before an insert overwrites it, so one store a slot does.
+   */
   #clearLane(lane: number): void {
     const slots = this.#slots;
-    for (let at = lane; at < slots.length; at += SLOT) slots[at] = slots[at + 1] = 0;
+    for (let at = lane; at < slots.length; at += SLOT) slots[at] = 0;
   }
 
   #grow(): void {
