@@ -2,7 +2,7 @@
  * Every stable error code Plexus uses, in one enum-like object: compare `error.code` with these
  * rather than with string literals. A code never changes once published.
  */
-import { BREAKER_OPEN_CODE, BULKHEAD_FULL_CODE, INVALID_OPTIONS_CODE, RATE_LIMITED_CODE, RESOURCE_EXHAUSTED_CODE, SHUTTING_DOWN_CODE, TIMEOUT_CODE } from './resilience/errors.ts';
+import { BREAKER_DISPOSED_CODE, BREAKER_OPEN_CODE, BULKHEAD_FULL_CODE, INVALID_OPTIONS_CODE, RATE_LIMITED_CODE, RESOURCE_EXHAUSTED_CODE, SHUTTING_DOWN_CODE, TIMEOUT_CODE } from './resilience/errors.ts';
 import { JOURNAL_CODE } from './delivery/journal-error.ts';
 import { TRANSPORT_CODE } from './transport/nats/errors.ts';
 
@@ -28,6 +28,8 @@ export const ErrorCode = Object.freeze({
   InvalidOptions: INVALID_OPTIONS_CODE,
   /** {@link BreakerOpenError}: a circuit breaker refused the call. */
   BreakerOpen: BREAKER_OPEN_CODE,
+  /** {@link BreakerDisposedError}: the breaker was disposed and lets no call through. */
+  BreakerDisposed: BREAKER_DISPOSED_CODE,
   /** {@link RateLimitedError}: over a rate limit. */
   RateLimited: RATE_LIMITED_CODE,
   /** {@link BulkheadFullError}: no permit and no room in the queue. */

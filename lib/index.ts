@@ -59,5 +59,5 @@ export { BackpressureError, LifecycleError, EmitRefusedError, CausationDepthErro
 export { JournalError } from './delivery/journal-error.ts';
 export { TransportError, PublishBackpressureError } from './transport/nats/errors.ts';
 export {
-  InvalidOptionsError, ShuttingDownError, BreakerOpenError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError,
+  InvalidOptionsError, ShuttingDownError, BreakerOpenError, BreakerDisposedError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError,
 } from './resilience/errors.ts';

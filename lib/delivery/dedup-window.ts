@@ -1,7 +1,8 @@
 import { FingerprintGenerations } from './fingerprint-generations.ts';
 
 /**
- * How long an idempotency key is remembered (at least; see {@link DedupWindow}).
+ * How long an idempotency key is remembered: a repeat is a duplicate when the key was first seen
+ * less than this long ago (see {@link DedupWindow}).
  * @defaultValue 300 000 ms (5 minutes)
  */
 export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
@@ -25,19 +26,25 @@ const INITIAL_SLOTS = 64;
  * Keys live in two generations of 63-bit key fingerprints (see `key-fingerprint.ts` for the
  * odds of a false duplicate: about 1 in 10^14 look-ups at 100,000 keys), side by side in one
  * table, a {@link FingerprintGenerations}, so that a fresh key reads one cache line for both.
- * New keys go into the current generation; a look-up checks both. When the current
- * generation is `windowMs` old, or holds `maxKeys / 2` keys, it becomes the previous one and the
- * old previous generation is emptied whole and reused. So:
+ * Each fingerprint keeps the time its key was first seen, and a key is a duplicate exactly when
+ * that time is less than `windowMs` ago: a hit on an older fingerprint is a miss (the key is
+ * recorded afresh). New keys go into the current generation; a look-up checks both. When the
+ * current generation is `windowMs` old, or holds `maxKeys / 2` keys, it becomes the previous one
+ * and the old previous generation is emptied whole and reused. Every key of that old previous
+ * generation was seen before the current one began, `windowMs` ago or more, so none was still
+ * needed. So:
  *
- * - a key is remembered for at least `windowMs` (and at most twice that), unless more than
- *   `maxKeys / 2` newer keys arrive first: memory never exceeds `maxKeys` keys;
- * - expiry costs O(1) per rotation, with no per-key timers, scans or deletes.
+ * - a key seen at `t` is a duplicate at `now` exactly when `now - t < windowMs`, unless more than
+ *   `maxKeys / 2` newer keys arrived first (then it is forgotten early, and counted in
+ *   {@link DedupWindow.evictedEarly}): memory never exceeds `maxKeys` keys;
+ * - expiry costs O(1) per rotation, with no per-key timers, scans or deletes; the exact window
+ *   costs a float64 per key (first-seen time, read on a fingerprint hit only).
  */
 export class DedupWindow {
   readonly windowMs: number;
   readonly maxKeys: number;
   readonly #generationKeys: number;
-  readonly #keys = new FingerprintGenerations(INITIAL_SLOTS);
+  readonly #keys: FingerprintGenerations;
   #startedAt = -Infinity;
   /** Keys forgotten early because the key cap forced a rotation before the window ended. */
   evictedEarly = 0;
@@ -46,26 +53,28 @@ export class DedupWindow {
     this.windowMs = windowMs;
     this.maxKeys = maxKeys;
     this.#generationKeys = Math.max(1, Math.floor(maxKeys / 2));
+    this.#keys = new FingerprintGenerations(INITIAL_SLOTS, windowMs);
   }
 
-  /** Keys remembered now. */
+  /** Keys held now (some may be older than the window, until their generation is dropped). */
   get size(): number {
     return this.#keys.currentSize + this.#keys.previousSize;
   }
 
   /**
    * Records a key's fingerprint (see `key-fingerprint.ts`) seen at `now`; returns `false` when it
-   * was already seen within the window (a duplicate), `true` when it is new.
+   * was first seen less than `windowMs` before `now` (a duplicate), `true` when it is new (its
+   * first-seen time is then `now`).
    */
   admit(high: number, low: number, now: number): boolean {
     this.#rotate(now);
-    return this.#keys.add(high, low);
+    return this.#keys.add(high, low, now);
   }
 
-  /** True when the fingerprint was seen within the window (does not record it). */
+  /** True when the fingerprint was first seen less than `windowMs` before `now` (does not record it). */
   has(high: number, low: number, now: number): boolean {
     this.#rotate(now);
-    return this.#keys.has(high, low);
+    return this.#keys.has(high, low, now);
   }
 
   /** Forgets every key. */

@@ -24,6 +24,11 @@ export interface NodeStatsSnapshot {
   readonly retried: number;
   readonly deadLettered: number;
   readonly breakerState: 'closed' | 'open' | 'half-open' | 'none';
+  /**
+   * Signals the node's breaker holds now (they wait in their partitions; `idle()` waits for
+   * them). With `breakerState` `open`, `network.breaker(node).retryAfterMs` says when it tries again.
+   */
+  readonly held: number;
 }
 
 /**
@@ -103,5 +108,6 @@ export function snapshotNode(n: NodeRuntime, now: number): NodeStatsSnapshot {
     retried: s.retried,
     deadLettered: s.deadLettered,
     breakerState: n.config.breaker?.state ?? 'none',
+    held: n.held,
   };
 }

@@ -270,7 +270,12 @@ export class Network implements AsyncDisposable {
     return receipt;
   }
 
-  /** Resolves when no signal is queued, in flight or waiting for a retry anywhere in the network. */
+  /**
+   * Resolves when no signal is queued, in flight or waiting for a retry anywhere in the network.
+   * Signals an open breaker holds are still active, so this waits for the breaker too: when it
+   * seems to hang, `stats(node).held` and `breakerState` say which node holds what, and
+   * `breaker(node).retryAfterMs` until when (a `held` event marks each signal put to wait).
+   */
   idle(): Promise<void> {
     return this.#router.idle();
   }

@@ -32,6 +32,15 @@ export interface FailureHost {
  * A node's failure path, kept apart from the runtime's hot path: after a failed attempt, retry
  * (exponential backoff, the partition held), then the fallback handler, then the dead letter
  * queue; and the recovery reports (which strategy saved or lost a signal).
+ *
+ * The breaker counts signals, not attempts: a failed attempt that will be retried records
+ * nothing (it gives back a half-open probe slot, so the retry or another signal can probe), and
+ * a signal's failure is recorded once, when its handler's attempts are over (retries used up,
+ * or an error not worth retrying), before the fallback or the dead letter queue. Counting
+ * attempts made a handler that fails one attempt in five, with retries that save every signal,
+ * trip the breaker and stall its node for a reset timeout per trip. Attempts of the `degrade`
+ * handler (the breaker was open: the protected handler did not run) and of the fallback record
+ * nothing.
  */
 export class AttemptFailures {
   readonly #n: FailureHost;
@@ -49,7 +58,6 @@ export class AttemptFailures {
     w.seq++;
     const now = n.host.clock.now();
     n.hop(w, signal, now, outcome);
-    if (!w.fallingBack) config.breaker?.recordFailure(error);
     n.stats.failedAttempts++;
     n.stats.tick(now, true);
     if (w.firstFailureAt === 0) w.firstFailureAt = now;
@@ -66,11 +74,13 @@ export class AttemptFailures {
       const delay = retry.delayFor(w.attempt - 1, w.previousDelayMs);
       w.previousDelayMs = delay;
       n.stats.retried++;
+      if (!w.degraded) config.breaker?.releaseProbe();
       n.events.retried(signal, w.partition, w.attempt + 1, delay, now);
       // The partition stays claimed while the retry waits: the next signal of this key waits too.
       w.timer = n.host.clock.setTimeout(w.resume, delay);
       return;
     }
+    if (!w.degraded) config.breaker?.recordFailure(error);
     if (w.attempt > 1 || w.degraded) this.recovered(w, false, classified);
     if (config.fallback !== undefined && !final) {
       // FALLBACK: one more attempt, with the fallback handler, once the retries are used up.

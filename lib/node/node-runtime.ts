@@ -85,6 +85,11 @@ export class NodeRuntime implements ContextHost {
     return this.load / this.config.capacity;
   }
 
+  /** Signals waiting for the node's breaker to let them through (open, or half-open with its probes out). */
+  get held(): number {
+    return this.#breakerWaiters.length;
+  }
+
   /** Flow-control level right now. */
   get pressure(): PressureLevel {
     return this.#flow.level;
@@ -214,6 +219,7 @@ export class NodeRuntime implements ContextHost {
     if (breaker !== undefined && !breaker.tryPass()) {
       if (this.config.degrade === undefined) {
         this.#breakerWaiters.push(w);
+        this.#events.held(signal, w.partition, breaker.retryAfterMs, at ?? this.#host.clock.now());
         return;
       }
       handler = this.config.degrade;
@@ -251,7 +257,8 @@ export class NodeRuntime implements ContextHost {
     w.seq++;
     const now = this.#host.clock.now();
     this.#hop(w, signal, now, 'completed');
-    this.config.breaker?.recordSuccess();
+    // The breaker hears of the handler only: a degraded or fallback success says nothing of it.
+    if (!w.degraded && !w.fallingBack) this.config.breaker?.recordSuccess();
     if (w.attempt > 1 || w.degraded || w.fallingBack) this.#failures.recovered(w, true, undefined);
     const stats = this.stats;
     stats.completed++;

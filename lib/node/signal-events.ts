@@ -44,6 +44,11 @@ export class SignalEvents {
     if (this.#hub.observed) this.#hub.emit({ kind: 'retried', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition, attempt, delayMs });
   }
 
+  /** The breaker holds the signal in its partition (it waits; nothing is refused). */
+  held(signal: Signal, partition: number, retryAfterMs: number, at: number): void {
+    if (this.#hub.observed) this.#hub.emit({ kind: 'held', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition, reason: 'breaker-open', retryAfterMs });
+  }
+
   pressure(level: 'normal' | 'warning' | 'critical', fill: number, at: number): void {
     if (this.#hub.observed) this.#hub.emit({ kind: 'pressure', at, node: this.#node, level, fill });
   }

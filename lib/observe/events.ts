@@ -128,12 +128,26 @@ export interface ThrottledEvent extends SignalBase {
   readonly retryAfterMs: number;
 }
 
+/**
+ * The node's breaker holds a signal in its partition: open (or half-open with every probe slot
+ * taken), it lets the signal wait rather than fail it. Emitted each time a signal is put to
+ * wait (again after a half-open probe let another one through first).
+ */
+export interface HeldEvent extends SignalBase {
+  readonly kind: 'held';
+  readonly partition: number;
+  readonly reason: 'breaker-open';
+  /** Milliseconds until the breaker tries again (`Infinity` while isolated; 0 when half-open). */
+  readonly retryAfterMs: number;
+}
+
 export type { BreakerEvent, RateLimitedEvent, RetryEvent, RecoveryEvent, RefusedEvent, OperationFailedEvent };
 
 /** Every event kind on `network.events$`: signal life, flow control, breakers, protected operations, shutdown. */
 export type NetworkEvent =
   | SignalEvent
   | ThrottledEvent
+  | HeldEvent
   | PressureEvent
   | BreakerEvent
   | ShutdownPhaseEvent

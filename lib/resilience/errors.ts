@@ -10,6 +10,8 @@ import { formatMs } from '../util/format-ms.ts';
 export const INVALID_OPTIONS_CODE = 'PLEXUS_INVALID_OPTIONS';
 /** Code of {@link BreakerOpenError}. */
 export const BREAKER_OPEN_CODE = 'PLEXUS_BREAKER_OPEN';
+/** Code of {@link BreakerDisposedError}. */
+export const BREAKER_DISPOSED_CODE = 'PLEXUS_BREAKER_DISPOSED';
 /** Code of {@link RateLimitedError}. */
 export const RATE_LIMITED_CODE = 'PLEXUS_RATE_LIMITED';
 /** Code of {@link BulkheadFullError}. */
@@ -72,6 +74,22 @@ export class BreakerOpenError extends PlexusError {
 }
 /** True when `e` is a {@link BreakerOpenError}. */
 export const isBreakerOpenError = (e: unknown): e is BreakerOpenError => hasCode(e, BREAKER_OPEN_CODE);
+
+/**
+ * A circuit breaker refused the call because it was disposed (its network shut down, or its
+ * owner let it go): a disposed breaker has no timers and would never close again, so it lets
+ * nothing through rather than everything.
+ */
+export class BreakerDisposedError extends PlexusError {
+  /** Name of the refusing breaker. */
+  readonly breaker: string;
+  constructor(breaker: string) {
+    super(BREAKER_DISPOSED_CODE, `Circuit breaker "${breaker}" is disposed and lets no call through`, { details: { breaker } });
+    this.breaker = breaker;
+  }
+}
+/** True when `e` is a {@link BreakerDisposedError}. */
+export const isBreakerDisposedError = (e: unknown): e is BreakerDisposedError => hasCode(e, BREAKER_DISPOSED_CODE);
 
 /** A rate limiter refused the call. */
 export class RateLimitedError extends PlexusError {

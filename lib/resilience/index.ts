@@ -47,5 +47,5 @@ export type * from './events.ts';
 
 // Errors (the same classes as in `plexus`).
 export {
-  InvalidOptionsError, BreakerOpenError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError, ShuttingDownError,
+  InvalidOptionsError, BreakerOpenError, BreakerDisposedError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError, ShuttingDownError,
 } from './errors.ts';

@@ -18,7 +18,7 @@ describe('network: deduplication', () => {
     expect(net.stats('w').duplicates).to.equal(1);
   });
 
-  it('remembers a key for at least the window (default 5 minutes), and forgets it by twice that', async () => {
+  it('remembers a key for exactly the window (default 5 minutes): a repeat at 5 minutes is a new signal', async () => {
     const { net, clock } = testNetwork();
     let handled = 0;
     net.node('w', { handle: () => void handled++ });
@@ -26,7 +26,7 @@ describe('network: deduplication', () => {
     net.post('w', { type: 't', idempotencyKey: 'k' });
     await clock.advance(299_999);
     expect(net.post('w', { type: 't', idempotencyKey: 'k' }).status).to.equal('duplicate');
-    await clock.advance(300_001);
+    await clock.advance(1);
     expect(net.post('w', { type: 't', idempotencyKey: 'k' }).status).to.equal('accepted');
     await net.idle();
     expect(handled).to.equal(2);
@@ -39,6 +39,37 @@ describe('network: deduplication', () => {
     for (let i = 0; i < 19; i++) net.post('w', { type: 't' });
     expect(net.post('w', { type: 't', idempotencyKey: 'retry-me' }).status).to.equal('rejected');
     expect(net.post('w', { type: 't', idempotencyKey: 'retry-me' }).status).to.equal('rejected');
+  });
+
+  it('a full node still answers duplicate for a repeat, and does not record the key of a signal it refuses', async () => {
+    const { net, clock } = testNetwork();
+    const release: (() => void)[] = [];
+    net.node('w', { capacity: 20, handle: () => new Promise<void>((r) => release.push(r)) });
+    const kinds: string[] = [];
+    net.events$.subscribe((e) => (e.kind === 'duplicate' || e.kind === 'rejected') && kinds.push(e.kind));
+    await net.start();
+    expect(net.post('w', { type: 't', idempotencyKey: 'a' }).status).to.equal('accepted');
+    for (let i = 0; i < 18; i++) net.post('w', { type: 't' });
+    await clock.advance(299_999);
+    expect(net.stats('w').fill).to.be.at.least(0.95);
+    expect(net.post('w', { type: 't', idempotencyKey: 'a' })).to.include({ status: 'duplicate', idempotencyKey: 'a' });
+    const refused = net.post('w', { type: 't', idempotencyKey: 'b' });
+    expect(refused.status === 'rejected' && refused.reason).to.equal('backpressure');
+    expect(net.post('w', { type: 't', idempotencyKey: 'b' }).status, 'a refused key was not recorded').to.equal('rejected');
+    await clock.advance(1); // 'a' was first seen 300,000 ms ago: no longer a duplicate, and the node is still full
+    expect(net.post('w', { type: 't', idempotencyKey: 'a' }).status).to.equal('rejected');
+    expect(kinds).to.deep.equal(['duplicate', 'rejected', 'rejected', 'rejected']);
+    expect(net.stats('w')).to.include({ duplicates: 1, rejected: 3 });
+    release.splice(0).forEach((r) => r());
+    await clock.advance(0);
+    expect(net.post('w', { type: 't', idempotencyKey: 'b' }).status, 'the retry of a refused signal is accepted').to.equal('accepted');
+    expect(net.post('w', { type: 't', idempotencyKey: 'b' }).status).to.equal('duplicate');
+    const c = net.counts();
+    expect(c.sent).to.equal(c.accepted + c.duplicate + c.rejected);
+    while (release.length > 0 || net.counts().active > 0) {
+      release.splice(0).forEach((r) => r());
+      await clock.advance(0);
+    }
   });
 
   it('keeps each node\'s keys apart: the same key at two nodes is two signals', async () => {

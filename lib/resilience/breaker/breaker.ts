@@ -6,64 +6,22 @@
 import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import type { Observable } from 'rxjs';
 import { systemClock, type Clock } from '../../util/clock.ts';
-import { BreakerOpenError, InvalidOptionsError } from '../errors.ts';
+import { BreakerDisposedError, BreakerOpenError, InvalidOptionsError } from '../errors.ts';
 import { Emitter, type DisposableHandle } from '../emitter.ts';
+import { AdmittedCall, runCall, type BreakerCall, type CallSettler } from './admitted-call.ts';
 import { breakerMachine, type BreakerMachineEvent, type BreakerMachineState } from './machine.ts';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.ts';
+import { failurePressure, mixPressure } from './pressure.ts';
+import { checkSnapshot, restorePlan } from './snapshot.ts';
 import { BucketWindow } from './window.ts';
 import { BREAKER_STATE_CODE, type BreakerHealth, type BreakerSnapshot, type BreakerState, type BreakerStateCode, type BreakerTransition } from './types.ts';
 
-/** One admitted call; settle it once. Disposing without an outcome releases a half-open probe. */
-export interface BreakerCall extends DisposableHandle {
-  /** The call succeeded. */
-  success(): void;
-  /** The call failed. */
-  failure(error?: unknown): void;
-  /** The call ended without an outcome (cancelled); frees its probe slot. Same as `dispose()` before an outcome. */
-  release(): void;
-}
-
-// Module-private: lets a call object settle itself without a closure per call.
-const SETTLE = Symbol('settle');
-
-/** A call admitted by {@link CircuitBreaker.begin}; settles at most once. */
-class AdmittedCall implements BreakerCall {
-  #breaker: CircuitBreaker | undefined;
-  readonly #probe: boolean;
-  readonly #epoch: number;
-  constructor(breaker: CircuitBreaker, probe: boolean, epoch: number) {
-    this.#breaker = breaker;
-    this.#probe = probe;
-    this.#epoch = epoch;
-  }
-  success(): void {
-    this.#settle(true, undefined);
-  }
-  failure(error?: unknown): void {
-    this.#settle(false, error);
-  }
-  release(): void {
-    this.#settle(undefined, undefined);
-  }
-  dispose(): void {
-    this.#settle(undefined, undefined);
-  }
-  [Symbol.dispose](): void {
-    this.#settle(undefined, undefined);
-  }
-  #settle(outcome: boolean | undefined, error: unknown): void {
-    const b = this.#breaker;
-    if (b === undefined) return;
-    this.#breaker = undefined;
-    b[SETTLE](this.#probe, this.#epoch, outcome, error);
-  }
-}
+export type { BreakerCall } from './admitted-call.ts';
 
 // Reused event objects: the breaker sends these without allocating.
 const TRIP: BreakerMachineEvent = { type: 'TRIP' };
 const PROBE_SUCCESS: BreakerMachineEvent = { type: 'PROBE_SUCCESS' };
 const PROBE_FAILURE: BreakerMachineEvent = { type: 'PROBE_FAILURE' };
-const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
 /**
  * A circuit breaker: closed → open (on N consecutive failures or an error rate) → half-open
@@ -91,6 +49,8 @@ export class CircuitBreaker implements DisposableHandle {
   #lastPressure = -1;
   #lastError: unknown = undefined;
   #disposed = false;
+  /** Where the calls of `begin()` report back (one object per breaker, not a closure per call). */
+  readonly #settler: CallSettler = { settleCall: (probe, epoch, outcome, error) => this.#settleCall(probe, epoch, outcome, error) };
   readonly #transitions = new Emitter<BreakerTransition>();
   readonly #pressure = new Emitter<number>();
 
@@ -161,16 +121,8 @@ export class CircuitBreaker implements DisposableHandle {
    * `(failureRate / threshold) * min(1, calls / minimumVolume)`, capped at 1.
    */
   get pressureLevel(): number {
-    let load = 0;
-    const provider = this.#opts.loadProvider;
-    if (provider !== undefined) {
-      try {
-        load = clamp01(provider());
-      } catch {
-        load = 0; // a broken load probe must not break the breaker
-      }
-    }
-    return 1 - (1 - this.#failurePressure()) * (1 - load);
+    const o = this.#opts;
+    return mixPressure(failurePressure(this.#state, this.#consecutiveFailures, o.failureThreshold, o.errorRate, this.#window, this.#clock.now()), o.loadProvider);
   }
 
   /** State transitions. */
@@ -197,8 +149,8 @@ export class CircuitBreaker implements DisposableHandle {
    */
   tryPass(): boolean {
     const s = this.#state;
-    if (s === 'closed') return true;
-    if (s === 'half-open' && this.#probes < this.#opts.halfOpenMaxProbes) {
+    if (s === 'closed' && !this.#disposed) return true;
+    if (s === 'half-open' && this.#probes < this.#opts.halfOpenMaxProbes && !this.#disposed) {
       this.#probes++;
       return true;
     }
@@ -235,7 +187,7 @@ export class CircuitBreaker implements DisposableHandle {
       if (w !== undefined) {
         const now = this.#clock.now();
         w.record(now, true);
-        trip ||= this.#rateTripped(now);
+        trip ||= w.tripped(now, this.#opts.errorRate!);
       }
       if (trip) this.#send(TRIP);
       else this.#publishPressure();
@@ -251,40 +203,23 @@ export class CircuitBreaker implements DisposableHandle {
   }
 
   /**
-   * Admits one call or throws {@link BreakerOpenError}. Settle the returned call once; works
-   * with `using call = breaker.begin()`. A late outcome of a call admitted before a state
-   * change is ignored unless the breaker is closed, so it cannot count as a probe.
+   * Admits one call or throws {@link BreakerOpenError} ({@link BreakerDisposedError} once
+   * disposed). Settle the returned call once; works with `using call = breaker.begin()`. A late
+   * outcome of a call admitted before a state change is ignored unless the breaker is closed,
+   * so it cannot count as a probe.
    */
   begin(): BreakerCall {
-    if (!this.tryPass()) throw this.#refusal();
-    return new AdmittedCall(this, this.#state === 'half-open', this.#epoch);
-  }
-
-  /** @internal The outcome of a call from {@link CircuitBreaker.begin}. */
-  [SETTLE](probe: boolean, epoch: number, outcome: boolean | undefined, error: unknown): void {
-    if (this.#epoch !== epoch && (probe || this.#state !== 'closed')) return;
-    if (outcome === true) this.recordSuccess();
-    else if (outcome === false) this.recordFailure(error);
-    else if (probe) this.releaseProbe();
+    if (!this.tryPass()) throw this.#disposed ? new BreakerDisposedError(this.name) : this.#refusal();
+    return new AdmittedCall(this.#settler, this.#state === 'half-open', this.#epoch);
   }
 
   /**
-   * Runs `fn` through the breaker: rejects with {@link BreakerOpenError} while open; records the
-   * outcome; a call whose `signal` was aborted counts as cancelled, not failed.
+   * Runs `fn` through the breaker: rejects with {@link BreakerOpenError} while open
+   * ({@link BreakerDisposedError} once disposed); records the outcome; a call whose `signal`
+   * was aborted counts as cancelled, not failed.
    */
   async protect<T>(fn: (signal: AbortSignal) => Promise<T> | T, signal?: AbortSignal): Promise<T> {
-    const call = this.begin();
-    try {
-      const result = await fn(signal ?? NEVER_ABORTED);
-      call.success();
-      return result;
-    } catch (e) {
-      if (signal?.aborted === true) call.release();
-      else call.failure(e);
-      throw e;
-    } finally {
-      call.release();
-    }
+    return runCall(this.begin(), fn, signal);
   }
 
   /** The health view `{ state, failureCount, successCount, pressureLevel }`. */
@@ -324,8 +259,9 @@ export class CircuitBreaker implements DisposableHandle {
   /** A JSON-serialisable picture of the breaker. */
   snapshot(): BreakerSnapshot {
     const open = this.#state === 'open' && !this.isolated;
+    const now = this.#clock.now();
     return {
-      version: 1,
+      version: 2,
       name: this.name,
       state: this.#state,
       isolated: this.isolated,
@@ -334,40 +270,43 @@ export class CircuitBreaker implements DisposableHandle {
       failureCount: this.#failureCount,
       successCount: this.#successCount,
       trips: this.#trips,
-      at: this.#clock.now(),
+      at: now,
+      errorRateWindow: this.#window?.buckets(now) ?? null,
     };
   }
 
   /**
    * Puts the breaker in the state of `snapshot`. An open breaker stays open for the time that
    * was left (half-open at once when that time has passed); half-open is reached through open
-   * so that no illegal transition (closed → half-open) is ever published.
+   * so that no illegal transition (closed → half-open) is ever published. The error-rate
+   * window's buckets (version 2) come back with their times, so calls recorded before the
+   * snapshot count toward `minimumVolume` and the rate until they leave the window, as if the
+   * breaker had never stopped. Throws {@link InvalidOptionsError} for a malformed snapshot
+   * (nothing restored) and {@link BreakerDisposedError} once disposed.
    */
   restore(snapshot: BreakerSnapshot): void {
-    if (typeof snapshot !== 'object' || snapshot === null || snapshot.version !== 1) {
-      throw new InvalidOptionsError('snapshot.version', 'must be 1', (snapshot as { version?: unknown } | null)?.version);
-    }
-    if (!['closed', 'open', 'half-open'].includes(snapshot.state)) throw new InvalidOptionsError('snapshot.state', 'unknown state', snapshot.state);
-    const now = this.#clock.now();
-    if (snapshot.isolated) this.#send({ type: 'ISOLATE' });
-    else if (snapshot.state === 'closed') this.#send({ type: 'RESET' });
-    else {
-      const remaining = snapshot.state === 'half-open' ? 0 : snapshot.openUntil === null ? this.#opts.resetTimeoutMs : snapshot.openUntil - now;
-      if (remaining > 0) {
-        this.#send({ type: 'OPEN_FOR', delayMs: remaining });
-        this.#openUntil = now + remaining;
-      } else if (this.#machineState !== 'halfOpen') {
-        if (this.#machineState !== 'open') this.#send({ type: 'OPEN_FOR', delayMs: 0 });
-        this.#send({ type: 'ATTEMPT_RESET' });
-      }
-    }
+    if (this.#disposed) throw new BreakerDisposedError(this.name);
+    checkSnapshot(snapshot);
+    const plan = restorePlan(snapshot, this.#clock.now(), this.#opts.resetTimeoutMs, this.#machineState);
+    for (const event of plan.events) this.#send(event);
+    if (plan.openUntil !== undefined) this.#openUntil = plan.openUntil;
     this.#consecutiveFailures = this.#state === 'closed' ? snapshot.consecutiveFailures : 0;
     this.#failureCount = snapshot.failureCount;
     this.#successCount = snapshot.successCount;
     this.#trips = snapshot.trips;
+    const window = this.#window;
+    if (window !== undefined) {
+      window.clear();
+      for (const b of snapshot.errorRateWindow ?? []) window.add(b.startedAt, b.calls, b.failures);
+    }
+    this.#publishPressure();
   }
 
-  /** Stops the machine and its timers and completes the Observables; safe to call twice. */
+  /**
+   * Stops the machine and its timers and completes the Observables; safe to call twice. From
+   * then on the breaker lets nothing through: `tryPass()` is false, `begin()` and `protect()`
+   * throw {@link BreakerDisposedError} (a disposed breaker could never close again).
+   */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -380,6 +319,14 @@ export class CircuitBreaker implements DisposableHandle {
     this.dispose();
   }
 
+  /** The outcome of a call from {@link CircuitBreaker.begin}. */
+  #settleCall(probe: boolean, epoch: number, outcome: boolean | undefined, error: unknown): void {
+    if (this.#epoch !== epoch && (probe || this.#state !== 'closed')) return;
+    if (outcome === true) this.recordSuccess();
+    else if (outcome === false) this.recordFailure(error);
+    else if (probe) this.releaseProbe();
+  }
+
   #send(event: BreakerMachineEvent): void {
     if (!this.#disposed) this.#actor.send(event);
   }
@@ -387,27 +334,6 @@ export class CircuitBreaker implements DisposableHandle {
   #refusal(): BreakerOpenError {
     const s = this.#state === 'half-open' ? 'half-open' : 'open';
     return new BreakerOpenError(this.name, this.retryAfterMs, s, this.isolated);
-  }
-
-  #rateTripped(now: number): boolean {
-    const er = this.#opts.errorRate!;
-    const w = this.#window!;
-    const calls = w.calls(now);
-    return calls >= er.minimumVolume && w.failures(now) / calls >= er.threshold;
-  }
-
-  #failurePressure(): number {
-    if (this.#state === 'open') return 1;
-    if (this.#state === 'half-open') return 0.5;
-    let f = this.#consecutiveFailures / this.#opts.failureThreshold;
-    const er = this.#opts.errorRate;
-    const w = this.#window;
-    if (er !== undefined && w !== undefined) {
-      const now = this.#clock.now();
-      const calls = w.calls(now);
-      if (calls > 0) f = Math.max(f, (w.failures(now) / calls / er.threshold) * Math.min(1, calls / er.minimumVolume));
-    }
-    return clamp01(f);
   }
 
   #publishPressure(): void {
@@ -446,8 +372,4 @@ export class CircuitBreaker implements DisposableHandle {
 export function createCircuitBreaker(options: BreakerOptions & { name?: string; clock?: Clock } = {}): CircuitBreaker {
   const { name = 'breaker', clock = systemClock, ...rest } = options;
   return new CircuitBreaker(name, rest, clock);
-}
-
-function clamp01(v: number): number {
-  return v > 0 ? (v < 1 ? v : 1) : 0; // NaN → 0
 }

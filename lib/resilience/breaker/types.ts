@@ -39,10 +39,21 @@ export interface BreakerHealth {
   readonly pressureLevel: number;
 }
 
+/** One time bucket of a breaker's error-rate window, in a {@link BreakerSnapshot}. */
+export interface BreakerWindowBucket {
+  /** Clock time (ms) the bucket began. */
+  readonly startedAt: number;
+  readonly calls: number;
+  readonly failures: number;
+}
+
 /** A JSON-serialisable picture of a breaker, for persistence across restarts. */
 export interface BreakerSnapshot {
-  /** Format version of this snapshot. */
-  readonly version: 1;
+  /**
+   * Format version of this snapshot: 2 carries the error-rate window (`errorRateWindow`);
+   * `restore()` still takes 1 (without it).
+   */
+  readonly version: 1 | 2;
   readonly name: string;
   readonly state: BreakerState;
   /** Forced open by `isolate()`; stays open until `reset()`. */
@@ -55,4 +66,10 @@ export interface BreakerSnapshot {
   readonly trips: number;
   /** Clock time of the snapshot. */
   readonly at: number;
+  /**
+   * The error-rate window's buckets still in the window at the snapshot, oldest first (version
+   * 2; `null` without error-rate mode). Restored, they count toward `minimumVolume` and the rate
+   * for as long as they would have stayed in the window.
+   */
+  readonly errorRateWindow?: readonly BreakerWindowBucket[] | null;
 }

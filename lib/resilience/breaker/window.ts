@@ -3,6 +3,7 @@
  * nothing (typed arrays sized once); reading the rate is O(buckets), done only on failures.
  */
 import type { ResolvedErrorRate } from './options.ts';
+import type { BreakerWindowBucket } from './types.ts';
 
 /** Counts calls and failures over the last `windowMs`, at `windowMs / buckets` resolution. */
 export class BucketWindow {
@@ -43,6 +44,42 @@ export class BucketWindow {
   /** Failures in the window ending at `now`. */
   failures(now: number): number {
     return this.#sum(now, this.#failures);
+  }
+
+  /** True when the window has `minimumVolume` calls or more and a failure share of `threshold` or more. */
+  tripped(now: number, rate: Pick<ResolvedErrorRate, 'minimumVolume' | 'threshold'>): boolean {
+    const calls = this.calls(now);
+    return calls >= rate.minimumVolume && this.failures(now) / calls >= rate.threshold;
+  }
+
+  /** The buckets in the window ending at `now`, oldest first, for a snapshot (empty ones left out). */
+  buckets(now: number): BreakerWindowBucket[] {
+    const current = Math.floor(now / this.#bucketMs);
+    const out: BreakerWindowBucket[] = [];
+    for (let epoch = current - this.#n + 1; epoch <= current; epoch++) {
+      const i = ((epoch % this.#n) + this.#n) % this.#n;
+      if (this.#epoch[i] === epoch && this.#calls[i]! > 0) out.push({ startedAt: epoch * this.#bucketMs, calls: this.#calls[i]!, failures: this.#failures[i]! });
+    }
+    return out;
+  }
+
+  /**
+   * Adds counts recorded at clock time `at` (a snapshot's bucket; a bucket of another geometry
+   * lands in the bucket of this one that holds its start). Counts older than what a slot
+   * already holds are dropped: they left the window.
+   */
+  add(at: number, calls: number, failures: number): void {
+    const epoch = Math.floor(at / this.#bucketMs);
+    const i = ((epoch % this.#n) + this.#n) % this.#n;
+    const held = this.#epoch[i]!;
+    if (held > epoch) return;
+    if (held !== epoch) {
+      this.#epoch[i] = epoch;
+      this.#calls[i] = 0;
+      this.#failures[i] = 0;
+    }
+    this.#calls[i]! += calls;
+    this.#failures[i]! += failures;
   }
 
   /** Empties the window. */
