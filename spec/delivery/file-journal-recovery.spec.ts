@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { copyFileSync } from 'node:fs';
 import { appendFile, copyFile, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +50,10 @@ describe('delivery/file-journal recovery', () => {
     j1.settle(s[3]!, 'completed', done(s[3]!));
     j1.settle(s[8]!, 'completed', done(s[8]!));
     // The crash: only what is in the file now survives (the two settles above are still queued).
+    // A synchronous copy, in this same turn: the journal writes its queue from a setImmediate, which
+    // an asynchronous copy would let run first (seen on Node 24 under load).
     const crashed = join(dir, 'crashed.jsonl');
-    await copyFile(path, crashed);
+    copyFileSync(path, crashed);
 
     const j2 = journal(crashed);
     // In order of acceptance: the reprocessed one was accepted again after the first eight.
