@@ -55,7 +55,8 @@ export { RecoveryStrategy } from './resilience/classify/recovery.ts';
 export { ErrorCode } from './error-codes.ts';
 export { PlexusError, isPlexusError, type ErrorInfo } from './util/errors.ts';
 export { ValidationError, UnknownTargetError } from './signal/errors.ts';
-export { BackpressureError, LifecycleError, EmitRefusedError, CausationDepthError, DeadLetterNotFoundError } from './network/errors.ts';
+export { LifecycleError, EmitRefusedError, CausationDepthError, DeadLetterNotFoundError } from './network/errors.ts';
+export { BackpressureError } from './mailbox/backpressure-error.ts';
 export { JournalError } from './delivery/journal-error.ts';
 export { TransportError, PublishBackpressureError } from './transport/nats/errors.ts';
 export {
