@@ -46,7 +46,7 @@ export type { Transport, TransportSession, TransportHost, TransportCounts, Trans
 // Shutdown, events, metrics, time.
 export { SHUTDOWN_PHASES, ShutdownPhase } from './control/shutdown-phases.ts';
 export type * from './observe/events.ts';
-export { METRIC_PREFIX } from './observe/network-metrics.ts';
+export { METRIC_PREFIX } from './network/network-metrics.ts';
 export { systemClock, type Clock, type TimerHandle } from './util/clock.ts';
 export { ErrorCategory, ErrorSeverity, type ErrorContext } from './resilience/classify/categories.ts';
 export { RecoveryStrategy } from './resilience/classify/recovery.ts';
