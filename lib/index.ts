@@ -12,7 +12,7 @@ export { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_MAX_CAUSATION_DEPTH, type NetworkO
 export { DUPLICATE_NETWORK_NAME_WARNING } from './network/network-names.ts';
 export type { ReplayQuery } from './network/replay.ts';
 export type { ShutdownOptions } from './network/shutdown-network.ts';
-export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './network/receipt.ts';
+export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './node/receipt.ts';
 export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
@@ -46,7 +46,7 @@ export type { Transport, TransportSession, TransportHost, TransportCounts, Trans
 // Shutdown, events, metrics, time.
 export { SHUTDOWN_PHASES, ShutdownPhase } from './control/shutdown-phases.ts';
 export type * from './observe/events.ts';
-export { METRIC_PREFIX } from './observe/network-metrics.ts';
+export { METRIC_PREFIX } from './network/network-metrics.ts';
 export { systemClock, type Clock, type TimerHandle } from './util/clock.ts';
 export { ErrorCategory, ErrorSeverity, type ErrorContext } from './resilience/classify/categories.ts';
 export { RecoveryStrategy } from './resilience/classify/recovery.ts';
@@ -55,7 +55,8 @@ export { RecoveryStrategy } from './resilience/classify/recovery.ts';
 export { ErrorCode } from './error-codes.ts';
 export { PlexusError, isPlexusError, type ErrorInfo } from './util/errors.ts';
 export { ValidationError, UnknownTargetError } from './signal/errors.ts';
-export { BackpressureError, LifecycleError, EmitRefusedError, CausationDepthError, DeadLetterNotFoundError } from './network/errors.ts';
+export { LifecycleError, EmitRefusedError, CausationDepthError, DeadLetterNotFoundError } from './network/errors.ts';
+export { BackpressureError } from './mailbox/backpressure-error.ts';
 export { JournalError } from './delivery/journal-error.ts';
 export { TransportError, PublishBackpressureError } from './transport/nats/errors.ts';
 export {

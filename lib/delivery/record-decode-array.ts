@@ -5,7 +5,7 @@
  */
 import { EnvelopeProblem, readEnvelope, readHops } from '../signal/read-envelope.ts';
 import type { Hop } from '../signal/signal.ts';
-import type { JournalRecord } from './record-decode.ts';
+import type { JournalRecord } from './journal-record.ts';
 import { RecordKind, SHAPE_TAG } from './signal-codec.ts';
 import type { Shape } from './shape-table.ts';
 import { readTimes, splitEnd } from './record-times.ts';

@@ -6,59 +6,12 @@
  * or, older still, as JSON numbers in place).
  */
 import { EnvelopeProblem, isObject, readEnvelope, readHops } from '../signal/read-envelope.ts';
-import type { Hop, Signal } from '../signal/signal.ts';
+import type { Signal } from '../signal/signal.ts';
 import { decodeArrayRecord, type Shapes } from './record-decode-array.ts';
-import type { SettleOutcome } from './journal.ts';
 import { readHexTimes, splitEnd } from './record-times.ts';
-import type { DeadLetterDetail } from './record-dead-letter.ts';
+import type { JournalRecord } from './journal-record.ts';
 
-/** An accepted signal, as read back. */
-export interface AcceptRecord {
-  readonly op: 'accept';
-  readonly signal: Signal;
-}
-
-/** A settled signal, as read back. */
-export interface SettleRecord {
-  readonly op: 'settle';
-  readonly id: string;
-  readonly outcome: SettleOutcome;
-  readonly at: number;
-  readonly hops: readonly Hop[];
-  /** What its dead letter queue entry said (a kind-5 record). */
-  readonly deadLetter?: DeadLetterDetail;
-}
-
-/** A dead letter that left the queue (purged, pushed out). */
-export interface DeadLetterRemovedRecord {
-  readonly op: 'dead-letter-removed';
-  readonly id: string;
-}
-
-/** An idempotency key seen at `node` at `at`, kept for the dedup window. */
-export interface KeyRecord {
-  readonly op: 'key';
-  readonly node: string;
-  readonly key: string;
-  readonly at: number;
-}
-
-/** A signal accepted and settled in one record: its history is the final one. */
-export interface AcceptSettledRecord {
-  readonly op: 'accept-settled';
-  readonly signal: Signal;
-  readonly outcome: SettleOutcome;
-  readonly at: number;
-}
-
-/** A shape line (see `signal-codec.ts`): read into the scan's shapes, nothing else. */
-export interface ShapeRecord {
-  readonly op: 'shape';
-  readonly n: number;
-}
-
-/** One line of the journal, decoded. */
-export type JournalRecord = AcceptRecord | SettleRecord | AcceptSettledRecord | ShapeRecord | DeadLetterRemovedRecord | KeyRecord;
+export type { AcceptRecord, SettleRecord, DeadLetterRemovedRecord, KeyRecord, AcceptSettledRecord, ShapeRecord, JournalRecord } from './journal-record.ts';
 
 /**
  * Decodes one line (without its newline). Returns `undefined` for anything that is not a

@@ -1,6 +1,6 @@
 import { DeadLetterStore, type DeadLetter, type DeadLetterFilter } from '../delivery/dead-letter-queue.ts';
 import { DeadLetterNotFoundError } from './errors.ts';
-import type { Receipt } from './receipt.ts';
+import type { Receipt } from '../node/receipt.ts';
 
 /**
  * The dead letter queue as users see it (`network.dlq`): list, inspect, reprocess, purge.

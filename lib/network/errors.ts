@@ -1,17 +1,5 @@
 import { PlexusError } from '../util/errors.ts';
 
-/** The target's mailbox is too full to take more (flow control). Try again later. */
-export class BackpressureError extends PlexusError {
-  constructor(readonly target: string, readonly fill: number) {
-    super('PLEXUS_BACKPRESSURE', `node ${JSON.stringify(target)} is ${(fill * 100).toFixed(1)}% full and refuses new signals`, { details: { target, fill } });
-  }
-}
-
-/** True when `e` is a {@link BackpressureError}. */
-export function isBackpressureError(e: unknown): e is BackpressureError {
-  return e instanceof BackpressureError;
-}
-
 /** The network was asked to do something its current lifecycle state does not allow. */
 export class LifecycleError extends PlexusError {
   constructor(message: string) {

@@ -5,7 +5,7 @@ import { createSignal } from '../signal/create-signal.ts';
 import type { Signal, SignalDraft } from '../signal/signal.ts';
 import type { PayloadLimits } from '../signal/validate-payload.ts';
 import type { TransportSession } from '../transport/transport.ts';
-import type { Receipt } from './receipt.ts';
+import type { Receipt } from '../node/receipt.ts';
 import type { Router } from './router.ts';
 
 /** Sends a journaled signal again as a new one caused by it, past deduplication. */

@@ -28,7 +28,7 @@ import { claimNetworkName, releaseNetworkName } from './network-names.ts';
 import { resolveNetworkOptions, type NetworkOptions, type ResolvedNetworkOptions } from './network-options.ts';
 import { snapshotNode, type NetworkCounts, type NodeStatsSnapshot } from './network-stats.ts';
 import type { OperationOptions, Operations } from './operations.ts';
-import type { Receipt } from './receipt.ts';
+import type { Receipt } from '../node/receipt.ts';
 import { replayJournal, type ReplayQuery, type ReplayResult } from './replay.ts';
 import { REMOTE_PARTITION, type Router } from './router.ts';
 import { refuseUnknownShutdownOptions, shutdownNetwork, type NetworkShutdownReport, type ShutdownOptions } from './shutdown-network.ts';

@@ -4,7 +4,7 @@ import type { ClassifiedError, ErrorContext } from '../resilience/classify/categ
 import type { Signal, SignalDraft } from '../signal/signal.ts';
 import type { PublishAck, TransportSession } from '../transport/transport.ts';
 import type { PlexusError } from '../util/errors.ts';
-import type { Receipt } from './receipt.ts';
+import type { Receipt } from '../node/receipt.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { AuditLog } from '../resilience/classify/audit-log.ts';
 import type { ErrorClassifier } from '../resilience/classify/classifier.ts';

@@ -12,7 +12,7 @@ import type { Clock } from '../util/clock.ts';
 import { optionKeys } from '../util/known-keys.ts';
 import { LifecycleError } from './errors.ts';
 import { resend } from './journal-hooks.ts';
-import type { Receipt } from './receipt.ts';
+import type { Receipt } from '../node/receipt.ts';
 import type { Router } from './router.ts';
 
 /** What `network.replay` finds, and the receipts when it re-sent them. */

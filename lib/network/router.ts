@@ -16,9 +16,10 @@ import type { PublishAck, ReceiveOutcome } from '../transport/transport.ts';
 import type { Clock } from '../util/clock.ts';
 import { toErrorInfo, type PlexusError } from '../util/errors.ts';
 import { IdleWaiters } from '../util/idle-waiters.ts';
-import { BackpressureError, CausationDepthError, EmitRefusedError, LifecycleError } from './errors.ts';
+import { BackpressureError } from '../mailbox/backpressure-error.ts';
+import { CausationDepthError, EmitRefusedError, LifecycleError } from './errors.ts';
 import type { NetworkCounts } from './network-stats.ts';
-import type { Receipt } from './receipt.ts';
+import type { Receipt } from '../node/receipt.ts';
 import { RemoteRoute, type RemoteHost } from './remote-route.ts';
 
 /** What the router shares with its network. */

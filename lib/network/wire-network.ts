@@ -12,7 +12,7 @@ import { MemoryJournal } from '../delivery/memory-journal.ts';
 import type { NodeOptions } from '../node/node-options.ts';
 import { NodeRuntime, type NodeHost } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
-import { createNetworkRegistry } from '../observe/network-metrics.ts';
+import { createNetworkRegistry } from './network-metrics.ts';
 import { AuditLog } from '../resilience/classify/audit-log.ts';
 import { ErrorClassifier } from '../resilience/classify/classifier.ts';
 import { ResourceGuard } from '../resilience/isolation/resource-guard.ts';

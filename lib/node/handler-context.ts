@@ -1,4 +1,4 @@
-import type { Receipt } from '../network/receipt.ts';
+import type { Receipt } from './receipt.ts';
 import type { Signal, SignalDraft } from '../signal/signal.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { DeadLetter } from '../delivery/dead-letter-queue.ts';
 import type { DedupScope } from '../delivery/dedup-scope.ts';
 import type { Journal } from '../delivery/journal.ts';
-import type { Receipt } from '../network/receipt.ts';
+import type { Receipt } from './receipt.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { CircuitBreaker } from '../resilience/breaker/breaker.ts';
 import type { ClassifiedError, ErrorContext } from '../resilience/classify/categories.ts';

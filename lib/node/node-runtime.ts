@@ -1,5 +1,5 @@
 import { PartitionedMailbox } from '../mailbox/partitioned-mailbox.ts';
-import type { Receipt } from '../network/receipt.ts';
+import type { Receipt } from './receipt.ts';
 import { NodeStats } from '../observe/node-stats.ts';
 import { appendHop } from '../signal/envelope.ts';
 import { isThenable } from '../util/thenable.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { FileJournal } from '../../lib/delivery/file-journal.ts';
 import { isJournalError, type JournalError } from '../../lib/delivery/journal-error.ts';
 import { createNetwork, type Network } from '../../lib/index.ts';
-import type { Receipt } from '../../lib/network/receipt.ts';
+import type { Receipt } from '../../lib/node/receipt.ts';
 import { VirtualClock } from '../../lib/testing/virtual-clock.ts';
 
 /** Where a promise stands, read without awaiting it (so a promise that never settles cannot hang the spec). */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { PressureEvent } from '../../lib/index.ts';
-import { isBackpressureError } from '../../lib/network/errors.ts';
+import { isBackpressureError } from '../../lib/mailbox/backpressure-error.ts';
 import { testNetwork } from '../support/networks.ts';
 
 describe('network: flow control', () => {

@@ -1,4 +1,4 @@
-import { BackpressureError } from '../../network/errors.ts';
+import { BackpressureError } from '../../mailbox/backpressure-error.ts';
 import { PlexusError } from '../../util/errors.ts';
 
 /** Code of {@link TransportError}. */

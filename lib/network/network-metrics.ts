@@ -1,9 +1,9 @@
 import { Registry } from 'prom-client';
 import type { NodeRuntime } from '../node/node-runtime.ts';
+import { LATENCY_BUCKETS_MS, type LatencyBuckets } from '../observe/latency-buckets.ts';
+import { ScrapedMetric, type Sample } from '../observe/scraped-metric.ts';
 import type { Protector } from '../resilience/protector/protector.ts';
 import type { TransportCounts } from '../transport/transport.ts';
-import { LATENCY_BUCKETS_MS, type LatencyBuckets } from './latency-buckets.ts';
-import { ScrapedMetric, type Sample } from './scraped-metric.ts';
 
 /** Prefix of every metric name. */
 export const METRIC_PREFIX = 'plexus_';
