@@ -47,7 +47,8 @@ export { DEFAULT_COMPLETED_IN_MEMORY, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX
  * allows a fire-and-forget journal) cannot crash the process with an unhandled rejection; await
  * it to hear a {@link JournalError}. A failed `fdatasync` leaves the journal failed for good (the
  * kernel may have dropped the dirty pages: nothing after it can be trusted); a failed `write` is
- * cut off the file and only its own batch fails.
+ * cut off the file and only its own batch fails. A file that cannot be opened or read fails the
+ * calls that needed it (and the appends waiting for it); the next call tries to open it again.
  */
 export class FileJournal implements Journal {
   readonly durable = true;
@@ -64,7 +65,7 @@ export class FileJournal implements Journal {
   // appends go on into the same queue while a batch is written.
   readonly #out = new RecordBuffer();
   /** Shapes are announced into the queue, ahead of the first record that uses them. */
-  readonly #shapes = new ShapeTable((shape) => writeShape(this.#out, shape));
+  #shapes = this.#newShapeTable();
   readonly #deferred = new DeferredAccepts();
   /** Dead letters and idempotency keys, for a restarted network. */
   readonly #keep = new JournalKeep();
@@ -233,7 +234,10 @@ export class FileJournal implements Journal {
     try {
       ({ scan, fh: this.#fh } = await openJournal(this.path, this.completedInMemory, this.#keep.keyWindow));
     } catch (e) {
-      throw (this.#failure = e as JournalError);
+      // Nothing was read or written: the next use opens again (the path may have been fixed by
+      // then, e.g. for a network's next `start()`). Unlike a failed fsync, nothing is lost.
+      this.#opened = undefined;
+      throw e;
     }
     this.#size = scan.validBytes;
     this.#counts.skippedLines = scan.skippedLines;
@@ -274,14 +278,20 @@ export class FileJournal implements Journal {
   /** Writes batches until the queue is empty. Never rejects: failures go to the batches' appends. */
   async #run(): Promise<void> {
     try {
-      await this.#open();
+      try {
+        await this.#open();
+      } catch (e) {
+        // Its appends fail; the shape lines queued so far go with them, so numbering starts
+        // again: no record written after a later open may refer to a shape never written.
+        this.#dropQueued(e as JournalError);
+        this.#shapes = this.#newShapeTable();
+        return;
+      }
       // A batch with nothing left to write (its records could not be encoded) still settles.
       while ((this.#out.length > 0 || this.#deferred.length > 0 || this.#batch !== undefined) && this.#failure === undefined) {
         await this.#writeBatch();
         if (this.#size >= this.#compactAt && this.#failure === undefined) await this.#compact();
       }
-    } catch {
-      // #open failed and set #failure.
     } finally {
       if (this.#failure !== undefined) this.#dropQueued(this.#failure);
       this.#running = false;
@@ -362,6 +372,10 @@ export class FileJournal implements Journal {
     this.#pending.delete(signal);
     this.#batchFailure ??= new JournalError('encode', this.path, `signal ${signal.id} cannot be written as JSON; its batch is failed`, cause);
   };
+
+  #newShapeTable(): ShapeTable {
+    return new ShapeTable((shape) => writeShape(this.#out, shape));
+  }
 
   #dropQueued(error: JournalError): void {
     const batch = this.#batch;
