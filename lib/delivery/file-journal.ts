@@ -8,7 +8,7 @@ import { JournalKeep } from './journal-keep.ts';
 import { encodeDeadLetterDetail, writeDeadLetterRemoved } from './record-dead-letter.ts';
 import { JournalError } from './journal-error.ts';
 import { syncDirectory, writeAll } from './journal-fs.ts';
-import { openJournal, rewritePending } from './journal-file.ts';
+import { openJournal, rewritePending, shapeLines } from './journal-file.ts';
 import { MemoryJournal } from './memory-journal.ts';
 import { PendingSet } from './pending-set.ts';
 import { RecordBuffer } from './record-buffer.ts';
@@ -65,7 +65,9 @@ export class FileJournal implements Journal {
   // appends go on into the same queue while a batch is written.
   readonly #out = new RecordBuffer();
   /** Shapes are announced into the queue, ahead of the first record that uses them. */
-  #shapes = this.#newShapeTable();
+  readonly #shapes = new ShapeTable((shape) => writeShape(this.#out, shape));
+  /** Records queued with shape lines did not reach the file: the next batch starts with every shape. */
+  #shapesLost = false;
   readonly #deferred = new DeferredAccepts();
   /** Dead letters and idempotency keys, for a restarted network. */
   readonly #keep = new JournalKeep();
@@ -281,10 +283,8 @@ export class FileJournal implements Journal {
       try {
         await this.#open();
       } catch (e) {
-        // Its appends fail; the shape lines queued so far go with them, so numbering starts
-        // again: no record written after a later open may refer to a shape never written.
+        // Its appends fail (the file is opened again at the next use).
         this.#dropQueued(e as JournalError);
-        this.#shapes = this.#newShapeTable();
         return;
       }
       // A batch with nothing left to write (its records could not be encoded) still settles.
@@ -307,10 +307,13 @@ export class FileJournal implements Journal {
     this.#batchFailure = undefined;
     if (batch !== undefined) batch.endAccepted = this.#pending.next;
     const fh = this.#fh!;
+    // Shapes are announced once, so those whose lines were lost are written again first.
+    const head = this.#shapesLost ? shapeLines(this.#shapes) : undefined;
     try {
-      await writeAll(fh, taken.slices);
+      await writeAll(fh, head === undefined ? taken.slices : [...head.slices, ...taken.slices]);
     } catch (e) {
       const error = new JournalError('write', this.path, `writing ${taken.bytes} bytes failed`, e);
+      this.#shapesLost = true;
       this.#lost(batch, error);
       // Cut a partly written batch off, so that the next record starts on a line of its own.
       await fh.truncate(this.#size).catch(() => (this.#failure = error));
@@ -318,7 +321,8 @@ export class FileJournal implements Journal {
     } finally {
       this.#out.recycle(taken);
     }
-    this.#size += taken.bytes;
+    this.#size += taken.bytes + (head?.bytes ?? 0);
+    this.#shapesLost = false;
     this.#counts.batches++;
     // Settle records alone are not worth an fsync: losing one only means a redelivery.
     if (this.fsync && batch !== undefined) {
@@ -373,13 +377,10 @@ export class FileJournal implements Journal {
     this.#batchFailure ??= new JournalError('encode', this.path, `signal ${signal.id} cannot be written as JSON; its batch is failed`, cause);
   };
 
-  #newShapeTable(): ShapeTable {
-    return new ShapeTable((shape) => writeShape(this.#out, shape));
-  }
-
   #dropQueued(error: JournalError): void {
     const batch = this.#batch;
     this.#out.clear();
+    this.#shapesLost = true;
     this.#deferred.clear();
     this.#batch = undefined;
     this.#batchFailure = undefined;
