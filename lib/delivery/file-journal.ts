@@ -8,7 +8,7 @@ import { JournalKeep } from './journal-keep.ts';
 import { encodeDeadLetterDetail, writeDeadLetterRemoved } from './record-dead-letter.ts';
 import { JournalError } from './journal-error.ts';
 import { syncDirectory, writeAll } from './journal-fs.ts';
-import { openJournal, rewritePending } from './journal-file.ts';
+import { openJournal, rewritePending, shapeLines } from './journal-file.ts';
 import { MemoryJournal } from './memory-journal.ts';
 import { PendingSet } from './pending-set.ts';
 import { RecordBuffer } from './record-buffer.ts';
@@ -47,7 +47,8 @@ export { DEFAULT_COMPLETED_IN_MEMORY, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX
  * allows a fire-and-forget journal) cannot crash the process with an unhandled rejection; await
  * it to hear a {@link JournalError}. A failed `fdatasync` leaves the journal failed for good (the
  * kernel may have dropped the dirty pages: nothing after it can be trusted); a failed `write` is
- * cut off the file and only its own batch fails.
+ * cut off the file and only its own batch fails. A file that cannot be opened or read fails the
+ * calls that needed it (and the appends waiting for it); the next call tries to open it again.
  */
 export class FileJournal implements Journal {
   readonly durable = true;
@@ -65,6 +66,8 @@ export class FileJournal implements Journal {
   readonly #out = new RecordBuffer();
   /** Shapes are announced into the queue, ahead of the first record that uses them. */
   readonly #shapes = new ShapeTable((shape) => writeShape(this.#out, shape));
+  /** Records queued with shape lines did not reach the file: the next batch starts with every shape. */
+  #shapesLost = false;
   readonly #deferred = new DeferredAccepts();
   /** Dead letters and idempotency keys, for a restarted network. */
   readonly #keep = new JournalKeep();
@@ -233,7 +236,10 @@ export class FileJournal implements Journal {
     try {
       ({ scan, fh: this.#fh } = await openJournal(this.path, this.completedInMemory, this.#keep.keyWindow));
     } catch (e) {
-      throw (this.#failure = e as JournalError);
+      // Nothing was read or written: the next use opens again (the path may have been fixed by
+      // then, e.g. for a network's next `start()`). Unlike a failed fsync, nothing is lost.
+      this.#opened = undefined;
+      throw e;
     }
     this.#size = scan.validBytes;
     this.#counts.skippedLines = scan.skippedLines;
@@ -274,14 +280,18 @@ export class FileJournal implements Journal {
   /** Writes batches until the queue is empty. Never rejects: failures go to the batches' appends. */
   async #run(): Promise<void> {
     try {
-      await this.#open();
+      try {
+        await this.#open();
+      } catch (e) {
+        // Its appends fail (the file is opened again at the next use).
+        this.#dropQueued(e as JournalError);
+        return;
+      }
       // A batch with nothing left to write (its records could not be encoded) still settles.
       while ((this.#out.length > 0 || this.#deferred.length > 0 || this.#batch !== undefined) && this.#failure === undefined) {
         await this.#writeBatch();
         if (this.#size >= this.#compactAt && this.#failure === undefined) await this.#compact();
       }
-    } catch {
-      // #open failed and set #failure.
     } finally {
       if (this.#failure !== undefined) this.#dropQueued(this.#failure);
       this.#running = false;
@@ -297,10 +307,13 @@ export class FileJournal implements Journal {
     this.#batchFailure = undefined;
     if (batch !== undefined) batch.endAccepted = this.#pending.next;
     const fh = this.#fh!;
+    // Shapes are announced once, so those whose lines were lost are written again first.
+    const head = this.#shapesLost ? shapeLines(this.#shapes) : undefined;
     try {
-      await writeAll(fh, taken.slices);
+      await writeAll(fh, head === undefined ? taken.slices : [...head.slices, ...taken.slices]);
     } catch (e) {
       const error = new JournalError('write', this.path, `writing ${taken.bytes} bytes failed`, e);
+      this.#shapesLost = true;
       this.#lost(batch, error);
       // Cut a partly written batch off, so that the next record starts on a line of its own.
       await fh.truncate(this.#size).catch(() => (this.#failure = error));
@@ -308,7 +321,8 @@ export class FileJournal implements Journal {
     } finally {
       this.#out.recycle(taken);
     }
-    this.#size += taken.bytes;
+    this.#size += taken.bytes + (head?.bytes ?? 0);
+    this.#shapesLost = false;
     this.#counts.batches++;
     // Settle records alone are not worth an fsync: losing one only means a redelivery.
     if (this.fsync && batch !== undefined) {
@@ -366,6 +380,7 @@ export class FileJournal implements Journal {
   #dropQueued(error: JournalError): void {
     const batch = this.#batch;
     this.#out.clear();
+    this.#shapesLost = true;
     this.#deferred.clear();
     this.#batch = undefined;
     this.#batchFailure = undefined;

@@ -8,7 +8,7 @@ import type { Signal } from '../signal/signal.ts';
 import { JournalError } from './journal-error.ts';
 import { replaceFile } from './journal-fs.ts';
 import { scanJournal, type JournalScan, type KeyWindow } from './journal-scan.ts';
-import { RecordBuffer } from './record-buffer.ts';
+import { RecordBuffer, type TakenRecords } from './record-buffer.ts';
 import type { ShapeTable } from './shape-table.ts';
 import { writeAccept, writeSettle, writeShape } from './signal-codec.ts';
 import type { DeadLetter } from './dead-letter-queue.ts';
@@ -61,10 +61,19 @@ export async function rewritePending(path: string, pending: readonly Signal[], f
     writeSettle(records, d.signal, 'dead-lettered', d.deadLetteredAt, encodeDeadLetterDetail(d));
   }
   for (const s of pending) writeAccept(records, shapes, s);
-  const head = new RecordBuffer();
-  for (const shape of shapes.shapes) writeShape(head, shape);
-  const a = head.take();
+  const a = shapeLines(shapes);
   const b = records.take();
   await replaceFile(path, [...a.slices, ...b.slices], fsync);
   return a.bytes + b.bytes;
+}
+
+/**
+ * Every shape of `shapes` as shape lines: what the file needs ahead of the records that use them
+ * (a compacted file's head; the next batch after one that did not reach the file, which may
+ * have carried the only line of a shape).
+ */
+export function shapeLines(shapes: ShapeTable): TakenRecords {
+  const head = new RecordBuffer();
+  for (const shape of shapes.shapes) writeShape(head, shape);
+  return head.take();
 }

@@ -1,4 +1,5 @@
 import type { DeadLetter } from '../delivery/dead-letter-queue.ts';
+import type { Journal } from '../delivery/journal.ts';
 import type { DeadLetterReason, RejectReason } from '../observe/events.ts';
 import type { ClassifiedError, ErrorContext } from '../resilience/classify/categories.ts';
 import type { Signal, SignalDraft } from '../signal/signal.ts';
@@ -24,11 +25,13 @@ export interface RemoteHost {
   readonly transport: TransportSession | undefined;
   /** The transport's kind, for events (`nats`). */
   readonly transportKind: string;
+  /** The network's journal: a durable one keeps the dead letters made here (see `deadLetterNow`). */
+  readonly journal: Journal | undefined;
 }
 
 /** What the remote route shares with its router: the counts, the active total, dead letters, refusals. */
 export interface RouteLedger {
-  readonly counts: { accepted: number; duplicate: number; redelivered: number; forwarded: number };
+  readonly counts: { accepted: number; duplicate: number; redelivered: number; forwarded: number; journalErrors: number };
   /** One more signal is active (in the publish pipeline). */
   activate(): void;
   /** One active signal ended. */
@@ -108,10 +111,35 @@ export class RemoteRoute {
     return classified;
   }
 
-  /** Dead-letters a signal that never reached a node's handler here (publish failed, deliveries used up). */
+  /**
+   * Dead-letters a signal that never reached a node's handler here (publish failed, deliveries
+   * used up). No node journaled it, so a durable journal is given it here (see `#journal`).
+   */
   deadLetterNow(node: string, signal: Signal, reason: DeadLetterReason, error: ClassifiedError, attempts: number): void {
     const now = this.#h.clock.now();
-    this.#ledger.deadLetter({ id: signal.id, node, partition: REMOTE_PARTITION, reason, error: error.error, attempts, firstFailureAt: now, lastFailureAt: now, deadLetteredAt: now, signal });
+    const entry: DeadLetter = { id: signal.id, node, partition: REMOTE_PARTITION, reason, error: error.error, attempts, firstFailureAt: now, lastFailureAt: now, deadLetteredAt: now, signal };
+    this.#journal(entry);
+    this.#ledger.deadLetter(entry);
+  }
+
+  /**
+   * With a durable journal, the dead letter survives a restart like a node's: the journal never
+   * held this signal (a forward is not journaled: the stream is its record; a received one
+   * neither), so it gets its accept record and, in the same turn, its end with the entry, which
+   * a FileJournal writes as the same two lines a node's dead letter gets. Not awaited: a failure
+   * costs only the entry's durability (it is in the queue all the same), and is counted in
+   * `journalErrors` and the audit log.
+   */
+  #journal(entry: DeadLetter): void {
+    const journal = this.#h.journal;
+    if (journal?.durable !== true) return;
+    const signal = entry.signal;
+    const appended = journal.append(signal);
+    appended?.catch((e: unknown) => {
+      this.#ledger.counts.journalErrors++;
+      this.record(e, 'journal.append', entry.node, signal);
+    });
+    journal.settle(signal, 'dead-lettered', entry.deadLetteredAt, entry);
   }
 
   #published(signal: Signal, ack: PublishAck, replay: boolean): void {
@@ -125,6 +153,9 @@ export class RemoteRoute {
     } else {
       counts.forwarded++;
     }
+    // A dead letter reprocessed to a remote node is in the stream now: a durable journal must not
+    // bring it back at the next start (a node's accept record does that for a local one).
+    if (replay && this.#h.journal?.durable === true) this.#h.journal.forgetDeadLetter?.(signal.id);
     this.#ledger.settled();
   }
 }

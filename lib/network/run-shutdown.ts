@@ -29,6 +29,11 @@ export interface ShutdownHost {
   handBack(n: number): void;
   /** Receives the function that forces this shutdown. */
   onForce(force: () => void): void;
+  /**
+   * Closes the transport, in the last phase before the journal closes: its waiting publishes may
+   * still end as dead letters (`transport-failed`), which a durable journal must get to keep.
+   */
+  closeTransport?(): Promise<void>;
 }
 
 /**
@@ -79,7 +84,11 @@ export function runShutdown(host: ShutdownHost, options: { timeoutMs: number; fo
       }),
       cleanup: fromPromise(async () => {
         for (const node of host.nodes()) node.config.breaker?.dispose();
-        await host.journal?.close();
+        try {
+          await host.closeTransport?.();
+        } finally {
+          await host.journal?.close();
+        }
       }),
     },
   });

@@ -1,7 +1,7 @@
 /*
- * The network's side of a shutdown: what `runShutdown` (the phases) gets plugged in, and what
- * happens after the phases: closing the transport, disposing the operations, completing the
- * event stream. Kept next to run-shutdown.ts so the whole shutdown reads in two files, and out
+ * The network's side of a shutdown: what `runShutdown` (the phases) gets plugged in (closing
+ * the transport among them, before the journal), and what happens after the phases: disposing
+ * the operations, completing the event stream. Kept next to run-shutdown.ts so the whole shutdown reads in two files, and out
  * of the Network class, which keeps only the once-only bookkeeping (same report, late force).
  */
 import type { Journal } from '../delivery/journal.ts';
@@ -70,6 +70,7 @@ export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownH
   // Senders hear `shutting-down` from this moment; the StopAcceptingRequests phase confirms it.
   // Handlers of accepted signals may still emit until the drain ends (`closeGate`).
   router.drainOnly();
+  let closed: TransportReport | undefined;
   const host: ShutdownHost = {
     clock: p.clock,
     hub: p.hub,
@@ -93,11 +94,12 @@ export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownH
     active: () => router.active,
     handBack: (n) => router.handBack(n),
     onForce: (force) => hooks.onForce(force),
-  };
-  return runShutdown(host, options).then(async (report) => {
     // Signals the shutdown handed back go back to the stream (nak) for the next process;
-    // publishes still awaiting their PubAck end (forwarded or dead-lettered) before the close.
-    const closed = await transport?.close();
+    // publishes still awaiting their PubAck end (forwarded or dead-lettered) before the close,
+    // and before the journal closes, so a durable one keeps their dead letters.
+    ...(transport === undefined ? {} : { closeTransport: async () => void (closed = await transport.close()) }),
+  };
+  return runShutdown(host, options).then((report) => {
     p.operations.dispose();
     hooks.terminated();
     p.hub.complete();

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
@@ -142,6 +142,40 @@ describe('network: start() is all or nothing', () => {
       const second = await net.start().then(() => undefined, (e: unknown) => e);
       expect(isJournalError(second), String(second)).to.equal(true);
       expect(net.state).to.equal('created');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a FileJournal that could not be opened opens at the next start(): the path fixed, the same network starts and recovers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plexus-start-'));
+    try {
+      // A journal file holding one accepted, never settled signal, as a crash leaves it.
+      const left = join(dir, 'left.jsonl');
+      const writer = new FileJournal({ path: left });
+      await writer.append(recovered('0190a0c0-0000-7000-8000-000000000004'));
+      await writer.close();
+      // The network's journal path is a directory at first: it cannot be opened.
+      const path = join(dir, 'journal.jsonl');
+      await mkdir(path);
+      const { net } = testNetwork({ journal: new FileJournal({ path }) });
+      const handled: string[] = [];
+      net.node('w', { handle: (s) => void handled.push(s.id) });
+      const failed = await net.start().then(() => undefined, (e: unknown) => e);
+      expect(isJournalError(failed), String(failed)).to.equal(true);
+      expect(net.state).to.equal('created');
+      // Fixed: the directory is gone and the file is there.
+      await rm(path, { recursive: true });
+      await copyFile(left, path);
+      await net.start();
+      await net.idle();
+      expect(net.state).to.equal('running');
+      expect(handled).to.deep.equal(['0190a0c0-0000-7000-8000-000000000004']);
+      // And it writes: a send is on disk, and its journal still works after the failed open.
+      expect((await net.send('w', { type: 'after' })).status).to.equal('accepted');
+      await net.idle();
+      expect(handled).to.have.length(2);
+      await net.shutdown();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
