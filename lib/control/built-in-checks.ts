@@ -17,7 +17,7 @@ export interface NodeReadings {
   readonly fill: number;
   /** The breaker's state (`undefined` without a breaker). */
   readonly breaker: BreakerState | undefined;
-  /** Share of failed attempts over the last full second. */
+  /** Share of failed attempts since the previous check. */
   readonly errorRate: number;
 }
 

@@ -47,7 +47,7 @@ export const NODE_FILL_DEGRADED = 0.8;
  */
 export const NODE_FILL_UNHEALTHY = 0.95;
 /**
- * Share of failed attempts (over the last full second) above which a node is `degraded`.
+ * Share of failed attempts (since the previous check) above which a node is `degraded`.
  * @defaultValue 0.05
  */
 export const NODE_ERROR_RATE_DEGRADED = 0.05;
@@ -72,8 +72,9 @@ export interface HealthOptions {
   /** Timeout of the built-in checks, and the default of yours. @defaultValue {@link DEFAULT_HEALTH_TIMEOUT_MS} */
   timeoutMs?: number;
   /**
-   * The event-loop lag now, in ms (for tests). @defaultValue the 99th percentile of
-   * `perf_hooks.monitorEventLoopDelay` since the previous reading
+   * The event-loop lag now, in ms (for tests). @defaultValue on the system clock, the 99th
+   * percentile of `perf_hooks.monitorEventLoopDelay` since the previous reading; on any other
+   * clock (a virtual one), 0
    */
   readEventLoopLagMs?: () => number;
   /** Heap bytes in use (for tests). @defaultValue `process.memoryUsage().heapUsed` */

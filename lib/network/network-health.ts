@@ -15,7 +15,7 @@ import type { EventHub } from '../observe/event-hub.ts';
 import type { Sample } from '../observe/scraped-metric.ts';
 import type { DisposableHandle } from '../resilience/emitter.ts';
 import type { TransportSession } from '../transport/transport.ts';
-import type { Clock } from '../util/clock.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
 import { breakerSection, processingSection, safeguardsSection, type HealthSectionsSource } from './health-sections.ts';
 
 /** Name of the overall status in `plexus_health_status{component}`. */
@@ -25,7 +25,7 @@ export const OVERALL_HEALTH_COMPONENT = 'overall';
 export interface NetworkHealthParts extends HealthSectionsSource {
   readonly clock: Clock;
   readonly hub: EventHub;
-  readonly health: HealthOptions | undefined;
+  readonly health: HealthOptions | false | undefined;
   readonly flags: FeatureFlagOptions | undefined;
   readonly journal: Journal | undefined;
   readonly transport: TransportSession | undefined;
@@ -39,15 +39,20 @@ export class NetworkHealth {
   readonly #monitor: HealthMonitor;
   readonly #changes = new Subject<HealthReport>();
   readonly #stopEventLoop: () => void;
+  /** `health: false`: the checks never start. */
+  readonly #enabled: boolean;
 
   /** Throws InvalidOptionsError on bad `health` or `flags` options (or a bad PLEXUS_* value). */
   constructor(parts: NetworkHealthParts) {
     this.#parts = parts;
-    const options = resolveHealthOptions(parts.health);
+    this.#enabled = parts.health !== false;
+    const options = resolveHealthOptions(parts.health === false ? {} : parts.health);
     this.flags = new FeatureFlags(parts.flags);
     this.health$ = this.#changes.asObservable();
     this.#monitor = new HealthMonitor(parts.clock, options, (change) => this.#changed(change));
-    const eventLoop = eventLoopCheck(options.readEventLoopLagMs);
+    // Real event-loop lag says nothing about a network on a virtual clock (and would make its
+    // specs flaky): there, without a reader of yours, the lag reads 0.
+    const eventLoop = eventLoopCheck(options.readEventLoopLagMs ?? (parts.clock === systemClock ? undefined : () => 0));
     this.#stopEventLoop = eventLoop.stop;
     this.#monitor.register('event-loop', eventLoop.check, { essential: true });
     this.#monitor.register('memory', memoryCheck(options.readHeapUsed, options.heapLimitBytes), { essential: true });
@@ -59,7 +64,19 @@ export class NetworkHealth {
 
   /** Adds the built-in check of a new node (`node:<name>`, not essential: an open breaker degrades the network). */
   addNode(node: NodeRuntime): void {
-    this.#monitor.register(`node:${node.name}`, nodeCheck(() => ({ fill: node.fill, breaker: node.config.breaker?.state, errorRate: node.stats.errorRate(this.#parts.clock.now()) })));
+    // The error rate over the time since the previous check, from the node's counters: reading
+    // `stats.errorRate(now)` would roll its one-second window and change what metrics show.
+    const stats = node.stats;
+    let completed = stats.completed;
+    let failed = stats.failedAttempts;
+    const errorRate = (): number => {
+      const newlyCompleted = stats.completed - completed;
+      const newlyFailed = stats.failedAttempts - failed;
+      completed = stats.completed;
+      failed = stats.failedAttempts;
+      return newlyFailed === 0 ? 0 : newlyFailed / (newlyFailed + newlyCompleted);
+    };
+    this.#monitor.register(`node:${node.name}`, nodeCheck(() => ({ fill: node.fill, breaker: node.config.breaker?.state, errorRate: errorRate() })));
   }
 
   /** See `network.registerHealthCheck`. */
@@ -83,7 +100,7 @@ export class NetworkHealth {
 
   /** Starts the checks (at the network's start). */
   start(): void {
-    this.#monitor.start();
+    if (this.#enabled) this.#monitor.start();
   }
 
   /** Stops the checks and the event-loop monitor, and completes `health$` (at shutdown). */

@@ -72,8 +72,12 @@ export interface NetworkOptions {
    * nodes never touch the transport either way.
    */
   transport?: Transport;
-  /** Health checks: interval and timeout of the built-in checks, and their readings (for tests). See `network.health()`. */
-  health?: HealthOptions;
+  /**
+   * Health checks: interval and timeout of the built-in checks, and their readings (for tests).
+   * `false`: no check runs (every status stays `unknown`), for specs that run a virtual clock
+   * with `runAll()`, which the checks' endless timers would never let end. See `network.health()`.
+   */
+  health?: HealthOptions | false;
   /** Feature flags set in code, and where their `PLEXUS_*` overrides are read. See `network.flags`. */
   flags?: FeatureFlagOptions;
 }
@@ -136,7 +140,7 @@ export interface ResolvedNetworkOptions {
   readonly resources: ResourceGuardOptions | undefined;
   readonly transport: Transport | undefined;
   /** Validated when the network's control plane is built (see network-health.ts). */
-  readonly health: HealthOptions | undefined;
+  readonly health: HealthOptions | false | undefined;
   readonly flags: FeatureFlagOptions | undefined;
 }
 
