@@ -43,6 +43,11 @@ export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions } from './transpor
 export type { TransportFailure } from './transport/nats/errors.ts';
 export type { Transport, TransportSession, TransportHost, TransportCounts, TransportReport, PublishAck, ReceiveOutcome } from './transport/transport.ts';
 
+// Health and feature flags (the control plane).
+export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
+export { DEFAULT_HEALTH_INTERVAL_MS, DEFAULT_HEALTH_TIMEOUT_MS, type HealthCheckOptions, type HealthOptions } from './control/health-options.ts';
+export type { FeatureFlags, FeatureFlagOptions } from './control/feature-flags.ts';
+
 // Shutdown, events, metrics, time.
 export { SHUTDOWN_PHASES, ShutdownPhase } from './control/shutdown-phases.ts';
 export type * from './observe/events.ts';
