@@ -104,6 +104,17 @@ export class FileJournal implements Journal {
     return { ...this.#counts, fileBytes: this.#size, pending: this.#pending.size, completedIndexed: this.#completed.size };
   }
 
+  /**
+   * For the network's health check (component `journal`): `unhealthy` once the journal failed
+   * for good (its file could not be opened or an fsync failed: every append rejects), else
+   * `healthy`; with the pending count and file size.
+   */
+  health(): { readonly status: 'healthy' | 'unhealthy'; readonly details: Readonly<Record<string, unknown>> } {
+    const details = { pending: this.#pending.size, fileBytes: this.#size };
+    if (this.#failure !== undefined) return { status: 'unhealthy', details: { ...details, failure: this.#failure.failure, error: this.#failure.message } };
+    return { status: 'healthy', details };
+  }
+
   /** Records `signal` as accepted; resolves once the record is written (and fsynced when `fsync`). */
   append(signal: Signal): Promise<void> {
     const refused = this.#closing !== undefined ? new JournalError('closed', this.path, 'the journal is closed') : this.#failure;
