@@ -6,6 +6,7 @@
 import { TimeoutError } from '../resilience/errors.ts';
 import type { Clock, TimerHandle } from '../util/clock.ts';
 import { toErrorInfo } from '../util/errors.ts';
+import { isThenable } from '../util/thenable.ts';
 import type { ResolvedHealthCheckOptions } from './health-options.ts';
 import type { ComponentHealth, HealthCheck, HealthCheckResult } from './health-types.ts';
 
@@ -82,12 +83,16 @@ export class ComponentCheck {
       finish(undefined, e);
       return;
     }
-    if (outcome instanceof Promise) {
+    if (!isThenable<unknown>(outcome)) return finish(toResult(outcome), undefined);
+    try {
       outcome.then(
         (value) => finish(toResult(value), undefined),
         (e: unknown) => finish(undefined, e),
       );
-    } else finish(toResult(outcome), undefined);
+    } catch (e) {
+      // A thenable of yours whose `then` throws.
+      finish(undefined, e);
+    }
   }
 
   #endRunning(): void {

@@ -74,6 +74,7 @@ describe('control: health checks', () => {
     }, { essential: true });
     m.register('rejects', () => Promise.reject(new Error('no answer')));
     m.register('nonsense', () => 'fine' as never);
+    m.register('bad-thenable', () => ({ then() { throw new Error('then threw'); } }) as never);
     m.start();
     await clock.advance(0);
     const c = m.components();
@@ -83,6 +84,7 @@ describe('control: health checks', () => {
     expect(c.rejects!.lastError!.message).to.equal('no answer');
     expect(c.nonsense).to.include({ status: 'unhealthy' });
     expect(c.nonsense!.lastError!.message).to.match(/must return healthy, degraded or unhealthy/);
+    expect(c['bad-thenable']!.lastError!.message).to.equal('then threw');
     expect(m.status).to.equal('unhealthy');
     await clock.advance(1_000);
     expect(m.components().throws).to.include({ consecutiveFailures: 2, totalChecks: 2 });
