@@ -65,7 +65,7 @@ export class Network implements AsyncDisposable {
   readonly audit: AuditLog;
   /** Feature flags: set in code, overridden by `PLEXUS_*` variables, shown in the health report and metrics. */
   readonly flags: FeatureFlags;
-  /** The health report each time the overall status or a component's status changes (changes only). */
+  /** The health report each time the overall status or a component's status changes (changes only); completes at shutdown. */
   readonly health$: Observable<HealthReport>;
   readonly #health: NetworkHealth;
   readonly #operations: Operations;
