@@ -32,7 +32,8 @@ export type { ValidationIssue } from './signal/errors.ts';
 export { DEFAULT_DEDUP_WINDOW_MS } from './delivery/dedup-window.ts';
 export type { DeadLetter, DeadLetterFilter } from './delivery/dead-letter-queue.ts';
 export { MemoryJournal } from './delivery/memory-journal.ts';
-export { FileJournal, type FileJournalOptions, type FileJournalStats } from './delivery/file-journal.ts';
+export { FileJournal } from './delivery/file-journal.ts';
+export type { FileJournalOptions, FileJournalStats } from './delivery/file-journal-options.ts';
 export type { Journal, JournalQuery, SettleOutcome } from './delivery/journal.ts';
 export type { JournalFailure } from './delivery/journal-error.ts';
 
@@ -42,6 +43,11 @@ export type { NatsTransportOptions } from './transport/nats/options.ts';
 export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions } from './transport/nats/connection.ts';
 export type { TransportFailure } from './transport/nats/errors.ts';
 export type { Transport, TransportSession, TransportHost, TransportCounts, TransportReport, PublishAck, ReceiveOutcome } from './transport/transport.ts';
+
+// Health and feature flags (the control plane).
+export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
+export { DEFAULT_HEALTH_INTERVAL_MS, DEFAULT_HEALTH_TIMEOUT_MS, type HealthCheckOptions, type HealthOptions } from './control/health-options.ts';
+export type { FeatureFlags, FeatureFlagOptions } from './control/feature-flags.ts';
 
 // Shutdown, events, metrics, time.
 export { SHUTDOWN_PHASES, ShutdownPhase } from './control/shutdown-phases.ts';

@@ -18,8 +18,6 @@ import { DeferredAccepts } from './deferred-accepts.ts';
 import { handled, newBatch, noop, type Batch } from './journal-batch.ts';
 import { SignalEnvelope } from '../signal/envelope.ts';
 
-export { DEFAULT_COMPLETED_IN_MEMORY, DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX_BYTES, type FileJournalOptions, type FileJournalStats } from './file-journal-options.ts';
-
 /**
  * A durable journal in one append-only JSON-lines file (see `signal-codec.ts` for the records).
  * One file rather than segments: compaction rewrites only the pending records, which are
@@ -105,6 +103,12 @@ export class FileJournal implements Journal {
   /** Counters (see {@link FileJournalStats}). */
   stats(): FileJournalStats {
     return { ...this.#counts, fileBytes: this.#size, pending: this.#pending.size, completedIndexed: this.#completed.size };
+  }
+
+  /** For the network's `journal` health check: unhealthy once the journal failed for good (every append rejects). */
+  health(): { readonly status: 'healthy' | 'unhealthy'; readonly details: Readonly<Record<string, unknown>> } {
+    const details = { pending: this.#pending.size, fileBytes: this.#size };
+    return this.#failure === undefined ? { status: 'healthy', details } : { status: 'unhealthy', details: { ...details, failure: this.#failure.failure, error: this.#failure.message } };
   }
 
   /** Records `signal` as accepted; resolves once the record is written (and fsynced when `fsync`). */

@@ -24,6 +24,10 @@ export interface MetricsSource {
   transport?(): TransportCounts | undefined;
   /** Errors thrown by subscribers of `events$` (caught). */
   subscriberErrors?(): number;
+  /** Health status codes by component (0 healthy, 1 degraded, 2 unhealthy, 3 unknown). */
+  healthStatus?(): Sample[];
+  /** Feature flags, 0 or 1, labelled `flag`. */
+  featureFlags?(): Sample[];
 }
 
 /**
@@ -78,6 +82,8 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
   }
   const subscriberErrors = source.subscriberErrors;
   if (subscriberErrors !== undefined) metric('event_subscriber_errors_total', 'Errors thrown by subscribers of the event stream, caught (the network went on).', 'counter', () => [{ value: subscriberErrors(), labels: {} }]);
+  if (source.healthStatus !== undefined) metric('health_status', 'Health by component (and `overall`): 0 healthy, 1 degraded, 2 unhealthy, 3 unknown.', 'gauge', source.healthStatus);
+  if (source.featureFlags !== undefined) metric('feature_flag', 'Feature flags in force: 1 on, 0 off.', 'gauge', source.featureFlags);
   metric('dlq_overflow_total', 'Dead letters pushed out of a full dead letter queue.', 'counter', () => [{ value: source.dlqOverflowed(), labels: {} }]);
   metric('rate_limit_violations_total', 'Times a rate limit held a signal back (nodes) or refused a call (operations).', 'counter', () => [
     ...[...source.nodes()].filter((n) => n.config.limiter).map((n) => ({ value: n.stats.throttled, labels: { name: n.name } })),

@@ -11,6 +11,8 @@ import { optionKeys } from '../util/known-keys.ts';
 import type { RateLimiterSpec } from '../resilience/rate/create.ts';
 import type { ResourceGuardOptions } from '../resilience/isolation/resource-guard.ts';
 import type { Transport } from '../transport/transport.ts';
+import { FEATURE_FLAG_OPTION_KEYS, type FeatureFlagOptions } from '../control/feature-flags.ts';
+import { HEALTH_OPTION_KEYS, type HealthOptions } from '../control/health-options.ts';
 
 /**
  * Time a graceful shutdown may spend draining.
@@ -70,6 +72,14 @@ export interface NetworkOptions {
    * nodes never touch the transport either way.
    */
   transport?: Transport;
+  /**
+   * Health checks: interval and timeout of the built-in checks, and their readings (for tests).
+   * `false`: no check runs (every status stays `unknown`), for specs that run a virtual clock
+   * with `runAll()`, which the checks' endless timers would never let end. See `network.health()`.
+   */
+  health?: HealthOptions | false;
+  /** Feature flags set in code, and where their `PLEXUS_*` overrides are read. See `network.flags`. */
+  flags?: FeatureFlagOptions;
 }
 
 /** The keys of {@link NetworkOptions} (a compile error until a new option is listed). */
@@ -88,6 +98,8 @@ export const NETWORK_OPTION_KEYS = optionKeys<NetworkOptions>()([
   'resources',
   'transport',
   'maxCausationDepth',
+  'health',
+  'flags',
 ]);
 
 /** The object form of the network option `K` (without `false` and, for `journal`, a Journal). */
@@ -106,6 +118,8 @@ export const NETWORK_SECTION_KEYS = {
   limits: optionKeys<Section<'limits'>>()(['maxPayloadBytes', 'maxPayloadDepth']),
   audit: optionKeys<Section<'audit'>>()(['capacity']),
   resources: RESOURCE_GUARD_OPTION_KEYS,
+  health: HEALTH_OPTION_KEYS,
+  flags: FEATURE_FLAG_OPTION_KEYS,
 } as const;
 
 /** Network options with every default filled in. */
@@ -125,6 +139,9 @@ export interface ResolvedNetworkOptions {
   readonly auditCapacity: number | undefined;
   readonly resources: ResourceGuardOptions | undefined;
   readonly transport: Transport | undefined;
+  /** Validated when the network's control plane is built (see network-health.ts). */
+  readonly health: HealthOptions | false | undefined;
+  readonly flags: FeatureFlagOptions | undefined;
 }
 
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
@@ -168,6 +185,8 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     auditCapacity: o.audit?.capacity,
     resources: o.resources,
     transport: checkTransport(o.transport),
+    health: o.health,
+    flags: o.flags,
   };
 }
 

@@ -20,7 +20,12 @@ import type { SignalDraft } from '../signal/signal.ts';
 import type { PayloadLimits } from '../signal/validate-payload.ts';
 import type { TransportSession } from '../transport/transport.ts';
 import type { Clock } from '../util/clock.ts';
+import type { FeatureFlags } from '../control/feature-flags.ts';
+import type { HealthCheckOptions } from '../control/health-options.ts';
+import type { HealthCheck, HealthReport } from '../control/health-types.ts';
+import type { DisposableHandle } from '../resilience/emitter.ts';
 import { configureNode, type NodeSettings } from './configure-node.ts';
+import type { NetworkHealth } from './network-health.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
 import { checkNodeName } from './node-config.ts';
@@ -58,6 +63,11 @@ export class Network implements AsyncDisposable {
   readonly classifier: ErrorClassifier;
   /** Errors and recoveries of nodes and operations, queryable (last N, by category, by name). */
   readonly audit: AuditLog;
+  /** Feature flags: set in code, overridden by `PLEXUS_*` variables, shown in the health report and metrics. */
+  readonly flags: FeatureFlags;
+  /** The health report each time the overall status or a component's status changes (changes only); completes at shutdown. */
+  readonly health$: Observable<HealthReport>;
+  readonly #health: NetworkHealth;
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
   readonly #clock: Clock;
@@ -103,6 +113,9 @@ export class Network implements AsyncDisposable {
     this.metrics = w.metrics;
     this.#createNode = w.createNode;
     this.#recover = w.recover;
+    this.#health = w.health;
+    this.flags = w.health.flags;
+    this.health$ = w.health.health$;
   }
 
   /** Where the network is in its life. */
@@ -235,6 +248,7 @@ export class Network implements AsyncDisposable {
     recovery?.restore();
     this.#router.open();
     for (const s of recovery?.pending ?? []) this.#router.redeliver(s.target, s, false);
+    this.#health.start();
   }
 
   /** A shutdown that began while `start()` awaited wins: the start fails and opens nothing. */
@@ -278,6 +292,19 @@ export class Network implements AsyncDisposable {
    */
   idle(): Promise<void> {
     return this.#router.idle();
+  }
+
+  /** The health report now: overall status, each component, breakers, processing, safeguards, flags. */
+  health(): HealthReport {
+    return this.#health.report();
+  }
+
+  /**
+   * Adds a health check, run every `intervalMs` from `start()` to shutdown (at once when running).
+   * A check that throws or times out is a failed check. `dispose()` removes it.
+   */
+  registerHealthCheck(name: string, check: HealthCheck, options?: HealthCheckOptions): DisposableHandle {
+    return this.#health.register(name, check, options);
   }
 
   /** Queue metrics of one node. */
@@ -332,6 +359,7 @@ export class Network implements AsyncDisposable {
 
   #terminated(): void {
     this.#state = 'terminated';
+    this.#health.stop();
     this.#releaseName();
   }
 

@@ -27,6 +27,7 @@ import { ackOnSettle, NO_JOURNAL } from './journal-hooks.ts';
 import type { ResolvedNetworkOptions } from './network-options.ts';
 import { buildNodeConfig } from './node-config.ts';
 import { nodeHostFor } from './node-host-for.ts';
+import { NetworkHealth } from './network-health.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
@@ -56,6 +57,8 @@ export interface NetworkWiring {
   readonly router: Router;
   readonly operations: Operations;
   readonly metrics: Registry;
+  /** Health checks, the health report and feature flags. */
+  readonly health: NetworkHealth;
   /**
    * Validates a node's options and builds its runtime on the network's shared host; its breaker's
    * changes become events (and an opening, a recovery). Throws InvalidOptionsError on bad options.
@@ -139,6 +142,19 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     audit,
     countRecovery,
   });
+  const health = new NetworkHealth({
+    clock,
+    hub,
+    health: opts.health,
+    flags: opts.flags,
+    journal,
+    transport,
+    nodes: () => nodes.values(),
+    operations: () => operations.protectors(),
+    networkRateLimit: networkLimiter !== undefined,
+    resourceGuard: guard !== undefined,
+    dedup: dedup !== undefined,
+  });
   const metrics = createNetworkRegistry({
     network: opts.name,
     nodes: () => nodes.values(),
@@ -148,12 +164,18 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     operations: () => operations.protectors(),
     recoveries: () => recoveries,
     subscriberErrors: () => hub.subscriberErrors,
+    healthStatus: () => health.statusSamples(),
+    featureFlags: () => health.flagSamples(),
     ...(dedup === undefined ? {} : { dedup: () => dedup }),
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
   });
-  const createNode = (name: string, options: NodeOptions): NodeRuntime => createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host);
+  const createNode = (name: string, options: NodeOptions): NodeRuntime => {
+    const runtime = createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host);
+    health.addNode(runtime);
+    return runtime;
+  };
   const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, createNode, recover };
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, createNode, recover };
 }
 
 /** See {@link NetworkWiring.createNode}. */

@@ -110,6 +110,20 @@ export interface SubscriberErrorEvent extends Base {
 }
 export interface ShutdownPhaseEvent extends Base { readonly kind: 'shutdown-phase'; readonly phase: string }
 
+/**
+ * The overall health status, or a component's, changed (see `network.health()`). `component` is
+ * undefined when the overall status changed because a component was added or removed.
+ */
+export interface HealthEvent extends Base {
+  readonly kind: 'health';
+  /** The overall status now. */
+  readonly status: 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
+  /** The overall status before (equal to `status` when only a component changed). */
+  readonly previous: 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
+  readonly component: string | undefined;
+  readonly componentStatus: 'healthy' | 'degraded' | 'unhealthy' | 'unknown' | undefined;
+}
+
 export type SignalEvent =
   | AcceptedEvent
   | DuplicateEvent
@@ -151,6 +165,7 @@ export type NetworkEvent =
   | PressureEvent
   | BreakerEvent
   | ShutdownPhaseEvent
+  | HealthEvent
   | SubscriberErrorEvent
   | TransportErrorEvent
   | RateLimitedEvent

@@ -44,7 +44,8 @@ describe('network: tracing', () => {
   });
 
   it('emits rejected events with the reason', async () => {
-    const { net } = testNetwork();
+    // Without health checks: their `health` events would be recorded too.
+    const { net } = testNetwork({ health: false });
     const events: NetworkEvent[] = [];
     net.events$.subscribe((e) => events.push(e));
     net.node('n', { handle: () => {} });

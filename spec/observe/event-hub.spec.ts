@@ -10,6 +10,8 @@ import { testNetwork } from '../support/networks.ts';
  * we can see (and `runAll` would throw it), so each spec checks that none was scheduled.
  */
 describe('observe: a throwing events$ subscriber', () => {
+  // The networks here run without health checks: `runAll` would never end with their timers, and
+  // their `health` events would be counted with the others.
   let timers: sinon.SinonFakeTimers;
   beforeEach(() => {
     timers = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
@@ -17,7 +19,7 @@ describe('observe: a throwing events$ subscriber', () => {
   afterEach(() => timers.restore());
 
   it('is caught, counted and told to the other subscribers; every signal still completes', async () => {
-    const { net, clock } = testNetwork();
+    const { net, clock } = testNetwork({ health: false });
     net.node('w', { partitions: 2, handle: () => undefined });
     const seen: NetworkEvent[] = [];
     net.events$.subscribe((e) => {
@@ -41,7 +43,7 @@ describe('observe: a throwing events$ subscriber', () => {
   });
 
   it('guards subscribers of a pipe, and reports an operator that throws when the subscriber has no error callback', async () => {
-    const { net } = testNetwork();
+    const { net } = testNetwork({ health: false });
     net.node('w', { handle: () => undefined });
     const errors: string[] = [];
     net.events$.subscribe((e) => {
@@ -67,7 +69,7 @@ describe('observe: a throwing events$ subscriber', () => {
   });
 
   it('counts, without telling again, a subscriber that throws on subscriber-error events (no endless loop)', async () => {
-    const { net } = testNetwork();
+    const { net } = testNetwork({ health: false });
     net.node('w', { handle: () => undefined });
     net.events$.subscribe(() => {
       throw new Error('throws on everything');
