@@ -73,7 +73,7 @@ function printStats(): void {
   const rate = sunk - lastSunk;
   lastSunk = sunk;
   console.log(
-    `t=${((Date.now() - startedAt) / 1000).toFixed(0)}s  sunk ${sunk} (${rate}/s)  queued ${w.queueDepth}  duplicates ${w.duplicates}  retried ${w.retried}  dead letters ${net.dlq.size}  rejected ${w.rejected}  breaker ${w.breakerState}`,
+    `t=${((Date.now() - startedAt) / 1000).toFixed(0)}s  sunk ${sunk} (${rate}/s)  queued ${w.queueDepth}  duplicates ${w.duplicate}  retried ${w.retried}  dead letters ${net.dlq.size}  rejected ${w.rejected}  breaker ${w.breakerState}`,
   );
 }
 const ticker = setInterval(printStats, 1000);

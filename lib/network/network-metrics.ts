@@ -46,7 +46,7 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
       const s = n.stats;
       const add = (outcome: string, value: number) => out.push({ value, labels: { node: n.name, outcome } });
       add('accepted', s.accepted);
-      add('duplicate', s.duplicates);
+      add('duplicate', s.duplicate);
       add('rejected', s.rejected);
       add('completed', s.completed);
       add('failed', s.failedAttempts);
@@ -55,7 +55,7 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
     }
     return out;
   });
-  metric('duplicates_total', 'Signals dropped as duplicates of a key seen within the window.', 'counter', perNode((n) => n.stats.duplicates));
+  metric('duplicate_signals_total', 'Signals dropped as duplicates of a key seen within the window.', 'counter', perNode((n) => n.stats.duplicate));
   metric('dead_letters_total', 'Signals sent to the dead letter queue.', 'counter', perNode((n) => n.stats.deadLettered));
   metric('backpressure_rejections_total', 'Sends refused because the mailbox was too full.', 'counter', perNode((n) => n.stats.rejectedBackpressure));
   metric('queue_depth', 'Signals waiting in the mailbox.', 'gauge', perNode((n) => n.mailbox.queued));

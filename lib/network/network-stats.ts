@@ -17,7 +17,7 @@ export interface NodeStatsSnapshot {
   /** Share of failed attempts over the last full second. */
   readonly errorRate: number;
   readonly accepted: number;
-  readonly duplicates: number;
+  readonly duplicate: number;
   readonly rejected: number;
   readonly completed: number;
   readonly failedAttempts: number;
@@ -101,7 +101,7 @@ export function snapshotNode(n: NodeRuntime, now: number): NodeStatsSnapshot {
     throughput: s.throughput(now),
     errorRate: s.errorRate(now),
     accepted: s.accepted,
-    duplicates: s.duplicates,
+    duplicate: s.duplicate,
     rejected: s.rejected,
     completed: s.completed,
     failedAttempts: s.failedAttempts,

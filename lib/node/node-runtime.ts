@@ -156,7 +156,7 @@ export class NodeRuntime implements ContextHost {
   }
 
   #duplicate(signal: Signal, now: number): number {
-    this.stats.duplicates++;
+    this.stats.duplicate++;
     this.#events.duplicate(signal, now);
     return OFFER_DUPLICATE;
   }

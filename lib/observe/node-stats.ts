@@ -6,7 +6,7 @@ import { LatencyBuckets } from './latency-buckets.ts';
  */
 export class NodeStats {
   accepted = 0;
-  duplicates = 0;
+  duplicate = 0;
   rejected = 0;
   rejectedBackpressure = 0;
   started = 0;

@@ -61,7 +61,7 @@ export interface TransportCounts {
   /** Messages terminated (undecodable, or deliveries used up). */
   readonly terminated: number;
   /** Deliveries acked as duplicates by the node's dedup window. */
-  readonly duplicates: number;
+  readonly duplicate: number;
   /** Deliveries that could not be decoded. */
   readonly undecodable: number;
   /** "Still working" acks sent for held messages, so their ack wait does not run out while they queue or run. */

@@ -15,7 +15,7 @@ describe('network: deduplication', () => {
     expect(first.status).to.equal('accepted');
     expect(second).to.include({ status: 'duplicate', idempotencyKey: 'order-1' });
     expect(handled).to.equal(1);
-    expect(net.stats('w').duplicates).to.equal(1);
+    expect(net.stats('w').duplicate).to.equal(1);
   });
 
   it('remembers a key for exactly the window (default 5 minutes): a repeat at 5 minutes is a new signal', async () => {
@@ -59,7 +59,7 @@ describe('network: deduplication', () => {
     await clock.advance(1); // 'a' was first seen 300,000 ms ago: no longer a duplicate, and the node is still full
     expect(net.post('w', { type: 't', idempotencyKey: 'a' }).status).to.equal('rejected');
     expect(kinds).to.deep.equal(['duplicate', 'rejected', 'rejected', 'rejected']);
-    expect(net.stats('w')).to.include({ duplicates: 1, rejected: 3 });
+    expect(net.stats('w')).to.include({ duplicate: 1, rejected: 3 });
     release.splice(0).forEach((r) => r());
     await clock.advance(0);
     expect(net.post('w', { type: 't', idempotencyKey: 'b' }).status, 'the retry of a refused signal is accepted').to.equal('accepted');

@@ -15,7 +15,7 @@ import { createNetwork, FileJournal, type Network, type PublishAck, type Signal,
 import { createSignal } from '../../lib/signal/create-signal.ts';
 import { VirtualClock } from '../../lib/testing/virtual-clock.ts';
 
-const NO_COUNTS: TransportCounts = { published: 0, stored: 0, duplicatePubAcks: 0, publishFailed: 0, publishRetried: 0, publishRefused: 0, publishPending: 0, delivered: 0, redeliveries: 0, absorbed: 0, acked: 0, naked: 0, terminated: 0, duplicates: 0, undecodable: 0, inProgress: 0, unacked: 0 };
+const NO_COUNTS: TransportCounts = { published: 0, stored: 0, duplicatePubAcks: 0, publishFailed: 0, publishRetried: 0, publishRefused: 0, publishPending: 0, delivered: 0, redeliveries: 0, absorbed: 0, acked: 0, naked: 0, terminated: 0, duplicate: 0, undecodable: 0, inProgress: 0, unacked: 0 };
 
 /**
  * A transport whose publishes all fail, are all stored, or wait for a PubAck that never comes

@@ -13,7 +13,7 @@ describe('observe: queue metrics', () => {
     await clock.advance(0);
     await clock.advance(50);
     let s = net.stats('w');
-    expect(s).to.include({ queueDepth: 4, inFlight: 1, duplicates: 1, breakerState: 'closed' });
+    expect(s).to.include({ queueDepth: 4, inFlight: 1, duplicate: 1, breakerState: 'closed' });
     expect(s.oldestAgeMs).to.equal(50);
     expect(s.averageAgeMs).to.equal(50);
     await clock.advance(1000);
@@ -35,7 +35,7 @@ describe('observe: queue metrics', () => {
     await clock.advance(10);
     await net.idle();
     const text = await net.metricsText();
-    for (const name of ['signals_total', 'queue_depth', 'in_flight', 'oldest_message_age_seconds', 'average_message_age_seconds', 'throughput_per_second', 'error_rate', 'duplicates_total', 'dead_letters_total', 'breaker_state', 'breaker_trips_total', 'handle_duration_seconds', 'queue_wait_seconds']) {
+    for (const name of ['signals_total', 'queue_depth', 'in_flight', 'oldest_message_age_seconds', 'average_message_age_seconds', 'throughput_per_second', 'error_rate', 'duplicate_signals_total', 'dead_letters_total', 'breaker_state', 'breaker_trips_total', 'handle_duration_seconds', 'queue_wait_seconds']) {
       expect(text, name).to.include(`# TYPE plexus_${name} `);
     }
     expect(text).to.include('plexus_signals_total{node="w",outcome="completed",network="shop"} 1');

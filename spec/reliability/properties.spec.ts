@@ -122,7 +122,7 @@ describe(`reliability/properties (PLEXUS_SEED=${SEED})`, function () {
         await settle(net, clock);
 
         const accepted = receipts.filter((r) => r.receipt.status === 'accepted');
-        const duplicates = receipts.filter((r) => r.receipt.status === 'duplicate').length;
+        const duplicate = receipts.filter((r) => r.receipt.status === 'duplicate').length;
         const rejected = receipts.filter((r) => r.receipt.status === 'rejected').length;
         const completed = rec.ofKind('completed');
         const dead = rec.ofKind('dead-lettered');
@@ -158,13 +158,13 @@ describe(`reliability/properties (PLEXUS_SEED=${SEED})`, function () {
         }
 
         // The count closes, by the receipts and by the network's own counters.
-        expect(completed.length + dead.length + duplicates + rejected).to.equal(receipts.length);
+        expect(completed.length + dead.length + duplicate + rejected).to.equal(receipts.length);
         const c = net.counts();
         expect(c.sent).to.equal(receipts.length);
         expect(c.completed + c.deadLettered + c.duplicate + c.rejected).to.equal(c.sent);
         expect([c.accepted, c.duplicate, c.rejected, c.completed, c.deadLettered, c.active]).to.deep.equal([
           accepted.length,
-          duplicates,
+          duplicate,
           rejected,
           completed.length,
           dead.length,

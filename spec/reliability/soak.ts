@@ -85,7 +85,7 @@ await net.start();
 
 let sent = 0;
 let accepted = 0;
-let duplicates = 0;
+let duplicate = 0;
 let rejected = 0;
 let running = true;
 const begin = performance.now();
@@ -101,7 +101,7 @@ function pump(): void {
     const key = sent % 50 === 0 ? `k${sent - 1}` : `k${sent}`;
     const r = net.post('ingest', { type: 'reading', payload: { t: performance.now(), n: sent }, partitionKey: `s${sent % 64}`, idempotencyKey: key });
     if (r.status === 'accepted') accepted++;
-    else if (r.status === 'duplicate') duplicates++;
+    else if (r.status === 'duplicate') duplicate++;
     else rejected++;
   }
   setImmediate(pump);
@@ -129,7 +129,7 @@ const reportTimer = setInterval(() => {
   const heap = samples[samples.length - 1]?.mib ?? Number.NaN;
   const dlq = net.dlq.size;
   console.log(
-    `${((now - begin) / 1000).toFixed(0).padStart(5)}s  ${rate.toFixed(0).padStart(7)} signals/s  p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  heap ${heap.toFixed(1)} MiB (gc ${gcMs.toFixed(0)} ms)  dlq ${dlq}  dup ${duplicates}  rejected ${rejected}`,
+    `${((now - begin) / 1000).toFixed(0).padStart(5)}s  ${rate.toFixed(0).padStart(7)} signals/s  p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  heap ${heap.toFixed(1)} MiB (gc ${gcMs.toFixed(0)} ms)  dlq ${dlq}  dup ${duplicate}  rejected ${rejected}`,
   );
 }, reportMs);
 
@@ -148,7 +148,7 @@ const ingest = net.stats('ingest');
 const problems: string[] = [];
 // Every send is accounted for: accepted + duplicate + rejected, and each accepted ingest signal
 // either stored (via its child) or dead-lettered.
-if (sent !== accepted + duplicates + rejected) problems.push(`sent ${sent} != accepted ${accepted} + duplicate ${duplicates} + rejected ${rejected}`);
+if (sent !== accepted + duplicate + rejected) problems.push(`sent ${sent} != accepted ${accepted} + duplicate ${duplicate} + rejected ${rejected}`);
 if (ingest.completed + ingest.deadLettered !== accepted) problems.push(`ingest completed ${ingest.completed} + dead-lettered ${ingest.deadLettered} != accepted ${accepted}`);
 if (stored !== ingest.completed) problems.push(`stored ${stored} != ingest completed ${ingest.completed}`);
 if (report.remaining !== 0) problems.push(`shutdown left ${report.remaining} signals`);
@@ -156,7 +156,7 @@ if (verdict.leaking) problems.push(`heap grows ${verdict.slopeMibPerMin.toFixed(
 
 const secs = (performance.now() - begin) / 1000;
 console.log(
-  `soak: ${sent} sent in ${secs.toFixed(1)} s (${(stored / secs).toFixed(0)} stored/s), ${ingest.retried} retries, ${ingest.deadLettered} dead letters, ${duplicates} duplicates; ` +
+  `soak: ${sent} sent in ${secs.toFixed(1)} s (${(stored / secs).toFixed(0)} stored/s), ${ingest.retried} retries, ${ingest.deadLettered} dead letters, ${duplicate} duplicate; ` +
     `network counts ${JSON.stringify(c)}; heap slope ${verdict.slopeMibPerMin.toFixed(2)} MiB/min (limit ${values['max-slope']})`,
 );
 if (problems.length > 0) {

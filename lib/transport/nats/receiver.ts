@@ -13,7 +13,7 @@ export interface ReceiverCounts {
   acked: number;
   naked: number;
   terminated: number;
-  duplicates: number;
+  duplicate: number;
   undecodable: number;
   inProgress: number;
 }
@@ -26,7 +26,7 @@ export interface ReceiverCounts {
  * ran out while it queued) is absorbed instead of handled twice.
  */
 export class Receiver {
-  readonly counts: ReceiverCounts = { delivered: 0, redeliveries: 0, absorbed: 0, acked: 0, naked: 0, terminated: 0, duplicates: 0, undecodable: 0, inProgress: 0 };
+  readonly counts: ReceiverCounts = { delivered: 0, redeliveries: 0, absorbed: 0, acked: 0, naked: 0, terminated: 0, duplicate: 0, undecodable: 0, inProgress: 0 };
   readonly #host: TransportHost;
   readonly #maxDeliver: number;
   readonly #nakDelayMs: number;
@@ -69,7 +69,7 @@ export class Receiver {
     if (outcome === 'accepted') return;
     this.#held.delete(signal.id);
     if (outcome === 'duplicate') {
-      this.counts.duplicates++;
+      this.counts.duplicate++;
       this.#ack(msg, node);
       return;
     }
