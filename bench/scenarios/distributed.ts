@@ -41,7 +41,7 @@ function row(metric: string, unit: string, plexus: Figure, closed: boolean, note
 }
 
 /** Raw client: N messages published (awaited or pipelined) and consumed by a pull consumer; messages/s end to end. */
-async function raw(nc: NatsConnection, jsm: JetStreamManager, js: JetStreamClient, n: number, pipelined: boolean): Promise<number> {
+async function raw(_nc: NatsConnection, jsm: JetStreamManager, js: JetStreamClient, n: number, pipelined: boolean): Promise<number> {
   const stream = `BENCH_RAW_${process.pid}_${Date.now().toString(36)}`;
   const subject = `bench.${stream}.sink`;
   await jsm.streams.add({ name: stream, subjects: [subject] });

@@ -9,6 +9,7 @@ import { encodeDeadLetterDetail, writeDeadLetterRemoved } from './record-dead-le
 import { JournalError } from './journal-error.ts';
 import { syncDirectory, writeAll } from './journal-fs.ts';
 import { openJournal, rewritePending, shapeLines } from './journal-file.ts';
+import type { JournalScan } from './journal-scan.ts';
 import { MemoryJournal } from './memory-journal.ts';
 import { PendingSet } from './pending-set.ts';
 import { RecordBuffer } from './record-buffer.ts';
@@ -236,7 +237,7 @@ export class FileJournal implements Journal {
   }
 
   async #load(): Promise<void> {
-    let scan;
+    let scan: JournalScan;
     try {
       ({ scan, fh: this.#fh } = await openJournal(this.path, this.completedInMemory, this.#keep.keyWindow));
     } catch (e) {

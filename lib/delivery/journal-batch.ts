@@ -20,7 +20,11 @@ export const noop = (): void => {};
 export function newBatch(firstAccepted: number): Batch {
   let resolve!: () => void;
   let reject!: (e: JournalError) => void;
-  const promise = handled(new Promise<void>((res, rej) => ((resolve = res), (reject = rej))));
+  const settled = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  const promise = handled(settled);
   return { promise, resolve, reject, firstAccepted, endAccepted: Infinity };
 }
 

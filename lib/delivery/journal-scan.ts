@@ -4,7 +4,7 @@
  * file size) and splits on the newline byte, which never occurs inside a multi-byte UTF-8
  * character, so a chunk boundary cannot cut a character in a way that matters.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Hop, Signal } from '../signal/signal.ts';
 import { reviseSignal } from '../signal/envelope.ts';
 import { decodeRecord, type SettleRecord } from './record-decode.ts';
@@ -60,7 +60,7 @@ export async function scanJournal(path: string, keepCompleted: number, keyWindow
   let skippedLines = 0;
   let carry: Buffer | undefined;
   const shapes: Shapes = new Map();
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await open(path, 'r');
   } catch (e) {

@@ -133,7 +133,7 @@ function writeObject(buf: Uint8Array, pos: number, end: number, o: Record<string
   return pos;
 }
 
-const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+const hasOwn = (o: object, key: string): boolean => Object.hasOwn(o, key);
 
 function writeArray(buf: Uint8Array, pos: number, end: number, a: readonly unknown[], depth: number): number {
   if (pos + 2 > end) return OVERFLOW;

@@ -1,4 +1,4 @@
-import { DeadLetterStore, type DeadLetter, type DeadLetterFilter } from '../delivery/dead-letter-queue.ts';
+import type { DeadLetterStore, DeadLetter, DeadLetterFilter } from '../delivery/dead-letter-queue.ts';
 import { DeadLetterNotFoundError } from './errors.ts';
 import type { Receipt } from '../node/receipt.ts';
 

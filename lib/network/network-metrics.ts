@@ -128,7 +128,9 @@ function histogram(registry: Registry, name: string, help: string, source: Metri
     for (const n of source.nodes()) {
       const h = read(n);
       const cumulative = h.cumulative();
-      LATENCY_BUCKETS_MS.forEach((le, i) => out.push({ metricName: `${full}_bucket`, value: cumulative[i]!, labels: { node: n.name, le: le / 1000 } }));
+      LATENCY_BUCKETS_MS.forEach((le, i) => {
+        out.push({ metricName: `${full}_bucket`, value: cumulative[i]!, labels: { node: n.name, le: le / 1000 } });
+      });
       out.push({ metricName: `${full}_bucket`, value: h.count, labels: { node: n.name, le: '+Inf' } });
       out.push({ metricName: `${full}_sum`, value: h.sum / 1000, labels: { node: n.name } });
       out.push({ metricName: `${full}_count`, value: h.count, labels: { node: n.name } });

@@ -159,10 +159,11 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
   const clock = o.clock ?? systemClock;
   if (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function') throw new InvalidOptionsError('clock', 'must implement now(), setTimeout() and clearTimeout()', clock);
   const dedupOn = o.dedup !== false && o.dedup?.enabled !== false;
+  const dedupOptions = o.dedup === false ? undefined : o.dedup;
   const dedup = dedupOn
     ? {
-        windowMs: checkNumber('dedup.windowMs', (o.dedup || {}).windowMs ?? DEFAULT_DEDUP_WINDOW_MS, { above: 0 }),
-        maxKeys: checkNumber('dedup.maxKeys', (o.dedup || {}).maxKeys ?? DEFAULT_DEDUP_MAX_KEYS, { integer: true, min: 1 }),
+        windowMs: checkNumber('dedup.windowMs', dedupOptions?.windowMs ?? DEFAULT_DEDUP_WINDOW_MS, { above: 0 }),
+        maxKeys: checkNumber('dedup.maxKeys', dedupOptions?.maxKeys ?? DEFAULT_DEDUP_MAX_KEYS, { integer: true, min: 1 }),
       }
     : undefined;
   let journal: ResolvedNetworkOptions['journal'];

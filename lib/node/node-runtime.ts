@@ -193,7 +193,10 @@ export class NodeRuntime implements ContextHost {
 
   #startNext(w: Worker, now: number): void {
     const signal = this.mailbox.shift(w.partition);
-    if (signal === undefined) return this.#release(w);
+    if (signal === undefined) {
+      this.#release(w);
+      return;
+    }
     this.stats.inFlight++;
     w.signal = signal;
     w.attempt = 0;

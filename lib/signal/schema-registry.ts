@@ -7,9 +7,12 @@ import { isStandardSchema, type StandardResult, type StandardSchemaV1 } from './
  * A payload check: return `true` or nothing when valid, `false` or a reason string when not (or
  * throw). Any Standard Schema object (a zod schema, for one) works too.
  */
+// biome-ignore lint/suspicious/noExplicitAny: a validator may declare the payload type it checks
+// biome-ignore lint/suspicious/noConfusingVoidType: returning nothing means valid
 export type PayloadValidator = ((payload: any) => boolean | string | void) | StandardSchemaV1;
 
 /** Turns a payload of one version into the payload of the next supported version. */
+// biome-ignore lint/suspicious/noExplicitAny: an upcaster may declare the payload type it reads
 export type Upcaster = (payload: any) => unknown;
 
 /** How one signal type is versioned. */
@@ -124,7 +127,7 @@ function check(entry: Entry, type: string, version: string, payload: unknown): u
   const validator = entry.validators.get(version);
   if (validator == null) return payload;
   if (typeof validator === 'function') {
-    let verdict: boolean | string | void;
+    let verdict: ReturnType<typeof validator>;
     try {
       verdict = validator(payload);
     } catch (cause) {

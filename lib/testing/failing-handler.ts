@@ -83,7 +83,7 @@ export function createFailingHandler<S = Signal, C extends HandlerContextLike = 
         drawn ||
         (every !== undefined && call % every === 0) ||
         (burst !== undefined && call >= burst.from && call < burst.from + burst.count) ||
-        (when !== undefined && when(signal, call));
+        (when?.(signal, call) ?? false);
       if (fails) throw makeError(call, signal);
       if (inner !== undefined) await inner(signal, ctx);
     },

@@ -47,6 +47,7 @@ export interface FlakyStats {
 export type Flaky<T> = T & FlakyStats;
 
 // The constraint needs `any`: `unknown[]` parameters would reject every concrete signature.
+// biome-ignore lint/suspicious/noExplicitAny: see above
 type AsyncFn = (...args: any[]) => Promise<any>;
 
 /**

@@ -253,7 +253,10 @@ describe('delivery/file-journal', () => {
     for (let round = 0; round < 20; round++) {
       const s = Array.from({ length: 20 }, (_, i) => signal({ round, i, pad: 'x'.repeat(100) }));
       await Promise.all(s.map((x) => j.append(x)));
-      s.forEach((x, i) => (i === 0 && round % 5 === 0 ? kept.push(x) : j.settle(x, 'completed', 1)));
+      s.forEach((x, i) => {
+        if (i === 0 && round % 5 === 0) kept.push(x);
+        else j.settle(x, 'completed', 1);
+      });
       peak = Math.max(peak, (await stat(path)).size);
     }
     await j.append(signal('last'));

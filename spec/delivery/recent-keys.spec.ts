@@ -17,7 +17,9 @@ describe('delivery/RecentKeys (the journal\'s idempotency keys for the dedup win
   it('writes its keys as records that read back exactly: escapes, Latin-1, long and non-Latin-1 keys, fractional times', () => {
     const keys = new RecentKeys(1_000, 100);
     const odd = ['plain', 'quote"back\\slash', 'ctl\u0001\n', 'café', 'ключ', 'x'.repeat(41), 'a-uuid-0197a3c2-7e4b-7c1d-9f2e-1a2b3c4d5e6f'];
-    odd.forEach((k, i) => keys.add(i % 2 === 0 ? 'n1' : 'n2', k, 1_700_000_000_000.125 + i));
+    odd.forEach((k, i) => {
+      keys.add(i % 2 === 0 ? 'n1' : 'n2', k, 1_700_000_000_000.125 + i);
+    });
     const out = new RecordBuffer();
     keys.writeInWindow(out);
     const lines = Buffer.concat(out.take().slices).toString('utf8').split('\n').slice(0, -1);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type NetworkEvent } from '../../lib/index.ts';
+import type { NetworkEvent } from '../../lib/index.ts';
 import { isDeadLetterNotFoundError } from '../../lib/network/errors.ts';
 import { testNetwork } from '../support/networks.ts';
 

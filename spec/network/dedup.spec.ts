@@ -60,14 +60,14 @@ describe('network: deduplication', () => {
     expect(net.post('w', { type: 't', idempotencyKey: 'a' }).status).to.equal('rejected');
     expect(kinds).to.deep.equal(['duplicate', 'rejected', 'rejected', 'rejected']);
     expect(net.stats('w')).to.include({ duplicate: 1, rejected: 3 });
-    release.splice(0).forEach((r) => r());
+    for (const r of release.splice(0)) r();
     await clock.advance(0);
     expect(net.post('w', { type: 't', idempotencyKey: 'b' }).status, 'the retry of a refused signal is accepted').to.equal('accepted');
     expect(net.post('w', { type: 't', idempotencyKey: 'b' }).status).to.equal('duplicate');
     const c = net.counts();
     expect(c.sent).to.equal(c.accepted + c.duplicate + c.rejected);
     while (release.length > 0 || net.counts().active > 0) {
-      release.splice(0).forEach((r) => r());
+      for (const r of release.splice(0)) r();
       await clock.advance(0);
     }
   });

@@ -25,7 +25,7 @@ describe('network: flow control', () => {
     expect(pressure[0]!.fill).to.be.closeTo(0.8, 0.001);
     // Draining brings the level back down, and the events say so.
     while (release.length > 0 || net.counts().active > 0) {
-      release.splice(0).forEach((r) => r());
+      for (const r of release.splice(0)) r();
       await new Promise((r) => setImmediate(r));
     }
     expect(pressure.map((p) => p.level)).to.deep.equal(['warning', 'critical', 'warning', 'normal']);

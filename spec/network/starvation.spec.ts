@@ -89,7 +89,12 @@ describe('network: a handler cannot starve the process', () => {
   it('takes maxCausationDepth as a network option, and validates it', async () => {
     const { net } = testNetwork({ maxCausationDepth: 2 });
     const depths: number[] = [];
-    net.node('echo', { handle: (s: Signal, ctx: HandlerContext) => void (depths.push(s.causationDepth!), ctx.emit('echo', { type: 'again' })) });
+    net.node('echo', {
+      handle: (s: Signal, ctx: HandlerContext) => {
+        depths.push(s.causationDepth!);
+        ctx.emit('echo', { type: 'again' });
+      },
+    });
     await net.start();
     net.post('echo', { type: 'again' });
     await net.idle();

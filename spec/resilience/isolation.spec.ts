@@ -140,7 +140,11 @@ describe('resilience/withTimeout', () => {
     expect(clock.pendingTimers).to.equal(0);
     const ac = new AbortController();
     let inner: AbortSignal | undefined;
-    const p = withTimeout((s) => ((inner = s), new Promise<never>(() => undefined)), 1000, { clock, signal: ac.signal }).catch((e: Error) => e.message);
+    const hang = (s: AbortSignal): Promise<never> => {
+      inner = s;
+      return new Promise<never>(() => undefined);
+    };
+    const p = withTimeout(hang, 1000, { clock, signal: ac.signal }).catch((e: Error) => e.message);
     ac.abort(new Error('caller'));
     expect(await p).to.equal('caller');
     expect(inner!.aborted).to.equal(true);
@@ -154,7 +158,11 @@ describe('resilience/ResourceGuard', () => {
     const clock = new VirtualClock();
     let heap = 100;
     let reads = 0;
-    const g = new ResourceGuard({ maxHeapBytes: 150, sampleIntervalMs: 1000, readHeap: () => (reads++, heap) }, clock);
+    const readHeap = (): number => {
+      reads++;
+      return heap;
+    };
+    const g = new ResourceGuard({ maxHeapBytes: 150, sampleIntervalMs: 1000, readHeap }, clock);
     g.check();
     heap = 200;
     g.check(); // still the old sample

@@ -106,10 +106,14 @@ describe('resilience/Protector (end to end on virtual time)', () => {
     let heap = 0;
     let heapReads = 0;
     const network = new TokenBucket({ ratePerSec: 1, burst: 100 });
+    const readHeap = (): number => {
+      heapReads++;
+      return heap;
+    };
     const s = setup({
       isShuttingDown: () => shutting,
       rateLimits: { network, key: { limiter: { algorithm: 'token-bucket', ratePerSec: 1, burst: 1 } } },
-      resource: { maxHeapBytes: 100, sampleIntervalMs: 0, readHeap: () => (heapReads++, heap) },
+      resource: { maxHeapBytes: 100, sampleIntervalMs: 0, readHeap },
       bulkhead: { maxConcurrent: 1, maxQueue: 0 },
       breaker: { failureThreshold: 1 },
       retry: false,
@@ -171,7 +175,10 @@ describe('resilience/Protector (end to end on virtual time)', () => {
     p = s.p;
     await s.p.execute(async () => 1);
     let done = false;
-    const waiting = s.p.execute(async () => 2).then((v) => ((done = true), v));
+    const waiting = s.p.execute(async () => 2).then((v) => {
+      done = true;
+      return v;
+    });
     await s.clock.advance(99);
     expect(done).to.equal(false);
     await s.clock.advance(1);

@@ -8,7 +8,7 @@ import type { BucketWindow } from './window.ts';
 
 /** Clamps to 0..1; NaN → 0. */
 export function clamp01(v: number): number {
-  return v > 0 ? (v < 1 ? v : 1) : 0;
+  return v > 0 ? Math.min(v, 1) : 0;
 }
 
 /**

@@ -64,7 +64,7 @@ export class RetryPolicy {
    */
   delayFor(attempt: number, previousDelayMs = 0): number {
     const o = this.#opts;
-    const d = Math.min(o.maxDelayMs, o.baseDelayMs * Math.pow(o.multiplier, attempt));
+    const d = Math.min(o.maxDelayMs, o.baseDelayMs * o.multiplier ** attempt);
     switch (o.jitterMode) {
       case 'none':
         return d;

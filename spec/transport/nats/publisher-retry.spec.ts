@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { type PublishAck } from '../../../lib/index.ts';
+import type { PublishAck } from '../../../lib/index.ts';
 import { isTransportError } from '../../../lib/transport/nats/errors.ts';
 import { SignalEnvelope } from '../../../lib/signal/envelope.ts';
 import { Publisher, type LinkState } from '../../../lib/transport/nats/publisher.ts';

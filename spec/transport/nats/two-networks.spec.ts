@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { connect } from '@nats-io/transport-node';
-import { type NetworkEvent, type Signal } from '../../../lib/index.ts';
+import type { NetworkEvent, Signal } from '../../../lib/index.ts';
 import { subjectFor } from '../../../lib/transport/nats/names.ts';
 import { NATS_URL, describeNats, expectIdentities, postAll, networksPerTest, until } from './support.ts';
 
