@@ -1,16 +1,21 @@
 /**
- * Reads the journal's records back (the format is described in `signal-codec.ts`). Runs once
- * per line when a journal is opened, so it favours checking over speed: anything that is not a
- * well-formed record decodes to `undefined` and the scan skips it. Reads the current lines (JSON
- * arrays) and those of earlier versions (JSON objects, with times in a trailing `times` string
- * or, older still, as JSON numbers in place).
+ * Reads the journal's records back: one JSON array per line (the format is described in
+ * `signal-codec.ts`). Runs once per line when a journal is opened, so it favours checking over
+ * speed: each line is turned back into the JSON form of an envelope and handed to the one
+ * envelope reader, which checks every field. Anything that is not a well-formed record (a line
+ * torn by a crash, a foreign line, a line of any other form) decodes to `undefined`, and the scan
+ * skips it and counts it (`skippedLines`).
  */
-import { EnvelopeProblem, isObject, readEnvelope, readHops } from '../signal/read-envelope.ts';
+import { EnvelopeProblem, readEnvelope, readHops } from '../signal/read-envelope.ts';
 import type { Hop, Signal } from '../signal/signal.ts';
-import { decodeArrayRecord, type Shapes } from './record-decode-array.ts';
 import type { SettleOutcome } from './journal.ts';
-import { readHexTimes, splitEnd } from './record-times.ts';
-import type { DeadLetterDetail } from './record-dead-letter.ts';
+import { RecordKind, SHAPE_TAG } from './signal-codec.ts';
+import type { Shape } from './shape-table.ts';
+import { readTimes, splitEnd } from './record-times.ts';
+import { decodeDeadLetterDetail, type DeadLetterDetail } from './record-dead-letter.ts';
+
+/** The shapes of one file by number, as its shape lines defined them so far. */
+export type Shapes = Map<number, Shape>;
 
 /** An accepted signal, as read back. */
 export interface AcceptRecord {
@@ -62,8 +67,8 @@ export type JournalRecord = AcceptRecord | SettleRecord | AcceptSettledRecord | 
 
 /**
  * Decodes one line (without its newline). Returns `undefined` for anything that is not a
- * well-formed record (a line torn by a crash, a foreign line): the caller skips it. `shapes`: the
- * shapes read so far from the same file, in order; a shape line adds to it.
+ * well-formed record: the caller skips it. `shapes`: the shapes read so far from the same file,
+ * in order; a shape line adds to it.
  */
 export function decodeRecord(line: string, shapes: Shapes = new Map()): JournalRecord | undefined {
   let raw: unknown;
@@ -72,42 +77,96 @@ export function decodeRecord(line: string, shapes: Shapes = new Map()): JournalR
   } catch {
     return undefined;
   }
-  if (Array.isArray(raw)) return decodeArrayRecord(raw, shapes);
-  if (!isObject(raw)) return undefined;
-  let times: number[] | undefined;
-  if (raw['times'] !== undefined) {
-    times = readHexTimes(raw['times']);
-    if (times === undefined) return undefined;
-  }
-  if (raw['op'] === 'accept') {
-    const outcome = raw['outcome'];
-    if (outcome === undefined) {
-      const signal = toEnvelope(raw['signal'], times);
-      return signal === undefined ? undefined : { op: 'accept', signal };
-    }
-    if ((outcome !== 'completed' && outcome !== 'dead-lettered') || times === undefined) return undefined;
-    const hopCount = isObject(raw['signal']) && Array.isArray(raw['signal']['hops']) ? raw['signal']['hops'].length : -1;
-    const end = hopCount < 0 ? undefined : splitEnd(times, 1, hopCount);
-    const signal = end === undefined ? undefined : toEnvelope(raw['signal'], end.times);
-    return signal === undefined ? undefined : { op: 'accept-settled', signal, outcome, at: end!.at };
-  }
-  if (raw['op'] === 'settle') {
-    const { id, outcome } = raw;
-    if (typeof id !== 'string' || (outcome !== 'completed' && outcome !== 'dead-lettered')) return undefined;
-    // Two times per hop and none before them: `at` was left out, being the last hop's finish.
-    const atLeftOut = times !== undefined && Array.isArray(raw['hops']) && raw['hops'].length > 0 && times.length === 2 * raw['hops'].length;
-    const hops = readHops(raw['hops'], times, atLeftOut ? 0 : 1);
-    const at = times === undefined ? raw['at'] : atLeftOut ? times[times.length - 1] : times[0];
-    return hops instanceof EnvelopeProblem || typeof at !== 'number' ? undefined : { op: 'settle', id, outcome, at, hops };
-  }
-  return undefined;
+  return Array.isArray(raw) ? decodeArray(raw, shapes) : undefined;
 }
 
-/**
- * Rebuilds a frozen envelope from its JSON form (`times`: the record's times, when it has them
- * apart; see `readEnvelope`); `undefined` when a field is missing or mistyped.
- */
-export function toEnvelope(raw: unknown, times?: readonly number[]): Signal | undefined {
-  const signal = readEnvelope(raw, times === undefined ? undefined : { times });
-  return signal instanceof EnvelopeProblem ? undefined : signal;
+/** An array line: a shape (added to `shapes`), an accept or a settle; `undefined` when malformed. */
+function decodeArray(a: unknown[], shapes: Shapes): JournalRecord | undefined {
+  const kind = a[0];
+  if (kind === SHAPE_TAG) return readShapeLine(a, shapes);
+  if (kind === RecordKind.settledCompleted || kind === RecordKind.settledDeadLettered || kind === RecordKind.deadLetter) return readSettle(a, kind);
+  if (kind === RecordKind.deadLetterRemoved) return a.length === 2 && typeof a[1] === 'string' ? { op: 'dead-letter-removed', id: a[1] } : undefined;
+  if (kind === RecordKind.key) return readKey(a);
+  if (kind !== RecordKind.accepted && kind !== RecordKind.acceptedCompleted && kind !== RecordKind.acceptedDeadLettered) return undefined;
+  if (a.length !== 10 && a.length !== 11) return undefined;
+  const shape = typeof a[1] === 'number' ? shapes.get(a[1]) : Array.isArray(a[1]) ? inlineShape(a[1]) : undefined;
+  const times = readTimes(a[9]);
+  const id = a[2];
+  if (shape === undefined || times === undefined || typeof id !== 'string' || !Array.isArray(a[8])) return undefined;
+  const hops = a[8].map((h) => hopObject(h, shape.target));
+  const settled = kind !== RecordKind.accepted;
+  // createdAt and two times per hop (readEnvelope checks the count), and the end of a record that ends the signal.
+  const end = settled ? splitEnd(times, 1, hops.length) : { times, at: 0 };
+  if (end === undefined) return undefined;
+  const raw: Record<string, unknown> = {
+    id,
+    type: shape.type,
+    version: shape.version,
+    target: shape.target,
+    urgency: shape.urgency,
+    source: shape.source,
+    partitionKey: orDefault(a[3]),
+    idempotencyKey: orDefault(a[4]),
+    correlationId: orDefault(a[5]),
+    causationId: orDefault(a[6]),
+    headers: a[7] === 0 ? undefined : a[7],
+    hops,
+  };
+  if (a.length === 11) raw['payload'] = a[10];
+  const signal = readEnvelope(raw, { times: end.times });
+  if (signal instanceof EnvelopeProblem) return undefined;
+  if (!settled) return { op: 'accept', signal };
+  return { op: 'accept-settled', signal, outcome: kind === RecordKind.acceptedCompleted ? 'completed' : 'dead-lettered', at: end.at };
+}
+
+function readSettle(a: unknown[], kind: number): JournalRecord | undefined {
+  const [, id, rawHops] = a;
+  const times = readTimes(a[3]);
+  if (a.length !== (kind === RecordKind.deadLetter ? 5 : 4) || typeof id !== 'string' || !Array.isArray(rawHops) || times === undefined) return undefined;
+  const end = splitEnd(times, 0, rawHops.length);
+  const hops: readonly Hop[] | EnvelopeProblem | undefined = end && readHops(rawHops.map((h) => hopObject(h, undefined)), end.times, 0);
+  if (hops === undefined || hops instanceof EnvelopeProblem) return undefined;
+  if (kind !== RecordKind.deadLetter) return { op: 'settle', id, outcome: kind === RecordKind.settledCompleted ? 'completed' : 'dead-lettered', at: end!.at, hops };
+  const deadLetter = decodeDeadLetterDetail(a[4]);
+  return deadLetter === undefined ? undefined : { op: 'settle', id, outcome: 'dead-lettered', at: end!.at, hops, deadLetter };
+}
+
+/** `[7,"node","key","time"]`. */
+function readKey(a: unknown[]): JournalRecord | undefined {
+  const [, node, key] = a;
+  const times = readTimes(a[3]);
+  if (a.length !== 4 || typeof node !== 'string' || typeof key !== 'string' || times?.length !== 1) return undefined;
+  return { op: 'key', node, key, at: times[0]! };
+}
+
+/** `["s",n,"type","version","target",urgency,"source"|0]`. */
+function readShapeLine(a: unknown[], shapes: Shapes): JournalRecord | undefined {
+  const n = a[1];
+  const shape = typeof n === 'number' && Number.isInteger(n) && n >= 0 && a.length === 7 ? shapeOf(n, a.slice(2)) : undefined;
+  if (shape === undefined) return undefined;
+  shapes.set(n as number, shape);
+  return { op: 'shape', n: n as number };
+}
+
+/** `["type","version","target",urgency,"source"|0]` (checked again, as an envelope, by `readEnvelope`). */
+function inlineShape(a: unknown[]): Shape | undefined {
+  return a.length === 5 ? shapeOf(-1, a) : undefined;
+}
+
+function shapeOf(n: number, [type, version, target, urgency, source]: unknown[]): Shape | undefined {
+  if (typeof type !== 'string' || typeof version !== 'string' || typeof target !== 'string' || typeof urgency !== 'number') return undefined;
+  if (source !== 0 && typeof source !== 'string') return undefined;
+  return { n, type, version, target, urgency, source: source === 0 ? undefined : source };
+}
+
+/** A hop's JSON form from `[node,partition,attempt,outcome]` (node 0: `target`; outcome 0: completed); left for `readHops` to check. */
+function hopObject(h: unknown, target: string | undefined): unknown {
+  if (!Array.isArray(h) || h.length !== 4) return undefined;
+  const [node, partition, attempt, outcome] = h as unknown[];
+  return { node: node === 0 ? target : node, partition, attempt, outcome: outcome === 0 ? 'completed' : outcome };
+}
+
+/** A key written as 0 takes its default (the id). */
+function orDefault(v: unknown): unknown {
+  return v === 0 ? undefined : v;
 }
