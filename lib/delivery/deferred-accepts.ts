@@ -23,7 +23,7 @@ import type { Signal } from '../signal/signal.ts';
 import { OVERFLOW, writeJson } from './json-writer.ts';
 import type { RecordBuffer } from './record-buffer.ts';
 import type { ShapeTable } from './shape-table.ts';
-import { STRINGIFY, writeAccept, type PreparedPayload } from './signal-codec.ts';
+import { writeAccept, type PreparedPayload } from './signal-codec.ts';
 
 /** Bytes the payload arena starts with (and goes back to after a burst of large payloads). */
 const ARENA_BYTES = 64 * 1024;
@@ -126,7 +126,7 @@ export class DeferredAccepts {
     try {
       for (;;) {
         const arena = this.#arena;
-        const end = STRINGIFY ? writeText(arena, this.#arenaUsed, JSON.stringify(payload)) : writeJson(arena, this.#arenaUsed, arena.length, payload);
+        const end = writeJson(arena, this.#arenaUsed, arena.length, payload);
         if (end !== OVERFLOW) return (this.#arenaUsed = end);
         const grown = Buffer.allocUnsafeSlow(2 * arena.length);
         arena.copy(grown, 0, 0, this.#arenaUsed);
@@ -136,11 +136,4 @@ export class DeferredAccepts {
       this.#writing = false;
     }
   }
-}
-
-/** Bench-only (see `STRINGIFY`): JSON text into the arena, or OVERFLOW. */
-function writeText(arena: Buffer, pos: number, text: string | undefined): number {
-  if (text === undefined) throw new TypeError('a payload cannot be written as JSON');
-  if (pos + 3 * text.length > arena.length) return OVERFLOW;
-  return pos + arena.write(text, pos, 'utf8');
 }

@@ -117,7 +117,6 @@ const RECORD_ROOM = 4096;
 
 /** Writes one record with `encode`; only a whole record moves `out.pos`. */
 function put(out: RecordBuffer, encode: Encoder, signal: Signal, hops: readonly Hop[], kind: number, at: number, shape: number, payload?: PreparedPayload, tail?: Uint8Array): void {
-  if (STRINGIFY) encode = encode === encodeAccept ? encodeAcceptStringify : encodeSettleStringify;
   const buf = out.reserve(RECORD_ROOM);
   const end = encode(buf, out.view, out.pos, buf.length, signal, hops, kind, at, shape, payload, tail);
   if (end !== OVERFLOW) {
@@ -296,58 +295,4 @@ function finite(v: number): number {
 function isEmpty(o: object): boolean {
   for (const _ in o) return false;
   return true;
-}
-
-// ---- Bench-only comparison (PLEXUS_JOURNAL_JSON=stringify): the same positional records built
-// as arrays and written with JSON.stringify + Buffer#write, to weigh json-writer.ts.
-export const STRINGIFY = process.env['PLEXUS_JOURNAL_JSON'] === 'stringify';
-const TIMES_SCRATCH = Buffer.alloc(64 * 1024);
-const TIMES_VIEW = new DataView(TIMES_SCRATCH.buffer, TIMES_SCRATCH.byteOffset, TIMES_SCRATCH.byteLength);
-
-function timesText(createdAt: number | undefined, hops: readonly Hop[], at: number | undefined): string {
-  let pos = 0;
-  if (createdAt !== undefined) {
-    TIME[0] = createdAt;
-    pos = writeTime(TIMES_SCRATCH, TIMES_VIEW, pos);
-  }
-  pos = writeTimes(TIMES_SCRATCH, TIMES_VIEW, pos, hops, at);
-  return TIMES_SCRATCH.toString('latin1', 0, pos);
-}
-
-function hopArrays(hops: readonly Hop[], target: string | undefined): unknown[] {
-  return hops.map((h) => [h.node === target ? 0 : h.node, finite(h.partition), finite(h.attempt), h.outcome === 'completed' ? 0 : h.outcome]);
-}
-
-/** The record's JSON text into `buf` at `pos`, with `tail` bytes (a comma first) spliced before its closing bracket. */
-function putText(buf: Uint8Array, pos: number, end: number, text: string, tail: Uint8Array | undefined, tailStart: number, tailEnd: number): number {
-  if (pos + 3 * text.length + (tailEnd - tailStart) + 4 > end) return OVERFLOW;
-  pos += (buf as Buffer).write(text, pos, 'utf8') - 1; // without the closing bracket
-  if (tail !== undefined && tailEnd > tailStart) pos = copyBytes(buf, pos, end, tail, tailStart, tailEnd);
-  buf[pos] = CLOSE;
-  buf[pos + 1] = NEWLINE;
-  return pos + 2;
-}
-
-function encodeAcceptStringify(buf: Uint8Array, _view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], kind: number, at: number, shape: number, payload: PreparedPayload | undefined): number {
-  const id = s.id;
-  const record: unknown[] = [
-    kind,
-    shape >= 0 ? shape : [s.type, s.version, s.target, finite(s.urgency), s.source ?? 0],
-    id,
-    s.partitionKey === id ? 0 : s.partitionKey,
-    s.idempotencyKey === id ? 0 : s.idempotencyKey,
-    s.correlationId === id ? 0 : s.correlationId,
-    s.causationId ?? 0,
-    isEmpty(s.headers) ? 0 : s.headers,
-    hopArrays(hops, s.target),
-    timesText(s.createdAt, hops, kind === RecordKind.accepted ? undefined : at),
-  ];
-  if (payload === undefined && s.payload !== undefined) record.push(s.payload);
-  const text = JSON.stringify(record);
-  return payload === undefined ? putText(buf, pos, end, text, undefined, 0, 0) : putText(buf, pos, end, text, payload.bytes, payload.start, payload.end);
-}
-
-function encodeSettleStringify(buf: Uint8Array, _view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], kind: number, at: number, _shape: number, _payload: PreparedPayload | undefined, tail: Uint8Array | undefined): number {
-  const text = JSON.stringify([kind, s.id, hopArrays(hops, undefined), timesText(undefined, hops, at)]);
-  return putText(buf, pos, end, text, tail, 0, tail?.length ?? 0);
 }
