@@ -163,8 +163,7 @@ export class NodeRuntime implements ContextHost {
 
   /**
    * Starts handlers on ready partitions while the concurrency allows. `now`: the caller's clock
-   * reading when it has one (a completion's end is the next start: one clock read, ~90 ns here,
-   * serves both). It serves the first start only: a handler's synchronous part runs inside
+   * reading when it has one (a completion's end is the next start: one clock read serves both). It serves the first start only: a handler's synchronous part runs inside
    * `#startNext`, so time has moved on before the next. Each start spends the turn's drain
    * budget: once it is spent, the drain waits for the event loop's next turn (drain-scheduler.ts).
    */
