@@ -81,19 +81,19 @@ export function decodeRecord(line: string, shapes: Shapes = new Map()): JournalR
 }
 
 /** An array line: a shape (added to `shapes`), an accept or a settle; `undefined` when malformed. */
-function decodeArray(a: unknown[], shapes: Shapes): JournalRecord | undefined {
-  const kind = a[0];
-  if (kind === SHAPE_TAG) return readShapeLine(a, shapes);
-  if (kind === RecordKind.settledCompleted || kind === RecordKind.settledDeadLettered || kind === RecordKind.deadLetter) return readSettle(a, kind);
-  if (kind === RecordKind.deadLetterRemoved) return a.length === 2 && typeof a[1] === 'string' ? { op: 'dead-letter-removed', id: a[1] } : undefined;
-  if (kind === RecordKind.key) return readKey(a);
+function decodeArray(fields: unknown[], shapes: Shapes): JournalRecord | undefined {
+  const kind = fields[0];
+  if (kind === SHAPE_TAG) return readShapeLine(fields, shapes);
+  if (kind === RecordKind.settledCompleted || kind === RecordKind.settledDeadLettered || kind === RecordKind.deadLetter) return readSettle(fields, kind);
+  if (kind === RecordKind.deadLetterRemoved) return fields.length === 2 && typeof fields[1] === 'string' ? { op: 'dead-letter-removed', id: fields[1] } : undefined;
+  if (kind === RecordKind.key) return readKey(fields);
   if (kind !== RecordKind.accepted && kind !== RecordKind.acceptedCompleted && kind !== RecordKind.acceptedDeadLettered) return undefined;
-  if (a.length !== 10 && a.length !== 11) return undefined;
-  const shape = typeof a[1] === 'number' ? shapes.get(a[1]) : Array.isArray(a[1]) ? inlineShape(a[1]) : undefined;
-  const times = readTimes(a[9]);
-  const id = a[2];
-  if (shape === undefined || times === undefined || typeof id !== 'string' || !Array.isArray(a[8])) return undefined;
-  const hops = a[8].map((h) => hopObject(h, shape.target));
+  if (fields.length !== 10 && fields.length !== 11) return undefined;
+  const shape = typeof fields[1] === 'number' ? shapes.get(fields[1]) : Array.isArray(fields[1]) ? inlineShape(fields[1]) : undefined;
+  const times = readTimes(fields[9]);
+  const id = fields[2];
+  if (shape === undefined || times === undefined || typeof id !== 'string' || !Array.isArray(fields[8])) return undefined;
+  const hops = fields[8].map((h) => hopObject(h, shape.target));
   const settled = kind !== RecordKind.accepted;
   // createdAt and two times per hop (readEnvelope checks the count), and the end of a record that ends the signal.
   const end = settled ? splitEnd(times, 1, hops.length) : { times, at: 0 };
@@ -105,52 +105,52 @@ function decodeArray(a: unknown[], shapes: Shapes): JournalRecord | undefined {
     target: shape.target,
     urgency: shape.urgency,
     source: shape.source,
-    partitionKey: orDefault(a[3]),
-    idempotencyKey: orDefault(a[4]),
-    correlationId: orDefault(a[5]),
-    causationId: orDefault(a[6]),
-    headers: a[7] === 0 ? undefined : a[7],
+    partitionKey: orDefault(fields[3]),
+    idempotencyKey: orDefault(fields[4]),
+    correlationId: orDefault(fields[5]),
+    causationId: orDefault(fields[6]),
+    headers: fields[7] === 0 ? undefined : fields[7],
     hops,
   };
-  if (a.length === 11) raw['payload'] = a[10];
+  if (fields.length === 11) raw['payload'] = fields[10];
   const signal = readEnvelope(raw, { times: end.times });
   if (signal instanceof EnvelopeProblem) return undefined;
   if (!settled) return { op: 'accept', signal };
   return { op: 'accept-settled', signal, outcome: kind === RecordKind.acceptedCompleted ? 'completed' : 'dead-lettered', at: end.at };
 }
 
-function readSettle(a: unknown[], kind: number): JournalRecord | undefined {
-  const [, id, rawHops] = a;
-  const times = readTimes(a[3]);
-  if (a.length !== (kind === RecordKind.deadLetter ? 5 : 4) || typeof id !== 'string' || !Array.isArray(rawHops) || times === undefined) return undefined;
+function readSettle(fields: unknown[], kind: number): JournalRecord | undefined {
+  const [, id, rawHops] = fields;
+  const times = readTimes(fields[3]);
+  if (fields.length !== (kind === RecordKind.deadLetter ? 5 : 4) || typeof id !== 'string' || !Array.isArray(rawHops) || times === undefined) return undefined;
   const end = splitEnd(times, 0, rawHops.length);
   const hops: readonly Hop[] | EnvelopeProblem | undefined = end && readHops(rawHops.map((h) => hopObject(h, undefined)), end.times, 0);
   if (hops === undefined || hops instanceof EnvelopeProblem) return undefined;
   if (kind !== RecordKind.deadLetter) return { op: 'settle', id, outcome: kind === RecordKind.settledCompleted ? 'completed' : 'dead-lettered', at: end!.at, hops };
-  const deadLetter = decodeDeadLetterDetail(a[4]);
+  const deadLetter = decodeDeadLetterDetail(fields[4]);
   return deadLetter === undefined ? undefined : { op: 'settle', id, outcome: 'dead-lettered', at: end!.at, hops, deadLetter };
 }
 
 /** `[7,"node","key","time"]`. */
-function readKey(a: unknown[]): JournalRecord | undefined {
-  const [, node, key] = a;
-  const times = readTimes(a[3]);
-  if (a.length !== 4 || typeof node !== 'string' || typeof key !== 'string' || times?.length !== 1) return undefined;
+function readKey(fields: unknown[]): JournalRecord | undefined {
+  const [, node, key] = fields;
+  const times = readTimes(fields[3]);
+  if (fields.length !== 4 || typeof node !== 'string' || typeof key !== 'string' || times?.length !== 1) return undefined;
   return { op: 'key', node, key, at: times[0]! };
 }
 
 /** `["s",n,"type","version","target",urgency,"source"|0]`. */
-function readShapeLine(a: unknown[], shapes: Shapes): JournalRecord | undefined {
-  const n = a[1];
-  const shape = typeof n === 'number' && Number.isInteger(n) && n >= 0 && a.length === 7 ? shapeOf(n, a.slice(2)) : undefined;
+function readShapeLine(fields: unknown[], shapes: Shapes): JournalRecord | undefined {
+  const n = fields[1];
+  const shape = typeof n === 'number' && Number.isInteger(n) && n >= 0 && fields.length === 7 ? shapeOf(n, fields.slice(2)) : undefined;
   if (shape === undefined) return undefined;
   shapes.set(n as number, shape);
   return { op: 'shape', n: n as number };
 }
 
 /** `["type","version","target",urgency,"source"|0]` (checked again, as an envelope, by `readEnvelope`). */
-function inlineShape(a: unknown[]): Shape | undefined {
-  return a.length === 5 ? shapeOf(-1, a) : undefined;
+function inlineShape(fields: unknown[]): Shape | undefined {
+  return fields.length === 5 ? shapeOf(-1, fields) : undefined;
 }
 
 function shapeOf(n: number, [type, version, target, urgency, source]: unknown[]): Shape | undefined {
