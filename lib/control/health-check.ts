@@ -83,7 +83,10 @@ export class ComponentCheck {
       finish(undefined, e);
       return;
     }
-    if (!isThenable<unknown>(outcome)) return finish(toResult(outcome), undefined);
+    if (!isThenable<unknown>(outcome)) {
+      finish(toResult(outcome), undefined);
+      return;
+    }
     try {
       outcome.then(
         (value) => finish(toResult(value), undefined),

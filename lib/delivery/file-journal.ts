@@ -241,8 +241,7 @@ export class FileJournal implements Journal {
     try {
       ({ scan, fh: this.#fh } = await openJournal(this.path, this.completedInMemory, this.#keep.keyWindow));
     } catch (e) {
-      // Nothing was read or written: the next use opens again (the path may have been fixed by
-      // then, e.g. for a network's next `start()`). Unlike a failed fsync, nothing is lost.
+      // Nothing was read or written, so nothing is lost: the next use opens again (the path may be fixed by then).
       this.#opened = undefined;
       throw e;
     }

@@ -8,7 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Hop, Signal } from '../signal/signal.ts';
 import { reviseSignal } from '../signal/envelope.ts';
 import { decodeRecord, type SettleRecord } from './record-decode.ts';
-import type { Shapes } from './record-decode-array.ts';
+import type { Shapes } from './record-decode.ts';
 import type { DeadLetter } from './dead-letter-queue.ts';
 import { RecentKeys } from './recent-keys.ts';
 

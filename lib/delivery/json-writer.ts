@@ -2,7 +2,8 @@
  * JSON written byte by byte into a Buffer, for the journal's records. Why not `JSON.stringify`
  * and `Buffer#write`: for the small values a record is made of, each of those native calls costs
  * more than the bytes it produces (a `JSON.stringify` of a two-field payload costs about as much
- * as creating the signal), and every string it returns is garbage. Here a string is copied with
+ * as creating the signal), and every string it returns is garbage. The durable journal does
+ * about half again as many signals per CPU-second this way (docs/benchmarks.md, "JSON writer"). Here a string is copied with
  * one pass over its characters, and plain data (what `validatePayload` lets through) is walked
  * in place; anything else goes to `JSON.stringify` whole, so the output is always exactly what
  * `JSON.stringify` would have written.

@@ -2,7 +2,7 @@
  * The FileJournal's accepted-and-not-settled signals, by id, in order of acceptance.
  *
  * An open-addressing table rather than a `Map` keyed by id, which hashes all 36 characters of
- * each fresh id string (~1.6× the cost of an add and a delete here). Here the hash of an id of
+ * each fresh id string (figures in docs/benchmarks.md). Here the hash of an id of
  * 36 characters (a UUID) is taken from its last 8, which are random in UUID v7 and v4; other ids
  * are hashed whole, and so is every id once a probe runs long (ids built to collide). Linear
  * probing with backward-shift deletion, so no tombstones pile up under churn. (A `Map` keyed by
@@ -116,7 +116,7 @@ export class PendingSet {
     signals[i] = undefined;
     // Shrink when an eighth full, but only after 4 × capacity deletes since the last resize: a
     // set that empties and refills every burst (a producer's window) would otherwise rehash on
-    // every cycle, all the way down and back up (measured: 3.5% of a durable run).
+    // every cycle, all the way down and back up.
     this.#deletesSinceResize++;
     if (--this.#size * 8 < mask + 1 && mask + 1 > MIN_CAPACITY && this.#deletesSinceResize >= 4 * (mask + 1)) this.#rehash((mask + 1) / 2);
     return accepted;

@@ -10,8 +10,7 @@
  * anyway), oldest out first, that starts small and doubles up to the cap. Keys are copied into
  * typed arrays, one byte a character, rather than kept as strings: every signal of a busy
  * producer with keys of its own ends here, and holding its key string for the window made each
- * one survive into the old generation (measured: about a third more GC time in the durable
- * benchmark). A key longer than {@link SLOT_BYTES}, or with a character past Latin-1, is kept as
+ * one survive into the old generation (see docs/benchmarks.md). A key longer than {@link SLOT_BYTES}, or with a character past Latin-1, is kept as
  * a string aside.
  */
 

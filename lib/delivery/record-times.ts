@@ -1,9 +1,8 @@
 /**
  * Times in journal records: not JSON numbers (printing a fractional double in decimal, shortest
  * round trip, costs more than the rest of a record) but the IEEE-754 bits, exact, all of a
- * record's times in one string. The current records write each time as 11 base64url characters
- * (64 bits, most significant first: bytes are what a journal pays for); the JSON-object records
- * of earlier versions wrote 16 hex digits, still read by {@link readHexTimes}.
+ * record's times in one string, each time as 11 base64url characters (64 bits, most significant
+ * first: bytes are what a journal pays for).
  */
 
 /** Characters per time. */
@@ -75,18 +74,4 @@ export function splitEnd(times: readonly number[], first: number, hops: number):
   if (times.length === apart) return { times: times.slice(0, -1), at: times[apart - 1]! };
   if (hops > 0 && times.length === apart - 1) return { times, at: times[apart - 2]! };
   return undefined;
-}
-
-const HEX_TIMES = /^(?:[0-9a-f]{16})+$/;
-
-/** The times of an earlier version's `times` string: 16 hex digits each. */
-export function readHexTimes(raw: unknown): number[] | undefined {
-  if (typeof raw !== 'string' || !HEX_TIMES.test(raw)) return undefined;
-  const times: number[] = [];
-  for (let i = 0; i < raw.length; i += 16) {
-    BITS.setUint32(0, parseInt(raw.slice(i, i + 8), 16));
-    BITS.setUint32(4, parseInt(raw.slice(i + 8, i + 16), 16));
-    times.push(BITS.getFloat64(0));
-  }
-  return times;
 }

@@ -27,8 +27,7 @@
  * runtime records hops): the number of times tells which.
  *
  * Records are written straight into the journal's {@link RecordBuffer} with `json-writer.ts`: no
- * string is built per record. `record-decode.ts` reads them back, and the JSON-object lines of
- * earlier versions too.
+ * string is built per record. `record-decode.ts` reads them back.
  */
 import type { Hop, Signal } from '../signal/signal.ts';
 import { OVERFLOW, writeJson, writeNumber, writeString } from './json-writer.ts';

@@ -46,12 +46,12 @@ export interface RouteLedger {
  * for it.
  */
 export class RemoteRoute {
-  readonly #h: RemoteHost;
+  readonly #host: RemoteHost;
   readonly #ledger: RouteLedger;
   #lastPublish: Promise<PublishAck> | undefined;
 
   constructor(host: RemoteHost, ledger: RouteLedger) {
-    this.#h = host;
+    this.#host = host;
     this.#ledger = ledger;
   }
 
@@ -64,8 +64,8 @@ export class RemoteRoute {
 
   /** The transport that reaches `target`, when it is a remote node of this network. */
   transportFor(target: string): TransportSession | undefined {
-    const transport = this.#h.transport;
-    return transport !== undefined && this.#h.remotes.has(target) ? transport : undefined;
+    const transport = this.#host.transport;
+    return transport !== undefined && this.#host.remotes.has(target) ? transport : undefined;
   }
 
   /**
@@ -98,16 +98,16 @@ export class RemoteRoute {
   /** A transport failure: classified into the audit log, and a `transport-error` event. */
   failure(error: Error, operation: string, node?: string, signal?: Signal): ClassifiedError {
     const classified = this.record(error, operation, node, signal);
-    const hub = this.#h.hub;
-    if (hub.observed) hub.emit({ kind: 'transport-error', at: this.#h.clock.now(), transport: this.#h.transportKind, operation, node, error: classified.error });
+    const hub = this.#host.hub;
+    if (hub.observed) hub.emit({ kind: 'transport-error', at: this.#host.clock.now(), transport: this.#host.transportKind, operation, node, error: classified.error });
     return classified;
   }
 
   /** Classifies a failure (of `signal`, when it concerns one) into the audit log. */
   record(error: unknown, operation: string, node?: string, signal?: Signal): ClassifiedError {
     const context: ErrorContext = { operation, ...(node === undefined ? {} : { node }), ...(signal === undefined ? {} : { signalId: signal.id, signalType: signal.type }) };
-    const classified = this.#h.classifier.classify(error, context);
-    this.#h.audit.recordError(classified);
+    const classified = this.#host.classifier.classify(error, context);
+    this.#host.audit.recordError(classified);
     return classified;
   }
 
@@ -116,7 +116,7 @@ export class RemoteRoute {
    * used up). No node journaled it, so a durable journal is given it here (see `#journal`).
    */
   deadLetterNow(node: string, signal: Signal, reason: DeadLetterReason, error: ClassifiedError, attempts: number): void {
-    const now = this.#h.clock.now();
+    const now = this.#host.clock.now();
     const entry: DeadLetter = { id: signal.id, node, partition: REMOTE_PARTITION, reason, error: error.error, attempts, firstFailureAt: now, lastFailureAt: now, deadLetteredAt: now, signal };
     this.#journal(entry);
     this.#ledger.deadLetter(entry);
@@ -131,7 +131,7 @@ export class RemoteRoute {
    * `journalErrors` and the audit log.
    */
   #journal(entry: DeadLetter): void {
-    const journal = this.#h.journal;
+    const journal = this.#host.journal;
     if (journal?.durable !== true) return;
     const signal = entry.signal;
     const appended = journal.append(signal);
@@ -148,14 +148,14 @@ export class RemoteRoute {
       // The stream already held this idempotency key: the post was a duplicate after all.
       counts.accepted--;
       counts.duplicate++;
-      const hub = this.#h.hub;
-      if (hub.observed) hub.emit({ kind: 'duplicate', at: this.#h.clock.now(), node: signal.target, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, idempotencyKey: signal.idempotencyKey });
+      const hub = this.#host.hub;
+      if (hub.observed) hub.emit({ kind: 'duplicate', at: this.#host.clock.now(), node: signal.target, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, idempotencyKey: signal.idempotencyKey });
     } else {
       counts.forwarded++;
     }
     // A dead letter reprocessed to a remote node is in the stream now: a durable journal must not
     // bring it back at the next start (a node's accept record does that for a local one).
-    if (replay && this.#h.journal?.durable === true) this.#h.journal.forgetDeadLetter?.(signal.id);
+    if (replay && this.#host.journal?.durable === true) this.#host.journal.forgetDeadLetter?.(signal.id);
     this.#ledger.settled();
   }
 }

@@ -46,7 +46,7 @@ export { REMOTE_PARTITION } from './remote-route.ts';
  * and adds lifecycle, configuration and observation around it.
  */
 export class Router {
-  readonly #h: RouterHost;
+  readonly #host: RouterHost;
   /**
    * `created` until start; `starting` while the transport starts (posts are still refused as
    * `not-started`, but the transport's deliveries and their handlers' emits are taken); then
@@ -63,7 +63,7 @@ export class Router {
   readonly #remote: RemoteRoute;
 
   constructor(host: RouterHost) {
-    this.#h = host;
+    this.#host = host;
     this.#remote = new RemoteRoute(host, {
       counts: this.#counts,
       activate: () => void this.#active++,
@@ -118,23 +118,23 @@ export class Router {
     if (this.#gate !== 'open' && (parent === undefined || (this.#gate !== 'draining' && this.#gate !== 'starting'))) {
       return this.#gate === 'created' || this.#gate === 'starting'
         ? this.#reject(target, draft, 'not-started', new LifecycleError('the network is not started: call start() first'))
-        : this.#reject(target, draft, 'shutting-down', new ShuttingDownError(this.#h.name));
+        : this.#reject(target, draft, 'shutting-down', new ShuttingDownError(this.#host.name));
     }
-    if (parent !== undefined && (parent.causationDepth ?? 0) >= this.#h.maxCausationDepth) {
-      return this.#reject(target, draft, 'causation-depth', new CausationDepthError(target, (parent.causationDepth ?? 0) + 1, this.#h.maxCausationDepth));
+    if (parent !== undefined && (parent.causationDepth ?? 0) >= this.#host.maxCausationDepth) {
+      return this.#reject(target, draft, 'causation-depth', new CausationDepthError(target, (parent.causationDepth ?? 0) + 1, this.#host.maxCausationDepth));
     }
-    const node = this.#h.nodes.get(target);
+    const node = this.#host.nodes.get(target);
     // Remote nodes are looked up only once the local lookup missed: free for local traffic.
     const transport = node === undefined ? this.#remote.transportFor(target) : undefined;
     if (node === undefined && transport === undefined) return this.#reject(target, draft, 'unknown-target', new UnknownTargetError(target));
-    const guard = this.#h.guard;
+    const guard = this.#host.guard;
     if (guard !== undefined && !guard.allows()) {
       return this.#reject(target, draft, 'resource-exhausted', new ResourceExhaustedError('heap', guard.heapUsed, guard.options.maxHeapBytes));
     }
     let signal: Signal;
-    const now = this.#h.clock.now();
+    const now = this.#host.clock.now();
     try {
-      signal = createSignal(draft, target, now, this.#h.limits, parent, source);
+      signal = createSignal(draft, target, now, this.#host.limits, parent, source);
     } catch (e) {
       return this.#reject(target, draft, 'invalid', e as PlexusError);
     }
@@ -172,7 +172,7 @@ export class Router {
    * Takes a signal into a node. `replay`: a dead letter or journal replay coming back (counted
    * as redelivered, not sent). `journaled`: false for signals the journal already holds.
    */
-  offer(node: NodeRuntime, signal: Signal, replay: boolean, now = this.#h.clock.now(), journaled = true): Receipt {
+  offer(node: NodeRuntime, signal: Signal, replay: boolean, now = this.#host.clock.now(), journaled = true): Receipt {
     // A key that defaulted to the signal's own fresh id cannot have been seen before: such
     // signals skip the dedup window (in this process they come back only as replays, which skip
     // it anyway). A transport that redelivers envelopes records their keys itself.
@@ -184,7 +184,7 @@ export class Router {
       // Appended after the mailbox took it but before any handler can run (the drain is a
       // microtask away), so in the journal's one ordered stream an `accepted` record always
       // precedes the settle record of the same signal and of any child it emits.
-      if (journaled && this.#h.journal !== undefined) this.#journalAppend(signal);
+      if (journaled && this.#host.journal !== undefined) this.#journalAppend(signal);
       return { status: 'accepted', id: signal.id, target: node.name, partition };
     }
     if (partition === OFFER_DUPLICATE) {
@@ -197,15 +197,15 @@ export class Router {
 
   /** Sends a signal back to a node as it is (same id, same history), past deduplication. */
   redeliver(node: string, signal: Signal, journaled = true): Receipt {
-    const runtime = this.#h.nodes.get(node);
+    const runtime = this.#host.nodes.get(node);
     if (runtime === undefined) {
       const transport = this.#remote.transportFor(node);
       if (transport === undefined) return refuseReplay(node, new UnknownTargetError(node));
-      if (this.#gate !== 'open') return refuseReplay(node, new ShuttingDownError(this.#h.name));
+      if (this.#gate !== 'open') return refuseReplay(node, new ShuttingDownError(this.#host.name));
       return this.#remote.forward(transport, signal.target === node ? signal : reviseSignal(signal, { target: node }), true);
     }
-    if (this.#gate !== 'open') return refuseReplay(node, new ShuttingDownError(this.#h.name));
-    return this.offer(runtime, signal.target === node ? signal : reviseSignal(signal, { target: node }), true, this.#h.clock.now(), journaled);
+    if (this.#gate !== 'open') return refuseReplay(node, new ShuttingDownError(this.#host.name));
+    return this.offer(runtime, signal.target === node ? signal : reviseSignal(signal, { target: node }), true, this.#host.clock.now(), journaled);
   }
 
   /**
@@ -216,10 +216,10 @@ export class Router {
    */
   receive(name: string, signal: Signal, redelivery: boolean): ReceiveOutcome {
     if (this.#gate !== 'open' && this.#gate !== 'starting') return 'closed';
-    const node = this.#h.nodes.get(name);
+    const node = this.#host.nodes.get(name);
     if (node === undefined) return 'unknown-target';
     const s = signal.target === name ? signal : reviseSignal(signal, { target: name });
-    const partition = node.offer(s, redelivery || s.idempotencyKey === s.id, this.#h.clock.now());
+    const partition = node.offer(s, redelivery || s.idempotencyKey === s.id, this.#host.clock.now());
     if (partition >= 0) {
       this.#counts.received++;
       this.#active++;
@@ -241,9 +241,9 @@ export class Router {
 
   /** A node gave up on a signal. */
   deadLetter(entry: DeadLetter): void {
-    this.#h.dlq.add(entry);
+    this.#host.dlq.add(entry);
     this.#counts.deadLettered++;
-    const hub = this.#h.hub;
+    const hub = this.#host.hub;
     if (hub.observed) {
       const s = entry.signal;
       hub.emit({ kind: 'dead-lettered', at: entry.deadLetteredAt, node: entry.node, signalId: s.id, signalType: s.type, correlationId: s.correlationId, signal: s, reason: entry.reason, error: entry.error, attempts: entry.attempts });
@@ -252,10 +252,10 @@ export class Router {
 
   /** A full dead letter store pushed its oldest entry out. */
   dlqOverflow(evicted: DeadLetter): void {
-    const hub = this.#h.hub;
+    const hub = this.#host.hub;
     if (hub.observed) {
       const s = evicted.signal;
-      hub.emit({ kind: 'dlq-overflow', at: this.#h.clock.now(), node: evicted.node, signalId: s.id, signalType: s.type, correlationId: s.correlationId, signal: s });
+      hub.emit({ kind: 'dlq-overflow', at: this.#host.clock.now(), node: evicted.node, signalId: s.id, signalType: s.type, correlationId: s.correlationId, signal: s });
     }
   }
 
@@ -280,12 +280,12 @@ export class Router {
 
   counts(): NetworkCounts {
     let completed = 0;
-    for (const node of this.#h.nodes.values()) completed += node.stats.completed;
-    return { ...this.#counts, completed, active: this.#active, subscriberErrors: this.#h.hub.subscriberErrors, transport: this.#h.transport?.counts() };
+    for (const node of this.#host.nodes.values()) completed += node.stats.completed;
+    return { ...this.#counts, completed, active: this.#active, subscriberErrors: this.#host.hub.subscriberErrors, transport: this.#host.transport?.counts() };
   }
 
   #journalAppend(signal: Signal): void {
-    const appended = this.#h.journal!.append(signal);
+    const appended = this.#host.journal!.append(signal);
     if (appended === undefined) return;
     this.#lastAppend = appended;
     // Nobody awaits a post()'s append: record a failure rather than leave it unhandled. A group
@@ -301,15 +301,15 @@ export class Router {
     this.#appendWatch = next;
     appended.catch((e: unknown) => {
       this.#counts.journalErrors += next.signals;
-      this.#h.audit.recordError(this.#h.classifier.classify(e, { operation: 'journal.append', signalId: next.firstId, signals: next.signals }));
+      this.#host.audit.recordError(this.#host.classifier.classify(e, { operation: 'journal.append', signalId: next.firstId, signals: next.signals }));
     });
   }
 
   #reject(target: string, draft: SignalDraft | Signal, reason: RejectReason, error: PlexusError): Receipt {
     this.#counts.rejected++;
-    const hub = this.#h.hub;
+    const hub = this.#host.hub;
     if (hub.observed) {
-      hub.emit({ kind: 'rejected', at: this.#h.clock.now(), node: target, reason, error: toErrorInfo(error), signalType: safeField(draft, 'type'), correlationId: safeField(draft, 'correlationId') });
+      hub.emit({ kind: 'rejected', at: this.#host.clock.now(), node: target, reason, error: toErrorInfo(error), signalType: safeField(draft, 'type'), correlationId: safeField(draft, 'correlationId') });
     }
     return { status: 'rejected', target, reason, error };
   }

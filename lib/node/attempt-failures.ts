@@ -21,11 +21,11 @@ export interface FailureHost {
   /** The node was stopped (a forced shutdown): no retry or fallback starts. */
   stopped(): boolean;
   /** Records the attempt that just ended in the signal's history. */
-  hop(w: Worker, signal: Signal, now: number, outcome: HopOutcome): void;
+  hop(worker: Worker, signal: Signal, now: number, outcome: HopOutcome): void;
   /** Runs `handler` for the worker's signal, settling as any attempt does. */
-  invoke(w: Worker, handler: SignalHandler, signal: Signal): void;
+  invoke(worker: Worker, handler: SignalHandler, signal: Signal): void;
   /** The worker's signal has ended: frees the worker and its partition. */
-  finish(w: Worker, now: number): void;
+  finish(worker: Worker, now: number): void;
 }
 
 /**
@@ -43,81 +43,81 @@ export interface FailureHost {
  * nothing.
  */
 export class AttemptFailures {
-  readonly #n: FailureHost;
+  readonly #node: FailureHost;
 
   constructor(host: FailureHost) {
-    this.#n = host;
+    this.#node = host;
   }
 
   /** An attempt failed with `error` (`outcome`: `failed` or `timed-out`). */
-  failed(w: Worker, error: unknown, outcome: HopOutcome): void {
-    const signal = w.signal;
+  failed(worker: Worker, error: unknown, outcome: HopOutcome): void {
+    const signal = worker.signal;
     if (signal === undefined) return; // settled after a forced stop
-    const n = this.#n;
-    const config = n.config;
-    w.seq++;
-    const now = n.host.clock.now();
-    n.hop(w, signal, now, outcome);
-    n.stats.failedAttempts++;
-    n.stats.tick(now, true);
-    if (w.firstFailureAt === 0) w.firstFailureAt = now;
-    const classified = n.host.classify(error, { node: n.name, attempt: w.attempt, signalId: signal.id, signalType: signal.type });
-    n.events.failed(signal, w.partition, w.attempt, classified.error, now);
-    if (w.fallingBack) {
-      this.recovered(w, false, classified);
-      this.#deadLetter(w, 'handler-failed', classified, now);
+    const node = this.#node;
+    const config = node.config;
+    worker.seq++;
+    const now = node.host.clock.now();
+    node.hop(worker, signal, now, outcome);
+    node.stats.failedAttempts++;
+    node.stats.tick(now, true);
+    if (worker.firstFailureAt === 0) worker.firstFailureAt = now;
+    const classified = node.host.classify(error, { node: node.name, attempt: worker.attempt, signalId: signal.id, signalType: signal.type });
+    node.events.failed(signal, worker.partition, worker.attempt, classified.error, now);
+    if (worker.fallingBack) {
+      this.recovered(worker, false, classified);
+      this.#deadLetter(worker, 'handler-failed', classified, now);
       return;
     }
     const retry = config.retry;
-    const final = n.stopped() || isValidationError(error);
-    if (retry !== undefined && !final && retry.shouldRetry(error, w.attempt)) {
-      const delay = retry.delayFor(w.attempt - 1, w.previousDelayMs);
-      w.previousDelayMs = delay;
-      n.stats.retried++;
-      if (!w.degraded) config.breaker?.releaseProbe();
-      n.events.retried(signal, w.partition, w.attempt + 1, delay, now);
+    const final = node.stopped() || isValidationError(error);
+    if (retry !== undefined && !final && retry.shouldRetry(error, worker.attempt)) {
+      const delay = retry.delayFor(worker.attempt - 1, worker.previousDelayMs);
+      worker.previousDelayMs = delay;
+      node.stats.retried++;
+      if (!worker.degraded) config.breaker?.releaseProbe();
+      node.events.retried(signal, worker.partition, worker.attempt + 1, delay, now);
       // The partition stays claimed while the retry waits: the next signal of this key waits too.
-      w.timer = n.host.clock.setTimeout(w.resume, delay);
+      worker.timer = node.host.clock.setTimeout(worker.resume, delay);
       return;
     }
-    if (!w.degraded) config.breaker?.recordFailure(error);
-    if (w.attempt > 1 || w.degraded) this.recovered(w, false, classified);
+    if (!worker.degraded) config.breaker?.recordFailure(error);
+    if (worker.attempt > 1 || worker.degraded) this.recovered(worker, false, classified);
     if (config.fallback !== undefined && !final) {
       // FALLBACK: one more attempt, with the fallback handler, once the retries are used up.
-      w.fallingBack = true;
-      w.attempt++;
-      w.startedAt = n.host.clock.now();
-      n.invoke(w, config.fallback, signal);
+      worker.fallingBack = true;
+      worker.attempt++;
+      worker.startedAt = node.host.clock.now();
+      node.invoke(worker, config.fallback, signal);
       return;
     }
-    this.#deadLetter(w, isTimeoutError(error) ? 'timeout' : 'handler-failed', classified, now);
+    this.#deadLetter(worker, isTimeoutError(error) ? 'timeout' : 'handler-failed', classified, now);
   }
 
   /** The schema registry refused the worker's signal (or failed on it): dead-lettered unhandled. */
-  schemaFailed(w: Worker, e: unknown): void {
-    const n = this.#n;
-    const now = n.host.clock.now();
-    const reason: DeadLetterReason = isValidationError(e) && (e as ValidationError).issue === 'unsupported-version' ? 'unsupported-version' : 'invalid-payload';
-    w.firstFailureAt = now;
-    this.#deadLetter(w, reason, n.host.classify(e, { node: n.name, attempt: 0, signalId: w.signal!.id, signalType: w.signal!.type }), now);
+  schemaFailed(worker: Worker, error: unknown): void {
+    const node = this.#node;
+    const now = node.host.clock.now();
+    const reason: DeadLetterReason = isValidationError(error) && (error as ValidationError).issue === 'unsupported-version' ? 'unsupported-version' : 'invalid-payload';
+    worker.firstFailureAt = now;
+    this.#deadLetter(worker, reason, node.host.classify(error, { node: node.name, attempt: 0, signalId: worker.signal!.id, signalType: worker.signal!.type }), now);
   }
 
   /** Reports which strategy (retry, graceful degrade, fallback) saved the worker's signal, or did not. */
-  recovered(w: Worker, succeeded: boolean, error: ClassifiedError | undefined): void {
-    const strategy: RecoveryStrategy = w.fallingBack ? 'fallback' : w.degraded ? 'graceful-degrade' : 'retry';
-    const detail = `${strategy.toLowerCase()} ${succeeded ? 'handled' : 'did not save'} signal ${w.signal?.id} after ${w.attempt} attempt(s)`;
-    this.#n.host.recovered(this.#n.name, strategy, succeeded, error, w.attempt, detail);
+  recovered(worker: Worker, succeeded: boolean, error: ClassifiedError | undefined): void {
+    const strategy: RecoveryStrategy = worker.fallingBack ? 'fallback' : worker.degraded ? 'graceful-degrade' : 'retry';
+    const detail = `${strategy.toLowerCase()} ${succeeded ? 'handled' : 'did not save'} signal ${worker.signal?.id} after ${worker.attempt} attempt(s)`;
+    this.#node.host.recovered(this.#node.name, strategy, succeeded, error, worker.attempt, detail);
   }
 
-  #deadLetter(w: Worker, reason: DeadLetterReason, error: ClassifiedError, now: number): void {
-    const n = this.#n;
-    const signal = w.signal!;
-    n.stats.deadLettered++;
-    const firstFailureAt = w.firstFailureAt || now;
-    const entry: DeadLetter = { id: signal.id, node: n.name, partition: w.partition, reason, error: error.error, attempts: w.attempt, firstFailureAt, lastFailureAt: now, deadLetteredAt: now, signal };
+  #deadLetter(worker: Worker, reason: DeadLetterReason, error: ClassifiedError, now: number): void {
+    const node = this.#node;
+    const signal = worker.signal!;
+    node.stats.deadLettered++;
+    const firstFailureAt = worker.firstFailureAt || now;
+    const entry: DeadLetter = { id: signal.id, node: node.name, partition: worker.partition, reason, error: error.error, attempts: worker.attempt, firstFailureAt, lastFailureAt: now, deadLetteredAt: now, signal };
     // With its entry: a durable journal restores the dead letter queue from it after a restart.
-    n.host.journal.settle(signal, 'dead-lettered', now, entry);
-    n.host.deadLetter(entry);
-    n.finish(w, now);
+    node.host.journal.settle(signal, 'dead-lettered', now, entry);
+    node.host.deadLetter(entry);
+    node.finish(worker, now);
   }
 }

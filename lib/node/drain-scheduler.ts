@@ -1,7 +1,7 @@
 /**
  * Runs node drains in one microtask per burst, shared by every node of every network in the
  * process. Node's `queueMicrotask` wraps each callback in an AsyncResource and a bound function
- * (~0.3 µs and ~200 bytes a call, measured here), and a network of many nodes, or a pipeline,
+ * (a cost and an allocation per call, see docs/benchmarks.md), and a network of many nodes, or a pipeline,
  * schedules a drain for nearly every signal: one batch for all of them costs one promise
  * reaction per burst instead.
  *

@@ -44,11 +44,11 @@ export class NodeRuntime implements ContextHost {
   readonly #failures: AttemptFailures;
   /** Where a timed attempt reports back. */
   readonly #outcome: AttemptOutcome = {
-    succeeded: (w) => this.#succeed(w),
-    failed: (w, error, outcome) => this.#failures.failed(w, error, outcome),
+    succeeded: (worker) => this.#succeed(worker),
+    failed: (worker, error, outcome) => this.#failures.failed(worker, error, outcome),
   };
-  readonly #schemaPassed = (w: Worker): void => this.#attempt(w);
-  readonly #schemaFailed = (w: Worker, e: unknown): void => this.#failures.schemaFailed(w, e);
+  readonly #schemaPassed = (worker: Worker): void => this.#attempt(worker);
+  readonly #schemaFailed = (worker: Worker, e: unknown): void => this.#failures.schemaFailed(worker, e);
   readonly #drainTask = (): void => {
     this.#drainScheduled = false;
     this.#drain();
@@ -69,9 +69,9 @@ export class NodeRuntime implements ContextHost {
       host,
       events: this.#events,
       stopped: () => this.#stopped,
-      hop: (w, signal, now, outcome) => this.#hop(w, signal, now, outcome),
-      invoke: (w, handler, signal) => this.#invoke(w, handler, signal),
-      finish: (w, now) => this.#finish(w, now),
+      hop: (worker, signal, now, outcome) => this.#hop(worker, signal, now, outcome),
+      invoke: (worker, handler, signal) => this.#invoke(worker, handler, signal),
+      finish: (worker, now) => this.#finish(worker, now),
     });
   }
 
@@ -111,16 +111,16 @@ export class NodeRuntime implements ContextHost {
       return OFFER_BACKPRESSURE;
     }
     if (dedup !== undefined && !skipDedup && !dedup.admit(signal.idempotencyKey, now)) return this.#duplicate(signal, now);
-    const p = this.mailbox.partitionOf(signal.partitionKey);
-    this.mailbox.push(p, signal);
+    const partition = this.mailbox.partitionOf(signal.partitionKey);
+    this.mailbox.push(partition, signal);
     this.stats.accepted++;
     if (this.load >= flow.warnLoad) flow.check(this.load, now);
-    this.#events.accepted(signal, p, now);
+    this.#events.accepted(signal, partition, now);
     if (!this.#drainScheduled && !this.#draining) {
       this.#drainScheduled = true;
       scheduleDrain(this.#drainTask);
     }
-    return p;
+    return partition;
   }
 
   /** ContextHost: a handler's `ctx.emit`. */
@@ -145,8 +145,8 @@ export class NodeRuntime implements ContextHost {
     const reason = new Error(`node ${this.name} stopped by shutdown`);
     const left: Signal[] = [];
     this.#breakerWaiters.length = 0;
-    for (const w of this.#workers) {
-      const signal = w.abandon(reason, this.#host.clock);
+    for (const worker of this.#workers) {
+      const signal = worker.abandon(reason, this.#host.clock);
       if (signal === undefined) continue;
       left.push(signal);
       this.stats.inFlight--;
@@ -163,8 +163,7 @@ export class NodeRuntime implements ContextHost {
 
   /**
    * Starts handlers on ready partitions while the concurrency allows. `now`: the caller's clock
-   * reading when it has one (a completion's end is the next start: one clock read, ~90 ns here,
-   * serves both). It serves the first start only: a handler's synchronous part runs inside
+   * reading when it has one (a completion's end is the next start: one clock read serves both). It serves the first start only: a handler's synchronous part runs inside
    * `#startNext`, so time has moved on before the next. Each start spends the turn's drain
    * budget: once it is spent, the drain waits for the event loop's next turn (drain-scheduler.ts).
    */
@@ -173,17 +172,17 @@ export class NodeRuntime implements ContextHost {
     this.#draining = true;
     try {
       while (this.stats.inFlight < this.config.concurrency) {
-        const p = this.mailbox.claim();
-        if (p < 0) break;
+        const partition = this.mailbox.claim();
+        if (partition < 0) break;
         if (!spendDrainBudget()) {
-          this.mailbox.release(p);
+          this.mailbox.release(partition);
           if (!this.#drainScheduled) {
             this.#drainScheduled = true;
             deferDrain(this.#drainTask);
           }
           break;
         }
-        this.#startNext(this.#takeWorker(p), now ?? this.#host.clock.now());
+        this.#startNext(this.#takeWorker(partition), now ?? this.#host.clock.now());
         now = undefined;
       }
     } finally {
@@ -191,95 +190,95 @@ export class NodeRuntime implements ContextHost {
     }
   }
 
-  #startNext(w: Worker, now: number): void {
-    const signal = this.mailbox.shift(w.partition);
+  #startNext(worker: Worker, now: number): void {
+    const signal = this.mailbox.shift(worker.partition);
     if (signal === undefined) {
-      this.#release(w);
+      this.#release(worker);
       return;
     }
     this.stats.inFlight++;
-    w.signal = signal;
-    w.attempt = 0;
+    worker.signal = signal;
+    worker.attempt = 0;
     if (this.#host.metrics) this.stats.waitMs.observe(now - signal.createdAt);
     const schemas = this.#host.schemas;
     if (!schemas.has(signal.type)) {
-      this.#attempt(w, now);
+      this.#attempt(worker, now);
       return;
     }
-    resolveSchema(schemas, w, this.#schemaPassed, this.#schemaFailed);
+    resolveSchema(schemas, worker, this.#schemaPassed, this.#schemaFailed);
   }
 
   /** Runs (or re-runs) the handler for the worker's signal. */
-  #attempt(w: Worker, at?: number): void {
+  #attempt(worker: Worker, at?: number): void {
     if (this.#stopped) return;
-    w.timer = undefined;
-    const signal = w.signal!;
+    worker.timer = undefined;
+    const signal = worker.signal!;
     const limiter = this.config.limiter;
-    if (limiter !== undefined && !admitRate(limiter, this.config.limitKeyHeader, w, signal, this.#host.clock, this.stats, this.#events)) return;
+    if (limiter !== undefined && !admitRate(limiter, this.config.limitKeyHeader, worker, signal, this.#host.clock, this.stats, this.#events)) return;
     const breaker = this.config.breaker;
     let handler = this.config.handle;
-    w.degraded = false;
+    worker.degraded = false;
     if (breaker !== undefined && !breaker.tryPass()) {
       if (this.config.degrade === undefined) {
-        this.#breakerWaiters.push(w);
-        this.#events.held(signal, w.partition, breaker.retryAfterMs, at ?? this.#host.clock.now());
+        this.#breakerWaiters.push(worker);
+        this.#events.held(signal, worker.partition, breaker.retryAfterMs, at ?? this.#host.clock.now());
         return;
       }
       handler = this.config.degrade;
-      w.degraded = true;
+      worker.degraded = true;
     }
     const now = at ?? this.#host.clock.now();
-    w.attempt++;
-    w.startedAt = now;
+    worker.attempt++;
+    worker.startedAt = now;
     this.stats.started++;
-    this.#events.started(signal, w.partition, w.attempt, now);
+    this.#events.started(signal, worker.partition, worker.attempt, now);
     const timeoutMs = this.config.timeoutMs;
-    if (timeoutMs !== undefined) runTimedAttempt(this, this.#host.clock, w, handler, signal, timeoutMs, this.#outcome);
-    else this.#invoke(w, handler, signal);
+    if (timeoutMs !== undefined) runTimedAttempt(this, this.#host.clock, worker, handler, signal, timeoutMs, this.#outcome);
+    else this.#invoke(worker, handler, signal);
   }
 
   /**
    * Runs `handler` in a context of its own (see NodeContext: a late `ctx.emit` must not take the
    * next signal's ids); settles through the pre-bound callbacks.
    */
-  #invoke(w: Worker, handler: SignalHandler, signal: Signal): void {
+  #invoke(worker: Worker, handler: SignalHandler, signal: Signal): void {
     let result: void | Promise<void>;
     try {
-      result = handler(signal, new NodeContext(this, w.stop, w.partition, signal, w.attempt));
+      result = handler(signal, new NodeContext(this, worker.stop, worker.partition, signal, worker.attempt));
     } catch (e) {
-      this.#failures.failed(w, e, 'failed');
+      this.#failures.failed(worker, e, 'failed');
       return;
     }
-    if (isThenable<void>(result)) result.then(w.ok, w.fail);
-    else this.#succeed(w);
+    if (isThenable<void>(result)) result.then(worker.ok, worker.fail);
+    else this.#succeed(worker);
   }
 
-  #succeed(w: Worker): void {
-    const signal = w.signal;
+  #succeed(worker: Worker): void {
+    const signal = worker.signal;
     if (signal === undefined) return; // settled after a forced stop
-    w.seq++;
+    worker.seq++;
     const now = this.#host.clock.now();
-    this.#hop(w, signal, now, 'completed');
+    this.#hop(worker, signal, now, 'completed');
     // The breaker hears of the handler only: a degraded or fallback success says nothing of it.
-    if (!w.degraded && !w.fallingBack) this.config.breaker?.recordSuccess();
-    if (w.attempt > 1 || w.degraded || w.fallingBack) this.#failures.recovered(w, true, undefined);
+    if (!worker.degraded && !worker.fallingBack) this.config.breaker?.recordSuccess();
+    if (worker.attempt > 1 || worker.degraded || worker.fallingBack) this.#failures.recovered(worker, true, undefined);
     const stats = this.stats;
     stats.completed++;
     stats.tick(now, false);
-    if (this.#host.metrics) stats.handleMs.observe(now - w.startedAt);
+    if (this.#host.metrics) stats.handleMs.observe(now - worker.startedAt);
     this.#host.journal.settle(signal, 'completed', now);
-    this.#events.completed(signal, w.partition, w.attempt, now - w.startedAt, now);
-    this.#finish(w, now);
+    this.#events.completed(signal, worker.partition, worker.attempt, now - worker.startedAt, now);
+    this.#finish(worker, now);
   }
 
-  #hop(w: Worker, signal: Signal, now: number, outcome: HopOutcome): void {
-    if (this.#host.tracing) appendHop(signal, { node: this.name, partition: w.partition, attempt: w.attempt, startedAt: w.startedAt, finishedAt: now, outcome });
+  #hop(worker: Worker, signal: Signal, now: number, outcome: HopOutcome): void {
+    if (this.#host.tracing) appendHop(signal, { node: this.name, partition: worker.partition, attempt: worker.attempt, startedAt: worker.startedAt, finishedAt: now, outcome });
   }
 
-  #finish(w: Worker, now: number): void {
-    w.reset();
+  #finish(worker: Worker, now: number): void {
+    worker.reset();
     this.stats.inFlight--;
-    this.#release(w);
+    this.#release(worker);
     if (this.#flow.level !== 'normal') this.#flow.check(this.load, now);
     this.#host.settled();
     if (this.#breakerWaiters.length > 0) this.#wakeBreakerWaiters();
@@ -287,34 +286,34 @@ export class NodeRuntime implements ContextHost {
   }
 
   /**
-   * A worker for claimed partition `p`. Pooled, not one per partition: the one freed last (still
+   * A worker for claimed partition `partition`. Pooled, not one per partition: the one freed last (still
    * in the cache) serves next, so in a network of many nodes a signal meets a warm worker.
    */
-  #takeWorker(p: number): Worker {
-    const w = this.#freeWorker ?? this.#newWorker();
-    this.#freeWorker = w.nextFree;
-    w.assign(p);
-    return w;
+  #takeWorker(partition: number): Worker {
+    const worker = this.#freeWorker ?? this.#newWorker();
+    this.#freeWorker = worker.nextFree;
+    worker.assign(partition);
+    return worker;
   }
 
   #newWorker(): Worker {
-    const w = new Worker();
-    w.ok = () => this.#succeed(w);
-    w.fail = (e: unknown) => this.#failures.failed(w, e, 'failed');
-    w.resume = () => this.#attempt(w);
-    this.#workers.push(w);
-    return w;
+    const worker = new Worker();
+    worker.ok = () => this.#succeed(worker);
+    worker.fail = (e: unknown) => this.#failures.failed(worker, e, 'failed');
+    worker.resume = () => this.#attempt(worker);
+    this.#workers.push(worker);
+    return worker;
   }
 
   /** Gives the worker's partition back to the mailbox, and the worker to the pool. */
-  #release(w: Worker): void {
-    this.mailbox.release(w.partition);
-    w.nextFree = this.#freeWorker;
-    this.#freeWorker = w;
+  #release(worker: Worker): void {
+    this.mailbox.release(worker.partition);
+    worker.nextFree = this.#freeWorker;
+    this.#freeWorker = worker;
   }
 
   #wakeBreakerWaiters(): void {
     const waiting = this.#breakerWaiters.splice(0);
-    for (const w of waiting) this.#attempt(w);
+    for (const worker of waiting) this.#attempt(worker);
   }
 }

@@ -10,11 +10,11 @@ import type { Worker } from './worker.ts';
  * parks the worker until one is due: the worker's `resume` runs then. The partition stays
  * claimed meanwhile, so per-key order holds while the signal waits for its permit.
  */
-export function admitRate(limiter: CombinedRateLimiter, keyHeader: string | undefined, w: Worker, signal: Signal, clock: Clock, stats: NodeStats, events: SignalEvents): boolean {
+export function admitRate(limiter: CombinedRateLimiter, keyHeader: string | undefined, worker: Worker, signal: Signal, clock: Clock, stats: NodeStats, events: SignalEvents): boolean {
   const decision = limiter.tryAcquire(1, keyHeader === undefined ? undefined : signal.headers[keyHeader]);
   if (decision.allowed) return true;
   stats.throttled++;
-  events.throttled(signal, w.partition, decision.retryAfterMs, clock.now());
-  w.timer = clock.setTimeout(w.resume, Math.max(1, decision.retryAfterMs));
+  events.throttled(signal, worker.partition, decision.retryAfterMs, clock.now());
+  worker.timer = clock.setTimeout(worker.resume, Math.max(1, decision.retryAfterMs));
   return false;
 }

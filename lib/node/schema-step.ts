@@ -8,30 +8,30 @@ import type { Worker } from './worker.ts';
  * the payload and upcasts it to the version the node handles (the worker then holds a revised
  * copy), or refuses it. Synchronous when the registry is: no promise per signal.
  */
-export function resolveSchema(schemas: SchemaRegistry, w: Worker, passed: (w: Worker) => void, failed: (w: Worker, e: unknown) => void): void {
-  const s = w.signal!;
+export function resolveSchema(schemas: SchemaRegistry, worker: Worker, passed: (worker: Worker) => void, failed: (worker: Worker, e: unknown) => void): void {
+  const s = worker.signal!;
   let outcome: SchemaOutcome | Promise<SchemaOutcome> | undefined;
   try {
     outcome = schemas.resolve(s.type, s.version, s.payload);
   } catch (e) {
-    failed(w, e);
+    failed(worker, e);
     return;
   }
   if (isThenable<SchemaOutcome | undefined>(outcome)) {
     outcome.then(
-      (o) => {
+      (resolved) => {
         // A forced stop may have handed the signal back while the registry was busy.
-        if (w.signal === s) apply(w, o, passed);
+        if (worker.signal === s) apply(worker, resolved, passed);
       },
       (e: unknown) => {
-        if (w.signal === s) failed(w, e);
+        if (worker.signal === s) failed(worker, e);
       },
     );
-  } else apply(w, outcome, passed);
+  } else apply(worker, outcome, passed);
 }
 
-function apply(w: Worker, o: SchemaOutcome | undefined, passed: (w: Worker) => void): void {
-  const s = w.signal!;
-  if (o !== undefined && (o.version !== s.version || o.payload !== s.payload)) w.signal = reviseSignal(s, { version: o.version, payload: o.payload });
-  passed(w);
+function apply(worker: Worker, outcome: SchemaOutcome | undefined, passed: (worker: Worker) => void): void {
+  const s = worker.signal!;
+  if (outcome !== undefined && (outcome.version !== s.version || outcome.payload !== s.payload)) worker.signal = reviseSignal(s, { version: outcome.version, payload: outcome.payload });
+  passed(worker);
 }

@@ -8,34 +8,34 @@ import type { Worker } from './worker.ts';
 
 /** How a timed attempt ends, for the node runtime to carry on from. */
 export interface AttemptOutcome {
-  succeeded(w: Worker): void;
-  failed(w: Worker, error: unknown, outcome: 'failed' | 'timeout'): void;
+  succeeded(worker: Worker): void;
+  failed(worker: Worker, error: unknown, outcome: 'failed' | 'timeout'): void;
 }
 
 /**
  * Runs one attempt of a handler with a time limit. A timed-out attempt may still be running when
  * the next one starts, so each gets its own context and AbortController (aborted at the limit,
- * and by a shutdown that stops the node through `w.controller`), and whatever settles after
- * `w.seq` moved on is ignored.
+ * and by a shutdown that stops the node through `worker.controller`), and whatever settles after
+ * `worker.seq` moved on is ignored.
  */
-export function runTimedAttempt(host: ContextHost, clock: Clock, w: Worker, handler: SignalHandler, signal: Signal, timeoutMs: number, outcome: AttemptOutcome): void {
-  const seq = ++w.seq;
+export function runTimedAttempt(host: ContextHost, clock: Clock, worker: Worker, handler: SignalHandler, signal: Signal, timeoutMs: number, outcome: AttemptOutcome): void {
+  const seq = ++worker.seq;
   const controller = new AbortController();
-  w.controller = controller;
-  const timer = (w.timeoutTimer = clock.setTimeout(() => {
-    if (w.seq !== seq) return;
+  worker.controller = controller;
+  const timer = (worker.timeoutTimer = clock.setTimeout(() => {
+    if (worker.seq !== seq) return;
     const error = new TimeoutError(timeoutMs, `handler of ${host.name}`);
     controller.abort(error);
-    outcome.failed(w, error, 'timeout');
+    outcome.failed(worker, error, 'timeout');
   }, timeoutMs));
   const settle = (error: unknown, failed: boolean): void => {
-    if (w.seq !== seq) return;
+    if (worker.seq !== seq) return;
     clock.clearTimeout(timer);
-    if (failed) outcome.failed(w, error, 'failed');
-    else outcome.succeeded(w);
+    if (failed) outcome.failed(worker, error, 'failed');
+    else outcome.succeeded(worker);
   };
   try {
-    const result = handler(signal, new NodeContext(host, controller.signal, w.partition, signal, w.attempt));
+    const result = handler(signal, new NodeContext(host, controller.signal, worker.partition, signal, worker.attempt));
     if (isThenable<void>(result)) {
       result.then(() => settle(undefined, false), (e: unknown) => settle(e, true));
     } else settle(undefined, false);

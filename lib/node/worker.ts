@@ -26,7 +26,7 @@ export class Worker {
   /** The time limit of the running attempt. */
   timeoutTimer: unknown = undefined;
   controller: AbortController | undefined = undefined;
-  /** Pre-bound settle callbacks, so `promise.then(w.ok, w.fail)` allocates no closures. */
+  /** Pre-bound settle callbacks, so `promise.then(worker.ok, worker.fail)` allocates no closures. */
   ok: () => void = noop;
   fail: (error: unknown) => void = noop;
   /** Pre-bound retry callback for the clock. */
@@ -38,10 +38,10 @@ export class Worker {
   /** The node's next free worker, while this one is free. */
   nextFree: Worker | undefined = undefined;
 
-  /** Takes the worker out of the free list, to serve partition `p`. */
-  assign(p: number): void {
+  /** Takes the worker out of the free list, to serve `partition`. */
+  assign(partition: number): void {
     this.nextFree = undefined;
-    this.partition = p;
+    this.partition = partition;
   }
 
   /**

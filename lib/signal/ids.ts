@@ -1,22 +1,21 @@
 import { randomFillSync } from 'node:crypto';
 
 /*
- * UUID v7 (RFC 9562) for signal ids, built for the hot path:
+ * UUID v7 (RFC 9562) for every id the framework makes (signals, error records), built for the
+ * hot path:
  *
  * - 48-bit Unix milliseconds, version 7, a 12-bit per-millisecond counter (rand_a, method 1 of
  *   the RFC: it starts at a random value each millisecond and carries into the timestamp when
  *   it overflows, so ids from one process sort strictly in creation order), variant 10 and 62
  *   random bits drawn from a pool refilled 4,096 ids at a time.
  * - Written as ASCII into a scratch buffer, up to 64 ids of one millisecond at a time, and read
- *   out with a single latin1 slice; each id is a `substring` of it (a flat slice, no copy).
+ *   out as one latin1 string; each id is a `substring` of it (a flat slice, no copy).
  *   Concatenating hex pieces would build a rope that every hash look-up must flatten again, and
- *   one slice per id costs a trip into C++ each (~110 ns more per id, measured here).
+ *   reading each id out of the buffer on its own costs a call into C++ per id (figures in
+ *   docs/benchmarks.md, "Signal ids").
  * - A block holds ids of its millisecond only: when the caller's clock has moved on, the rest of
  *   the block is dropped, and the next block is sized to what was used, so a slow sender does
  *   not pay for 64 ids per id.
- *
- * The uuid package still serves the rarer ids (error records); spec/signal checks these ids
- * against its validator.
  */
 
 const POOL_IDS = 4096;
@@ -24,12 +23,12 @@ const pool = new Uint8Array(8 * POOL_IDS);
 let offset = pool.length;
 /** Most ids formatted at once. */
 const MAX_BLOCK = 64;
-const out = Buffer.alloc(36 * MAX_BLOCK) as Buffer & { latin1Slice(start: number, end: number): string };
+const out = Buffer.alloc(36 * MAX_BLOCK);
 /** Two ASCII hex digits of each byte, the first in the low byte: one little-endian 16-bit store writes both. */
 const PAIRS = new Uint16Array(256);
 for (let i = 0; i < 256; i++) {
-  const h = i.toString(16).padStart(2, '0');
-  PAIRS[i] = h.charCodeAt(0) | (h.charCodeAt(1) << 8);
+  const digits = i.toString(16).padStart(2, '0');
+  PAIRS[i] = digits.charCodeAt(0) | (digits.charCodeAt(1) << 8);
 }
 const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
 // The dashes never move: written once for every slot of the block.
@@ -52,22 +51,22 @@ function quad(at: number, a: number, b: number): void {
 
 /** Formats id `j` of the block: timestamp `ms`, counter `count`, random tail from the pool. */
 function format(j: number, ms: number, count: number): void {
-  const b = j * 36;
+  const at = j * 36;
   const high = Math.floor(ms / 0x10000); // the top 32 of the 48 timestamp bits
-  quad(b, high >>> 24, (high >>> 16) & 0xff);
-  quad(b + 4, (high >>> 8) & 0xff, high & 0xff);
-  quad(b + 9, (ms >>> 8) & 0xff, ms & 0xff);
-  quad(b + 14, 0x70 | (count >>> 8), count & 0xff);
+  quad(at, high >>> 24, (high >>> 16) & 0xff);
+  quad(at + 4, (high >>> 8) & 0xff, high & 0xff);
+  quad(at + 9, (ms >>> 8) & 0xff, ms & 0xff);
+  quad(at + 14, 0x70 | (count >>> 8), count & 0xff);
   if (offset === pool.length) {
     randomFillSync(pool);
     offset = 0;
   }
-  const o = offset;
+  const random = offset;
   offset += 8;
-  quad(b + 19, (pool[o]! & 0x3f) | 0x80, pool[o + 1]!);
-  quad(b + 24, pool[o + 2]!, pool[o + 3]!);
-  quad(b + 28, pool[o + 4]!, pool[o + 5]!);
-  quad(b + 32, pool[o + 6]!, pool[o + 7]!);
+  quad(at + 19, (pool[random]! & 0x3f) | 0x80, pool[random + 1]!);
+  quad(at + 24, pool[random + 2]!, pool[random + 3]!);
+  quad(at + 28, pool[random + 4]!, pool[random + 5]!);
+  quad(at + 32, pool[random + 6]!, pool[random + 7]!);
 }
 
 /** Formats the next block of ids, from millisecond `ms` on. */
@@ -84,9 +83,7 @@ function refill(ms: number): void {
     }
     format(j, lastMs, counter++);
   }
-  // `latin1Slice` is what `toString('latin1', …)` calls after checking its arguments (~30 ns);
-  // Node has had it on every Buffer since v0.x, untyped.
-  block = out.latin1Slice(0, 36 * blockSize);
+  block = out.toString('latin1', 0, 36 * blockSize);
   made = blockSize;
   taken = 0;
   blockMs = lastMs;
@@ -95,7 +92,7 @@ function refill(ms: number): void {
 /**
  * A new UUID v7: time-ordered, monotonic within this process. `now` (ms since the epoch) is the
  * caller's reading of its clock, so a signal's id carries its `createdAt` without a second clock
- * read (~70 ns here); ids stay monotonic whatever clocks their callers use.
+ * read; ids stay monotonic whatever clocks their callers use.
  */
 export function newId(now: number = Date.now()): string {
   if (taken === made || Math.floor(now) > blockMs) refill(Math.floor(now));

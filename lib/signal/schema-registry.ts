@@ -105,22 +105,22 @@ export class SchemaRegistry {
 
 function upgrade(entry: Entry, type: string, version: string, payload: unknown): SchemaOutcome | Promise<SchemaOutcome> {
   if (version === entry.current) return { version, payload };
-  let v = version;
-  let p = payload;
+  let reached = version;
+  let upcastPayload = payload;
   for (let i = entry.ordered.indexOf(version); i < entry.ordered.length - 1; i++) {
-    const step = entry.upcast[v];
+    const step = entry.upcast[reached];
     if (step === undefined) {
-      throw new ValidationError('unsupported-version', `${type}@${version} has no upcaster from ${v} to ${entry.ordered[i + 1]}`);
+      throw new ValidationError('unsupported-version', `${type}@${version} has no upcaster from ${reached} to ${entry.ordered[i + 1]}`);
     }
     try {
-      p = step(p);
+      upcastPayload = step(upcastPayload);
     } catch (cause) {
-      throw new ValidationError('invalid-payload', `${type}: upcasting from ${v} failed: ${(cause as Error)?.message ?? cause}`, { cause });
+      throw new ValidationError('invalid-payload', `${type}: upcasting from ${reached} failed: ${(cause as Error)?.message ?? cause}`, { cause });
     }
-    v = entry.ordered[i + 1]!;
+    reached = entry.ordered[i + 1]!;
   }
-  const checked = check(entry, type, v, p);
-  return isThenable(checked) ? checked.then((payload) => ({ version: v, payload })) : { version: v, payload: checked };
+  const checked = check(entry, type, reached, upcastPayload);
+  return isThenable(checked) ? checked.then((payload) => ({ version: reached, payload })) : { version: reached, payload: checked };
 }
 
 function check(entry: Entry, type: string, version: string, payload: unknown): unknown {

@@ -38,12 +38,12 @@ export interface PayloadLimits {
  * A payload is what JSON sees of it: like `JSON.stringify`, the check looks at own enumerable
  * string keys only. Symbol keys and non-enumerable properties are not refused, and not carried
  * either: a handler in the same process gets the very object sent, but a durable journal or a
- * transport carries its JSON. (Refusing symbol keys cost a `getOwnPropertySymbols` array per
- * object, ~120 ns: more than the rest of the check of a small payload.)
+ * transport carries its JSON. (Refusing symbol keys would cost a `getOwnPropertySymbols` array
+ * per object: more than the rest of the check of a small payload.)
  *
  * An own `__proto__` key (JSON.parse makes one) is found by the key loop: V8's for..in lists
  * it like any own enumerable key (spec/signal/validate-payload pins this), so no
- * `hasOwnProperty` call per object is needed (~180 instructions).
+ * `hasOwnProperty` call per object is needed.
  *
  * One walk does everything. Size is estimated on the way (exact for ASCII); only when the
  * estimate comes near the limit is the exact UTF-8 length of the JSON measured.
@@ -112,7 +112,7 @@ function flatSize(v: object): number {
 /** True when `v`'s prototype is `Object.prototype` or null (a plain object, for JSON). */
 function hasPlainPrototype(v: object): boolean {
   // The load first gives the compiler the object's maps, so that getPrototypeOf is folded into
-  // a map check; without a load before it, every call went into the runtime (~140 instructions).
+  // a map check; without a load before it, every call goes into the runtime.
   void (v as { constructor?: unknown }).constructor;
   const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;

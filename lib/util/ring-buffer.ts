@@ -1,6 +1,5 @@
 /**
- * A FIFO queue on a circular array: O(1) push and shift at any depth (`Array#shift` is O(n)
- * and costs ~135 µs at depth 100k). Grows by doubling; never holds references to removed items.
+ * A FIFO queue on a circular array: O(1) push and shift at any depth (`Array#shift` is O(n)). Grows by doubling; never holds references to removed items.
  */
 export class RingBuffer<T> {
   #items: (T | undefined)[];

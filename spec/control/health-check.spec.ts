@@ -74,6 +74,7 @@ describe('control: health checks', () => {
     }, { essential: true });
     m.register('rejects', () => Promise.reject(new Error('no answer')));
     m.register('nonsense', () => 'fine' as never);
+    // biome-ignore lint/suspicious/noThenProperty: a broken thenable is the input under test
     m.register('bad-thenable', () => ({ then() { throw new Error('then threw'); } }) as never);
     m.start();
     await clock.advance(0);

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { RecordBuffer } from '../../lib/delivery/record-buffer.ts';
-import { decodeRecord, type JournalRecord, type SettleRecord, type ShapeRecord } from '../../lib/delivery/record-decode.ts';
-import type { Shapes } from '../../lib/delivery/record-decode-array.ts';
+import { decodeRecord, type JournalRecord, type SettleRecord, type ShapeRecord, type Shapes } from '../../lib/delivery/record-decode.ts';
 import { ShapeTable } from '../../lib/delivery/shape-table.ts';
 import { writeAccept, writeAcceptSettled, writeSettle, writeShape } from '../../lib/delivery/signal-codec.ts';
 import { createSignal } from '../../lib/signal/create-signal.ts';

@@ -15,8 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNetwork } from '../../lib/index.ts';
 import { FileJournal } from '../../lib/delivery/file-journal.ts';
-import { decodeRecord } from '../../lib/delivery/record-decode.ts';
-import type { Shapes } from '../../lib/delivery/record-decode-array.ts';
+import { decodeRecord, type Shapes } from '../../lib/delivery/record-decode.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');

@@ -6,6 +6,7 @@ import { ErrorCategory, ErrorSeverity } from '../../lib/resilience/classify/cate
 import { RecoveryStrategy, type RecoveryRecord } from '../../lib/resilience/classify/recovery.ts';
 import { BreakerOpenError, BulkheadFullError, InvalidOptionsError, RateLimitedError, ResourceExhaustedError, TimeoutError } from '../../lib/resilience/errors.ts';
 import { PlexusError } from '../../lib/util/errors.ts';
+import { newId } from '../../lib/signal/ids.ts';
 
 const errno = (code: string): Error => Object.assign(new Error(code), { code });
 
@@ -46,6 +47,15 @@ describe('resilience/ErrorClassifier', () => {
     expect(a.error).to.include({ code: 'ECONNRESET', message: 'ECONNRESET', category: 'network' });
     expect(b.severity).to.equal(ErrorSeverity.HIGH);
     expect(JSON.parse(JSON.stringify(a)).id).to.equal(a.id);
+  });
+
+  it('classify() ids are UUID v7 from the generator of signal ids: they sort after signal ids made before them', () => {
+    const c = new ErrorClassifier();
+    const before = Array.from({ length: 50 }, () => newId());
+    const ids = Array.from({ length: 50 }, () => c.classify(new Error('x')).id);
+    for (const id of ids) expect(id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // One monotonic sequence: the uuid package's v7 kept a counter of its own, which may sort below ours.
+    expect([...before, ...ids, newId()].every((id, i, all) => i === 0 || all[i - 1]! < id)).to.equal(true);
   });
 
   it('user rules run before built-ins, first match wins, and can be removed', () => {

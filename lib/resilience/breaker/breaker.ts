@@ -121,8 +121,8 @@ export class CircuitBreaker implements DisposableHandle {
    * `(failureRate / threshold) * min(1, calls / minimumVolume)`, capped at 1.
    */
   get pressureLevel(): number {
-    const o = this.#opts;
-    return mixPressure(failurePressure(this.#state, this.#consecutiveFailures, o.failureThreshold, o.errorRate, this.#window, this.#clock.now()), o.loadProvider);
+    const options = this.#opts;
+    return mixPressure(failurePressure(this.#state, this.#consecutiveFailures, options.failureThreshold, options.errorRate, this.#window, this.#clock.now()), options.loadProvider);
   }
 
   /** State transitions. */
@@ -163,8 +163,8 @@ export class CircuitBreaker implements DisposableHandle {
     this.#successCount++;
     const s = this.#state;
     if (s === 'closed') {
-      const w = this.#window;
-      if (w !== undefined) w.record(this.#clock.now(), false);
+      const window = this.#window;
+      if (window !== undefined) window.record(this.#clock.now(), false);
       if (this.#consecutiveFailures !== 0) {
         this.#consecutiveFailures = 0;
         this.#publishPressure();
@@ -183,11 +183,11 @@ export class CircuitBreaker implements DisposableHandle {
     if (s === 'closed') {
       this.#consecutiveFailures++;
       let trip = this.#consecutiveFailures >= this.#opts.failureThreshold;
-      const w = this.#window;
-      if (w !== undefined) {
+      const window = this.#window;
+      if (window !== undefined) {
         const now = this.#clock.now();
-        w.record(now, true);
-        trip ||= w.tripped(now, this.#opts.errorRate!);
+        window.record(now, true);
+        trip ||= window.tripped(now, this.#opts.errorRate!);
       }
       if (trip) this.#send(TRIP);
       else this.#publishPressure();
@@ -338,10 +338,10 @@ export class CircuitBreaker implements DisposableHandle {
 
   #publishPressure(): void {
     if (!this.#pressure.observed) return;
-    const p = this.pressureLevel;
-    if (p === this.#lastPressure) return;
-    this.#lastPressure = p;
-    this.#pressure.emit(p);
+    const level = this.pressureLevel;
+    if (level === this.#lastPressure) return;
+    this.#lastPressure = level;
+    this.#pressure.emit(level);
   }
 
   #onSnapshot(snapshot: SnapshotFrom<typeof breakerMachine>): void {

@@ -1,7 +1,8 @@
 /**
  * The circuit breaker as a pure xstate v5 machine: no clock, no counters of calls, no I/O.
  * The runtime ({@link CircuitBreaker}) counts failures itself and only sends the events that
- * can change state, because `actor.send` costs ~2.5 µs and the breaker sits on every signal.
+ * can change state, because `actor.send` costs more than a whole signal's path and the breaker
+ * sits on every signal.
  *
  * States: `closed`, `open` (timer to `halfOpen`), `halfOpen` (counts probe successes) and
  * `isolated` (forced open by hand, no timer; reported as `open`).

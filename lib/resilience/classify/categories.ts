@@ -60,7 +60,7 @@ export type ClassifierRule = (error: unknown, context: ErrorContext) => Classifi
 
 /** An error as recorded: unique id, category, severity, a serialisable snapshot and context. */
 export interface ClassifiedError {
-  /** Unique id (uuid v7, so ids sort by time). */
+  /** Unique id (a UUID v7, so ids sort by time). */
   readonly id: string;
   readonly category: ErrorCategory;
   readonly severity: ErrorSeverity;

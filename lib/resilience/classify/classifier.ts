@@ -2,8 +2,8 @@
  * Turns anything thrown into a {@link ClassifiedError}. User rules run first (first match wins),
  * then the built-in rules, then UNKNOWN.
  */
-import { v7 as uuidv7 } from 'uuid';
 import { systemClock, type Clock } from '../../util/clock.ts';
+import { newId } from '../../signal/ids.ts';
 import { toErrorInfo } from '../../util/errors.ts';
 import { disposable, type DisposableHandle } from '../emitter.ts';
 import { optionKeys } from '../../util/known-keys.ts';
@@ -64,7 +64,7 @@ export interface ErrorClassifierOptions {
   rules?: readonly ClassifierRule[];
   /** Time source for `at`. @defaultValue the system clock */
   clock?: Clock;
-  /** Id generator. @defaultValue uuid v7 */
+  /** Id generator. @defaultValue a UUID v7 (the generator of signal ids) */
   newId?: () => string;
 }
 
@@ -81,7 +81,7 @@ export class ErrorClassifier {
     checkKnownKeys('classifier', options, ERROR_CLASSIFIER_OPTION_KEYS);
     this.#rules = (options.rules ?? []).map((r, i) => checkFunction<ClassifierRule>(`rules[${i}]`, r));
     this.#clock = options.clock ?? systemClock;
-    this.#newId = options.newId === undefined ? uuidv7 : checkFunction<() => string>('newId', options.newId);
+    this.#newId = options.newId === undefined ? () => newId() : checkFunction<() => string>('newId', options.newId);
   }
 
   /** Adds a user rule (after earlier user rules, before the built-ins); dispose to remove it. */

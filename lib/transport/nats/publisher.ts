@@ -52,7 +52,7 @@ interface Outgoing {
 
 /**
  * The bounded publish pipeline. A `js.publish` awaited one at a time is bound by the round trip
- * (~15k/s here), so publishes are not awaited by the sender: up to `maxInFlight` PubAcks are
+ * (a few ten thousand a second at best), so publishes are not awaited by the sender: up to `maxInFlight` PubAcks are
  * outstanding at once, further publishes wait here in order (up to `maxPending` in all), and a
  * publish beyond that is refused (the caller turns it into a `backpressure` receipt) rather than
  * queued without bound. The header `Nats-Msg-Id` is the idempotency key, so the stream stores a
