@@ -1,9 +1,9 @@
 /**
- * Assertions over recorded events. They throw chai's `AssertionError`, so mocha prints them
+ * Assertions over recorded events. They throw Node's `assert.AssertionError`, so mocha (or any runner) prints them
  * like any other failed expectation; every message shows the patterns and a compact listing
  * of what was actually recorded.
  */
-import { AssertionError } from 'chai';
+import { AssertionError } from 'node:assert';
 import type { NetworkEvent } from '../observe/events.ts';
 import { TestingOptionError } from './errors.ts';
 import { describeMatcher, formatEvents } from './format.ts';
@@ -43,8 +43,8 @@ function asList(patterns: EventMatcher | readonly EventMatcher[]): readonly Even
 
 function fail(headline: string, expected: unknown, events: readonly NetworkEvent[]): never {
   const message = `${headline}\nrecorded ${events.length} event${events.length === 1 ? '' : 's'}:\n${formatEvents(events)}`;
-  // showDiff off: a structural diff of patterns against events is noise; the listing says more.
-  throw new AssertionError(message, { expected, actual: events.length, showDiff: false }, fail);
+  // showDiff off (mocha reads it): a structural diff of patterns against events is noise; the listing says more.
+  throw Object.assign(new AssertionError({ message, expected, actual: events.length, operator: 'expectEvents', stackStartFn: fail }), { showDiff: false });
 }
 
 /**

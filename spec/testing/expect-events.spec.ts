@@ -1,4 +1,5 @@
-import { AssertionError, expect } from 'chai';
+import { AssertionError } from 'node:assert';
+import { expect } from 'chai';
 import { Subject } from 'rxjs';
 import { expectEvents, recordEvents, TestingOptionError } from '../../lib/testing/index.ts';
 import type { NetworkEvent } from '../../lib/observe/events.ts';
