@@ -24,22 +24,27 @@ export type { HandlerContext } from './node/handler-context.ts';
 // Signals and schemas.
 export type { Signal, SignalDraft, Hop, HopOutcome } from './signal/signal.ts';
 export { DEFAULT_SIGNAL_VERSION } from './signal/create-signal.ts';
-export type { SchemaRegistry, SchemaDefinition, PayloadValidator, Upcaster } from './signal/schema-registry.ts';
-export type { StandardSchemaV1 } from './signal/standard-schema.ts';
+export type { SchemaRegistry, SchemaDefinition, SchemaOutcome, PayloadValidator, Upcaster } from './signal/schema-registry.ts';
+export type { StandardSchemaV1, StandardResult } from './signal/standard-schema.ts';
 export type { ValidationIssue } from './signal/errors.ts';
 
 // Delivery: dedup, dead letters, journals.
 export { DEFAULT_DEDUP_WINDOW_MS } from './delivery/dedup-window.ts';
-export type { DeadLetter, DeadLetterFilter } from './delivery/dead-letter-queue.ts';
+export type { DeadLetter, DeadLetterFilter, DeadLetterStore } from './delivery/dead-letter-queue.ts';
 export { MemoryJournal } from './delivery/memory-journal.ts';
 export { FileJournal, type FileJournalOptions, type FileJournalStats } from './delivery/file-journal.ts';
-export type { Journal, JournalQuery, SettleOutcome } from './delivery/journal.ts';
+export { DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_COMPLETED_IN_MEMORY } from './delivery/file-journal-options.ts';
+export type { Journal, JournalQuery, JournalRecovery, RecentKey, SettleOutcome } from './delivery/journal.ts';
 export type { JournalFailure } from './delivery/journal-error.ts';
 
 // Many processes: the NATS JetStream transport.
 export { createNatsTransport, type NatsTransport } from './transport/nats/nats-transport.ts';
-export type { NatsTransportOptions } from './transport/nats/options.ts';
-export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions } from './transport/nats/connection.ts';
+export {
+  DEFAULT_NATS_SERVERS, DEFAULT_SUBJECT_PREFIX, DEFAULT_MAX_PENDING, DEFAULT_MAX_IN_FLIGHT, DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_DELIVER, DEFAULT_DUPLICATE_WINDOW_MS,
+  DEFAULT_NAK_DELAY_MS, DEFAULT_PUBLISH_TIMEOUT_MS, DEFAULT_PUBLISH_RETRIES, DEFAULT_PUBLISH_RETRY_DELAY_MS, DEFAULT_RECONNECT_WAIT_MS, DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_RECONNECT_ATTEMPTS, MAX_NAK_DELAY_MS, MAX_PUBLISH_RETRY_DELAY_MS, type NatsTransportOptions, type ResolvedNatsOptions,
+} from './transport/nats/options.ts';
+export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions, ResolvedNatsAuth, ResolvedNatsTls } from './transport/nats/connection.ts';
 export type { TransportFailure } from './transport/nats/errors.ts';
 export type { Transport, TransportSession, TransportHost, TransportCounts, TransportReport, PublishAck, ReceiveOutcome } from './transport/transport.ts';
 
@@ -50,6 +55,19 @@ export { METRIC_PREFIX } from './observe/network-metrics.ts';
 export { systemClock, type Clock, type TimerHandle } from './util/clock.ts';
 export { ErrorCategory, ErrorSeverity, type ErrorContext } from './resilience/classify/categories.ts';
 export { RecoveryStrategy } from './resilience/classify/recovery.ts';
+
+// The resilience types that network signatures use (`network.protect`, `network.operation`,
+// node `retry`/`breaker` options, resilience events); the toolkit itself is `plexus/resilience`.
+export type {
+  Protector, ProtectorOptions, ProtectorSettings, ProtectorRateLimits, ProtectorMetrics, ProtectedCallOptions, Fallback, DisposableHandle,
+  CircuitBreaker, BreakerCall, BreakerSnapshot, BreakerState, BreakerStateCode, BreakerTransition, BreakerHealth, BreakerWindowBucket, BreakerOptions,
+  ResolvedBreakerOptions, ResolvedErrorRate, ErrorRateOptions, RetryPolicy, RetryOptions, ResolvedRetryOptions, RetryAttempt, RetryExecuteOptions, RetryNotice, RetryFilter,
+  JitterMode, RateLimiterSpec, RateLimiter, RateDecision, AcquireOptions, RateLimiterCommonOptions, CombinedRateLimiter, CombinedAcquireOptions,
+  CombinedRateLimiterOptions, TokenBucketOptions, WindowOptions, LeakyBucketOptions, Bulkhead, BulkheadOptions, BulkheadAcquireOptions, ResolvedBulkheadOptions,
+  Permit, ResourceGuard, ResourceGuardOptions, ResolvedResourceGuardOptions, ErrorClassifier, ErrorClassifierOptions, ClassifierRule, Classification,
+  ClassifiedError, AuditLog, AuditLogOptions, AuditEntry, RecoveryRecord, KeyedRateLimiter, KeyedRateLimiterOptions, BREAKER_STATE_CODE, JITTER_MODES,
+} from './resilience/index.ts';
+export type * from './resilience/events.ts';
 
 // Errors: each a class with a stable `code` (see ErrorCode).
 export { ErrorCode } from './error-codes.ts';

@@ -24,22 +24,29 @@ export type DeadLetterReason =
   | 'timeout'
   | 'shutdown-forced';
 
-interface Base {
+/** What every network event carries. */
+export interface EventBase {
   /** Clock time (ms). */
   readonly at: number;
 }
 
-interface SignalBase extends Base {
+/** What every event about one signal carries. */
+export interface SignalEventBase extends EventBase {
+  /** The node the signal is addressed to. */
   readonly node: string;
+  /** The signal's id. */
   readonly signalId: string;
+  /** The signal's type. */
   readonly signalType: string;
+  /** The correlation id the signal carries (shared by everything one request caused). */
   readonly correlationId: string;
+  /** The signal itself. */
   readonly signal: Signal;
 }
 
-export interface AcceptedEvent extends SignalBase { readonly kind: 'accepted'; readonly partition: number }
-export interface DuplicateEvent extends SignalBase { readonly kind: 'duplicate'; readonly idempotencyKey: string }
-export interface RejectedEvent extends Base {
+export interface AcceptedEvent extends SignalEventBase { readonly kind: 'accepted'; readonly partition: number }
+export interface DuplicateEvent extends SignalEventBase { readonly kind: 'duplicate'; readonly idempotencyKey: string }
+export interface RejectedEvent extends EventBase {
   readonly kind: 'rejected';
   readonly node: string;
   readonly reason: RejectReason;
@@ -47,36 +54,36 @@ export interface RejectedEvent extends Base {
   readonly signalType: string | undefined;
   readonly correlationId: string | undefined;
 }
-export interface StartedEvent extends SignalBase { readonly kind: 'started'; readonly partition: number; readonly attempt: number }
-export interface CompletedEvent extends SignalBase {
+export interface StartedEvent extends SignalEventBase { readonly kind: 'started'; readonly partition: number; readonly attempt: number }
+export interface CompletedEvent extends SignalEventBase {
   readonly kind: 'completed';
   readonly partition: number;
   readonly attempt: number;
   readonly durationMs: number;
 }
-export interface FailedEvent extends SignalBase {
+export interface FailedEvent extends SignalEventBase {
   readonly kind: 'failed';
   readonly partition: number;
   readonly attempt: number;
   readonly error: ErrorInfo;
 }
-export interface RetriedEvent extends SignalBase {
+export interface RetriedEvent extends SignalEventBase {
   readonly kind: 'retried';
   readonly partition: number;
   /** The attempt that is about to run. */
   readonly attempt: number;
   readonly delayMs: number;
 }
-export interface DeadLetteredEvent extends SignalBase {
+export interface DeadLetteredEvent extends SignalEventBase {
   readonly kind: 'dead-lettered';
   readonly reason: DeadLetterReason;
   readonly error: ErrorInfo;
   readonly attempts: number;
 }
 /** A dead letter pushed out of a full DLQ (it is also counted). */
-export interface DlqOverflowEvent extends SignalBase { readonly kind: 'dlq-overflow' }
+export interface DlqOverflowEvent extends SignalEventBase { readonly kind: 'dlq-overflow' }
 /** Mailbox fill crossed a watermark. */
-export interface PressureEvent extends Base {
+export interface PressureEvent extends EventBase {
   readonly kind: 'pressure';
   readonly node: string;
   readonly level: 'normal' | 'warning' | 'critical';
@@ -87,7 +94,7 @@ export interface PressureEvent extends Base {
  * A transport failed to connect, publish, consume, decode or ack; also in the audit log.
  * (Publish failures also dead-letter their signal with reason `transport-failed`.)
  */
-export interface TransportErrorEvent extends Base {
+export interface TransportErrorEvent extends EventBase {
   readonly kind: 'transport-error';
   /** Which transport, e.g. `nats`. */
   readonly transport: string;
@@ -102,13 +109,13 @@ export interface TransportErrorEvent extends Base {
  * callback to take it). The error was caught and counted (`network.counts().subscriberErrors`,
  * `plexus_event_subscriber_errors_total`); the network and the other subscribers went on.
  */
-export interface SubscriberErrorEvent extends Base {
+export interface SubscriberErrorEvent extends EventBase {
   readonly kind: 'subscriber-error';
   /** The kind of event the subscriber was handling (`undefined` for an error or completion). */
   readonly eventKind: string | undefined;
   readonly error: ErrorInfo;
 }
-export interface ShutdownPhaseEvent extends Base { readonly kind: 'shutdown-phase'; readonly phase: string }
+export interface ShutdownPhaseEvent extends EventBase { readonly kind: 'shutdown-phase'; readonly phase: string }
 
 export type SignalEvent =
   | AcceptedEvent
@@ -122,7 +129,7 @@ export type SignalEvent =
   | DlqOverflowEvent;
 
 /** A node's rate limit held a signal back (it waits; nothing is refused). */
-export interface ThrottledEvent extends SignalBase {
+export interface ThrottledEvent extends SignalEventBase {
   readonly kind: 'throttled';
   readonly partition: number;
   readonly retryAfterMs: number;
@@ -133,7 +140,7 @@ export interface ThrottledEvent extends SignalBase {
  * taken), it lets the signal wait rather than fail it. Emitted each time a signal is put to
  * wait (again after a half-open probe let another one through first).
  */
-export interface HeldEvent extends SignalBase {
+export interface HeldEvent extends SignalEventBase {
   readonly kind: 'held';
   readonly partition: number;
   readonly reason: 'breaker-open';

@@ -9,7 +9,8 @@ import type { RecoveryStrategy } from './classify/recovery.ts';
 
 export type { BreakerEvent } from './breaker/types.ts';
 
-interface ResilienceEventBase {
+/** What every resilience event carries. */
+export interface ResilienceEventBase {
   /** Clock time (ms). */
   readonly at: number;
   /** The protected operation (or breaker) name. */

@@ -85,7 +85,7 @@ export class SchemaRegistry {
   }
 
   /**
-   * Checks a payload of `type`@`version` and upgrades it to the current version. Returns
+   * Checks a payload of `type` at `version` and upgrades it to the current version. Returns
    * `undefined` when the type is unregistered (nothing to do). Throws a ValidationError with
    * issue `unsupported-version` or `invalid-payload` otherwise.
    */

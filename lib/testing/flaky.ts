@@ -7,7 +7,7 @@ import { optionKeys } from '../util/known-keys.ts';
 import { checkTestingKeys, InjectedFailure, TestingOptionError } from './errors.ts';
 import { DEFAULT_SEED, createSeededRandom } from './random.ts';
 
-/** Options for {@link flaky}. */
+/** Options for {@link createFlaky}. */
 export interface FlakyOptions {
   /** Share of calls that fail, 0..1. */
   failShare: number;
@@ -34,7 +34,7 @@ export interface FlakyOptions {
 /** The keys of {@link FlakyOptions} (a compile error until a new option is listed). */
 export const FLAKY_OPTION_KEYS = optionKeys<FlakyOptions>()(['failShare', 'seed', 'delayMs', 'clock', 'failWhen', 'error']);
 
-/** Counters of a {@link flaky} wrapper. */
+/** Counters of a {@link createFlaky} wrapper. */
 export interface FlakyStats {
   readonly calls: number;
   /** Calls that failed on purpose. */
@@ -46,8 +46,9 @@ export interface FlakyStats {
 /** The wrapped function, with its counters. */
 export type Flaky<T> = T & FlakyStats;
 
+/** Any async function (what {@link createFlaky} wraps). */
 // The constraint needs `any`: `unknown[]` parameters would reject every concrete signature.
-type AsyncFn = (...args: any[]) => Promise<any>;
+export type AsyncFn = (...args: any[]) => Promise<any>;
 
 /**
  * Wraps `fn` so that a seeded `failShare` of its calls throw, optionally after a delay.

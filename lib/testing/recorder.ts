@@ -37,7 +37,7 @@ export interface RecordOptions {
   maxEvents?: number;
 }
 
-/** Options for {@link EventRecorder.waitFor}. */
+/** Options for `EventRecorder.waitFor`. */
 export interface WaitForOptions {
   /**
    * The clock that measures `timeoutMs`. A {@link VirtualClock} is driven by `waitFor` itself

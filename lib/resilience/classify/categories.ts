@@ -13,7 +13,7 @@ export const ErrorCategory = Object.freeze({
   INTERNAL: 'internal',
   UNKNOWN: 'unknown',
 } as const);
-/** One of {@link ErrorCategory}. */
+/** One of the `ErrorCategory` values. */
 export type ErrorCategory = (typeof ErrorCategory)[keyof typeof ErrorCategory];
 
 /** How bad an error is. */
@@ -23,7 +23,7 @@ export const ErrorSeverity = Object.freeze({
   HIGH: 'high',
   CRITICAL: 'critical',
 } as const);
-/** One of {@link ErrorSeverity}. */
+/** One of the `ErrorSeverity` values. */
 export type ErrorSeverity = (typeof ErrorSeverity)[keyof typeof ErrorSeverity];
 
 /**

@@ -14,7 +14,7 @@ export const RecoveryStrategy = Object.freeze({
   /** A reduced handler served the call while the breaker was open. */
   GRACEFUL_DEGRADE: 'graceful-degrade',
 } as const);
-/** One of {@link RecoveryStrategy}. */
+/** One of the `RecoveryStrategy` values. */
 export type RecoveryStrategy = (typeof RecoveryStrategy)[keyof typeof RecoveryStrategy];
 
 /** One recovery that ran, for the audit log and `recoveryHistory()`. */

@@ -214,7 +214,7 @@ export class Bulkhead {
     return new BulkheadPermit(this);
   }
 
-  /** @internal Called once per permit by {@link BulkheadPermit.release}. */
+  /** @internal Called once per permit by `BulkheadPermit.release`. */
   [RELEASE](): void {
     this.#active--;
     this.#drain();
