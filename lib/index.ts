@@ -52,6 +52,7 @@ export type { Transport, TransportSession, TransportHost, TransportCounts, Trans
 export { SHUTDOWN_PHASES, ShutdownPhase } from './control/shutdown-phases.ts';
 export type * from './observe/events.ts';
 export { METRIC_PREFIX } from './observe/network-metrics.ts';
+export type { MetricsEndpoint } from './observe/metrics-endpoint.ts';
 export { systemClock, type Clock, type TimerHandle } from './util/clock.ts';
 export { ErrorCategory, ErrorSeverity, type ErrorContext } from './resilience/classify/categories.ts';
 export { RecoveryStrategy } from './resilience/classify/recovery.ts';
