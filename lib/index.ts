@@ -3,6 +3,7 @@
  * mailboxes. This is the door for building a network; the resilience toolkit, usable without a
  * network, is `plexus/resilience`, and the test helpers are `plexus/testing`.
  * @packageDocumentation
+ * @module plexus
  */
 
 // Building and running a network.

@@ -58,10 +58,12 @@ export class DeadLetterStore {
     this.#onOverflow = onOverflow;
   }
 
+  /** Entries held now. */
   get size(): number {
     return this.#entries.size;
   }
 
+  /** Holds an entry (replacing one of the same id); a full store pushes out its oldest first. */
   add(entry: DeadLetter): void {
     this.#entries.delete(entry.id);
     if (this.#entries.size >= this.capacity) {
@@ -73,14 +75,17 @@ export class DeadLetterStore {
     this.#entries.set(entry.id, entry);
   }
 
+  /** The entry of a dead signal id, if held. */
   get(id: string): DeadLetter | undefined {
     return this.#entries.get(id);
   }
 
+  /** Drops an entry; false when there was none. */
   delete(id: string): boolean {
     return this.#entries.delete(id);
   }
 
+  /** Matching entries, oldest first. */
   list(filter: DeadLetterFilter = {}): DeadLetter[] {
     // A misspelt field would match everything: `purge({ nod: 'a' })` would empty the queue.
     checkKnownKeys('filter', filter, DEAD_LETTER_FILTER_KEYS);

@@ -53,6 +53,7 @@ export interface Journal {
   query(q: JournalQuery): Signal[] | Promise<Signal[]>;
   /** Accepted and never settled (empty for a memory journal: the mailboxes hold them). */
   pending(): Signal[] | Promise<Signal[]>;
+  /** Releases what the journal holds (files); called once, at the end of shutdown. */
   close(): void | Promise<void>;
   /**
    * Optional, for a durable journal: everything to restore at start-up (pending signals, dead

@@ -43,6 +43,7 @@ export class DeadLetters {
     return this.#store.list(filter);
   }
 
+  /** The entry of a dead signal id, if held. */
   get(id: string): DeadLetter | undefined {
     return this.#store.get(id);
   }

@@ -117,6 +117,7 @@ export interface SubscriberErrorEvent extends EventBase {
 }
 export interface ShutdownPhaseEvent extends EventBase { readonly kind: 'shutdown-phase'; readonly phase: string }
 
+/** The events about one signal's way through a node (each carries the signal). */
 export type SignalEvent =
   | AcceptedEvent
   | DuplicateEvent
@@ -166,4 +167,5 @@ export type NetworkEvent =
   | RefusedEvent
   | OperationFailedEvent;
 
+/** The `kind` of a network event: `'accepted'`, `'completed'`, `'breaker'`, … */
 export type NetworkEventKind = NetworkEvent['kind'];

@@ -4,6 +4,7 @@
  * without a network; a network's `protect()` builds on the same parts. Every part is made by a
  * `createX` factory that takes one options object (with an optional `clock` for virtual time).
  * @packageDocumentation
+ * @module plexus/resilience
  */
 
 // Circuit breaker.

@@ -2,6 +2,7 @@
  * `plexus/testing`: helpers for testing networks on virtual time. Record the event stream,
  * assert on it, and inject failures, latency and hangs deterministically.
  * @packageDocumentation
+ * @module plexus/testing
  */
 export { VirtualClock, DEFAULT_VIRTUAL_START, flushMicrotasks } from './virtual-clock.ts';
 export type { VirtualClockOptions } from './virtual-clock.ts';

@@ -100,6 +100,7 @@ export interface TransportSession {
   stopConsuming(): Promise<void>;
   /** Hands back unsettled signals, waits for publishes, closes the connection. Safe to call twice. */
   close(): Promise<TransportReport>;
+  /** What the session has published, received and handed back so far. */
   counts(): TransportCounts;
 }
 
@@ -107,5 +108,6 @@ export interface TransportSession {
 export interface Transport {
   /** Short name, shown in events and metrics (e.g. `nats`). */
   readonly kind: string;
+  /** Connects the transport to a network (done by the network at start). */
   bind(host: TransportHost): TransportSession;
 }

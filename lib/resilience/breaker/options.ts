@@ -103,6 +103,7 @@ export interface ResolvedBreakerOptions {
   readonly halfOpenMaxProbes: number;
   readonly successThreshold: number;
   readonly errorRate: ResolvedErrorRate | undefined;
+  /** Load 0..1 of the protected thing, if given. */
   readonly loadProvider: (() => number) | undefined;
 }
 

@@ -35,4 +35,12 @@ export interface RecoveryRecord {
 }
 
 /** A fallback: a fixed value, or a handler given the final error. */
-export type Fallback<T> = { readonly value: T } | { readonly handler: (error: unknown, signal: AbortSignal) => Promise<T> | T };
+export type Fallback<T> =
+  | {
+    /** The result to use instead. */
+    readonly value: T;
+  }
+  | {
+    /** Produces the result from the final error (with the call's abort signal). */
+    readonly handler: (error: unknown, signal: AbortSignal) => Promise<T> | T;
+  };

@@ -27,7 +27,9 @@ export const DEFAULT_QUEUE_TIMEOUT_MS = Infinity;
 
 /** A held slot. `release()` (or `using`) gives it back; twice is harmless. */
 export interface Permit {
+  /** Gives the slot back (to the next one waiting); a second call does nothing. */
   release(): void;
+  /** The same as `release()`, for `using`. */
   [Symbol.dispose](): void;
 }
 

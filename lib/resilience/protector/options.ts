@@ -42,7 +42,7 @@ export const PROTECTOR_RATE_LIMIT_KEYS = optionKeys<ProtectorRateLimits>()(['net
 /** The keys of the per-key layer's options (a keyed limiter's, but for the clock: the protector's is used). */
 export const PROTECTOR_KEY_LAYER_KEYS = optionKeys<Omit<KeyedRateLimiterOptions, 'clock'>>()(['limiter', 'maxKeys', 'idleMs', 'name']);
 
-/** Options of {@link createProtector}. Absent safeguards: breaker, retry and timeout are on by default; rate limits, bulkhead and resource guard are off until given. */
+/** Options of `createProtector`. Absent safeguards: breaker, retry and timeout are on by default; rate limits, bulkhead and resource guard are off until given. */
 export interface ProtectorOptions {
   /** @defaultValue {@link DEFAULT_PROTECTOR_NAME} */
   name?: string;

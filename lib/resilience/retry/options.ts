@@ -80,8 +80,10 @@ export interface ResolvedRetryOptions {
   readonly maxDelayMs: number;
   readonly jitter: number;
   readonly jitterMode: JitterMode;
+  /** Uniform random in [0, 1) for the jitter. */
   readonly random: () => number;
   readonly retryIf: RetryFilter | undefined;
+  /** Category of an error, if a custom one was given. */
   readonly categorize: ((error: unknown) => string) | undefined;
 }
 
