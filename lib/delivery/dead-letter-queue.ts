@@ -14,21 +14,33 @@ export const DEFAULT_DLQ_CAPACITY = 1000;
 export interface DeadLetter {
   /** The signal's id (also the key of this entry). */
   readonly id: string;
+  /** The node that gave it up. */
   readonly node: string;
+  /** The partition it was handled in. */
   readonly partition: number;
+  /** Why it was given up. */
   readonly reason: DeadLetterReason;
+  /** The last error. */
   readonly error: ErrorInfo;
+  /** Attempts made. */
   readonly attempts: number;
+  /** Clock time of the first failure (ms). */
   readonly firstFailureAt: number;
+  /** Clock time of the last failure (ms). */
   readonly lastFailureAt: number;
+  /** Clock time it was dead-lettered (ms). */
   readonly deadLetteredAt: number;
+  /** The signal, as it was. */
   readonly signal: Signal;
 }
 
 /** Which dead letters to list or purge; every given field must match. */
 export interface DeadLetterFilter {
+  /** Of this node. */
   node?: string;
+  /** With this reason. */
   reason?: DeadLetterReason;
+  /** Of this signal type. */
   type?: string;
   /** Dead-lettered at or after (ms). */
   from?: number;

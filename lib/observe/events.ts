@@ -44,48 +44,100 @@ export interface SignalEventBase extends EventBase {
   readonly signal: Signal;
 }
 
-export interface AcceptedEvent extends SignalEventBase { readonly kind: 'accepted'; readonly partition: number }
-export interface DuplicateEvent extends SignalEventBase { readonly kind: 'duplicate'; readonly idempotencyKey: string }
+/** A node accepted a signal into a mailbox partition. */
+export interface AcceptedEvent extends SignalEventBase {
+  /** Discriminant. */
+  readonly kind: 'accepted';
+  /** The mailbox partition that holds it. */
+  readonly partition: number;
+}
+/** A signal was recognised as a duplicate (same idempotency key within the window) and dropped. */
+export interface DuplicateEvent extends SignalEventBase {
+  /** Discriminant. */
+  readonly kind: 'duplicate';
+  /** The key that matched. */
+  readonly idempotencyKey: string;
+}
+/** A send was refused before any node took the signal (see `reason`). */
 export interface RejectedEvent extends EventBase {
+  /** Discriminant. */
   readonly kind: 'rejected';
+  /** The node the send was addressed to. */
   readonly node: string;
+  /** Why it was refused. */
   readonly reason: RejectReason;
+  /** The error the sender got. */
   readonly error: ErrorInfo;
+  /** The draft's type, when it had a valid one. */
   readonly signalType: string | undefined;
+  /** The draft's correlation id, when it had one. */
   readonly correlationId: string | undefined;
 }
-export interface StartedEvent extends SignalEventBase { readonly kind: 'started'; readonly partition: number; readonly attempt: number }
-export interface CompletedEvent extends SignalEventBase {
-  readonly kind: 'completed';
+/** A handler attempt started. */
+export interface StartedEvent extends SignalEventBase {
+  /** Discriminant. */
+  readonly kind: 'started';
+  /** The partition the signal is handled from. */
   readonly partition: number;
+  /** The attempt (1-based). */
   readonly attempt: number;
+}
+/** A handler attempt succeeded; the signal is done. */
+export interface CompletedEvent extends SignalEventBase {
+  /** Discriminant. */
+  readonly kind: 'completed';
+  /** The partition the signal was handled from. */
+  readonly partition: number;
+  /** The attempt that succeeded (1-based). */
+  readonly attempt: number;
+  /** How long that attempt took (ms). */
   readonly durationMs: number;
 }
+/** A handler attempt failed (a retry or a dead letter follows). */
 export interface FailedEvent extends SignalEventBase {
+  /** Discriminant. */
   readonly kind: 'failed';
+  /** The partition the signal is handled from. */
   readonly partition: number;
+  /** The attempt that failed (1-based). */
   readonly attempt: number;
+  /** What the handler threw. */
   readonly error: ErrorInfo;
 }
+/** A failed signal will be tried again after `delayMs`. */
 export interface RetriedEvent extends SignalEventBase {
+  /** Discriminant. */
   readonly kind: 'retried';
+  /** The partition the signal is handled from. */
   readonly partition: number;
   /** The attempt that is about to run. */
   readonly attempt: number;
+  /** The wait before it (ms). */
   readonly delayMs: number;
 }
+/** A signal went to the dead letter queue (see `reason`). */
 export interface DeadLetteredEvent extends SignalEventBase {
+  /** Discriminant. */
   readonly kind: 'dead-lettered';
+  /** Why it was given up. */
   readonly reason: DeadLetterReason;
+  /** The last error. */
   readonly error: ErrorInfo;
+  /** Attempts made. */
   readonly attempts: number;
 }
 /** A dead letter pushed out of a full DLQ (it is also counted). */
-export interface DlqOverflowEvent extends SignalEventBase { readonly kind: 'dlq-overflow' }
+export interface DlqOverflowEvent extends SignalEventBase {
+  /** Discriminant. */
+  readonly kind: 'dlq-overflow';
+}
 /** Mailbox fill crossed a watermark. */
 export interface PressureEvent extends EventBase {
+  /** Discriminant. */
   readonly kind: 'pressure';
+  /** The node whose mailbox it is. */
   readonly node: string;
+  /** The level now: `warning` from 80% fill, `critical` (producers refused) from 95%. */
   readonly level: 'normal' | 'warning' | 'critical';
   /** Queued / capacity, 0..1. */
   readonly fill: number;
@@ -95,6 +147,7 @@ export interface PressureEvent extends EventBase {
  * (Publish failures also dead-letter their signal with reason `transport-failed`.)
  */
 export interface TransportErrorEvent extends EventBase {
+  /** Discriminant. */
   readonly kind: 'transport-error';
   /** Which transport, e.g. `nats`. */
   readonly transport: string;
@@ -102,6 +155,7 @@ export interface TransportErrorEvent extends EventBase {
   readonly operation: string;
   /** The node concerned, when there is one. */
   readonly node: string | undefined;
+  /** What failed. */
   readonly error: ErrorInfo;
 }
 /**
@@ -110,12 +164,20 @@ export interface TransportErrorEvent extends EventBase {
  * `plexus_event_subscriber_errors_total`); the network and the other subscribers went on.
  */
 export interface SubscriberErrorEvent extends EventBase {
+  /** Discriminant. */
   readonly kind: 'subscriber-error';
   /** The kind of event the subscriber was handling (`undefined` for an error or completion). */
   readonly eventKind: string | undefined;
+  /** What the subscriber threw. */
   readonly error: ErrorInfo;
 }
-export interface ShutdownPhaseEvent extends EventBase { readonly kind: 'shutdown-phase'; readonly phase: string }
+/** Shutdown entered a phase (see `SHUTDOWN_PHASES`). */
+export interface ShutdownPhaseEvent extends EventBase {
+  /** Discriminant. */
+  readonly kind: 'shutdown-phase';
+  /** The phase entered. */
+  readonly phase: string;
+}
 
 /** The events about one signal's way through a node (each carries the signal). */
 export type SignalEvent =
@@ -131,8 +193,11 @@ export type SignalEvent =
 
 /** A node's rate limit held a signal back (it waits; nothing is refused). */
 export interface ThrottledEvent extends SignalEventBase {
+  /** Discriminant. */
   readonly kind: 'throttled';
+  /** The partition that waits. */
   readonly partition: number;
+  /** When the limit lets the next one through (ms from now). */
   readonly retryAfterMs: number;
 }
 
@@ -142,8 +207,11 @@ export interface ThrottledEvent extends SignalEventBase {
  * wait (again after a half-open probe let another one through first).
  */
 export interface HeldEvent extends SignalEventBase {
+  /** Discriminant. */
   readonly kind: 'held';
+  /** The partition that waits. */
   readonly partition: number;
+  /** Why it waits. */
   readonly reason: 'breaker-open';
   /** Milliseconds until the breaker tries again (`Infinity` while isolated; 0 when half-open). */
   readonly retryAfterMs: number;

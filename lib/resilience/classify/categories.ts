@@ -42,6 +42,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<ErrorCategory, ErrorSeverity>> = 
 
 /** What a classifier rule decides. */
 export interface Classification {
+  /** The category. */
   readonly category: ErrorCategory;
   /** Defaults to {@link DEFAULT_SEVERITY} of the category. */
   readonly severity?: ErrorSeverity;
@@ -49,8 +50,11 @@ export interface Classification {
 
 /** Structured facts about where an error happened. `node` and `operation` are queryable in the audit log. */
 export interface ErrorContext {
+  /** The node where it happened. */
   readonly node?: string;
+  /** The protected operation where it happened. */
   readonly operation?: string;
+  /** The attempt (1-based). */
   readonly attempt?: number;
   readonly [key: string]: unknown;
 }
@@ -62,9 +66,13 @@ export type ClassifierRule = (error: unknown, context: ErrorContext) => Classifi
 export interface ClassifiedError {
   /** Unique id (uuid v7, so ids sort by time). */
   readonly id: string;
+  /** What kind of error it is. */
   readonly category: ErrorCategory;
+  /** How bad it is. */
   readonly severity: ErrorSeverity;
+  /** A serialisable snapshot of the error. */
   readonly error: ErrorInfo;
+  /** Where it happened. */
   readonly context: ErrorContext;
   /** Clock time of classification. */
   readonly at: number;

@@ -24,13 +24,17 @@ export type NatsAuthMethod = 'user' | 'token' | 'nkey' | 'creds';
  * your own; `certFile` with `keyFile` presents a client certificate (servers that verify clients).
  */
 export interface NatsTlsOptions {
+  /** PEM file of a CA to trust. */
   caFile?: string;
+  /** PEM file of the client certificate. */
   certFile?: string;
+  /** PEM file of the client key. */
   keyFile?: string;
 }
 
 /** Resolved credentials: the method (and the user name), never the secret. */
 export interface ResolvedNatsAuth {
+  /** Which method. */
   readonly method: NatsAuthMethod;
   /** The user name, for method `user`. */
   readonly user?: string;

@@ -159,24 +159,41 @@ export const NATS_OPTION_KEYS = optionKeys<NatsTransportOptions>()([
 
 /** Options with every default filled in (the stream name is derived once the network is known). */
 export interface ResolvedNatsOptions {
+  /** Server URLs. */
   readonly servers: readonly string[];
+  /** JetStream stream name (derived from the network name when absent). */
   readonly stream: string | undefined;
+  /** Subject prefix of every node subject. */
   readonly subjectPrefix: string;
+  /** Publishes held at once (queued or awaiting their PubAck); beyond it posts to remote nodes are refused. */
   readonly maxPending: number;
+  /** Publishes sent and awaiting their PubAck at once. */
   readonly maxInFlight: number;
+  /** How long the server waits for an ack before redelivering (ms). */
   readonly ackWaitMs: number;
+  /** Deliveries of one message before it is dead-lettered. */
   readonly maxDeliver: number;
+  /** The stream publish-dedup window (ms). */
   readonly duplicateWindowMs: number;
+  /** First nak delay when a node refuses a message (ms); it doubles per delivery. */
   readonly nakDelayMs: number;
+  /** Time limit of one publish (ms). */
   readonly publishTimeoutMs: number;
+  /** Connection name shown by the server. */
   readonly connectionName: string | undefined;
+  /** Retries of a failed publish. */
   readonly publishRetries: number;
+  /** First delay between publish retries (ms). */
   readonly publishRetryDelayMs: number;
+  /** Wait between reconnect attempts (ms). */
   readonly reconnectWaitMs: number;
+  /** Reconnect attempts; -1 for no limit. */
   readonly maxReconnectAttempts: number;
+  /** Time limit of the first connect (ms). */
   readonly connectTimeoutMs: number;
   /** The authentication method (the secret itself is kept out of sight). */
   readonly auth: ResolvedNatsAuth | undefined;
+  /** TLS options, if TLS is on. */
   readonly tls: ResolvedNatsTls | undefined;
 }
 
