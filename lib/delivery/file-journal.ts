@@ -53,8 +53,11 @@ export class FileJournal implements Journal {
   readonly durable = true;
   /** The journal file, absolute. */
   readonly path: string;
+  /** Whether an append waits for `fdatasync` (survives power loss) or only for `write`. */
   readonly fsync: boolean;
+  /** File size at which the journal is rewritten with only its pending records. */
   readonly maxBytes: number;
+  /** Completed signals kept indexed in memory for `query`. */
   readonly completedInMemory: number;
   #completed: MemoryJournal;
   #pending = new PendingSet();

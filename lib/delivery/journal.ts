@@ -20,7 +20,9 @@ export interface JournalQuery {
   from?: number;
   /** Signals created at or before (ms). */
   to?: number;
+  /** Of this node only. */
   node?: string;
+  /** Of this signal type only. */
   type?: string;
 }
 

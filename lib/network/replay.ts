@@ -17,7 +17,9 @@ import type { Router } from './router.ts';
 
 /** What `network.replay` finds, and the receipts when it re-sent them. */
 export interface ReplayResult {
+  /** The journaled signals that matched, oldest first. */
   readonly signals: readonly Signal[];
+  /** With `resend`, the receipt of each new send, in the same order. */
   readonly receipts: readonly Receipt[];
 }
 

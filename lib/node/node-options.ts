@@ -34,6 +34,7 @@ export type SignalHandler<P = unknown> = (signal: Signal<P>, ctx: HandlerContext
 
 /** How a node is built. Only `handle` is required. */
 export interface NodeOptions<P = unknown> {
+  /** The handler: called once per attempt with the signal and a context. */
   handle: SignalHandler<P>;
   /** Signal types this node takes; others are refused as invalid. Every type when omitted. */
   accepts?: readonly string[];

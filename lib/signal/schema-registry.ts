@@ -25,7 +25,9 @@ export const SCHEMA_DEFINITION_KEYS = optionKeys<SchemaDefinition>()(['versions'
 
 /** A payload checked and upgraded to the current version of its type. */
 export interface SchemaOutcome {
+  /** The version the payload is at now (the current one). */
   readonly version: string;
+  /** The checked (and upgraded) payload. */
   readonly payload: unknown;
 }
 

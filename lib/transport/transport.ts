@@ -12,12 +12,15 @@ export type ReceiveOutcome = 'accepted' | 'duplicate' | 'backpressure' | 'closed
 
 /** How a publish ended: stored (`duplicate` when the stream already held its message id). */
 export interface PublishAck {
+  /** True when the server had the message already (publish dedup). */
   readonly duplicate: boolean;
 }
 
 /** What a transport session needs from its network. */
 export interface TransportHost {
+  /** The network name. */
   readonly network: string;
+  /** The network clock. */
   readonly clock: Clock;
   /** Mailbox capacity of a local node (bounds how much is pulled at once). */
   capacity(node: string): number;

@@ -90,18 +90,27 @@ export const ERROR_RATE_OPTION_KEYS = optionKeys<ErrorRateOptions>()(['threshold
 
 /** Fully resolved error-rate settings. */
 export interface ResolvedErrorRate {
+  /** Failure share that opens the breaker. */
   readonly threshold: number;
+  /** Calls in the window before the rate counts. */
   readonly minimumVolume: number;
+  /** The sliding window (ms). */
   readonly windowMs: number;
+  /** Buckets the window is kept in. */
   readonly buckets: number;
 }
 
 /** Options with every default filled in. */
 export interface ResolvedBreakerOptions {
+  /** Consecutive failures that open the breaker. */
   readonly failureThreshold: number;
+  /** Time open before a half-open probe (ms). */
   readonly resetTimeoutMs: number;
+  /** Probe calls allowed at once when half-open. */
   readonly halfOpenMaxProbes: number;
+  /** Probe successes that close it again. */
   readonly successThreshold: number;
+  /** Error-rate mode, if on. */
   readonly errorRate: ResolvedErrorRate | undefined;
   /** Load 0..1 of the protected thing, if given. */
   readonly loadProvider: (() => number) | undefined;

@@ -19,6 +19,7 @@ export type RecoveryStrategy = (typeof RecoveryStrategy)[keyof typeof RecoverySt
 
 /** One recovery that ran, for the audit log and `recoveryHistory()`. */
 export interface RecoveryRecord {
+  /** The strategy that ran. */
   readonly strategy: RecoveryStrategy;
   /** Whether the strategy produced a result (false: it ran and the call still failed). */
   readonly succeeded: boolean;
@@ -26,11 +27,13 @@ export interface RecoveryRecord {
   readonly name: string;
   /** Id of the classified error that triggered the recovery, when there was one. */
   readonly errorId: string | undefined;
+  /** Category of the error it answered, if any. */
   readonly category: ErrorCategory | undefined;
   /** Attempts made (RETRY), else 1. */
   readonly attempts: number;
   /** A short human-readable account. */
   readonly detail: string;
+  /** Clock time (ms). */
   readonly at: number;
 }
 

@@ -5,6 +5,7 @@ import { optionKeys } from '../../util/known-keys.ts';
 
 /** The answer of a limiter. Allowed answers are a shared constant (no allocation). */
 export interface RateDecision {
+  /** True when the call may go ahead. */
   readonly allowed: boolean;
   /** 0 when allowed; else when the same request could pass (`Infinity`: never, e.g. more than the burst). */
   readonly retryAfterMs: number;

@@ -74,14 +74,21 @@ export const RETRY_OPTION_KEYS = optionKeys<RetryOptions>()(['maxAttempts', 'bas
 
 /** Options with every default filled in. */
 export interface ResolvedRetryOptions {
+  /** Attempts in all, the first included. */
   readonly maxAttempts: number;
+  /** Delay before the first retry (ms). */
   readonly baseDelayMs: number;
+  /** Growth of the delay per retry. */
   readonly multiplier: number;
+  /** Longest delay (ms). */
   readonly maxDelayMs: number;
+  /** Jitter share, 0..1. */
   readonly jitter: number;
+  /** How jitter is applied. */
   readonly jitterMode: JitterMode;
   /** Uniform random in [0, 1) for the jitter. */
   readonly random: () => number;
+  /** Which errors to retry, if filtered. */
   readonly retryIf: RetryFilter | undefined;
   /** Category of an error, if a custom one was given. */
   readonly categorize: ((error: unknown) => string) | undefined;

@@ -24,6 +24,7 @@ export interface RetryNotice {
   readonly attempt: number;
   /** The wait before the next attempt. */
   readonly delayMs: number;
+  /** What the attempt threw. */
   readonly error: unknown;
 }
 
