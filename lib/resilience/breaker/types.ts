@@ -21,7 +21,14 @@ export interface BreakerEvent {
 }
 
 /** Gauge values for {@link BreakerState}, as exported to metrics: 0 closed, 1 open, 2 half-open. */
-export const BREAKER_STATE_CODE = Object.freeze({ closed: 0, open: 1, 'half-open': 2 } as const);
+export const BREAKER_STATE_CODE = Object.freeze({
+  /** Calls go through. */
+  closed: 0,
+  /** Calls are refused (or held). */
+  open: 1,
+  /** A few probe calls test whether to close. */
+  'half-open': 2,
+} as const);
 
 /** A numeric gauge value of a breaker state. */
 export type BreakerStateCode = (typeof BREAKER_STATE_CODE)[BreakerState];

@@ -6,11 +6,17 @@ import type { ErrorInfo } from '../../util/errors.ts';
 
 /** What kind of failure an error is; decides retrying and recovery. */
 export const ErrorCategory = Object.freeze({
+  /** Bad input: never retried. */
   VALIDATION: 'validation',
+  /** A connection or remote service failed: transient. */
   NETWORK: 'network',
+  /** A time limit was hit: transient. */
   TIMEOUT: 'timeout',
+  /** Something ran out (memory, slots, rate): wait and retry. */
   RESOURCE: 'resource',
+  /** A bug or broken invariant. */
   INTERNAL: 'internal',
+  /** None of the rules knew it. */
   UNKNOWN: 'unknown',
 } as const);
 /** One of the `ErrorCategory` values. */
@@ -18,9 +24,13 @@ export type ErrorCategory = (typeof ErrorCategory)[keyof typeof ErrorCategory];
 
 /** How bad an error is. */
 export const ErrorSeverity = Object.freeze({
+  /** The caller's problem; nothing to page about. */
   LOW: 'low',
+  /** Expected now and then (transient faults). */
   MEDIUM: 'medium',
+  /** Needs attention (exhaustion, bugs). */
   HIGH: 'high',
+  /** Needs attention now. */
   CRITICAL: 'critical',
 } as const);
 /** One of the `ErrorSeverity` values. */
