@@ -19,20 +19,21 @@ export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
 export type { OperationOptions } from './network/operations.ts';
 export type { NodeSettings } from './network/configure-node.ts';
-export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, type NodeOptions, type SignalHandler } from './node/node-options.ts';
+export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, DEFAULT_WARN_AT, DEFAULT_REJECT_AT, type NodeOptions, type SignalHandler } from './node/node-options.ts';
 export type { HandlerContext } from './node/handler-context.ts';
 
 // Signals and schemas.
 export type { Signal, SignalDraft, Hop, HopOutcome } from './signal/signal.ts';
 export { DEFAULT_SIGNAL_VERSION } from './signal/create-signal.ts';
+export { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_PAYLOAD_DEPTH } from './signal/validate-payload.ts';
 export type { SchemaRegistry, SchemaDefinition, SchemaOutcome, PayloadValidator, Upcaster } from './signal/schema-registry.ts';
 export type { StandardSchemaV1, StandardResult } from './signal/standard-schema.ts';
 export type { ValidationIssue } from './signal/errors.ts';
 
 // Delivery: dedup, dead letters, journals.
-export { DEFAULT_DEDUP_WINDOW_MS } from './delivery/dedup-window.ts';
-export type { DeadLetter, DeadLetterFilter, DeadLetterStore } from './delivery/dead-letter-queue.ts';
-export { MemoryJournal } from './delivery/memory-journal.ts';
+export { DEFAULT_DEDUP_WINDOW_MS, DEFAULT_DEDUP_MAX_KEYS } from './delivery/dedup-window.ts';
+export { DEFAULT_DLQ_CAPACITY, type DeadLetter, type DeadLetterFilter, type DeadLetterStore } from './delivery/dead-letter-queue.ts';
+export { MemoryJournal, DEFAULT_JOURNAL_CAPACITY } from './delivery/memory-journal.ts';
 export { FileJournal, type FileJournalOptions, type FileJournalStats } from './delivery/file-journal.ts';
 export { DEFAULT_JOURNAL_FSYNC, DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_COMPLETED_IN_MEMORY } from './delivery/file-journal-options.ts';
 export type { Journal, JournalQuery, JournalRecovery, RecentKey, SettleOutcome } from './delivery/journal.ts';

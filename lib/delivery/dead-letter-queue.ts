@@ -59,6 +59,7 @@ export const DEAD_LETTER_FILTER_KEYS = optionKeys<DeadLetterFilter>()(['node', '
  * look-up by id and eviction of the oldest.
  */
 export class DeadLetterStore {
+  /** Most entries held. */
   readonly capacity: number;
   readonly #entries = new Map<string, DeadLetter>();
   readonly #onOverflow: (evicted: DeadLetter) => void;

@@ -45,6 +45,7 @@ export type NetworkState = 'created' | 'running' | 'stopping' | 'terminated';
  * letter queue and the journal. Create one with `createNetwork()`.
  */
 export class Network implements AsyncDisposable {
+  /** The network name (the `network` label of metrics, and in errors). */
   readonly name: string;
   /** Signal types, their versions, validators and upcasters. */
   readonly schemas = new SchemaRegistry();

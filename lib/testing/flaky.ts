@@ -36,6 +36,7 @@ export const FLAKY_OPTION_KEYS = optionKeys<FlakyOptions>()(['failShare', 'seed'
 
 /** Counters of a {@link createFlaky} wrapper. */
 export interface FlakyStats {
+  /** Calls made. */
   readonly calls: number;
   /** Calls that failed on purpose. */
   readonly injected: number;

@@ -48,6 +48,7 @@ export const BULKHEAD_OPTION_KEYS = optionKeys<BulkheadOptions>()(['maxConcurren
 
 /** Options of one `acquire`. */
 export interface BulkheadAcquireOptions {
+  /** Aborts the wait for a slot. */
   signal?: AbortSignal | undefined;
   /** @defaultValue the bulkhead's `queueTimeoutMs` */
   timeoutMs?: number | undefined;
@@ -101,6 +102,7 @@ interface Waiter {
 
 /** A semaphore with a bounded wait queue. */
 export class Bulkhead {
+  /** The bulkhead name (in errors). */
   readonly name: string;
   readonly #clock: Clock;
   #o: ResolvedBulkheadOptions;

@@ -50,6 +50,7 @@ interface Entry {
 
 /** A limiter per key with bounded memory. */
 export class KeyedRateLimiter {
+  /** The limiter name (in events and errors). */
   readonly name: string;
   readonly #clock: Clock;
   #spec: RateLimiterSpec;
