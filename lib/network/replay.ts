@@ -24,7 +24,10 @@ export interface ReplayResult {
 }
 
 /** What `network.replay` looks for: a journal query, and whether to send the signals again. */
-export type ReplayQuery = JournalQuery & { resend?: boolean };
+export type ReplayQuery = JournalQuery & {
+  /** Send each found signal again, as a new signal. @defaultValue false */
+  resend?: boolean;
+};
 
 /** The keys of {@link ReplayQuery} (a compile error until a new option is listed). */
 export const REPLAY_QUERY_KEYS = optionKeys<ReplayQuery>()(['from', 'to', 'node', 'type', 'resend']);

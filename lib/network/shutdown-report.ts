@@ -46,5 +46,10 @@ export interface ShutdownReport {
   /** How long the whole shutdown took (ms). */
   readonly durationMs: number;
   /** Errors of phases that failed (the shutdown went on). */
-  readonly errors: readonly { phase: ShutdownPhase; message: string }[];
+  readonly errors: readonly {
+    /** The phase that failed. */
+    phase: ShutdownPhase;
+    /** Its error message. */
+    message: string;
+  }[];
 }
