@@ -38,9 +38,9 @@ export interface NodeOptions<P = unknown> {
   handle: SignalHandler<P>;
   /** Signal types this node takes; others are refused as invalid. Every type when omitted. */
   accepts?: readonly string[];
-  /** @defaultValue {@link DEFAULT_PARTITIONS} */
+  /** Mailbox partitions of a node. @defaultValue {@link DEFAULT_PARTITIONS} */
   partitions?: number;
-  /** @defaultValue {@link DEFAULT_CAPACITY} */
+  /** Signals a node holds at most (queued plus in flight). @defaultValue {@link DEFAULT_CAPACITY} */
   capacity?: number;
   /** Partitions handled at once. @defaultValue the partition count */
   concurrency?: number;

@@ -16,7 +16,7 @@ export interface FailingHandlerOptions<S, C> {
   every?: number;
   /** Fail this share of calls, 0..1, drawn from a PRNG seeded with `seed`. */
   share?: number;
-  /** @defaultValue {@link DEFAULT_SEED} */
+  /** Seed of the random choices (the same seed, the same calls fail). @defaultValue {@link DEFAULT_SEED} */
   seed?: number;
   /** Fail `count` consecutive calls starting at call number `from` (1-based). */
   burst?: {

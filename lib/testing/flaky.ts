@@ -11,14 +11,14 @@ import { DEFAULT_SEED, createSeededRandom } from './random.ts';
 export interface FlakyOptions {
   /** Share of calls that fail, 0..1. */
   failShare: number;
-  /** @defaultValue {@link DEFAULT_SEED} */
+  /** Seed of the random choices (the same seed, the same calls fail). @defaultValue {@link DEFAULT_SEED} */
   seed?: number;
   /**
    * Latency added to every call, in ms of `clock`.
    * @defaultValue 0
    */
   delayMs?: number;
-  /** @defaultValue the system clock (pass a VirtualClock in tests) */
+  /** The source of time. @defaultValue the system clock (pass a VirtualClock in tests) */
   clock?: Clock;
   /**
    * When a failing call fails: `'before'` the wrapped function runs (the request was lost),
@@ -27,7 +27,7 @@ export interface FlakyOptions {
    * @defaultValue `'before'`
    */
   failWhen?: 'before' | 'after';
-  /** @defaultValue a new {@link InjectedFailure} */
+  /** What a failing call throws. @defaultValue a new {@link InjectedFailure} */
   error?: (call: number) => Error;
 }
 

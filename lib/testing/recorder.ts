@@ -46,7 +46,10 @@ export interface WaitForOptions {
    * @defaultValue the system clock
    */
   clock?: Clock;
-  /** @defaultValue {@link DEFAULT_WAIT_TIMEOUT_MS} */
+  /**
+   * How long `waitFor` waits, in ms of the clock it is given (real time without one).
+   * @defaultValue {@link DEFAULT_WAIT_TIMEOUT_MS}
+   */
   timeoutMs?: number;
   /**
    * Whether to advance a {@link VirtualClock} (set `false` when the test drives it itself).

@@ -65,13 +65,19 @@ export interface ErrorRateOptions {
 
 /** Options of a circuit breaker. */
 export interface BreakerOptions {
-  /** @defaultValue {@link DEFAULT_FAILURE_THRESHOLD} */
+  /** Consecutive failures that open a closed breaker. @defaultValue {@link DEFAULT_FAILURE_THRESHOLD} */
   failureThreshold?: number;
-  /** @defaultValue {@link DEFAULT_RESET_TIMEOUT_MS} */
+  /** Open → half-open delay for node breakers. @defaultValue {@link DEFAULT_RESET_TIMEOUT_MS} */
   resetTimeoutMs?: number;
-  /** @defaultValue {@link DEFAULT_HALF_OPEN_MAX_PROBES} */
+  /**
+   * Calls let through at once while half-open (never a flood).
+   * @defaultValue {@link DEFAULT_HALF_OPEN_MAX_PROBES}
+   */
   halfOpenMaxProbes?: number;
-  /** @defaultValue {@link DEFAULT_SUCCESS_THRESHOLD} */
+  /**
+   * Consecutive half-open successes that close the breaker.
+   * @defaultValue {@link DEFAULT_SUCCESS_THRESHOLD}
+   */
   successThreshold?: number;
   /**
    * Error-rate mode, off by default (so that a closed breaker's `recordSuccess()` stays a

@@ -35,7 +35,7 @@ export type AuditEntry =
 
 /** Options of an {@link AuditLog}. */
 export interface AuditLogOptions {
-  /** @defaultValue {@link DEFAULT_AUDIT_CAPACITY} */
+  /** Entries the audit log keeps. @defaultValue {@link DEFAULT_AUDIT_CAPACITY} */
   capacity?: number;
 }
 

@@ -35,11 +35,11 @@ export interface Permit {
 
 /** Options of a {@link Bulkhead}. */
 export interface BulkheadOptions {
-  /** @defaultValue {@link DEFAULT_MAX_CONCURRENT} */
+  /** Calls running at once. @defaultValue {@link DEFAULT_MAX_CONCURRENT} */
   maxConcurrent?: number;
-  /** @defaultValue {@link DEFAULT_MAX_QUEUE} */
+  /** Calls waiting for a permit. @defaultValue {@link DEFAULT_MAX_QUEUE} */
   maxQueue?: number;
-  /** @defaultValue {@link DEFAULT_QUEUE_TIMEOUT_MS} */
+  /** Longest wait in the queue. @defaultValue {@link DEFAULT_QUEUE_TIMEOUT_MS} */
   queueTimeoutMs?: number;
 }
 
@@ -50,7 +50,7 @@ export const BULKHEAD_OPTION_KEYS = optionKeys<BulkheadOptions>()(['maxConcurren
 export interface BulkheadAcquireOptions {
   /** Aborts the wait for a slot. */
   signal?: AbortSignal | undefined;
-  /** @defaultValue the bulkhead's `queueTimeoutMs` */
+  /** Longest wait (ms). @defaultValue the bulkhead's `queueTimeoutMs` */
   timeoutMs?: number | undefined;
 }
 

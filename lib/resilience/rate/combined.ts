@@ -21,9 +21,9 @@ export interface CombinedRateLimiterOptions {
   operation?: RateLimiter<object> | undefined;
   /** Per-key layer; skipped for calls without a key. */
   key?: KeyedRateLimiter | undefined;
-  /** @defaultValue 'combined' */
+  /** Name in events and errors. @defaultValue 'combined' */
   name?: string;
-  /** @defaultValue the system clock */
+  /** The source of time. @defaultValue the system clock */
   clock?: Clock;
 }
 

@@ -49,17 +49,17 @@ export type RetryFilter = (error: unknown, attempt: number) => boolean;
 
 /** Options of a {@link RetryPolicy}. */
 export interface RetryOptions {
-  /** @defaultValue {@link DEFAULT_MAX_ATTEMPTS} */
+  /** Total attempts, the first included. @defaultValue {@link DEFAULT_MAX_ATTEMPTS} */
   maxAttempts?: number;
-  /** @defaultValue {@link DEFAULT_BASE_DELAY_MS} */
+  /** Delay before the first retry, before jitter. @defaultValue {@link DEFAULT_BASE_DELAY_MS} */
   baseDelayMs?: number;
-  /** @defaultValue {@link DEFAULT_MULTIPLIER} */
+  /** Growth factor of the delay per retry. @defaultValue {@link DEFAULT_MULTIPLIER} */
   multiplier?: number;
-  /** @defaultValue {@link DEFAULT_MAX_DELAY_MS} */
+  /** Cap of the delay before jitter. @defaultValue {@link DEFAULT_MAX_DELAY_MS} */
   maxDelayMs?: number;
-  /** @defaultValue {@link DEFAULT_JITTER} */
+  /** Jitter share for `'proportional'` mode. @defaultValue {@link DEFAULT_JITTER} */
   jitter?: number;
-  /** @defaultValue {@link DEFAULT_JITTER_MODE} */
+  /** How jitter is applied. @defaultValue {@link DEFAULT_JITTER_MODE} */
   jitterMode?: JitterMode;
   /** Uniform random in [0, 1), injectable for determinism. @defaultValue Math.random */
   random?: () => number;

@@ -30,7 +30,7 @@ export interface RetryNotice {
 
 /** Options of one `execute` run. */
 export interface RetryExecuteOptions {
-  /** @defaultValue the system clock */
+  /** The source of time. @defaultValue the system clock */
   clock?: Clock;
   /** Aborts the waits between attempts; an aborted run is not retried. */
   signal?: AbortSignal;

@@ -103,31 +103,61 @@ export interface NatsTransportOptions {
   stream?: string;
   /** First subject token: signals for node N of network W travel on `<prefix>.<W>.<N>`. @defaultValue {@link DEFAULT_SUBJECT_PREFIX} */
   subjectPrefix?: string;
-  /** @defaultValue {@link DEFAULT_MAX_PENDING} */
+  /**
+   * Publishes the transport holds at once, queued here or awaiting their PubAck.
+   * @defaultValue {@link DEFAULT_MAX_PENDING}
+   */
   maxPending?: number;
-  /** @defaultValue {@link DEFAULT_MAX_IN_FLIGHT} (at most `maxPending`) */
+  /**
+   * Publishes sent and awaiting their PubAck at once (the pipeline's window).
+   * @defaultValue {@link DEFAULT_MAX_IN_FLIGHT} (at most `maxPending`)
+   */
   maxInFlight?: number;
-  /** @defaultValue {@link DEFAULT_ACK_WAIT_MS} */
+  /**
+   * Time JetStream waits for an ack before it redelivers a message.
+   * @defaultValue {@link DEFAULT_ACK_WAIT_MS}
+   */
   ackWaitMs?: number;
-  /** @defaultValue {@link DEFAULT_MAX_DELIVER} */
+  /**
+   * Deliveries of one message (naks included) before it is dead-lettered locally with reason `max-
+   * deliveries` and terminated.
+   * @defaultValue {@link DEFAULT_MAX_DELIVER}
+   */
   maxDeliver?: number;
-  /** @defaultValue {@link DEFAULT_DUPLICATE_WINDOW_MS} */
+  /**
+   * JetStream's deduplication window for `Nats-Msg-Id` (the idempotency key).
+   * @defaultValue {@link DEFAULT_DUPLICATE_WINDOW_MS}
+   */
   duplicateWindowMs?: number;
-  /** @defaultValue {@link DEFAULT_NAK_DELAY_MS} */
+  /**
+   * First nak delay when a node refuses a message (backpressure).
+   * @defaultValue {@link DEFAULT_NAK_DELAY_MS}
+   */
   nakDelayMs?: number;
-  /** @defaultValue {@link DEFAULT_PUBLISH_TIMEOUT_MS} */
+  /** Time a publish waits for its PubAck before it fails. @defaultValue {@link DEFAULT_PUBLISH_TIMEOUT_MS} */
   publishTimeoutMs?: number;
   /** Connection name shown by the server. @defaultValue `plexus:<network>` */
   connectionName?: string;
-  /** @defaultValue {@link DEFAULT_PUBLISH_RETRIES} */
+  /**
+   * Times a publish that failed while connected (timeout, no stream, JetStream not ready after a
+   * restart) is tried again before its signal is dead-lettered with reason `transport-failed`.
+   * @defaultValue {@link DEFAULT_PUBLISH_RETRIES}
+   */
   publishRetries?: number;
-  /** @defaultValue {@link DEFAULT_PUBLISH_RETRY_DELAY_MS} */
+  /** Wait before a publish's first retry. @defaultValue {@link DEFAULT_PUBLISH_RETRY_DELAY_MS} */
   publishRetryDelayMs?: number;
-  /** @defaultValue {@link DEFAULT_RECONNECT_WAIT_MS} */
+  /** Wait between attempts to reconnect to a lost server. @defaultValue {@link DEFAULT_RECONNECT_WAIT_MS} */
   reconnectWaitMs?: number;
-  /** @defaultValue {@link DEFAULT_MAX_RECONNECT_ATTEMPTS} */
+  /**
+   * Reconnect attempts per server before the connection is given up for good.
+   * @defaultValue {@link DEFAULT_MAX_RECONNECT_ATTEMPTS}
+   */
   maxReconnectAttempts?: number;
-  /** @defaultValue {@link DEFAULT_CONNECT_TIMEOUT_MS} */
+  /**
+   * Time the first connect (TCP, TLS handshake, the server's greeting) may take before `start()`
+   * fails.
+   * @defaultValue {@link DEFAULT_CONNECT_TIMEOUT_MS}
+   */
   connectTimeoutMs?: number;
   /** Credentials, for a server that requires them. @defaultValue none */
   auth?: NatsAuthOptions;
