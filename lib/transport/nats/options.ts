@@ -119,8 +119,8 @@ export interface NatsTransportOptions {
    */
   ackWaitMs?: number;
   /**
-   * Deliveries of one message (naks included) before it is dead-lettered locally with reason `max-
-   * deliveries` and terminated.
+   * Deliveries of one message (naks included) before it is dead-lettered locally with reason
+   * `max-deliveries` and terminated.
    * @defaultValue {@link DEFAULT_MAX_DELIVER}
    */
   maxDeliver?: number;
