@@ -44,5 +44,5 @@ export const ErrorCode = Object.freeze({
   Transport: TRANSPORT_CODE,
 } as const);
 
-/** One of {@link ErrorCode}. */
+/** One of the `ErrorCode` values. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

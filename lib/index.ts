@@ -3,6 +3,7 @@
  * mailboxes. This is the door for building a network; the resilience toolkit, usable without a
  * network, is `plexus/resilience`, and the test helpers are `plexus/testing`.
  * @packageDocumentation
+ * @module plexus
  */
 
 // Building and running a network.
@@ -18,44 +19,60 @@ export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
 export type { OperationOptions } from './network/operations.ts';
 export type { NodeSettings } from './network/configure-node.ts';
-export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, type NodeOptions, type SignalHandler } from './node/node-options.ts';
+export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, DEFAULT_WARN_AT, DEFAULT_REJECT_AT, type NodeOptions, type SignalHandler } from './node/node-options.ts';
 export type { HandlerContext } from './node/handler-context.ts';
 
 // Signals and schemas.
 export type { Signal, SignalDraft, Hop, HopOutcome } from './signal/signal.ts';
 export { DEFAULT_SIGNAL_VERSION } from './signal/create-signal.ts';
-export type { SchemaRegistry, SchemaDefinition, PayloadValidator, Upcaster } from './signal/schema-registry.ts';
-export type { StandardSchemaV1 } from './signal/standard-schema.ts';
+export type { SchemaRegistry, SchemaDefinition, SchemaOutcome, PayloadValidator, Upcaster } from './signal/schema-registry.ts';
+export type { StandardSchemaV1, StandardResult } from './signal/standard-schema.ts';
 export type { ValidationIssue } from './signal/errors.ts';
 
 // Delivery: dedup, dead letters, journals.
-export { DEFAULT_DEDUP_WINDOW_MS } from './delivery/dedup-window.ts';
-export type { DeadLetter, DeadLetterFilter } from './delivery/dead-letter-queue.ts';
-export { MemoryJournal } from './delivery/memory-journal.ts';
+export { DEFAULT_DEDUP_WINDOW_MS, DEFAULT_DEDUP_MAX_KEYS } from './delivery/dedup-window.ts';
+export { DEFAULT_DLQ_CAPACITY, type DeadLetter, type DeadLetterFilter, type DeadLetterStore } from './delivery/dead-letter-queue.ts';
+export { MemoryJournal, DEFAULT_JOURNAL_CAPACITY } from './delivery/memory-journal.ts';
 export { FileJournal } from './delivery/file-journal.ts';
 export type { FileJournalOptions, FileJournalStats } from './delivery/file-journal-options.ts';
-export type { Journal, JournalQuery, SettleOutcome } from './delivery/journal.ts';
+export type { Journal, JournalHealth, JournalQuery, JournalRecovery, RecentKey, SettleOutcome } from './delivery/journal.ts';
 export type { JournalFailure } from './delivery/journal-error.ts';
 
 // Many processes: the NATS JetStream transport.
 export { createNatsTransport, type NatsTransport } from './transport/nats/nats-transport.ts';
-export type { NatsTransportOptions } from './transport/nats/options.ts';
-export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions } from './transport/nats/connection.ts';
+export type {
+  NatsTransportOptions, ResolvedNatsOptions,
+} from './transport/nats/options.ts';
+export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions, ResolvedNatsAuth, ResolvedNatsTls } from './transport/nats/connection.ts';
 export type { TransportFailure } from './transport/nats/errors.ts';
 export type { Transport, TransportSession, TransportHost, TransportCounts, TransportReport, PublishAck, ReceiveOutcome } from './transport/transport.ts';
 
 // Health and feature flags (the control plane).
 export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
-export { DEFAULT_HEALTH_INTERVAL_MS, DEFAULT_HEALTH_TIMEOUT_MS, type HealthCheckOptions, type HealthOptions } from './control/health-options.ts';
+export { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckOptions, type HealthOptions } from './control/health-options.ts';
 export type { FeatureFlags, FeatureFlagOptions } from './control/feature-flags.ts';
 
 // Shutdown, events, metrics, time.
 export { SHUTDOWN_PHASES, ShutdownPhase } from './control/shutdown-phases.ts';
 export type * from './observe/events.ts';
 export { METRIC_PREFIX } from './network/network-metrics.ts';
+export type { MetricsEndpoint } from './observe/metrics-endpoint.ts';
 export { systemClock, type Clock, type TimerHandle } from './util/clock.ts';
 export { ErrorCategory, ErrorSeverity, type ErrorContext } from './resilience/classify/categories.ts';
 export { RecoveryStrategy } from './resilience/classify/recovery.ts';
+
+// The resilience types that network signatures use (`network.protect`, `network.operation`,
+// node `retry`/`breaker` options, resilience events); the toolkit itself is `plexus/resilience`.
+export type {
+  Protector, ProtectorOptions, ProtectorSettings, ProtectorRateLimits, ProtectorMetrics, ProtectedCallOptions, Fallback, DisposableHandle,
+  CircuitBreaker, BreakerCall, BreakerSnapshot, BreakerState, BreakerStateCode, BreakerTransition, BreakerHealth, BreakerWindowBucket, BreakerOptions,
+  ResolvedBreakerOptions, ResolvedErrorRate, ErrorRateOptions, RetryPolicy, RetryOptions, ResolvedRetryOptions, RetryAttempt, RetryExecuteOptions, RetryNotice, RetryFilter,
+  JitterMode, RateLimiterSpec, RateLimiter, RateDecision, AcquireOptions, RateLimiterCommonOptions, CombinedRateLimiter, CombinedAcquireOptions,
+  CombinedRateLimiterOptions, TokenBucketOptions, WindowOptions, LeakyBucketOptions, Bulkhead, BulkheadOptions, BulkheadAcquireOptions, ResolvedBulkheadOptions,
+  Permit, ResourceGuard, ResourceGuardOptions, ResolvedResourceGuardOptions, ErrorClassifier, ErrorClassifierOptions, ClassifierRule, Classification,
+  ClassifiedError, AuditLog, AuditLogOptions, AuditEntry, RecoveryRecord, KeyedRateLimiter, KeyedRateLimiterOptions, BREAKER_STATE_CODE, JITTER_MODES,
+} from './resilience/index.ts';
+export type * from './resilience/events.ts';
 
 // Errors: each a class with a stable `code` (see ErrorCode).
 export { ErrorCode } from './error-codes.ts';

@@ -58,7 +58,7 @@ export interface HealthCheckOptions {
   essential?: boolean;
   /** @defaultValue {@link DEFAULT_HEALTH_INTERVAL_MS} (or the network's `health.intervalMs`) */
   intervalMs?: number;
-  /** @defaultValue {@link DEFAULT_HEALTH_TIMEOUT_MS} (or the network's `health.timeoutMs`) */
+  /** @defaultValue 2 000 ms (or the network's `health.timeoutMs`) */
   timeoutMs?: number;
 }
 
@@ -69,7 +69,7 @@ export const HEALTH_CHECK_OPTION_KEYS = optionKeys<HealthCheckOptions>()(['essen
 export interface HealthOptions {
   /** Interval of the built-in checks, and the default of yours. @defaultValue {@link DEFAULT_HEALTH_INTERVAL_MS} */
   intervalMs?: number;
-  /** Timeout of the built-in checks, and the default of yours. @defaultValue {@link DEFAULT_HEALTH_TIMEOUT_MS} */
+  /** Timeout of the built-in checks, and the default of yours. @defaultValue 2 000 ms */
   timeoutMs?: number;
   /**
    * The event-loop lag now, in ms (for tests). @defaultValue on the system clock, the 99th

@@ -10,9 +10,13 @@ import type { ErrorInfo } from '../util/errors.ts';
  * The enum-like object keeps the names; the values follow the API's one casing for strings.
  */
 export const HealthStatus = Object.freeze({
+  /** Everything works. */
   Healthy: 'healthy',
+  /** Works, with a problem worth a look (a non-essential part failing, pressure, a half-open breaker). */
   Degraded: 'degraded',
+  /** An essential part fails: the network cannot do its work. */
   Unhealthy: 'unhealthy',
+  /** Not checked yet. */
   Unknown: 'unknown',
 } as const);
 
@@ -21,7 +25,9 @@ export type HealthStatus = (typeof HealthStatus)[keyof typeof HealthStatus];
 
 /** What a check says: a status and, optionally, details shown in the report. */
 export interface HealthCheckResult {
+  /** What the check found. */
   readonly status: 'healthy' | 'degraded' | 'unhealthy';
+  /** Facts behind the status (figures, reasons), shown in the report. */
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
@@ -34,6 +40,7 @@ export type HealthCheck = (signal: AbortSignal) => HealthCheckResult | HealthChe
 
 /** What is known of one component after its checks so far. */
 export interface ComponentHealth {
+  /** The status now. */
   readonly status: HealthStatus;
   /** Essential components make the network `unhealthy` when they are; the others only `degraded`. */
   readonly essential: boolean;
@@ -83,7 +90,9 @@ export interface HealthReport {
   readonly components: Readonly<Record<string, ComponentHealth>>;
   /** The breakers of nodes and operations, by name. */
   readonly circuitBreakers: Readonly<Record<string, BreakerHealth>>;
+  /** Signals handled, success rate, handling time, in flight. */
   readonly processing: ProcessingHealth;
+  /** Which safeguards are on, breaker trips and rate-limit violations. */
   readonly safeguards: SafeguardsHealth;
   /** The feature flags' current values. */
   readonly flags: Readonly<Record<string, boolean>>;

@@ -14,21 +14,33 @@ export const DEFAULT_DLQ_CAPACITY = 1000;
 export interface DeadLetter {
   /** The signal's id (also the key of this entry). */
   readonly id: string;
+  /** The node that gave it up. */
   readonly node: string;
+  /** The partition it was handled in. */
   readonly partition: number;
+  /** Why it was given up. */
   readonly reason: DeadLetterReason;
+  /** The last error. */
   readonly error: ErrorInfo;
+  /** Attempts made. */
   readonly attempts: number;
+  /** Clock time of the first failure (ms). */
   readonly firstFailureAt: number;
+  /** Clock time of the last failure (ms). */
   readonly lastFailureAt: number;
+  /** Clock time it was dead-lettered (ms). */
   readonly deadLetteredAt: number;
+  /** The signal, as it was. */
   readonly signal: Signal;
 }
 
 /** Which dead letters to list or purge; every given field must match. */
 export interface DeadLetterFilter {
+  /** Of this node. */
   node?: string;
+  /** With this reason. */
   reason?: DeadLetterReason;
+  /** Of this signal type. */
   type?: string;
   /** Dead-lettered at or after (ms). */
   from?: number;
@@ -47,6 +59,7 @@ export const DEAD_LETTER_FILTER_KEYS = optionKeys<DeadLetterFilter>()(['node', '
  * look-up by id and eviction of the oldest.
  */
 export class DeadLetterStore {
+  /** Most entries held. */
   readonly capacity: number;
   readonly #entries = new Map<string, DeadLetter>();
   readonly #onOverflow: (evicted: DeadLetter) => void;
@@ -58,10 +71,12 @@ export class DeadLetterStore {
     this.#onOverflow = onOverflow;
   }
 
+  /** Entries held now. */
   get size(): number {
     return this.#entries.size;
   }
 
+  /** Holds an entry (replacing one of the same id); a full store pushes out its oldest first. */
   add(entry: DeadLetter): void {
     this.#entries.delete(entry.id);
     if (this.#entries.size >= this.capacity) {
@@ -73,14 +88,17 @@ export class DeadLetterStore {
     this.#entries.set(entry.id, entry);
   }
 
+  /** The entry of a dead signal id, if held. */
   get(id: string): DeadLetter | undefined {
     return this.#entries.get(id);
   }
 
+  /** Drops an entry; false when there was none. */
   delete(id: string): boolean {
     return this.#entries.delete(id);
   }
 
+  /** Matching entries, oldest first. */
   list(filter: DeadLetterFilter = {}): DeadLetter[] {
     // A misspelt field would match everything: `purge({ nod: 'a' })` would empty the queue.
     checkKnownKeys('filter', filter, DEAD_LETTER_FILTER_KEYS);

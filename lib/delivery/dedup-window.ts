@@ -2,7 +2,7 @@ import { FingerprintGenerations } from './fingerprint-generations.ts';
 
 /**
  * How long an idempotency key is remembered: a repeat is a duplicate when the key was first seen
- * less than this long ago (see {@link DedupWindow}).
+ * less than this long ago (see the dedup window in docs/architecture.md).
  * @defaultValue 300 000 ms (5 minutes)
  */
 export const DEFAULT_DEDUP_WINDOW_MS = 300_000;

@@ -28,11 +28,11 @@ export const DEFAULT_COMPLETED_IN_MEMORY = 10_000;
 export interface FileJournalOptions {
   /** The journal file (created, with its directory, on first use). One process per file. */
   path: string;
-  /** See {@link DEFAULT_JOURNAL_FSYNC}. */
+  /** See `true`. */
   fsync?: boolean;
-  /** See {@link DEFAULT_JOURNAL_MAX_BYTES}. */
+  /** See 64 MiB. */
   maxBytes?: number;
-  /** See {@link DEFAULT_COMPLETED_IN_MEMORY}. */
+  /** See 10 000. */
   completedInMemory?: number;
 }
 

@@ -2,7 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Signal } from '../signal/signal.ts';
 import { resolveFileJournalOptions, type FileJournalOptions, type FileJournalStats } from './file-journal-options.ts';
-import type { Journal, JournalQuery, JournalRecovery, SettleOutcome } from './journal.ts';
+import type { Journal, JournalHealth, JournalQuery, JournalRecovery, SettleOutcome } from './journal.ts';
 import type { DeadLetter } from './dead-letter-queue.ts';
 import { JournalKeep } from './journal-keep.ts';
 import { encodeDeadLetterDetail, writeDeadLetterRemoved } from './record-dead-letter.ts';
@@ -53,8 +53,11 @@ export class FileJournal implements Journal {
   readonly durable = true;
   /** The journal file, absolute. */
   readonly path: string;
+  /** Whether an append waits for `fdatasync` (survives power loss) or only for `write`. */
   readonly fsync: boolean;
+  /** File size at which the journal is rewritten with only its pending records. */
   readonly maxBytes: number;
+  /** Completed signals kept indexed in memory for `query`. */
   readonly completedInMemory: number;
   #completed: MemoryJournal;
   #pending = new PendingSet();
@@ -70,11 +73,8 @@ export class FileJournal implements Journal {
   readonly #deferred = new DeferredAccepts();
   /** Dead letters and idempotency keys, for a restarted network. */
   readonly #keep = new JournalKeep();
-  /**
-   * A record of the batch being gathered could not be encoded after its `append` was answered
-   * with the batch's promise (not expected: envelopes are checked and payloads taken at
-   * `append`): the batch rejects with this rather than let a sender hear `accepted`.
-   */
+  // A record of the gathering batch failed to encode after its `append` was answered (not expected: payloads are
+  // taken at `append`): the batch rejects with this rather than let a sender hear `accepted`.
   #batchFailure: JournalError | undefined;
   /** The file has been read: acceptance numbers are final, so records may be deferred. */
   #loaded = false;
@@ -107,7 +107,7 @@ export class FileJournal implements Journal {
   }
 
   /** For the network's `journal` health check: unhealthy once the journal failed for good (every append rejects). */
-  health(): { readonly status: 'healthy' | 'unhealthy'; readonly details: Readonly<Record<string, unknown>> } {
+  health(): JournalHealth {
     const details = { pending: this.#pending.size, fileBytes: this.#size };
     return this.#failure === undefined ? { status: 'healthy', details } : { status: 'unhealthy', details: { ...details, failure: this.#failure.failure, error: this.#failure.message } };
   }

@@ -20,7 +20,9 @@ export interface JournalQuery {
   from?: number;
   /** Signals created at or before (ms). */
   to?: number;
+  /** Of this node only. */
   node?: string;
+  /** Of this signal type only. */
   type?: string;
 }
 
@@ -53,6 +55,7 @@ export interface Journal {
   query(q: JournalQuery): Signal[] | Promise<Signal[]>;
   /** Accepted and never settled (empty for a memory journal: the mailboxes hold them). */
   pending(): Signal[] | Promise<Signal[]>;
+  /** Releases what the journal holds (files); called once, at the end of shutdown. */
   close(): void | Promise<void>;
   /**
    * Optional, for a durable journal: everything to restore at start-up (pending signals, dead
@@ -66,4 +69,12 @@ export interface Journal {
   rememberKeys?(windowMs: number, maxKeys: number): void;
   /** Optional: the dead letter of `id` left the queue (purged, pushed out) and must not come back. */
   forgetDeadLetter?(id: string): void;
+}
+
+/** A journal's own view of its health, for the network's `journal` health check. */
+export interface JournalHealth {
+  /** `unhealthy` once the journal failed for good (every append rejects). */
+  readonly status: 'healthy' | 'unhealthy';
+  /** Pending signals, file size, and the failure when there is one. */
+  readonly details: Readonly<Record<string, unknown>>;
 }

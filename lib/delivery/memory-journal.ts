@@ -14,6 +14,7 @@ export const DEFAULT_JOURNAL_CAPACITY = 10_000;
  */
 export class MemoryJournal implements Journal {
   readonly durable = false;
+  /** Completed signals kept; the oldest go first. */
   readonly capacity: number;
   readonly #ring: RingBuffer<Signal>;
 

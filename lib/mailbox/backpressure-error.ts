@@ -6,7 +6,16 @@ import { PlexusError } from '../util/errors.ts';
 
 /** The target's mailbox is too full to take more (flow control). Try again later. */
 export class BackpressureError extends PlexusError {
-  constructor(readonly target: string, readonly fill: number) {
+  /**
+   * @param target - The node that refused.
+   * @param fill - Its mailbox fill then, 0..1.
+   */
+  constructor(
+    /** The node that refused. */
+    readonly target: string,
+    /** Its mailbox fill then, 0..1. */
+    readonly fill: number,
+  ) {
     super('PLEXUS_BACKPRESSURE', `node ${JSON.stringify(target)} is ${(fill * 100).toFixed(1)}% full and refuses new signals`, { details: { target, fill } });
   }
 }

@@ -7,7 +7,9 @@ import { optionKeys } from '../util/known-keys.ts';
 
 /** What `network.configure(node, settings)` may change while the network runs. */
 export interface NodeSettings {
+  /** Breaker options to change. */
   breaker?: BreakerOptions;
+  /** Retry options to change. */
   retry?: RetryOptions;
   /** Partial options of the node's rate limit layers, e.g. `{ node: { ratePerSec: 50 } }`. */
   rateLimits?: Partial<Record<'network' | 'node' | 'key', object>>;

@@ -12,7 +12,11 @@ export class DeadLetters {
   readonly #redeliver: (entry: DeadLetter) => Receipt;
   readonly #forget: (id: string) => void;
 
-  /** `forget`: an entry was purged (a durable journal must not bring it back at the next start). */
+  /**
+   * Made by the network; not for users.
+   * `forget`: an entry was purged (a durable journal must not bring it back at the next start).
+   * @internal
+   */
   constructor(store: DeadLetterStore, redeliver: (entry: DeadLetter) => Receipt, forget: (id: string) => void = () => {}) {
     this.#store = store;
     this.#redeliver = redeliver;
@@ -39,6 +43,7 @@ export class DeadLetters {
     return this.#store.list(filter);
   }
 
+  /** The entry of a dead signal id, if held. */
   get(id: string): DeadLetter | undefined {
     return this.#store.get(id);
   }

@@ -39,18 +39,44 @@ export interface NetworkOptions {
    * One window serves the whole network, so `maxKeys` bounds the keys of all its nodes together.
    * `false` turns it off.
    */
-  dedup?: { enabled?: boolean; windowMs?: number; maxKeys?: number } | false;
+  dedup?: {
+    /** `false` turns it off. @defaultValue true */
+    enabled?: boolean;
+    /** How long a key is remembered (ms). @defaultValue {@link DEFAULT_DEDUP_WINDOW_MS} */
+    windowMs?: number;
+    /** Most keys remembered, all nodes together. @defaultValue {@link DEFAULT_DEDUP_MAX_KEYS} */
+    maxKeys?: number;
+  } | false;
   /** Dead letter queue size. */
-  dlq?: { capacity?: number };
+  dlq?: {
+    /** Most entries; beyond it the oldest leave with a `dlq-overflow` event. @defaultValue {@link DEFAULT_DLQ_CAPACITY} */
+    capacity?: number;
+  };
   /** Processed signals kept for replay: a capacity for the memory journal, or a journal of yours. */
-  journal?: { enabled?: boolean; capacity?: number } | Journal | false;
+  journal?: {
+    /** `false` keeps no journal. @defaultValue true */
+    enabled?: boolean;
+    /** Completed signals the memory journal keeps. @defaultValue {@link DEFAULT_JOURNAL_CAPACITY} */
+    capacity?: number;
+  } | Journal | false;
   /** Processing history on each signal (`hops`). */
-  tracing?: { hops?: boolean } | false;
+  tracing?: {
+    /** Append a `Hop` to each signal per attempt. @defaultValue true */
+    hops?: boolean;
+  } | false;
   /** Per-node metrics (latency histograms; counters are always kept). */
-  metrics?: { enabled?: boolean } | false;
+  metrics?: {
+    /** `false` turns the latency histograms off. @defaultValue true */
+    enabled?: boolean;
+  } | false;
   /** Payload limits. */
-  limits?: { maxPayloadBytes?: number; maxPayloadDepth?: number };
-  /** @defaultValue {@link DEFAULT_SHUTDOWN_TIMEOUT_MS} */
+  limits?: {
+    /** Largest payload, as JSON bytes. @defaultValue 1 MiB */
+    maxPayloadBytes?: number;
+    /** Deepest nesting of a payload. @defaultValue 64 */
+    maxPayloadDepth?: number;
+  };
+  /** Longest graceful drain of `shutdown()` (ms). @defaultValue {@link DEFAULT_SHUTDOWN_TIMEOUT_MS} */
   shutdownTimeoutMs?: number;
   /**
    * Longest chain of emits (see `Signal.causationDepth`); an emit past it throws
@@ -60,7 +86,10 @@ export interface NetworkOptions {
   /** A rate limit over the whole network, shared by every node and protected operation. */
   rateLimit?: RateLimiterSpec;
   /** Errors and recoveries kept in the audit log. @defaultValue 1000 */
-  audit?: { capacity?: number };
+  audit?: {
+    /** Most entries kept. @defaultValue 1000 */
+    capacity?: number;
+  };
   /**
    * A heap guard: past `maxHeapBytes`, sends are refused (`resource-exhausted`) and protected
    * operations too, until the heap comes back under. Off unless given.

@@ -3,26 +3,41 @@ import type { TransportCounts } from '../transport/transport.ts';
 
 /** Queue metrics of one node, as `network.stats(node)` returns them. */
 export interface NodeStatsSnapshot {
+  /** The node name. */
   readonly node: string;
+  /** Signals waiting in the mailbox. */
   readonly queueDepth: number;
+  /** Signals being handled now. */
   readonly inFlight: number;
+  /** Mailbox capacity. */
   readonly capacity: number;
   /** (queued + in flight) / capacity. */
   readonly fill: number;
+  /** Pressure level: `warning` from 80% fill, `critical` (producers refused) from 95%. */
   readonly pressure: 'normal' | 'warning' | 'critical';
+  /** Age of the oldest waiting signal (ms). */
   readonly oldestAgeMs: number;
+  /** Average age of the waiting signals (ms). */
   readonly averageAgeMs: number;
   /** Completed signals per second over the last full second. */
   readonly throughput: number;
   /** Share of failed attempts over the last full second. */
   readonly errorRate: number;
+  /** Signals accepted since start. */
   readonly accepted: number;
+  /** Duplicates dropped. */
   readonly duplicate: number;
+  /** Sends refused. */
   readonly rejected: number;
+  /** Signals handled successfully. */
   readonly completed: number;
+  /** Handler attempts that failed. */
   readonly failedAttempts: number;
+  /** Retries scheduled. */
   readonly retried: number;
+  /** Signals dead-lettered. */
   readonly deadLettered: number;
+  /** The node breaker state, `none` without a breaker. */
   readonly breakerState: 'closed' | 'open' | 'half-open' | 'none';
   /**
    * Signals the node's breaker holds now (they wait in their partitions; `idle()` waits for

@@ -3,7 +3,7 @@
  * Its parts are built in wire-network.ts; shutdown and replay live in their own files.
  */
 import type { Observable } from 'rxjs';
-import type { Registry } from 'prom-client';
+import { metricsEndpoint, type MetricsEndpoint } from '../observe/metrics-endpoint.ts';
 import type { Journal } from '../delivery/journal.ts';
 import type { NodeOptions } from '../node/node-options.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
@@ -50,6 +50,7 @@ export type NetworkState = 'created' | 'running' | 'stopping' | 'terminated';
  * letter queue and the journal. Create one with `createNetwork()`.
  */
 export class Network implements AsyncDisposable {
+  /** The network name (the `network` label of metrics, and in errors). */
   readonly name: string;
   /** Signal types, their versions, validators and upcasters. */
   readonly schemas = new SchemaRegistry();
@@ -57,8 +58,8 @@ export class Network implements AsyncDisposable {
   readonly events$: Observable<NetworkEvent>;
   /** The dead letter queue. */
   readonly dlq: DeadLetters;
-  /** The prom-client registry of this network (`plexus_` metrics). */
-  readonly metrics: Registry;
+  /** This network's metrics (`plexus_` prefix) for Prometheus: `contentType` and `text()`. */
+  readonly metrics: MetricsEndpoint;
   /** Classifies every failure (category, severity, id); add your own rules with `register`. */
   readonly classifier: ErrorClassifier;
   /** Errors and recoveries of nodes and operations, queryable (last N, by category, by name). */
@@ -110,7 +111,7 @@ export class Network implements AsyncDisposable {
     this.#transport = w.transport;
     this.#router = w.router;
     this.#operations = w.operations;
-    this.metrics = w.metrics;
+    this.metrics = metricsEndpoint(w.metrics);
     this.#createNode = w.createNode;
     this.#recover = w.recover;
     this.#health = w.health;
@@ -319,7 +320,7 @@ export class Network implements AsyncDisposable {
 
   /** The metrics in Prometheus text format. */
   metricsText(): Promise<string> {
-    return this.metrics.metrics();
+    return this.metrics.text();
   }
 
   /**

@@ -17,12 +17,17 @@ import type { Router } from './router.ts';
 
 /** What `network.replay` finds, and the receipts when it re-sent them. */
 export interface ReplayResult {
+  /** The journaled signals that matched, oldest first. */
   readonly signals: readonly Signal[];
+  /** With `resend`, the receipt of each new send, in the same order. */
   readonly receipts: readonly Receipt[];
 }
 
 /** What `network.replay` looks for: a journal query, and whether to send the signals again. */
-export type ReplayQuery = JournalQuery & { resend?: boolean };
+export type ReplayQuery = JournalQuery & {
+  /** Send each found signal again, as a new signal. @defaultValue false */
+  resend?: boolean;
+};
 
 /** The keys of {@link ReplayQuery} (a compile error until a new option is listed). */
 export const REPLAY_QUERY_KEYS = optionKeys<ReplayQuery>()(['from', 'to', 'node', 'type', 'resend']);

@@ -17,7 +17,10 @@ import { runShutdown, type ShutdownHost } from './run-shutdown.ts';
 import type { ShutdownReport } from './shutdown-report.ts';
 
 /** The shutdown report of a network; `transport` says what closing the transport did (when there is one). */
-export type NetworkShutdownReport = ShutdownReport & { readonly transport: TransportReport | undefined };
+export type NetworkShutdownReport = ShutdownReport & {
+  /** What closing the transport did, when there is one. */
+  readonly transport: TransportReport | undefined;
+};
 
 /** Options of `network.shutdown()`. */
 export interface ShutdownOptions {

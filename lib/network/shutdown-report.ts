@@ -4,8 +4,11 @@ import type { Signal } from '../signal/signal.ts';
 
 /** One phase of a finished shutdown. */
 export interface PhaseRecord {
+  /** The phase. */
   readonly phase: ShutdownPhase;
+  /** Clock time it began (ms). */
   readonly startedAt: number;
+  /** How long it took (ms). */
   readonly durationMs: number;
 }
 
@@ -36,9 +39,17 @@ export interface ShutdownReport {
   readonly checkpoints: number;
   /** Breaker states saved at SaveState, by node; `breaker.restore()` takes them back. */
   readonly breakers: Readonly<Record<string, BreakerSnapshot>>;
+  /** True when `network.shutdown({ force: true })` skipped the drain. */
   readonly forced: boolean;
+  /** True when the drain hit the shutdown timeout. */
   readonly timedOut: boolean;
+  /** How long the whole shutdown took (ms). */
   readonly durationMs: number;
   /** Errors of phases that failed (the shutdown went on). */
-  readonly errors: readonly { phase: ShutdownPhase; message: string }[];
+  readonly errors: readonly {
+    /** The phase that failed. */
+    phase: ShutdownPhase;
+    /** Its error message. */
+    message: string;
+  }[];
 }

@@ -34,12 +34,13 @@ export type SignalHandler<P = unknown> = (signal: Signal<P>, ctx: HandlerContext
 
 /** How a node is built. Only `handle` is required. */
 export interface NodeOptions<P = unknown> {
+  /** The handler: called once per attempt with the signal and a context. */
   handle: SignalHandler<P>;
   /** Signal types this node takes; others are refused as invalid. Every type when omitted. */
   accepts?: readonly string[];
-  /** @defaultValue {@link DEFAULT_PARTITIONS} */
+  /** Mailbox partitions of a node. @defaultValue {@link DEFAULT_PARTITIONS} */
   partitions?: number;
-  /** @defaultValue {@link DEFAULT_CAPACITY} */
+  /** Signals a node holds at most (queued plus in flight). @defaultValue {@link DEFAULT_CAPACITY} */
   capacity?: number;
   /** Partitions handled at once. @defaultValue the partition count */
   concurrency?: number;
@@ -65,9 +66,23 @@ export interface NodeOptions<P = unknown> {
    */
   rateLimit?: RateLimiterSpec;
   /** A rate limit per key, the key taken from a header (for example a user id). */
-  rateLimitPerKey?: { header: string; limiter: RateLimiterSpec; maxKeys?: number; idleMs?: number };
+  rateLimitPerKey?: {
+    /** The header that holds the key. */
+    header: string;
+    /** The limit of each key. */
+    limiter: RateLimiterSpec;
+    /** Most keys tracked at once. @defaultValue `DEFAULT_MAX_KEYS` (plexus/resilience) */
+    maxKeys?: number;
+    /** A key unused this long is forgotten (ms). @defaultValue `DEFAULT_KEY_IDLE_MS` (plexus/resilience) */
+    idleMs?: number;
+  };
   /** Flow control watermarks (fill levels 0..1). */
-  flowControl?: { warnAt?: number; rejectAt?: number };
+  flowControl?: {
+    /** Fill from which `pressure` events warn. @defaultValue {@link DEFAULT_WARN_AT} */
+    warnAt?: number;
+    /** Fill from which new signals are refused (`backpressure`). @defaultValue {@link DEFAULT_REJECT_AT} */
+    rejectAt?: number;
+  };
 }
 
 /** The keys of {@link NodeOptions} (a compile error until a new option is listed). */

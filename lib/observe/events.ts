@@ -24,61 +24,120 @@ export type DeadLetterReason =
   | 'timeout'
   | 'shutdown-forced';
 
-interface Base {
+/** What every network event carries. */
+export interface EventBase {
   /** Clock time (ms). */
   readonly at: number;
 }
 
-interface SignalBase extends Base {
+/** What every event about one signal carries. */
+export interface SignalEventBase extends EventBase {
+  /** The node the signal is addressed to. */
   readonly node: string;
+  /** The signal's id. */
   readonly signalId: string;
+  /** The signal's type. */
   readonly signalType: string;
+  /** The correlation id the signal carries (shared by everything one request caused). */
   readonly correlationId: string;
+  /** The signal itself. */
   readonly signal: Signal;
 }
 
-export interface AcceptedEvent extends SignalBase { readonly kind: 'accepted'; readonly partition: number }
-export interface DuplicateEvent extends SignalBase { readonly kind: 'duplicate'; readonly idempotencyKey: string }
-export interface RejectedEvent extends Base {
+/** A node accepted a signal into a mailbox partition. */
+export interface AcceptedEvent extends SignalEventBase {
+  /** Discriminant. */
+  readonly kind: 'accepted';
+  /** The mailbox partition that holds it. */
+  readonly partition: number;
+}
+/** A signal was recognised as a duplicate (same idempotency key within the window) and dropped. */
+export interface DuplicateEvent extends SignalEventBase {
+  /** Discriminant. */
+  readonly kind: 'duplicate';
+  /** The key that matched. */
+  readonly idempotencyKey: string;
+}
+/** A send was refused before any node took the signal (see `reason`). */
+export interface RejectedEvent extends EventBase {
+  /** Discriminant. */
   readonly kind: 'rejected';
+  /** The node the send was addressed to. */
   readonly node: string;
+  /** Why it was refused. */
   readonly reason: RejectReason;
+  /** The error the sender got. */
   readonly error: ErrorInfo;
+  /** The draft's type, when it had a valid one. */
   readonly signalType: string | undefined;
+  /** The draft's correlation id, when it had one. */
   readonly correlationId: string | undefined;
 }
-export interface StartedEvent extends SignalBase { readonly kind: 'started'; readonly partition: number; readonly attempt: number }
-export interface CompletedEvent extends SignalBase {
-  readonly kind: 'completed';
+/** A handler attempt started. */
+export interface StartedEvent extends SignalEventBase {
+  /** Discriminant. */
+  readonly kind: 'started';
+  /** The partition the signal is handled from. */
   readonly partition: number;
+  /** The attempt (1-based). */
   readonly attempt: number;
+}
+/** A handler attempt succeeded; the signal is done. */
+export interface CompletedEvent extends SignalEventBase {
+  /** Discriminant. */
+  readonly kind: 'completed';
+  /** The partition the signal was handled from. */
+  readonly partition: number;
+  /** The attempt that succeeded (1-based). */
+  readonly attempt: number;
+  /** How long that attempt took (ms). */
   readonly durationMs: number;
 }
-export interface FailedEvent extends SignalBase {
+/** A handler attempt failed (a retry or a dead letter follows). */
+export interface FailedEvent extends SignalEventBase {
+  /** Discriminant. */
   readonly kind: 'failed';
+  /** The partition the signal is handled from. */
   readonly partition: number;
+  /** The attempt that failed (1-based). */
   readonly attempt: number;
+  /** What the handler threw. */
   readonly error: ErrorInfo;
 }
-export interface RetriedEvent extends SignalBase {
+/** A failed signal will be tried again after `delayMs`. */
+export interface RetriedEvent extends SignalEventBase {
+  /** Discriminant. */
   readonly kind: 'retried';
+  /** The partition the signal is handled from. */
   readonly partition: number;
   /** The attempt that is about to run. */
   readonly attempt: number;
+  /** The wait before it (ms). */
   readonly delayMs: number;
 }
-export interface DeadLetteredEvent extends SignalBase {
+/** A signal went to the dead letter queue (see `reason`). */
+export interface DeadLetteredEvent extends SignalEventBase {
+  /** Discriminant. */
   readonly kind: 'dead-lettered';
+  /** Why it was given up. */
   readonly reason: DeadLetterReason;
+  /** The last error. */
   readonly error: ErrorInfo;
+  /** Attempts made. */
   readonly attempts: number;
 }
 /** A dead letter pushed out of a full DLQ (it is also counted). */
-export interface DlqOverflowEvent extends SignalBase { readonly kind: 'dlq-overflow' }
+export interface DlqOverflowEvent extends SignalEventBase {
+  /** Discriminant. */
+  readonly kind: 'dlq-overflow';
+}
 /** Mailbox fill crossed a watermark. */
-export interface PressureEvent extends Base {
+export interface PressureEvent extends EventBase {
+  /** Discriminant. */
   readonly kind: 'pressure';
+  /** The node whose mailbox it is. */
   readonly node: string;
+  /** The level now: `warning` from 80% fill, `critical` (producers refused) from 95%. */
   readonly level: 'normal' | 'warning' | 'critical';
   /** Queued / capacity, 0..1. */
   readonly fill: number;
@@ -87,7 +146,8 @@ export interface PressureEvent extends Base {
  * A transport failed to connect, publish, consume, decode or ack; also in the audit log.
  * (Publish failures also dead-letter their signal with reason `transport-failed`.)
  */
-export interface TransportErrorEvent extends Base {
+export interface TransportErrorEvent extends EventBase {
+  /** Discriminant. */
   readonly kind: 'transport-error';
   /** Which transport, e.g. `nats`. */
   readonly transport: string;
@@ -95,6 +155,7 @@ export interface TransportErrorEvent extends Base {
   readonly operation: string;
   /** The node concerned, when there is one. */
   readonly node: string | undefined;
+  /** What failed. */
   readonly error: ErrorInfo;
 }
 /**
@@ -102,28 +163,40 @@ export interface TransportErrorEvent extends Base {
  * callback to take it). The error was caught and counted (`network.counts().subscriberErrors`,
  * `plexus_event_subscriber_errors_total`); the network and the other subscribers went on.
  */
-export interface SubscriberErrorEvent extends Base {
+export interface SubscriberErrorEvent extends EventBase {
+  /** Discriminant. */
   readonly kind: 'subscriber-error';
   /** The kind of event the subscriber was handling (`undefined` for an error or completion). */
   readonly eventKind: string | undefined;
+  /** What the subscriber threw. */
   readonly error: ErrorInfo;
 }
-export interface ShutdownPhaseEvent extends Base { readonly kind: 'shutdown-phase'; readonly phase: string }
+/** Shutdown entered a phase (see `SHUTDOWN_PHASES`). */
+export interface ShutdownPhaseEvent extends EventBase {
+  /** Discriminant. */
+  readonly kind: 'shutdown-phase';
+  /** The phase entered. */
+  readonly phase: string;
+}
 
 /**
  * The overall health status, or a component's, changed (see `network.health()`). `component` is
  * undefined when the overall status changed because a component was added or removed.
  */
-export interface HealthEvent extends Base {
+export interface HealthEvent extends EventBase {
+  /** Always `'health'`. */
   readonly kind: 'health';
   /** The overall status now. */
   readonly status: 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
   /** The overall status before (equal to `status` when only a component changed). */
   readonly previous: 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
+  /** The component whose status changed, if one did. */
   readonly component: string | undefined;
+  /** That component's status now. */
   readonly componentStatus: 'healthy' | 'degraded' | 'unhealthy' | 'unknown' | undefined;
 }
 
+/** The events about one signal's way through a node (each carries the signal). */
 export type SignalEvent =
   | AcceptedEvent
   | DuplicateEvent
@@ -136,9 +209,12 @@ export type SignalEvent =
   | DlqOverflowEvent;
 
 /** A node's rate limit held a signal back (it waits; nothing is refused). */
-export interface ThrottledEvent extends SignalBase {
+export interface ThrottledEvent extends SignalEventBase {
+  /** Discriminant. */
   readonly kind: 'throttled';
+  /** The partition that waits. */
   readonly partition: number;
+  /** When the limit lets the next one through (ms from now). */
   readonly retryAfterMs: number;
 }
 
@@ -147,9 +223,12 @@ export interface ThrottledEvent extends SignalBase {
  * taken), it lets the signal wait rather than fail it. Emitted each time a signal is put to
  * wait (again after a half-open probe let another one through first).
  */
-export interface HeldEvent extends SignalBase {
+export interface HeldEvent extends SignalEventBase {
+  /** Discriminant. */
   readonly kind: 'held';
+  /** The partition that waits. */
   readonly partition: number;
+  /** Why it waits. */
   readonly reason: 'breaker-open';
   /** Milliseconds until the breaker tries again (`Infinity` while isolated; 0 when half-open). */
   readonly retryAfterMs: number;
@@ -174,4 +253,5 @@ export type NetworkEvent =
   | RefusedEvent
   | OperationFailedEvent;
 
+/** The `kind` of a network event: `'accepted'`, `'completed'`, `'breaker'`, … */
 export type NetworkEventKind = NetworkEvent['kind'];

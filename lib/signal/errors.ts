@@ -38,6 +38,7 @@ export function isValidationError(e: unknown): e is ValidationError {
 
 /** A send was addressed to a node the network does not have. */
 export class UnknownTargetError extends PlexusError {
+  /** @param target - The node name that no node has. */
   constructor(readonly target: string) {
     super('PLEXUS_UNKNOWN_TARGET', `no node named ${JSON.stringify(target)} in this network`, { details: { target } });
   }

@@ -28,7 +28,9 @@ export const SCHEMA_DEFINITION_KEYS = optionKeys<SchemaDefinition>()(['versions'
 
 /** A payload checked and upgraded to the current version of its type. */
 export interface SchemaOutcome {
+  /** The version the payload is at now (the current one). */
   readonly version: string;
+  /** The checked (and upgraded) payload. */
   readonly payload: unknown;
 }
 
@@ -88,7 +90,7 @@ export class SchemaRegistry {
   }
 
   /**
-   * Checks a payload of `type`@`version` and upgrades it to the current version. Returns
+   * Checks a payload of `type` at `version` and upgrades it to the current version. Returns
    * `undefined` when the type is unregistered (nothing to do). Throws a ValidationError with
    * issue `unsupported-version` or `invalid-payload` otherwise.
    */

@@ -17,6 +17,7 @@ export interface Hop {
   readonly startedAt: number;
   /** Clock time the attempt finished (ms). */
   readonly finishedAt: number;
+  /** How the attempt ended. */
   readonly outcome: HopOutcome;
 }
 
@@ -27,9 +28,11 @@ export interface Hop {
 export interface Signal<P = unknown> {
   /** A UUID v7 (sorts by creation time). */
   readonly id: string;
+  /** What the signal means, e.g. `order.placed`; routes it to a handler. */
   readonly type: string;
   /** Schema version of `payload`, `'1.0'` unless given. */
   readonly version: string;
+  /** The data (validated against the type schema when one is registered). */
   readonly payload: P;
   /** The node that emitted it, or `undefined` when sent from outside the network. */
   readonly source: string | undefined;
@@ -47,6 +50,7 @@ export interface Signal<P = unknown> {
   readonly createdAt: number;
   /** 0 (can wait) .. 1 (urgent). */
   readonly urgency: number;
+  /** Free-form string metadata, carried along unchanged. */
   readonly headers: Readonly<Record<string, string>>;
   /** Processing history, oldest first. */
   readonly hops: readonly Hop[];
@@ -61,14 +65,24 @@ export interface Signal<P = unknown> {
 
 /** What a sender provides; the network fills in the rest. */
 export interface SignalDraft<P = unknown> {
+  /** What the signal means, e.g. `order.placed`. */
   type: string;
+  /** Schema version of `payload`; `1.0` when absent. */
   version?: string;
+  /** The data. */
   payload?: P;
+  /** Signals with the same key are handled strictly in order; the id when absent. */
   partitionKey?: string;
+  /** Deduplication key; the id when absent (no dedup). */
   idempotencyKey?: string;
+  /** Shared by everything one request caused; a handler emit inherits its parent's. */
   correlationId?: string;
+  /** The signal that caused this one (set by a handler emit). */
   causationId?: string;
+  /** 0 (can wait) .. 1 (urgent); 0.5 when absent. */
   urgency?: number;
+  /** Free-form string metadata. */
   headers?: Record<string, string>;
+  /** The emitting node (set by a handler emit). */
   source?: string;
 }

@@ -27,6 +27,7 @@ export interface EventExpectation {
   toIncludeInOrder(patterns: readonly EventMatcher[]): void;
   /** Exactly `n` recorded events match the pattern. */
   toHaveCount(pattern: EventMatcher, n: number): void;
+  /** The negated assertions. */
   readonly not: NegatedEventExpectation;
 }
 

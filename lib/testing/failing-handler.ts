@@ -16,10 +16,15 @@ export interface FailingHandlerOptions<S, C> {
   every?: number;
   /** Fail this share of calls, 0..1, drawn from a PRNG seeded with `seed`. */
   share?: number;
-  /** @defaultValue {@link DEFAULT_SEED} */
+  /** Seed of the random choices (the same seed, the same calls fail). @defaultValue {@link DEFAULT_SEED} */
   seed?: number;
   /** Fail `count` consecutive calls starting at call number `from` (1-based). */
-  burst?: { from: number; count: number };
+  burst?: {
+    /** The first call that fails (1-based). */
+    from: number;
+    /** How many calls in a row fail. */
+    count: number;
+  };
   /** Fail when this returns true (e.g. based on the payload). */
   when?: (signal: S, call: number) => boolean;
   /**

@@ -7,18 +7,18 @@ import { optionKeys } from '../util/known-keys.ts';
 import { checkTestingKeys, InjectedFailure, TestingOptionError } from './errors.ts';
 import { DEFAULT_SEED, createSeededRandom } from './random.ts';
 
-/** Options for {@link flaky}. */
+/** Options for {@link createFlaky}. */
 export interface FlakyOptions {
   /** Share of calls that fail, 0..1. */
   failShare: number;
-  /** @defaultValue {@link DEFAULT_SEED} */
+  /** Seed of the random choices (the same seed, the same calls fail). @defaultValue {@link DEFAULT_SEED} */
   seed?: number;
   /**
    * Latency added to every call, in ms of `clock`.
    * @defaultValue 0
    */
   delayMs?: number;
-  /** @defaultValue the system clock (pass a VirtualClock in tests) */
+  /** The source of time. @defaultValue the system clock (pass a VirtualClock in tests) */
   clock?: Clock;
   /**
    * When a failing call fails: `'before'` the wrapped function runs (the request was lost),
@@ -27,15 +27,16 @@ export interface FlakyOptions {
    * @defaultValue `'before'`
    */
   failWhen?: 'before' | 'after';
-  /** @defaultValue a new {@link InjectedFailure} */
+  /** What a failing call throws. @defaultValue a new {@link InjectedFailure} */
   error?: (call: number) => Error;
 }
 
 /** The keys of {@link FlakyOptions} (a compile error until a new option is listed). */
 export const FLAKY_OPTION_KEYS = optionKeys<FlakyOptions>()(['failShare', 'seed', 'delayMs', 'clock', 'failWhen', 'error']);
 
-/** Counters of a {@link flaky} wrapper. */
+/** Counters of a {@link createFlaky} wrapper. */
 export interface FlakyStats {
+  /** Calls made. */
   readonly calls: number;
   /** Calls that failed on purpose. */
   readonly injected: number;
@@ -46,9 +47,10 @@ export interface FlakyStats {
 /** The wrapped function, with its counters. */
 export type Flaky<T> = T & FlakyStats;
 
+/** Any async function (what {@link createFlaky} wraps). */
 // The constraint needs `any`: `unknown[]` parameters would reject every concrete signature.
 // biome-ignore lint/suspicious/noExplicitAny: see above
-type AsyncFn = (...args: any[]) => Promise<any>;
+export type AsyncFn = (...args: any[]) => Promise<any>;
 
 /**
  * Wraps `fn` so that a seeded `failShare` of its calls throw, optionally after a delay.

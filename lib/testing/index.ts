@@ -1,6 +1,8 @@
 /**
  * `plexus/testing`: helpers for testing networks on virtual time. Record the event stream,
  * assert on it, and inject failures, latency and hangs deterministically.
+ * @packageDocumentation
+ * @module plexus/testing
  */
 export { VirtualClock, DEFAULT_VIRTUAL_START, flushMicrotasks } from './virtual-clock.ts';
 export type { VirtualClockOptions } from './virtual-clock.ts';
@@ -21,8 +23,18 @@ export type { FailingHandlerOptions } from './failing-handler.ts';
 export { createSlowHandler, createHangingHandler } from './slow-handlers.ts';
 export type { FakeHandler, HandlerStats, HandlerContextLike, InnerHandler } from './handler-types.ts';
 export { createFlaky } from './flaky.ts';
-export type { Flaky, FlakyOptions, FlakyStats } from './flaky.ts';
+export type { Flaky, FlakyOptions, FlakyStats, AsyncFn } from './flaky.ts';
 export { createSeededRandom, DEFAULT_SEED } from './random.ts';
 export type { RandomSource } from './random.ts';
 
 export { TestingOptionError, InjectedFailure, WaitForTimeoutError, RecorderClosedError } from './errors.ts';
+
+// Types from `plexus` that the helpers' signatures use, so this door stands on its own.
+export type { PlexusError, ErrorInfo } from '../util/errors.ts';
+export type { Clock, TimerHandle } from '../util/clock.ts';
+export type { Signal, SignalDraft, Hop, HopOutcome } from '../signal/signal.ts';
+export type { HandlerContext } from '../node/handler-context.ts';
+export type * from '../observe/events.ts';
+export type * from '../resilience/events.ts';
+export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from '../node/receipt.ts';
+export type { BreakerState, ClassifiedError, RecoveryStrategy, ErrorCategory, ErrorSeverity, ErrorContext } from '../resilience/index.ts';

@@ -20,12 +20,17 @@ export interface EventPattern {
   kind?: NetworkEventKind | readonly NetworkEventKind[];
   /** The node; for `breaker` events, the breaker name. */
   node?: string;
+  /** The correlation id. */
   correlationId?: string;
+  /** The signal id. */
   signalId?: string;
+  /** The signal type. */
   signalType?: string;
   /** `reason` of `rejected` and `dead-lettered` events. */
   reason?: string;
+  /** The mailbox partition. */
   partition?: number;
+  /** The attempt number. */
   attempt?: number;
   /** Deep-partial match against `event.signal.payload`, see {@link PayloadPattern}. */
   payload?: PayloadPattern;

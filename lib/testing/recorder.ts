@@ -37,7 +37,7 @@ export interface RecordOptions {
   maxEvents?: number;
 }
 
-/** Options for {@link EventRecorder.waitFor}. */
+/** Options for `EventRecorder.waitFor`. */
 export interface WaitForOptions {
   /**
    * The clock that measures `timeoutMs`. A {@link VirtualClock} is driven by `waitFor` itself
@@ -46,7 +46,10 @@ export interface WaitForOptions {
    * @defaultValue the system clock
    */
   clock?: Clock;
-  /** @defaultValue {@link DEFAULT_WAIT_TIMEOUT_MS} */
+  /**
+   * How long `waitFor` waits, in ms of the clock it is given (real time without one).
+   * @defaultValue {@link DEFAULT_WAIT_TIMEOUT_MS}
+   */
   timeoutMs?: number;
   /**
    * Whether to advance a {@link VirtualClock} (set `false` when the test drives it itself).

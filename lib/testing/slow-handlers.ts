@@ -18,7 +18,7 @@ function abortError(signal: AbortSignal): unknown {
  * Waits `ms` on `clock` (a {@link VirtualClock} in tests), then runs `inner` if given.
  * Rejects with the abort reason if `ctx.abortSignal` aborts while waiting.
  *
- * @throws {@link TestingOptionError} when `ms` is not a finite number >= 0.
+ * @throws {@link TestingOptionError} when `ms` is not a finite, non-negative number.
  */
 export function createSlowHandler<S = Signal, C extends HandlerContextLike = HandlerContext>(
   ms: number,

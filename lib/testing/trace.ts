@@ -14,8 +14,11 @@ export const TRACE_KINDS = ['started', 'completed', 'failed', 'dead-lettered'] a
 
 /** One step of a trace. */
 export interface TraceStep {
+  /** The node of the event. */
   readonly node: string;
+  /** The event kind. */
   readonly kind: (typeof TRACE_KINDS)[number];
+  /** The signal of the step. */
   readonly signalId: string;
   /** The signal type. */
   readonly type: string;

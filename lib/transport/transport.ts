@@ -12,12 +12,15 @@ export type ReceiveOutcome = 'accepted' | 'duplicate' | 'backpressure' | 'closed
 
 /** How a publish ended: stored (`duplicate` when the stream already held its message id). */
 export interface PublishAck {
+  /** True when the server had the message already (publish dedup). */
   readonly duplicate: boolean;
 }
 
 /** What a transport session needs from its network. */
 export interface TransportHost {
+  /** The network name. */
   readonly network: string;
+  /** The network clock. */
   readonly clock: Clock;
   /** Mailbox capacity of a local node (bounds how much is pulled at once). */
   capacity(node: string): number;
@@ -100,6 +103,7 @@ export interface TransportSession {
   stopConsuming(): Promise<void>;
   /** Hands back unsettled signals, waits for publishes, closes the connection. Safe to call twice. */
   close(): Promise<TransportReport>;
+  /** What the session has published, received and handed back so far. */
   counts(): TransportCounts;
 }
 
@@ -107,5 +111,6 @@ export interface TransportSession {
 export interface Transport {
   /** Short name, shown in events and metrics (e.g. `nats`). */
   readonly kind: string;
+  /** Connects the transport to a network (done by the network at start). */
   bind(host: TransportHost): TransportSession;
 }

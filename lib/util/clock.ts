@@ -25,9 +25,9 @@ export interface Clock {
 const TIME_ORIGIN = performance.timeOrigin;
 
 /**
- * The real clock: wall time with sub-millisecond precision (`performance.timeOrigin +
- * performance.now()`, as cheap as `Date.now()`) and Node's timers. Timers keep the process alive
- * on purpose: a retry waiting on one is work that must not be lost to an early exit.
+ * The real clock: wall time with sub-millisecond precision
+ * (`performance.timeOrigin + performance.now()`, as cheap as `Date.now()`) and Node's timers.
+ * Timers keep the process alive on purpose: a retry waiting on one is work that must not be lost to an early exit.
  */
 export const systemClock: Clock = {
   now: () => TIME_ORIGIN + performance.now(),

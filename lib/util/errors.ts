@@ -25,10 +25,15 @@ export function isPlexusError(e: unknown): e is PlexusError {
 
 /** A snapshot of an error that is safe to keep, serialise and show. */
 export interface ErrorInfo {
+  /** The error class name. */
   readonly name: string;
+  /** The message. */
   readonly message: string;
+  /** The error's string `code` (for Plexus errors one of `ErrorCode`), else `UNKNOWN`. */
   readonly code: string;
+  /** The stack, when there is one. */
   readonly stack?: string | undefined;
+  /** The classification category, when classified. */
   readonly category?: string | undefined;
 }
 

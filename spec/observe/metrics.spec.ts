@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Registry } from 'prom-client';
 import { sleep } from '../../lib/util/clock.ts';
 import { testNetwork } from '../support/networks.ts';
 
@@ -42,5 +43,21 @@ describe('observe: queue metrics', () => {
     expect(text).to.include('plexus_handle_duration_seconds_bucket{node="w",le="0.0025",network="shop"} 1');
     expect(text).to.include('plexus_handle_duration_seconds_bucket{node="w",le="0.001",network="shop"} 0');
     expect(text).to.include('plexus_breaker_state{node="w",network="shop"} 0');
+  });
+
+  it('serves them as network.metrics: a content type and text(), with the prom-client registry behind an untyped escape hatch', async () => {
+    const { net, clock } = testNetwork({ name: 'endpoint' });
+    net.node('w', { handle: () => {} });
+    await net.start();
+    net.post('w', { type: 't' });
+    await clock.advance(0);
+    await net.idle();
+    const text = await net.metrics.text();
+    const registry = net.metrics.registry;
+    expect(net.metrics.contentType).to.match(/^text\/plain; version=0\.0\.4/);
+    expect(text).to.include('plexus_signals_total{node="w",outcome="completed",network="endpoint"} 1');
+    expect(text).to.equal(await net.metricsText());
+    expect(registry).to.be.instanceOf(Registry);
+    expect(await (registry as Registry).metrics()).to.equal(text);
   });
 });

@@ -65,13 +65,19 @@ export interface ErrorRateOptions {
 
 /** Options of a circuit breaker. */
 export interface BreakerOptions {
-  /** @defaultValue {@link DEFAULT_FAILURE_THRESHOLD} */
+  /** Consecutive failures that open a closed breaker. @defaultValue {@link DEFAULT_FAILURE_THRESHOLD} */
   failureThreshold?: number;
-  /** @defaultValue {@link DEFAULT_RESET_TIMEOUT_MS} */
+  /** Open → half-open delay for node breakers. @defaultValue {@link DEFAULT_RESET_TIMEOUT_MS} */
   resetTimeoutMs?: number;
-  /** @defaultValue {@link DEFAULT_HALF_OPEN_MAX_PROBES} */
+  /**
+   * Calls let through at once while half-open (never a flood).
+   * @defaultValue {@link DEFAULT_HALF_OPEN_MAX_PROBES}
+   */
   halfOpenMaxProbes?: number;
-  /** @defaultValue {@link DEFAULT_SUCCESS_THRESHOLD} */
+  /**
+   * Consecutive half-open successes that close the breaker.
+   * @defaultValue {@link DEFAULT_SUCCESS_THRESHOLD}
+   */
   successThreshold?: number;
   /**
    * Error-rate mode, off by default (so that a closed breaker's `recordSuccess()` stays a
@@ -90,19 +96,29 @@ export const ERROR_RATE_OPTION_KEYS = optionKeys<ErrorRateOptions>()(['threshold
 
 /** Fully resolved error-rate settings. */
 export interface ResolvedErrorRate {
+  /** Failure share that opens the breaker. */
   readonly threshold: number;
+  /** Calls in the window before the rate counts. */
   readonly minimumVolume: number;
+  /** The sliding window (ms). */
   readonly windowMs: number;
+  /** Buckets the window is kept in. */
   readonly buckets: number;
 }
 
 /** Options with every default filled in. */
 export interface ResolvedBreakerOptions {
+  /** Consecutive failures that open the breaker. */
   readonly failureThreshold: number;
+  /** Time open before a half-open probe (ms). */
   readonly resetTimeoutMs: number;
+  /** Probe calls allowed at once when half-open. */
   readonly halfOpenMaxProbes: number;
+  /** Probe successes that close it again. */
   readonly successThreshold: number;
+  /** Error-rate mode, if on. */
   readonly errorRate: ResolvedErrorRate | undefined;
+  /** Load 0..1 of the protected thing, if given. */
   readonly loadProvider: (() => number) | undefined;
 }
 

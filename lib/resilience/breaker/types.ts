@@ -6,18 +6,29 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** A breaker changed state (also on `network.events$`). */
 export interface BreakerEvent {
+  /** Discriminant. */
   readonly kind: 'breaker';
   /** Clock time (ms). */
   readonly at: number;
   /** Breaker name: a node name, or `op:<operation>` for protected operations. */
   readonly name: string;
+  /** The state before. */
   readonly from: BreakerState;
+  /** The state now. */
   readonly to: BreakerState;
+  /** Failure-and-load pressure 0..1 at the change. */
   readonly pressureLevel: number;
 }
 
 /** Gauge values for {@link BreakerState}, as exported to metrics: 0 closed, 1 open, 2 half-open. */
-export const BREAKER_STATE_CODE = Object.freeze({ closed: 0, open: 1, 'half-open': 2 } as const);
+export const BREAKER_STATE_CODE = Object.freeze({
+  /** Calls go through. */
+  closed: 0,
+  /** Calls are refused (or held). */
+  open: 1,
+  /** A few probe calls test whether to close. */
+  'half-open': 2,
+} as const);
 
 /** A numeric gauge value of a breaker state. */
 export type BreakerStateCode = (typeof BREAKER_STATE_CODE)[BreakerState];
@@ -30,6 +41,7 @@ export type BreakerTransition = BreakerEvent;
 
 /** The health view of a breaker (REFERENCE.md "Circuit breaker"). */
 export interface BreakerHealth {
+  /** The state now. */
   readonly state: BreakerState;
   /** Failures recorded since creation or the last `reset()`. */
   readonly failureCount: number;
@@ -43,7 +55,9 @@ export interface BreakerHealth {
 export interface BreakerWindowBucket {
   /** Clock time (ms) the bucket began. */
   readonly startedAt: number;
+  /** Calls recorded in the bucket. */
   readonly calls: number;
+  /** Failures among them. */
   readonly failures: number;
 }
 
@@ -54,15 +68,21 @@ export interface BreakerSnapshot {
    * `restore()` still takes 1 (without it).
    */
   readonly version: 1 | 2;
+  /** The breaker name. */
   readonly name: string;
+  /** The state at the snapshot. */
   readonly state: BreakerState;
   /** Forced open by `isolate()`; stays open until `reset()`. */
   readonly isolated: boolean;
   /** Clock time when the breaker may go half-open (open and not isolated), else `null`. */
   readonly openUntil: number | null;
+  /** Failures in a row since the last success. */
   readonly consecutiveFailures: number;
+  /** Failures recorded since creation or the last reset(). */
   readonly failureCount: number;
+  /** Successes recorded since creation or the last reset(). */
   readonly successCount: number;
+  /** Times the breaker opened. */
   readonly trips: number;
   /** Clock time of the snapshot. */
   readonly at: number;

@@ -15,11 +15,27 @@ import type { RecoveryRecord } from './recovery.ts';
 export const DEFAULT_AUDIT_CAPACITY = 1000;
 
 /** One audit entry. */
-export type AuditEntry = { readonly kind: 'error'; readonly at: number; readonly error: ClassifiedError } | { readonly kind: 'recovery'; readonly at: number; readonly recovery: RecoveryRecord };
+export type AuditEntry =
+  | {
+    /** Discriminant. */
+    readonly kind: 'error';
+    /** Clock time (ms). */
+    readonly at: number;
+    /** The error, classified. */
+    readonly error: ClassifiedError;
+  }
+  | {
+    /** Discriminant. */
+    readonly kind: 'recovery';
+    /** Clock time (ms). */
+    readonly at: number;
+    /** What recovery ran. */
+    readonly recovery: RecoveryRecord;
+  };
 
 /** Options of an {@link AuditLog}. */
 export interface AuditLogOptions {
-  /** @defaultValue {@link DEFAULT_AUDIT_CAPACITY} */
+  /** Entries the audit log keeps. @defaultValue {@link DEFAULT_AUDIT_CAPACITY} */
   capacity?: number;
 }
 

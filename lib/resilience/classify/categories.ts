@@ -6,24 +6,34 @@ import type { ErrorInfo } from '../../util/errors.ts';
 
 /** What kind of failure an error is; decides retrying and recovery. */
 export const ErrorCategory = Object.freeze({
+  /** Bad input: never retried. */
   VALIDATION: 'validation',
+  /** A connection or remote service failed: transient. */
   NETWORK: 'network',
+  /** A time limit was hit: transient. */
   TIMEOUT: 'timeout',
+  /** Something ran out (memory, slots, rate): wait and retry. */
   RESOURCE: 'resource',
+  /** A bug or broken invariant. */
   INTERNAL: 'internal',
+  /** None of the rules knew it. */
   UNKNOWN: 'unknown',
 } as const);
-/** One of {@link ErrorCategory}. */
+/** One of the `ErrorCategory` values. */
 export type ErrorCategory = (typeof ErrorCategory)[keyof typeof ErrorCategory];
 
 /** How bad an error is. */
 export const ErrorSeverity = Object.freeze({
+  /** The caller's problem; nothing to page about. */
   LOW: 'low',
+  /** Expected now and then (transient faults). */
   MEDIUM: 'medium',
+  /** Needs attention (exhaustion, bugs). */
   HIGH: 'high',
+  /** Needs attention now. */
   CRITICAL: 'critical',
 } as const);
-/** One of {@link ErrorSeverity}. */
+/** One of the `ErrorSeverity` values. */
 export type ErrorSeverity = (typeof ErrorSeverity)[keyof typeof ErrorSeverity];
 
 /**
@@ -42,6 +52,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<ErrorCategory, ErrorSeverity>> = 
 
 /** What a classifier rule decides. */
 export interface Classification {
+  /** The category. */
   readonly category: ErrorCategory;
   /** Defaults to {@link DEFAULT_SEVERITY} of the category. */
   readonly severity?: ErrorSeverity;
@@ -49,8 +60,11 @@ export interface Classification {
 
 /** Structured facts about where an error happened. `node` and `operation` are queryable in the audit log. */
 export interface ErrorContext {
+  /** The node where it happened. */
   readonly node?: string;
+  /** The protected operation where it happened. */
   readonly operation?: string;
+  /** The attempt (1-based). */
   readonly attempt?: number;
   readonly [key: string]: unknown;
 }
@@ -62,9 +76,13 @@ export type ClassifierRule = (error: unknown, context: ErrorContext) => Classifi
 export interface ClassifiedError {
   /** Unique id (a UUID v7, so ids sort by time). */
   readonly id: string;
+  /** What kind of error it is. */
   readonly category: ErrorCategory;
+  /** How bad it is. */
   readonly severity: ErrorSeverity;
+  /** A serialisable snapshot of the error. */
   readonly error: ErrorInfo;
+  /** Where it happened. */
   readonly context: ErrorContext;
   /** Clock time of classification. */
   readonly at: number;

@@ -14,11 +14,12 @@ export const RecoveryStrategy = Object.freeze({
   /** A reduced handler served the call while the breaker was open. */
   GRACEFUL_DEGRADE: 'graceful-degrade',
 } as const);
-/** One of {@link RecoveryStrategy}. */
+/** One of the `RecoveryStrategy` values. */
 export type RecoveryStrategy = (typeof RecoveryStrategy)[keyof typeof RecoveryStrategy];
 
 /** One recovery that ran, for the audit log and `recoveryHistory()`. */
 export interface RecoveryRecord {
+  /** The strategy that ran. */
   readonly strategy: RecoveryStrategy;
   /** Whether the strategy produced a result (false: it ran and the call still failed). */
   readonly succeeded: boolean;
@@ -26,13 +27,23 @@ export interface RecoveryRecord {
   readonly name: string;
   /** Id of the classified error that triggered the recovery, when there was one. */
   readonly errorId: string | undefined;
+  /** Category of the error it answered, if any. */
   readonly category: ErrorCategory | undefined;
   /** Attempts made (RETRY), else 1. */
   readonly attempts: number;
   /** A short human-readable account. */
   readonly detail: string;
+  /** Clock time (ms). */
   readonly at: number;
 }
 
 /** A fallback: a fixed value, or a handler given the final error. */
-export type Fallback<T> = { readonly value: T } | { readonly handler: (error: unknown, signal: AbortSignal) => Promise<T> | T };
+export type Fallback<T> =
+  | {
+    /** The result to use instead. */
+    readonly value: T;
+  }
+  | {
+    /** Produces the result from the final error (with the call's abort signal). */
+    readonly handler: (error: unknown, signal: AbortSignal) => Promise<T> | T;
+  };

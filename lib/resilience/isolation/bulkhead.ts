@@ -27,17 +27,19 @@ export const DEFAULT_QUEUE_TIMEOUT_MS = Infinity;
 
 /** A held slot. `release()` (or `using`) gives it back; twice is harmless. */
 export interface Permit {
+  /** Gives the slot back (to the next one waiting); a second call does nothing. */
   release(): void;
+  /** The same as `release()`, for `using`. */
   [Symbol.dispose](): void;
 }
 
 /** Options of a {@link Bulkhead}. */
 export interface BulkheadOptions {
-  /** @defaultValue {@link DEFAULT_MAX_CONCURRENT} */
+  /** Calls running at once. @defaultValue {@link DEFAULT_MAX_CONCURRENT} */
   maxConcurrent?: number;
-  /** @defaultValue {@link DEFAULT_MAX_QUEUE} */
+  /** Calls waiting for a permit. @defaultValue {@link DEFAULT_MAX_QUEUE} */
   maxQueue?: number;
-  /** @defaultValue {@link DEFAULT_QUEUE_TIMEOUT_MS} */
+  /** Longest wait in the queue. @defaultValue {@link DEFAULT_QUEUE_TIMEOUT_MS} */
   queueTimeoutMs?: number;
 }
 
@@ -46,8 +48,9 @@ export const BULKHEAD_OPTION_KEYS = optionKeys<BulkheadOptions>()(['maxConcurren
 
 /** Options of one `acquire`. */
 export interface BulkheadAcquireOptions {
+  /** Aborts the wait for a slot. */
   signal?: AbortSignal | undefined;
-  /** @defaultValue the bulkhead's `queueTimeoutMs` */
+  /** Longest wait (ms). @defaultValue the bulkhead's `queueTimeoutMs` */
   timeoutMs?: number | undefined;
 }
 
@@ -99,6 +102,7 @@ interface Waiter {
 
 /** A semaphore with a bounded wait queue. */
 export class Bulkhead {
+  /** The bulkhead name (in errors). */
   readonly name: string;
   readonly #clock: Clock;
   #o: ResolvedBulkheadOptions;
@@ -214,7 +218,7 @@ export class Bulkhead {
     return new BulkheadPermit(this);
   }
 
-  /** @internal Called once per permit by {@link BulkheadPermit.release}. */
+  /** @internal Called once per permit by `BulkheadPermit.release`. */
   [RELEASE](): void {
     this.#active--;
     this.#drain();

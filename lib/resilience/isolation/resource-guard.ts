@@ -21,11 +21,14 @@ export const DEFAULT_SAMPLE_INTERVAL_MS = 1_000;
 
 /** Options of a {@link ResourceGuard}. */
 export interface ResourceGuardOptions {
-  /** @defaultValue `DEFAULT_MAX_HEAP_RATIO * v8 heap_size_limit` */
+  /**
+   * Heap use above which calls are refused (bytes).
+   * @defaultValue `DEFAULT_MAX_HEAP_RATIO * v8 heap_size_limit`
+   */
   maxHeapBytes?: number;
-  /** @defaultValue {@link DEFAULT_SAMPLE_INTERVAL_MS} */
+  /** Minimum time between two heap readings. @defaultValue {@link DEFAULT_SAMPLE_INTERVAL_MS} */
   sampleIntervalMs?: number;
-  /** @defaultValue `() => process.memoryUsage().heapUsed` */
+  /** Reads the heap use (bytes). @defaultValue `() => process.memoryUsage().heapUsed` */
   readHeap?: () => number;
 }
 

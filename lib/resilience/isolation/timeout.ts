@@ -15,7 +15,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Options of {@link withTimeout}. */
 export interface WithTimeoutOptions {
-  /** @defaultValue the system clock */
+  /** The source of time. @defaultValue the system clock */
   clock?: Clock;
   /** The caller's signal: its abort aborts `fn` too, and rejects with its reason. */
   signal?: AbortSignal | undefined;

@@ -30,8 +30,11 @@ export const DEFAULT_RATE_LIMIT_WAIT_MS = 0;
 
 /** The rate limit layers of a protector, outermost first. */
 export interface ProtectorRateLimits {
+  /** Network-wide layer. */
   network?: RateLimiter<object> | RateLimiterSpec;
+  /** Per-node layer. */
   node?: RateLimiter<object> | RateLimiterSpec;
+  /** Per-operation layer. */
   operation?: RateLimiter<object> | RateLimiterSpec;
   /** Per-key layer (key from the call options). */
   key?: KeyedRateLimiter | Omit<KeyedRateLimiterOptions, 'clock'>;
@@ -42,21 +45,21 @@ export const PROTECTOR_RATE_LIMIT_KEYS = optionKeys<ProtectorRateLimits>()(['net
 /** The keys of the per-key layer's options (a keyed limiter's, but for the clock: the protector's is used). */
 export const PROTECTOR_KEY_LAYER_KEYS = optionKeys<Omit<KeyedRateLimiterOptions, 'clock'>>()(['limiter', 'maxKeys', 'idleMs', 'name']);
 
-/** Options of {@link createProtector}. Absent safeguards: breaker, retry and timeout are on by default; rate limits, bulkhead and resource guard are off until given. */
+/** Options of `createProtector`. Absent safeguards: breaker, retry and timeout are on by default; rate limits, bulkhead and resource guard are off until given. */
 export interface ProtectorOptions {
-  /** @defaultValue {@link DEFAULT_PROTECTOR_NAME} */
+  /** Names the operation in events, metrics and the breaker. @defaultValue {@link DEFAULT_PROTECTOR_NAME} */
   name?: string;
-  /** @defaultValue the system clock */
+  /** The source of time. @defaultValue the system clock */
   clock?: Clock;
   /** When it returns true, calls are refused with `ShuttingDownError`. */
   isShuttingDown?: () => boolean;
   /** Rate limit layers. @defaultValue none */
   rateLimits?: ProtectorRateLimits;
-  /** @defaultValue {@link DEFAULT_RATE_LIMIT_WAIT_MS} */
+  /** Longest wait for a rate limit permit before the call is refused (ms). @defaultValue {@link DEFAULT_RATE_LIMIT_WAIT_MS} */
   rateLimitWaitMs?: number;
-  /** @defaultValue none (false) */
+  /** Refuses calls while memory is short. @defaultValue none (false) */
   resource?: ResourceGuardOptions | ResourceGuard | false;
-  /** @defaultValue none (false) */
+  /** Bounds concurrent calls. @defaultValue none (false) */
   bulkhead?: BulkheadOptions | Bulkhead | false;
   /** Breaker named `op:<name>`; reset timeout defaults to `DEFAULT_OPERATION_RESET_TIMEOUT_MS`. `false` disables. @defaultValue `{}` */
   breaker?: BreakerOptions | CircuitBreaker | false;
@@ -64,9 +67,9 @@ export interface ProtectorOptions {
   retry?: RetryOptions | RetryPolicy | false;
   /** Per-attempt limit; `Infinity` disables. @defaultValue `DEFAULT_TIMEOUT_MS` */
   timeoutMs?: number;
-  /** @defaultValue a new `ErrorClassifier` on the same clock */
+  /** Classifies failures. @defaultValue a new `ErrorClassifier` on the same clock */
   classifier?: ErrorClassifier;
-  /** @defaultValue a new `AuditLog` */
+  /** Records errors and recoveries. @defaultValue a new `AuditLog` */
   auditLog?: AuditLog;
 }
 
@@ -77,13 +80,19 @@ export const PROTECTOR_OPTION_KEYS = optionKeys<ProtectorOptions>()([
 
 /** What `configure()` may change at run time (each part validated like at construction). */
 export interface ProtectorSettings {
+  /** Breaker options to change. */
   breaker?: BreakerOptions;
+  /** Retry options to change. */
   retry?: RetryOptions;
   /** Per layer partial options, e.g. `{ node: { ratePerSec: 50 } }` or `{ key: { limiter: { burst: 5 } } }`. */
   rateLimits?: Partial<Record<'network' | 'node' | 'operation' | 'key', object>>;
+  /** Longest wait for a rate limit permit (ms). */
   rateLimitWaitMs?: number;
+  /** Bulkhead options to change. */
   bulkhead?: BulkheadOptions;
+  /** Resource guard options to change. */
   resource?: ResourceGuardOptions;
+  /** Per-attempt time limit (ms). */
   timeoutMs?: number;
 }
 
@@ -109,15 +118,26 @@ export const PROTECTED_CALL_OPTION_KEYS = optionKeys<ProtectedCallOptions<unknow
 
 /** Plain counters of a protector (read them at scrape time; nothing is counted via prom-client per call). */
 export interface ProtectorMetrics {
+  /** Calls made. */
   readonly calls: number;
+  /** Calls that succeeded. */
   readonly succeeded: number;
+  /** Calls that failed for good. */
   readonly failed: number;
+  /** Calls running now. */
   readonly inFlight: number;
+  /** Calls refused by a rate limit. */
   readonly rateLimited: number;
+  /** Calls refused by another safeguard except the breaker (shutdown, resources, bulkhead). */
   readonly refused: number;
+  /** Calls refused by the open breaker. */
   readonly breakerRejected: number;
+  /** Retries scheduled. */
   readonly retries: number;
+  /** Attempts that hit the time limit. */
   readonly timeouts: number;
+  /** Calls answered by the fallback. */
   readonly fallbacks: number;
+  /** Calls answered by the degrade handler. */
   readonly degraded: number;
 }

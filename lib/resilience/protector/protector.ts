@@ -33,14 +33,21 @@ type Counters = { -readonly [K in keyof ProtectorMetrics]: number };
 
 /** Runs operations through every configured safeguard; see the module comment for the order. */
 export class Protector implements DisposableHandle {
+  /** The operation name. */
   readonly name: string;
   /** The safeguards (undefined when not configured). */
   readonly breaker: CircuitBreaker | undefined;
+  /** Its retry policy, if on. */
   readonly retryPolicy: RetryPolicy | undefined;
+  /** Its rate limit layers, if any. */
   readonly limiter: CombinedRateLimiter | undefined;
+  /** Its bulkhead, if any. */
   readonly bulkhead: Bulkhead | undefined;
+  /** Its resource guard, if any. */
   readonly resourceGuard: ResourceGuard | undefined;
+  /** The classifier of its failures. */
   readonly classifier: ErrorClassifier;
+  /** Where its errors and recoveries are recorded. */
   readonly auditLog: AuditLog;
   readonly #clock: Clock;
   readonly #isShuttingDown: (() => boolean) | undefined;

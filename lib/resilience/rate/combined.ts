@@ -13,14 +13,17 @@ import { ALLOWED, type AcquireOptions, type RateDecision, type RateLimiter } fro
 
 /** The layers, outermost first. */
 export interface CombinedRateLimiterOptions {
+  /** Network-wide layer. */
   network?: RateLimiter<object> | undefined;
+  /** Per-node layer. */
   node?: RateLimiter<object> | undefined;
+  /** Per-operation layer. */
   operation?: RateLimiter<object> | undefined;
   /** Per-key layer; skipped for calls without a key. */
   key?: KeyedRateLimiter | undefined;
-  /** @defaultValue 'combined' */
+  /** Name in events and errors. @defaultValue 'combined' */
   name?: string;
-  /** @defaultValue the system clock */
+  /** The source of time. @defaultValue the system clock */
   clock?: Clock;
 }
 
@@ -32,6 +35,7 @@ const RATE_LIMIT_LAYERS = ['network', 'node', 'operation', 'key'] as const satis
 
 /** Options of a waiting combined `acquire`. */
 export interface CombinedAcquireOptions extends AcquireOptions {
+  /** The key for the per-key layer. */
   key?: string | undefined;
 }
 

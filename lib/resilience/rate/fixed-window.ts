@@ -21,9 +21,9 @@ export const DEFAULT_WINDOW_MS = 1_000;
 
 /** Options of window limiters. */
 export interface WindowOptions {
-  /** @defaultValue {@link DEFAULT_WINDOW_LIMIT} */
+  /** Permits per window (fixed and sliding window). @defaultValue {@link DEFAULT_WINDOW_LIMIT} */
   limit?: number;
-  /** @defaultValue {@link DEFAULT_WINDOW_MS} */
+  /** Window length (fixed and sliding window). @defaultValue {@link DEFAULT_WINDOW_MS} */
   windowMs?: number;
 }
 

@@ -28,13 +28,17 @@ const MAX_SWEEP_INTERVAL_MS = 1_000;
 export interface KeyedRateLimiterOptions {
   /** The limiter every key gets. */
   limiter: RateLimiterSpec;
-  /** @defaultValue {@link DEFAULT_MAX_KEYS} */
+  /** Most keys held at once. @defaultValue {@link DEFAULT_MAX_KEYS} */
   maxKeys?: number;
-  /** @defaultValue {@link DEFAULT_KEY_IDLE_MS} */
+  /**
+   * A key unused this long is dropped (choose it longer than the limiter needs to recover fully, so
+   * that dropping a key never hands out extra permits).
+   * @defaultValue {@link DEFAULT_KEY_IDLE_MS}
+   */
   idleMs?: number;
-  /** @defaultValue 'keyed' */
+  /** Name in events and errors. @defaultValue 'keyed' */
   name?: string;
-  /** @defaultValue the system clock */
+  /** The source of time. @defaultValue the system clock */
   clock?: Clock;
 }
 
@@ -50,6 +54,7 @@ interface Entry {
 
 /** A limiter per key with bounded memory. */
 export class KeyedRateLimiter {
+  /** The limiter name (in events and errors). */
   readonly name: string;
   readonly #clock: Clock;
   #spec: RateLimiterSpec;

@@ -21,9 +21,9 @@ export const DEFAULT_BURST_SECONDS = 1;
 
 /** Options of a {@link TokenBucket}. */
 export interface TokenBucketOptions {
-  /** @defaultValue {@link DEFAULT_RATE_PER_SEC} */
+  /** Refill rate. @defaultValue {@link DEFAULT_RATE_PER_SEC} */
   ratePerSec?: number;
-  /** @defaultValue `ratePerSec * DEFAULT_BURST_SECONDS` */
+  /** Most tokens held (the largest burst). @defaultValue `ratePerSec * DEFAULT_BURST_SECONDS` */
   burst?: number;
 }
 

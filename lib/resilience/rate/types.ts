@@ -5,6 +5,7 @@ import { optionKeys } from '../../util/known-keys.ts';
 
 /** The answer of a limiter. Allowed answers are a shared constant (no allocation). */
 export interface RateDecision {
+  /** True when the call may go ahead. */
   readonly allowed: boolean;
   /** 0 when allowed; else when the same request could pass (`Infinity`: never, e.g. more than the burst). */
   readonly retryAfterMs: number;
@@ -15,7 +16,7 @@ export const ALLOWED: RateDecision = Object.freeze({ allowed: true, retryAfterMs
 
 /** Options of a waiting `acquire`. */
 export interface AcquireOptions {
-  /** @defaultValue 1 */
+  /** Permits one call takes. @defaultValue 1 */
   permits?: number;
   /** Longest wait; past it `acquire` throws `RateLimitedError`. @defaultValue {@link DEFAULT_ACQUIRE_TIMEOUT_MS} */
   timeoutMs?: number;
@@ -54,7 +55,7 @@ export interface RateLimiter<O = object> {
 
 /** Options every algorithm accepts at construction. */
 export interface RateLimiterCommonOptions {
-  /** @defaultValue the algorithm name */
+  /** Name in events and errors. @defaultValue the algorithm name */
   name?: string;
 }
 

@@ -49,17 +49,17 @@ export type RetryFilter = (error: unknown, attempt: number) => boolean;
 
 /** Options of a {@link RetryPolicy}. */
 export interface RetryOptions {
-  /** @defaultValue {@link DEFAULT_MAX_ATTEMPTS} */
+  /** Total attempts, the first included. @defaultValue {@link DEFAULT_MAX_ATTEMPTS} */
   maxAttempts?: number;
-  /** @defaultValue {@link DEFAULT_BASE_DELAY_MS} */
+  /** Delay before the first retry, before jitter. @defaultValue {@link DEFAULT_BASE_DELAY_MS} */
   baseDelayMs?: number;
-  /** @defaultValue {@link DEFAULT_MULTIPLIER} */
+  /** Growth factor of the delay per retry. @defaultValue {@link DEFAULT_MULTIPLIER} */
   multiplier?: number;
-  /** @defaultValue {@link DEFAULT_MAX_DELAY_MS} */
+  /** Cap of the delay before jitter. @defaultValue {@link DEFAULT_MAX_DELAY_MS} */
   maxDelayMs?: number;
-  /** @defaultValue {@link DEFAULT_JITTER} */
+  /** Jitter share for `'proportional'` mode. @defaultValue {@link DEFAULT_JITTER} */
   jitter?: number;
-  /** @defaultValue {@link DEFAULT_JITTER_MODE} */
+  /** How jitter is applied. @defaultValue {@link DEFAULT_JITTER_MODE} */
   jitterMode?: JitterMode;
   /** Uniform random in [0, 1), injectable for determinism. @defaultValue Math.random */
   random?: () => number;
@@ -74,14 +74,23 @@ export const RETRY_OPTION_KEYS = optionKeys<RetryOptions>()(['maxAttempts', 'bas
 
 /** Options with every default filled in. */
 export interface ResolvedRetryOptions {
+  /** Attempts in all, the first included. */
   readonly maxAttempts: number;
+  /** Delay before the first retry (ms). */
   readonly baseDelayMs: number;
+  /** Growth of the delay per retry. */
   readonly multiplier: number;
+  /** Longest delay (ms). */
   readonly maxDelayMs: number;
+  /** Jitter share, 0..1. */
   readonly jitter: number;
+  /** How jitter is applied. */
   readonly jitterMode: JitterMode;
+  /** Uniform random in [0, 1) for the jitter. */
   readonly random: () => number;
+  /** Which errors to retry, if filtered. */
   readonly retryIf: RetryFilter | undefined;
+  /** Category of an error, if a custom one was given. */
   readonly categorize: ((error: unknown) => string) | undefined;
 }
 

@@ -24,12 +24,13 @@ export interface RetryNotice {
   readonly attempt: number;
   /** The wait before the next attempt. */
   readonly delayMs: number;
+  /** What the attempt threw. */
   readonly error: unknown;
 }
 
 /** Options of one `execute` run. */
 export interface RetryExecuteOptions {
-  /** @defaultValue the system clock */
+  /** The source of time. @defaultValue the system clock */
   clock?: Clock;
   /** Aborts the waits between attempts; an aborted run is not retried. */
   signal?: AbortSignal;

@@ -14,7 +14,25 @@ import { TransportError } from './errors.ts';
  * How the transport authenticates, one method of four: user and password, a token, an NKey
  * (the user's seed, `SU…`), or a credentials file (a JWT and its seed, as `nsc` writes them).
  */
-export type NatsAuthOptions = { user: string; password: string } | { token: string } | { nkeySeed: string } | { credsFile: string };
+export type NatsAuthOptions =
+  | {
+    /** The user name. */
+    user: string;
+    /** The password. */
+    password: string;
+  }
+  | {
+    /** The token. */
+    token: string;
+  }
+  | {
+    /** The user's NKey seed (`SU…`). */
+    nkeySeed: string;
+  }
+  | {
+    /** Path of the credentials file (a JWT and its seed). */
+    credsFile: string;
+  };
 
 /** The authentication method of {@link NatsAuthOptions}. */
 export type NatsAuthMethod = 'user' | 'token' | 'nkey' | 'creds';
@@ -24,13 +42,17 @@ export type NatsAuthMethod = 'user' | 'token' | 'nkey' | 'creds';
  * your own; `certFile` with `keyFile` presents a client certificate (servers that verify clients).
  */
 export interface NatsTlsOptions {
+  /** PEM file of a CA to trust. */
   caFile?: string;
+  /** PEM file of the client certificate. */
   certFile?: string;
+  /** PEM file of the client key. */
   keyFile?: string;
 }
 
 /** Resolved credentials: the method (and the user name), never the secret. */
 export interface ResolvedNatsAuth {
+  /** Which method. */
   readonly method: NatsAuthMethod;
   /** The user name, for method `user`. */
   readonly user?: string;

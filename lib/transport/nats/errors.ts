@@ -13,6 +13,7 @@ export type TransportFailure = 'connect' | 'authentication' | 'tls' | 'stream' |
  * file could not be read); `tls`: the TLS handshake or a certificate failed.
  */
 export class TransportError extends PlexusError {
+  /** What failed (see {@link TransportFailure}). */
   readonly failure: TransportFailure;
   constructor(failure: TransportFailure, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
     super(TRANSPORT_CODE, message, { ...options, details: { failure, ...(options.details ?? {}) } });
@@ -31,6 +32,10 @@ export function isTransportError(e: unknown): e is TransportError {
  * that says what is full.
  */
 export class PublishBackpressureError extends BackpressureError {
+  /**
+   * @param target - The remote node the post was addressed to.
+   * @param maxPending - The transport's limit of pending publishes.
+   */
   constructor(target: string, readonly maxPending: number) {
     super(target, 1);
     this.message = `remote node ${JSON.stringify(target)}: ${maxPending} publishes are already pending (maxPending: queued or awaiting their PubAck); try again later`;

@@ -46,7 +46,7 @@ export const DEFAULT_MAX_DELIVER = 20;
 export const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
 /**
  * First nak delay when a node refuses a message (backpressure); it doubles with each delivery
- * up to {@link MAX_NAK_DELAY_MS}.
+ * up to 5 000 ms.
  * @defaultValue 100 ms
  */
 export const DEFAULT_NAK_DELAY_MS = 100;
@@ -68,7 +68,7 @@ export const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
  */
 export const DEFAULT_PUBLISH_RETRIES = 8;
 /**
- * Wait before a publish's first retry; it doubles per retry up to {@link MAX_PUBLISH_RETRY_DELAY_MS}
+ * Wait before a publish's first retry; it doubles per retry up to 5 000 ms
  * (with the defaults, a stream unusable while connected fails a publish after 16 s of waits
  * when its attempts fail at once, about a minute when they time out).
  * @defaultValue 100 ms
@@ -97,37 +97,67 @@ export const DEFAULT_MAX_RECONNECT_ATTEMPTS = -1;
 
 /** How the NATS JetStream transport connects and delivers. Every field is optional. */
 export interface NatsTransportOptions {
-  /** NATS server URL(s). @defaultValue {@link DEFAULT_NATS_SERVERS} */
+  /** NATS server URL(s). @defaultValue `'nats://127.0.0.1:4222'` */
   servers?: string | string[];
   /** JetStream stream holding the network's signals. @defaultValue `PLEXUS_<network>` (characters outside `A-Za-z0-9_-` become `_`) */
   stream?: string;
-  /** First subject token: signals for node N of network W travel on `<prefix>.<W>.<N>`. @defaultValue {@link DEFAULT_SUBJECT_PREFIX} */
+  /** First subject token: signals for node N of network W travel on `<prefix>.<W>.<N>`. @defaultValue `'plexus'` */
   subjectPrefix?: string;
-  /** @defaultValue {@link DEFAULT_MAX_PENDING} */
+  /**
+   * Publishes the transport holds at once, queued here or awaiting their PubAck.
+   * @defaultValue 10 000
+   */
   maxPending?: number;
-  /** @defaultValue {@link DEFAULT_MAX_IN_FLIGHT} (at most `maxPending`) */
+  /**
+   * Publishes sent and awaiting their PubAck at once (the pipeline's window).
+   * @defaultValue 1024 (at most `maxPending`)
+   */
   maxInFlight?: number;
-  /** @defaultValue {@link DEFAULT_ACK_WAIT_MS} */
+  /**
+   * Time JetStream waits for an ack before it redelivers a message.
+   * @defaultValue 30 000 ms
+   */
   ackWaitMs?: number;
-  /** @defaultValue {@link DEFAULT_MAX_DELIVER} */
+  /**
+   * Deliveries of one message (naks included) before it is dead-lettered locally with reason
+   * `max-deliveries` and terminated.
+   * @defaultValue 20
+   */
   maxDeliver?: number;
-  /** @defaultValue {@link DEFAULT_DUPLICATE_WINDOW_MS} */
+  /**
+   * JetStream's deduplication window for `Nats-Msg-Id` (the idempotency key).
+   * @defaultValue 120 000 ms
+   */
   duplicateWindowMs?: number;
-  /** @defaultValue {@link DEFAULT_NAK_DELAY_MS} */
+  /**
+   * First nak delay when a node refuses a message (backpressure).
+   * @defaultValue 100 ms
+   */
   nakDelayMs?: number;
-  /** @defaultValue {@link DEFAULT_PUBLISH_TIMEOUT_MS} */
+  /** Time a publish waits for its PubAck before it fails. @defaultValue 5 000 ms */
   publishTimeoutMs?: number;
   /** Connection name shown by the server. @defaultValue `plexus:<network>` */
   connectionName?: string;
-  /** @defaultValue {@link DEFAULT_PUBLISH_RETRIES} */
+  /**
+   * Times a publish that failed while connected (timeout, no stream, JetStream not ready after a
+   * restart) is tried again before its signal is dead-lettered with reason `transport-failed`.
+   * @defaultValue 8
+   */
   publishRetries?: number;
-  /** @defaultValue {@link DEFAULT_PUBLISH_RETRY_DELAY_MS} */
+  /** Wait before a publish's first retry. @defaultValue 100 ms */
   publishRetryDelayMs?: number;
-  /** @defaultValue {@link DEFAULT_RECONNECT_WAIT_MS} */
+  /** Wait between attempts to reconnect to a lost server. @defaultValue 2 000 ms (the client's own default) */
   reconnectWaitMs?: number;
-  /** @defaultValue {@link DEFAULT_MAX_RECONNECT_ATTEMPTS} */
+  /**
+   * Reconnect attempts per server before the connection is given up for good.
+   * @defaultValue `-1`
+   */
   maxReconnectAttempts?: number;
-  /** @defaultValue {@link DEFAULT_CONNECT_TIMEOUT_MS} */
+  /**
+   * Time the first connect (TCP, TLS handshake, the server's greeting) may take before `start()`
+   * fails.
+   * @defaultValue 5 000 ms
+   */
   connectTimeoutMs?: number;
   /** Credentials, for a server that requires them. @defaultValue none */
   auth?: NatsAuthOptions;
@@ -159,24 +189,41 @@ export const NATS_OPTION_KEYS = optionKeys<NatsTransportOptions>()([
 
 /** Options with every default filled in (the stream name is derived once the network is known). */
 export interface ResolvedNatsOptions {
+  /** Server URLs. */
   readonly servers: readonly string[];
+  /** JetStream stream name (derived from the network name when absent). */
   readonly stream: string | undefined;
+  /** Subject prefix of every node subject. */
   readonly subjectPrefix: string;
+  /** Publishes held at once (queued or awaiting their PubAck); beyond it posts to remote nodes are refused. */
   readonly maxPending: number;
+  /** Publishes sent and awaiting their PubAck at once. */
   readonly maxInFlight: number;
+  /** How long the server waits for an ack before redelivering (ms). */
   readonly ackWaitMs: number;
+  /** Deliveries of one message before it is dead-lettered. */
   readonly maxDeliver: number;
+  /** The stream publish-dedup window (ms). */
   readonly duplicateWindowMs: number;
+  /** First nak delay when a node refuses a message (ms); it doubles per delivery. */
   readonly nakDelayMs: number;
+  /** Time limit of one publish (ms). */
   readonly publishTimeoutMs: number;
+  /** Connection name shown by the server. */
   readonly connectionName: string | undefined;
+  /** Retries of a failed publish. */
   readonly publishRetries: number;
+  /** First delay between publish retries (ms). */
   readonly publishRetryDelayMs: number;
+  /** Wait between reconnect attempts (ms). */
   readonly reconnectWaitMs: number;
+  /** Reconnect attempts; -1 for no limit. */
   readonly maxReconnectAttempts: number;
+  /** Time limit of the first connect (ms). */
   readonly connectTimeoutMs: number;
   /** The authentication method (the secret itself is kept out of sight). */
   readonly auth: ResolvedNatsAuth | undefined;
+  /** TLS options, if TLS is on. */
   readonly tls: ResolvedNatsTls | undefined;
 }
 
