@@ -98,13 +98,13 @@ describe('serve: HTTP endpoints', () => {
     await net.shutdown();
     await stream.readUntil(() => false);
     expect([stream.ended, server.eventClients]).to.deep.equal([true, 0], 'the shutdown ended the event stream');
-    await server.close();
-    await server[Symbol.asyncDispose]();
     const refused = await fetch(`${url}/health`).then(
       () => 'answered',
       (e: unknown) => (e as Error).name,
     );
     expect(refused).to.equal('TypeError', 'fetch fails: nothing listens any more');
+    await server.close();
+    await server[Symbol.asyncDispose]();
   });
 });
 
