@@ -21,7 +21,10 @@ export function parseEventFilter(query: URLSearchParams): EventFilter {
 }
 
 function valuesOf(query: URLSearchParams, key: string): ReadonlySet<string> | undefined {
-  const values = query.getAll(key).flatMap((v) => v.split(',')).filter((v) => v !== '');
+  const values = query
+    .getAll(key)
+    .flatMap((v) => v.split(','))
+    .filter((v) => v !== '');
   return values.length === 0 ? undefined : new Set(values);
 }
 

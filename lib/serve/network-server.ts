@@ -122,16 +122,19 @@ class ServedNetwork implements NetworkServer {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (!this.#authorized(request)) {
       response.setHeader('www-authenticate', 'Bearer');
-      return sendError(response, 401, HttpErrorCode.Unauthorized, 'a bearer token is required');
-    }
-    if (!ROUTES.has(path)) return sendError(response, 404, HttpErrorCode.NotFound, `no endpoint at ${path}`);
-    if (request.method !== 'GET') {
+      sendError(response, 401, HttpErrorCode.Unauthorized, 'a bearer token is required');
+    } else if (!ROUTES.has(path)) {
+      sendError(response, 404, HttpErrorCode.NotFound, `no endpoint at ${path}`);
+    } else if (request.method !== 'GET') {
       response.setHeader('allow', 'GET');
-      return sendError(response, 405, HttpErrorCode.MethodNotAllowed, `${path} takes GET, not ${request.method}`);
+      sendError(response, 405, HttpErrorCode.MethodNotAllowed, `${path} takes GET, not ${request.method}`);
+    } else if (path === '/metrics') {
+      void this.#metrics(response);
+    } else if (path === '/health') {
+      this.#health(response);
+    } else {
+      this.#events(request, response);
     }
-    if (path === '/metrics') return void this.#metrics(response);
-    if (path === '/health') return this.#health(response);
-    this.#events(request, response);
   }
 
   #authorized(request: IncomingMessage): boolean {

@@ -28,7 +28,12 @@ describe('serve: /events (Server-Sent Events)', () => {
     const byKind = await openEvents(`${server.url}/events?kind=completed,dead-lettered`);
     const byNode = await openEvents(`${server.url}/events?node=b&kind=accepted`);
     const byCorrelation = await openEvents(`${server.url}/events?correlationId=c-2&correlationId=c-3`);
-    for (const [node, correlationId] of [['a', 'c-1'], ['b', 'c-2'], ['a', 'c-3']] as const) net.post(node, { type: 't', correlationId });
+    for (const [node, correlationId] of [
+      ['a', 'c-1'],
+      ['b', 'c-2'],
+      ['a', 'c-3'],
+    ] as const)
+      net.post(node, { type: 't', correlationId });
     await net.idle();
     await byKind.readUntil(() => byKind.events.length === 3);
     await byNode.readUntil(() => byNode.events.length === 1);
