@@ -2,7 +2,7 @@
  * HTTP endpoints of a network, on `node:http`: `/metrics` (Prometheus text format), `/health`
  * (the health report as JSON; 503 unless healthy or degraded) and `/events` (the event stream as
  * Server-Sent Events). This folder sits above network/: the network does not know it is served;
- * the server closes itself when the network's event stream completes (at shutdown).
+ * the server closes itself when the network's `health$` completes (at shutdown).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -100,8 +100,9 @@ class ServedNetwork implements NetworkServer {
     const address = this.#server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.#url = `http://${host}:${address.port}`;
-    // The event stream completes when the network has shut down: the server goes with it.
-    this.#network.events$.subscribe({ complete: () => void this.close() });
+    // health$ completes when the network has shut down: the server goes with it. Not events$:
+    // a subscriber there makes every signal build its events, served or not.
+    this.#network.health$.subscribe({ complete: () => void this.close() });
   }
 
   close(): Promise<void> {

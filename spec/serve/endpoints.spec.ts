@@ -91,21 +91,26 @@ describe('serve: HTTP endpoints', () => {
     expect((error as { code?: string }).code).to.equal(ErrorCode.Lifecycle);
   });
 
-  it("closes with the network's shutdown, and close() and asyncDispose are safe to call again", async () => {
-    const { net, server } = await servedNetwork();
-    const { url } = server;
-    const stream = await openEvents(`${url}/events`);
-    await net.shutdown();
-    await stream.readUntil(() => false);
-    expect([stream.ended, server.eventClients]).to.deep.equal([true, 0], 'the shutdown ended the event stream');
-    const refused = await fetch(`${url}/health`).then(
-      () => 'answered',
-      (e: unknown) => (e as Error).name,
-    );
-    expect(refused).to.equal('TypeError', 'fetch fails: nothing listens any more');
-    await server.close();
-    await server[Symbol.asyncDispose]();
-  });
+  for (const [label, options] of [
+    ['', {}],
+    [' (health checks off)', { health: false }],
+  ] as const) {
+    it(`closes with the network's shutdown${label}, and close() and asyncDispose are safe to call again`, async () => {
+      const { net, server } = await servedNetwork({}, options);
+      const { url } = server;
+      const stream = await openEvents(`${url}/events`);
+      await net.shutdown();
+      await stream.readUntil(() => false);
+      expect([stream.ended, server.eventClients]).to.deep.equal([true, 0], 'the shutdown ended the event stream');
+      const refused = await fetch(`${url}/health`).then(
+        () => 'answered',
+        (e: unknown) => (e as Error).name,
+      );
+      expect(refused).to.equal('TypeError', 'fetch fails: nothing listens any more');
+      await server.close();
+      await server[Symbol.asyncDispose]();
+    });
+  }
 });
 
 async function expectRejects(promise: Promise<unknown>, message: RegExp): Promise<unknown> {
