@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import { createNetworkServer, ErrorCode, HttpErrorCode, type HealthReport } from '../../lib/index.ts';
 import { testNetwork } from '../support/networks.ts';
+import sinon from 'sinon';
+import { EventHub } from '../../lib/observe/event-hub.ts';
 import { openEvents, servedNetwork } from './serve-support.ts';
 
 const PROMTOOL = '/usr/bin/promtool';
@@ -89,6 +91,24 @@ describe('serve: HTTP endpoints', () => {
     await net.shutdown();
     const error = await expectRejects(createNetworkServer(net), /shut|terminated/);
     expect((error as { code?: string }).code).to.equal(ErrorCode.Lifecycle);
+  });
+
+  it('a server without /events clients adds no work per signal (the network builds no events for it)', async () => {
+    const emit = sinon.spy(EventHub.prototype, 'emit');
+    try {
+      const { net, server } = await servedNetwork({}, { health: false });
+      net.node('w', { handle: () => {} });
+      await net.start();
+      emit.resetHistory();
+      for (let i = 0; i < 100; i++) net.post('w', { type: 't' });
+      await net.idle();
+      const emitted = emit.callCount;
+      await net.shutdown();
+      await server.close();
+      expect(emitted).to.equal(0);
+    } finally {
+      emit.restore();
+    }
   });
 
   for (const [label, options] of [
