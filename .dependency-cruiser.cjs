@@ -8,7 +8,7 @@
  */
 
 /** Lowest first. The root files (lib/index.ts, lib/error-codes.ts) and lib/testing/ are doors on top. */
-const LAYERS = ['util', 'signal', 'mailbox', 'resilience', 'observe', 'delivery', 'node', 'control', 'transport', 'network'];
+const LAYERS = ['util', 'signal', 'mailbox', 'resilience', 'observe', 'delivery', 'node', 'control', 'transport', 'network', 'serve'];
 
 const layerRules = LAYERS.slice(0, -1).map((layer, index) => ({
   name: `layer-${layer}`,
@@ -30,10 +30,10 @@ module.exports = {
     },
     ...layerRules,
     {
-      name: 'network-under-doors',
-      comment: 'lib/network/ is the top layer under the doors: it must not import lib/testing/ or the root door files.',
+      name: 'serve-under-doors',
+      comment: 'lib/serve/ is the top layer under the doors: it must not import lib/testing/ or the root door files.',
       severity: 'error',
-      from: { path: '^lib/network/' },
+      from: { path: '^lib/serve/' },
       to: { path: ['^lib/testing/', '^lib/[^/]+$'] },
     },
     {

@@ -47,6 +47,10 @@ export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions, ResolvedNatsAuth,
 export type { TransportFailure } from './transport/nats/errors.ts';
 export type { Transport, TransportSession, TransportHost, TransportCounts, TransportReport, PublishAck, ReceiveOutcome } from './transport/transport.ts';
 
+// HTTP endpoints: /metrics, /health, /events.
+export { createNetworkServer, HttpErrorCode, type NetworkServer } from './serve/network-server.ts';
+export { DEFAULT_SERVE_PORT, DEFAULT_SERVE_HOST, DEFAULT_EVENT_BUFFER_BYTES, type NetworkServerOptions } from './serve/serve-options.ts';
+
 // Health and feature flags (the control plane).
 export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
 export { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckOptions, type HealthOptions } from './control/health-options.ts';
