@@ -118,7 +118,7 @@ export class ContextMirror {
     const entry: ContextEntry = Object.freeze({ key, value: deepFreeze(JSON.parse(json)), publisher, publishedAt: now, expiresAt: ttlMs === undefined ? undefined : now + ttlMs });
     const before = this.#store.get(key);
     if (before?.timer !== undefined) this.#parts.clock.clearTimeout(before.timer);
-    const timer = ttlMs === undefined ? undefined : this.#parts.clock.setTimeout(() => this.#drop(key, 'expired'), ttlMs);
+    const timer = ttlMs === undefined ? undefined : unref(this.#parts.clock.setTimeout(() => this.#drop(key, 'expired'), ttlMs));
     this.#store.set(key, { entry, json, timer });
     if (before === undefined || before.json !== json || before.entry.publisher !== publisher) this.#changed(key, { change: 'set', entry });
     return entry;
@@ -228,6 +228,15 @@ function checkKey(key: string): void {
   if (typeof key !== 'string' || key.length > CONTEXT_KEY_MAX_LENGTH || !KEY.test(key)) {
     throw new ContextError('invalid-key', String(key), `context key ${JSON.stringify(key)} must be dotted parts of letters, digits and _:/=- (at most ${CONTEXT_KEY_MAX_LENGTH} characters)`);
   }
+}
+
+/**
+ * Lets the process exit while only context timers wait (Node's timers have `unref`; a virtual
+ * clock's handles have not and need not): an expiry or a periodic publish holds no work.
+ */
+export function unref(handle: TimerHandle): TimerHandle {
+  (handle as { unref?: () => void } | null)?.unref?.();
+  return handle;
 }
 
 /** Freezes a parsed JSON value all the way down, so readers cannot change what others read. */

@@ -124,6 +124,19 @@ export interface HealthEvent extends Base {
   readonly componentStatus: 'healthy' | 'degraded' | 'unhealthy' | 'unknown' | undefined;
 }
 
+/**
+ * A value of `network.context` changed: set (new, changed, or from another publisher), expired
+ * (its TTL passed) or removed.
+ */
+export interface ContextEvent extends Base {
+  readonly kind: 'context';
+  readonly change: 'set' | 'expired' | 'removed';
+  readonly key: string;
+  readonly publisher: string;
+  /** The value now (a JSON value); undefined when it expired or was removed. */
+  readonly value: unknown;
+}
+
 export type SignalEvent =
   | AcceptedEvent
   | DuplicateEvent
@@ -166,6 +179,7 @@ export type NetworkEvent =
   | BreakerEvent
   | ShutdownPhaseEvent
   | HealthEvent
+  | ContextEvent
   | SubscriberErrorEvent
   | TransportErrorEvent
   | RateLimitedEvent
