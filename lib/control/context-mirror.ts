@@ -167,7 +167,8 @@ export class ContextMirror {
    * one of them. Completes when the mirror closes.
    */
   watchPrefix(prefix: string): Observable<ContextEntry[]> {
-    if (typeof prefix !== 'string' || !PREFIX.test(prefix) || prefix.length > CONTEXT_KEY_MAX_LENGTH) throw new ContextError('invalid-key', String(prefix), `context prefix ${JSON.stringify(prefix)} is no dotted name`);
+    if (typeof prefix !== 'string' || !PREFIX.test(prefix) || prefix.length > CONTEXT_KEY_MAX_LENGTH)
+      throw new ContextError('invalid-key', String(prefix), `context prefix ${JSON.stringify(prefix)} is no dotted name`);
     return this.#observable((subscriber) => {
       subscriber.next(this.entries(prefix));
       const watcher: PrefixWatcher = { prefix, notify: () => subscriber.next(this.entries(prefix)) };

@@ -79,7 +79,9 @@ describe('control: context mirror', () => {
     expect(seen).to.deep.equal([['node.a.breakerState=closed'], ['node.a.breakerState=closed', 'node.b.pressureLevel=normal'], ['node.b.pressureLevel=normal']]);
     context.close();
     expect(completed).to.equal(true);
-    expect(() => context.publish('node.a.x', 1, { publisher: 'p' })).to.throw(ContextError).with.property('reason', 'closed');
+    expect(() => context.publish('node.a.x', 1, { publisher: 'p' }))
+      .to.throw(ContextError)
+      .with.property('reason', 'closed');
     expect(context.get('network.health')?.value).to.equal('degraded', 'values stay readable after close');
   });
 
@@ -102,7 +104,10 @@ describe('control: context mirror', () => {
       expect((e as ContextError).reason).to.equal('invalid-value');
       expect((e as ContextError).cause).to.be.instanceOf(ValidationError);
     }
-    for (const key of ['', 'a..b', '.a', 'a.', 'a b', 'x'.repeat(300)]) expect(refusal(() => context.publish(key, 1, { publisher: 'p' }))).to.be.instanceOf(ContextError).with.property('reason', 'invalid-key');
+    for (const key of ['', 'a..b', '.a', 'a.', 'a b', 'x'.repeat(300)])
+      expect(refusal(() => context.publish(key, 1, { publisher: 'p' })))
+        .to.be.instanceOf(ContextError)
+        .with.property('reason', 'invalid-key');
     expect(refusal(() => context.publish('a', 1, { publisher: '' }))).to.be.instanceOf(InvalidOptionsError);
     expect(refusal(() => context.publish('a', 1, { publisher: 'p', ttlMs: 0 }))).to.be.instanceOf(InvalidOptionsError);
     expect(refusal(() => context.publish('a', 1, { publisher: 'p', ttl: 5 } as never))).to.be.instanceOf(InvalidOptionsError);
