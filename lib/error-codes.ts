@@ -4,6 +4,7 @@
  */
 import { BREAKER_DISPOSED_CODE, BREAKER_OPEN_CODE, BULKHEAD_FULL_CODE, INVALID_OPTIONS_CODE, RATE_LIMITED_CODE, RESOURCE_EXHAUSTED_CODE, SHUTTING_DOWN_CODE, TIMEOUT_CODE } from './resilience/errors.ts';
 import { JOURNAL_CODE } from './delivery/journal-error.ts';
+import { CONTEXT_CODE } from './control/context-errors.ts';
 import { TRANSPORT_CODE } from './transport/nats/errors.ts';
 
 /** The `code` of each Plexus error class. */
@@ -40,6 +41,8 @@ export const ErrorCode = Object.freeze({
   Timeout: TIMEOUT_CODE,
   /** {@link JournalError}: the journal could not open, read or write. */
   Journal: JOURNAL_CODE,
+  /** {@link ContextError}: the context mirror refused a key, a value, or a publish after shutdown. */
+  Context: CONTEXT_CODE,
   /** {@link TransportError}: the transport failed. */
   Transport: TRANSPORT_CODE,
 } as const);

@@ -55,6 +55,9 @@ export { DEFAULT_SERVE_PORT, DEFAULT_SERVE_HOST, DEFAULT_EVENT_BUFFER_BYTES, typ
 export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
 export { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckOptions, type HealthOptions } from './control/health-options.ts';
 export type { FeatureFlags, FeatureFlagOptions } from './control/feature-flags.ts';
+export type { ContextMirror, ContextEntry, ContextChange, ContextPublishOptions } from './control/context-mirror.ts';
+export { DEFAULT_CONTEXT_INTERVAL_MS, type NetworkContextOptions } from './control/context-options.ts';
+export type { NetworkContext } from './network/network-context.ts';
 
 // Shutdown, events, metrics, time.
 export { SHUTDOWN_PHASES, ShutdownPhase } from './control/shutdown-phases.ts';
@@ -85,6 +88,7 @@ export { ValidationError, UnknownTargetError } from './signal/errors.ts';
 export { LifecycleError, EmitRefusedError, CausationDepthError, DeadLetterNotFoundError } from './network/errors.ts';
 export { BackpressureError } from './mailbox/backpressure-error.ts';
 export { JournalError } from './delivery/journal-error.ts';
+export { ContextError, type ContextErrorReason } from './control/context-errors.ts';
 export { TransportError, PublishBackpressureError } from './transport/nats/errors.ts';
 export {
   InvalidOptionsError, ShuttingDownError, BreakerOpenError, BreakerDisposedError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError,

@@ -8,7 +8,7 @@ import { eventLoopCheck, journalCheck, memoryCheck, nodeCheck, transportCheck, t
 import { FeatureFlags, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HealthMonitor, type HealthChange } from '../control/health-monitor.ts';
 import { resolveHealthOptions, type HealthCheckOptions, type HealthOptions } from '../control/health-options.ts';
-import { HEALTH_STATUS_CODE, type HealthCheck, type HealthReport } from '../control/health-types.ts';
+import { HEALTH_STATUS_CODE, type HealthCheck, type HealthReport, type HealthStatus } from '../control/health-types.ts';
 import type { Journal } from '../delivery/journal.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
@@ -29,6 +29,8 @@ export interface NetworkHealthParts extends HealthSectionsSource {
   readonly flags: FeatureFlagOptions | undefined;
   readonly journal: Journal | undefined;
   readonly transport: TransportSession | undefined;
+  /** Told of each change of the overall status or a component's (the network publishes it into its context). */
+  readonly onChange?: () => void;
 }
 
 /** A network's health and flags. */
@@ -84,6 +86,11 @@ export class NetworkHealth {
     return this.#monitor.register(name, check, options);
   }
 
+  /** The overall status now. */
+  get status(): HealthStatus {
+    return this.#monitor.status;
+  }
+
   /** The report now. */
   report(): HealthReport {
     const p = this.#parts;
@@ -126,5 +133,6 @@ export class NetworkHealth {
     const hub = this.#parts.hub;
     if (hub.observed) hub.emit({ kind: 'health', at: this.#parts.clock.now(), status: change.to, previous: change.from, component: change.component, componentStatus: change.componentStatus });
     if (this.#changes.observed) this.#changes.next(this.report());
+    this.#parts.onChange?.();
   }
 }

@@ -13,6 +13,7 @@ import type { ResourceGuardOptions } from '../resilience/isolation/resource-guar
 import type { Transport } from '../transport/transport.ts';
 import { FEATURE_FLAG_OPTION_KEYS, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HEALTH_OPTION_KEYS, type HealthOptions } from '../control/health-options.ts';
+import { DEFAULT_CONTEXT_INTERVAL_MS, NETWORK_CONTEXT_OPTION_KEYS, type NetworkContextOptions } from '../control/context-options.ts';
 
 /**
  * Time a graceful shutdown may spend draining.
@@ -109,6 +110,12 @@ export interface NetworkOptions {
   health?: HealthOptions | false;
   /** Feature flags set in code, and where their `PLEXUS_*` overrides are read. See `network.flags`. */
   flags?: FeatureFlagOptions;
+  /**
+   * What the network publishes of itself into `network.context` (breakers, pressure levels,
+   * health), and how often. `false`: nothing (the mirror stays yours to use). Off by default
+   * with `health: false` (a quiet network for specs: no timer, no event of its own).
+   */
+  context?: NetworkContextOptions | false;
 }
 
 /** The keys of {@link NetworkOptions} (a compile error until a new option is listed). */
@@ -129,6 +136,7 @@ export const NETWORK_OPTION_KEYS = optionKeys<NetworkOptions>()([
   'maxCausationDepth',
   'health',
   'flags',
+  'context',
 ]);
 
 /** The object form of the network option `K` (without `false` and, for `journal`, a Journal). */
@@ -149,6 +157,7 @@ export const NETWORK_SECTION_KEYS = {
   resources: RESOURCE_GUARD_OPTION_KEYS,
   health: HEALTH_OPTION_KEYS,
   flags: FEATURE_FLAG_OPTION_KEYS,
+  context: NETWORK_CONTEXT_OPTION_KEYS,
 } as const;
 
 /** Network options with every default filled in. */
@@ -171,6 +180,8 @@ export interface ResolvedNetworkOptions {
   /** Validated when the network's control plane is built (see network-health.ts). */
   readonly health: HealthOptions | false | undefined;
   readonly flags: FeatureFlagOptions | undefined;
+  /** The network's own context publishing, or false (none). */
+  readonly context: { readonly intervalMs: number; readonly publisher: string } | false;
 }
 
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
@@ -217,7 +228,19 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     transport: checkTransport(o.transport),
     health: o.health,
     flags: o.flags,
+    context: resolveContext(o, name),
   };
+}
+
+function resolveContext(o: NetworkOptions, name: string): ResolvedNetworkOptions['context'] {
+  // `health: false` is the quiet network of specs (no timer, no control-plane event): the
+  // network's own context is off there too, unless asked for.
+  if (o.context === false || (o.context === undefined && o.health === false)) return false;
+  checkObject('context', o.context);
+  const intervalMs = checkNumber('context.intervalMs', o.context?.intervalMs ?? DEFAULT_CONTEXT_INTERVAL_MS, { above: 0 });
+  const publisher = o.context?.publisher ?? name;
+  if (typeof publisher !== 'string' || publisher === '') throw new InvalidOptionsError('context.publisher', 'must be a non-empty string', publisher);
+  return { intervalMs, publisher };
 }
 
 function checkTransport(t: unknown): Transport | undefined {

@@ -26,6 +26,7 @@ import type { HealthCheck, HealthReport } from '../control/health-types.ts';
 import type { DisposableHandle } from '../resilience/emitter.ts';
 import { configureNode, type NodeSettings } from './configure-node.ts';
 import type { NetworkHealth } from './network-health.ts';
+import type { NetworkContext } from './network-context.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
 import { checkNodeName } from './node-config.ts';
@@ -68,6 +69,8 @@ export class Network implements AsyncDisposable {
   readonly flags: FeatureFlags;
   /** The health report each time the overall status or a component's status changes (changes only); completes at shutdown. */
   readonly health$: Observable<HealthReport>;
+  /** The context mirror: JSON values by key, shared by publishers, with the network's own state in it (docs/operations.md). */
+  readonly context: NetworkContext;
   readonly #health: NetworkHealth;
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
@@ -117,6 +120,7 @@ export class Network implements AsyncDisposable {
     this.#health = w.health;
     this.flags = w.health.flags;
     this.health$ = w.health.health$;
+    this.context = w.context;
   }
 
   /** Where the network is in its life. */
@@ -250,6 +254,7 @@ export class Network implements AsyncDisposable {
     this.#router.open();
     for (const s of recovery?.pending ?? []) this.#router.redeliver(s.target, s, false);
     this.#health.start();
+    this.context.start();
   }
 
   /** A shutdown that began while `start()` awaited wins: the start fails and opens nothing. */
@@ -361,6 +366,7 @@ export class Network implements AsyncDisposable {
   #terminated(): void {
     this.#state = 'terminated';
     this.#health.stop();
+    this.context.stop();
     this.#releaseName();
   }
 

@@ -7,7 +7,7 @@ import type { Router } from './router.ts';
  * What a network lends its nodes: the host's plain parts (the journal wrapped to ack on settle
  * when there is a transport), and what its callbacks reach.
  */
-export interface NodeHostParts extends Pick<NodeHost, 'clock' | 'hub' | 'schemas' | 'journal' | 'tracing' | 'metrics'> {
+export interface NodeHostParts extends Pick<NodeHost, 'clock' | 'hub' | 'schemas' | 'journal' | 'tracing' | 'metrics' | 'pressureChanged'> {
   readonly router: Router;
   readonly classifier: ErrorClassifier;
   readonly audit: AuditLog;
@@ -27,6 +27,7 @@ export function nodeHostFor(p: NodeHostParts): NodeHost {
     journal: p.journal,
     tracing: p.tracing,
     metrics: p.metrics,
+    pressureChanged: p.pressureChanged,
     emitFrom: (node, parent, target, draft) => router.emitFrom(node, parent, target, draft),
     deadLetter: (entry) => router.deadLetter(entry),
     settled: () => router.settled(),

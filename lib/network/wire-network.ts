@@ -27,6 +27,7 @@ import { ackOnSettle, NO_JOURNAL } from './journal-hooks.ts';
 import type { ResolvedNetworkOptions } from './network-options.ts';
 import { buildNodeConfig } from './node-config.ts';
 import { nodeHostFor } from './node-host-for.ts';
+import { NetworkContext } from './network-context.ts';
 import { NetworkHealth } from './network-health.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
@@ -59,6 +60,8 @@ export interface NetworkWiring {
   readonly metrics: Registry;
   /** Health checks, the health report and feature flags. */
   readonly health: NetworkHealth;
+  /** The context mirror, with the network's own publisher. */
+  readonly context: NetworkContext;
   /**
    * Validates a node's options and builds its runtime on the network's shared host; its breaker's
    * changes become events (and an opening, a recovery). Throws InvalidOptionsError on bad options.
@@ -128,6 +131,10 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     isShuttingDown: () => p.isShuttingDown(),
     countRecovery,
   });
+  // Changes of breakers, pressure levels and health are published at once. The health monitor
+  // registers its first checks (a change) before the context is built: nothing to publish then.
+  let context: NetworkContext | undefined;
+  const contextChanged = (): void => context?.changed();
   // Nodes always get a journal to call (a no-op one with `journal: false`).
   const nodesJournal = journal ?? NO_JOURNAL;
   const host = nodeHostFor({
@@ -141,8 +148,10 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     classifier,
     audit,
     countRecovery,
+    pressureChanged: contextChanged,
   });
   const health = new NetworkHealth({
+    onChange: contextChanged,
     clock,
     hub,
     health: opts.health,
@@ -155,6 +164,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     resourceGuard: guard !== undefined,
     dedup: dedup !== undefined,
   });
+  context = new NetworkContext({ clock, hub, limits, options: opts.context, nodes: () => nodes.values(), healthStatus: () => health.status });
   const metrics = createNetworkRegistry({
     network: opts.name,
     nodes: () => nodes.values(),
@@ -170,16 +180,16 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
   });
   const createNode = (name: string, options: NodeOptions): NodeRuntime => {
-    const runtime = createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host);
+    const runtime = createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host, contextChanged);
     health.addNode(runtime);
     return runtime;
   };
   const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, createNode, recover };
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, createNode, recover };
 }
 
-/** See {@link NetworkWiring.createNode}. */
-function createNodeRuntime(name: string, options: NodeOptions, opts: ResolvedNetworkOptions, networkLimiter: RateLimiter | undefined, dedup: DedupWindow | undefined, hub: EventHub, host: NodeHost): NodeRuntime {
+/** See {@link NetworkWiring.createNode}. `breakerChanged`: told after each change of the node's breaker. */
+function createNodeRuntime(name: string, options: NodeOptions, opts: ResolvedNetworkOptions, networkLimiter: RateLimiter | undefined, dedup: DedupWindow | undefined, hub: EventHub, host: NodeHost, breakerChanged: () => void): NodeRuntime {
   // The breaker's pressure level reads the mailbox fill, but the runtime is built from the
   // config: `load` reads the runtime once it exists.
   let runtime: NodeRuntime | undefined;
@@ -188,6 +198,7 @@ function createNodeRuntime(name: string, options: NodeOptions, opts: ResolvedNet
   config.breaker?.onStateChange((t) => {
     if (hub.observed) hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });
     if (t.to === 'open') host.recovered(name, 'circuit-break', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals`);
+    breakerChanged();
   });
   return runtime;
 }

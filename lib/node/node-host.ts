@@ -29,6 +29,8 @@ export interface NodeHost {
   recovered(node: string, strategy: RecoveryStrategy, succeeded: boolean, error: ClassifiedError | undefined, attempts: number, detail: string): void;
   /** One accepted signal reached its end (completed or dead-lettered). */
   settled(): void;
+  /** The pressure level of `node` changed (the network publishes it into its context). */
+  readonly pressureChanged?: ((node: string) => void) | undefined;
 }
 
 /** The settled shape of a node's configuration. */

@@ -58,7 +58,8 @@ export class NodeRuntime implements ContextHost {
     this.name = config.name;
     this.config = config;
     this.#host = host;
-    this.#events = new SignalEvents(host.hub, config.name);
+    const pressureChanged = host.pressureChanged;
+    this.#events = new SignalEvents(host.hub, config.name, pressureChanged === undefined ? undefined : () => pressureChanged(config.name));
     this.mailbox = new PartitionedMailbox(config.partitions, host.clock.now());
     this.#flow = new FlowControl(config.capacity, config.warnAt, config.rejectAt, this.#events);
     config.breaker?.onStateChange(() => this.#wakeBreakerWaiters());

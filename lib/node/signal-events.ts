@@ -9,10 +9,13 @@ import type { ErrorInfo } from '../util/errors.ts';
 export class SignalEvents {
   readonly #hub: EventHub;
   readonly #node: string;
+  readonly #onPressure: (() => void) | undefined;
 
-  constructor(hub: EventHub, node: string) {
+  /** `onPressure`: told of each change of the pressure level (rare), watched or not. */
+  constructor(hub: EventHub, node: string, onPressure?: () => void) {
     this.#hub = hub;
     this.#node = node;
+    this.#onPressure = onPressure;
   }
 
   accepted(signal: Signal, partition: number, at: number): void {
@@ -51,5 +54,6 @@ export class SignalEvents {
 
   pressure(level: 'normal' | 'warning' | 'critical', fill: number, at: number): void {
     if (this.#hub.observed) this.#hub.emit({ kind: 'pressure', at, node: this.#node, level, fill });
+    this.#onPressure?.();
   }
 }

@@ -196,6 +196,23 @@ export interface HealthEvent extends EventBase {
   readonly componentStatus: 'healthy' | 'degraded' | 'unhealthy' | 'unknown' | undefined;
 }
 
+/**
+ * A value of `network.context` changed: set (new, changed, or from another publisher), expired
+ * (its TTL passed) or removed.
+ */
+export interface ContextEvent extends EventBase {
+  /** Always `'context'`. */
+  readonly kind: 'context';
+  /** What happened to the key. */
+  readonly change: 'set' | 'expired' | 'removed';
+  /** The key that changed. */
+  readonly key: string;
+  /** Who published the value. */
+  readonly publisher: string;
+  /** The value now (a JSON value); undefined when it expired or was removed. */
+  readonly value: unknown;
+}
+
 /** The events about one signal's way through a node (each carries the signal). */
 export type SignalEvent =
   | AcceptedEvent
@@ -245,6 +262,7 @@ export type NetworkEvent =
   | BreakerEvent
   | ShutdownPhaseEvent
   | HealthEvent
+  | ContextEvent
   | SubscriberErrorEvent
   | TransportErrorEvent
   | RateLimitedEvent

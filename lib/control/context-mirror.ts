@@ -1,0 +1,252 @@
+/**
+ * The context mirror: a key → value store of JSON values that publishers share (each value
+ * carries its publisher and publish time; a TTL may expire it), read with `get`, listed with
+ * `entries`, and watched per key or per prefix as Observables that start with what is there now.
+ * Pure logic on the network's clock (TTL timers run on it); the network's own publisher and the
+ * `context` events are wired in network/network-context.ts.
+ */
+import type { Observable } from 'rxjs';
+import { checkKnownKeys, checkNumber, checkObject } from '../resilience/validate.ts';
+import { InvalidOptionsError } from '../resilience/errors.ts';
+import { validatePayload, type PayloadLimits } from '../signal/validate-payload.ts';
+import type { Clock, TimerHandle } from '../util/clock.ts';
+import { GuardedObservable } from '../util/guarded-observable.ts';
+import { optionKeys } from '../util/known-keys.ts';
+import { ContextError } from './context-errors.ts';
+
+/** One value of the mirror. Frozen, value included. */
+export interface ContextEntry {
+  /** Dotted key, namespaced by its publisher, e.g. `node.store.breakerState`. */
+  readonly key: string;
+  /** A JSON value (a deep-frozen copy of what was published). */
+  readonly value: unknown;
+  /** Who published it, e.g. a network's name. */
+  readonly publisher: string;
+  /** Clock time of the publish (ms). */
+  readonly publishedAt: number;
+  /** Clock time at which it expires, or undefined for no TTL. */
+  readonly expiresAt: number | undefined;
+}
+
+/** Options of {@link ContextMirror.publish}. */
+export interface ContextPublishOptions {
+  /** Who publishes (non-empty). */
+  publisher: string;
+  /** Milliseconds after which the value is removed unless published again. @defaultValue none (kept until removed) */
+  ttlMs?: number;
+}
+
+/** The keys of {@link ContextPublishOptions} (a compile error until a new option is listed). */
+export const CONTEXT_PUBLISH_OPTION_KEYS = optionKeys<ContextPublishOptions>()(['publisher', 'ttlMs']);
+
+/**
+ * What changed: `set` (a new value, or another publisher), `expired` (its TTL passed) or
+ * `removed`. `entry` is the entry now (set) or the one that went (expired, removed).
+ */
+export interface ContextChange {
+  /** What happened to the key: set (new or changed), expired (its TTL passed) or removed. */
+  readonly change: 'set' | 'expired' | 'removed';
+  /** The entry as it was set, or as it was when it expired or was removed. */
+  readonly entry: ContextEntry;
+}
+
+/** What a mirror is built from. */
+export interface ContextMirrorParts {
+  readonly clock: Clock;
+  /** Values are held to the payload limits. */
+  readonly limits: PayloadLimits;
+  /** Told of each change (after the watchers). */
+  readonly onChange?: (change: ContextChange) => void;
+}
+
+/** Keys are dotted names of letters, digits and `_:/=-` (no empty part), at most this long. */
+export const CONTEXT_KEY_MAX_LENGTH = 256;
+const KEY = /^[A-Za-z0-9_:/=-]+(\.[A-Za-z0-9_:/=-]+)*$/;
+/** A prefix is a key, optionally ending with a dot, or empty (everything). */
+const PREFIX = /^([A-Za-z0-9_:/=-]+(\.[A-Za-z0-9_:/=-]+)*\.?)?$/;
+
+interface Stored {
+  entry: ContextEntry;
+  /** The value as JSON: what tells a change from a re-publish of the same value. */
+  json: string;
+  timer: TimerHandle | undefined;
+}
+
+interface PrefixWatcher {
+  readonly prefix: string;
+  readonly notify: () => void;
+}
+
+/** A shared key → value store of JSON values: `network.context`'s store. */
+export class ContextMirror {
+  readonly #parts: ContextMirrorParts;
+  readonly #store = new Map<string, Stored>();
+  readonly #keyWatchers = new Map<string, Set<(entry: ContextEntry | undefined) => void>>();
+  readonly #prefixWatchers = new Set<PrefixWatcher>();
+  readonly #closers = new Set<() => void>();
+  #closed = false;
+  #subscriberErrors = 0;
+
+  constructor(parts: ContextMirrorParts) {
+    this.#parts = parts;
+  }
+
+  /** Errors thrown by watchers' callbacks (caught, so that a publish never fails for them). */
+  get subscriberErrors(): number {
+    return this.#subscriberErrors;
+  }
+
+  /**
+   * Publishes `value` under `key`. A value equal (as JSON) to the one there from the same
+   * publisher only refreshes its time and TTL: watchers see changes only. Throws
+   * {@link ContextError} (`invalid-key`, `invalid-value`, `closed`) or InvalidOptionsError.
+   */
+  publish(key: string, value: unknown, options: ContextPublishOptions): ContextEntry {
+    checkKey(key);
+    checkObject('options', options);
+    if (options === undefined) throw new InvalidOptionsError('options', 'must name the publisher', options);
+    checkKnownKeys('options', options, CONTEXT_PUBLISH_OPTION_KEYS);
+    const { publisher, ttlMs } = options;
+    if (typeof publisher !== 'string' || publisher === '') throw new InvalidOptionsError('publisher', 'must be a non-empty string', publisher);
+    if (ttlMs !== undefined) checkNumber('ttlMs', ttlMs, { above: 0 });
+    if (this.#closed) throw new ContextError('closed', key, `the context mirror is closed: ${key} was not published`);
+    try {
+      validatePayload(value, this.#parts.limits);
+    } catch (e) {
+      throw new ContextError('invalid-value', key, `context value of ${key} is no JSON value: ${(e as Error).message}`, e);
+    }
+    const json = JSON.stringify(value) ?? 'null';
+    const now = this.#parts.clock.now();
+    const entry: ContextEntry = Object.freeze({ key, value: deepFreeze(JSON.parse(json)), publisher, publishedAt: now, expiresAt: ttlMs === undefined ? undefined : now + ttlMs });
+    const before = this.#store.get(key);
+    if (before?.timer !== undefined) this.#parts.clock.clearTimeout(before.timer);
+    const timer = ttlMs === undefined ? undefined : unref(this.#parts.clock.setTimeout(() => this.#drop(key, 'expired'), ttlMs));
+    this.#store.set(key, { entry, json, timer });
+    if (before === undefined || before.json !== json || before.entry.publisher !== publisher) this.#changed(key, { change: 'set', entry });
+    return entry;
+  }
+
+  /** Removes the value of `key`; true when there was one. */
+  remove(key: string): boolean {
+    checkKey(key);
+    return this.#drop(key, 'removed');
+  }
+
+  /** The entry of `key` now, or undefined. */
+  get(key: string): ContextEntry | undefined {
+    return this.#store.get(key)?.entry;
+  }
+
+  /** Every entry now, by key (in the order keys were first published), or those under `prefix`. */
+  entries(prefix = ''): ContextEntry[] {
+    const out: ContextEntry[] = [];
+    for (const [key, stored] of this.#store) if (key.startsWith(prefix)) out.push(stored.entry);
+    return out;
+  }
+
+  /**
+   * The entry of `key`: now (undefined when there is none), then on each change (undefined once
+   * it expires or is removed). Completes when the mirror closes.
+   */
+  watch(key: string): Observable<ContextEntry | undefined> {
+    checkKey(key);
+    return this.#observable((subscriber) => {
+      subscriber.next(this.get(key));
+      let watchers = this.#keyWatchers.get(key);
+      if (watchers === undefined) this.#keyWatchers.set(key, (watchers = new Set()));
+      const set = watchers;
+      const notify = (entry: ContextEntry | undefined): void => subscriber.next(entry);
+      set.add(notify);
+      return () => {
+        set.delete(notify);
+        if (set.size === 0) this.#keyWatchers.delete(key);
+      };
+    });
+  }
+
+  /**
+   * The entries under `prefix` (`'node.store.'`; `''` for all): now, then after each change of
+   * one of them. Completes when the mirror closes.
+   */
+  watchPrefix(prefix: string): Observable<ContextEntry[]> {
+    if (typeof prefix !== 'string' || !PREFIX.test(prefix) || prefix.length > CONTEXT_KEY_MAX_LENGTH)
+      throw new ContextError('invalid-key', String(prefix), `context prefix ${JSON.stringify(prefix)} is no dotted name`);
+    return this.#observable((subscriber) => {
+      subscriber.next(this.entries(prefix));
+      const watcher: PrefixWatcher = { prefix, notify: () => subscriber.next(this.entries(prefix)) };
+      this.#prefixWatchers.add(watcher);
+      return () => this.#prefixWatchers.delete(watcher);
+    });
+  }
+
+  /** Clears the TTL timers and completes every watch; later publishes throw `closed`. Values stay readable. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const stored of this.#store.values()) if (stored.timer !== undefined) this.#parts.clock.clearTimeout(stored.timer);
+    for (const stored of this.#store.values()) stored.timer = undefined;
+    for (const close of [...this.#closers]) close();
+  }
+
+  #observable<T>(start: (subscriber: { next(value: T): void }) => () => void): Observable<T> {
+    return new GuardedObservable<T>(
+      () => this.#subscriberErrors++,
+      (subscriber) => {
+        const stop = start(subscriber);
+        if (this.#closed) {
+          // Closed: the current value(s), then the end.
+          stop();
+          subscriber.complete();
+          return undefined;
+        }
+        const close = (): void => subscriber.complete();
+        this.#closers.add(close);
+        return () => {
+          this.#closers.delete(close);
+          stop();
+        };
+      },
+    );
+  }
+
+  #drop(key: string, change: 'expired' | 'removed'): boolean {
+    const stored = this.#store.get(key);
+    if (stored === undefined) return false;
+    if (stored.timer !== undefined) this.#parts.clock.clearTimeout(stored.timer);
+    this.#store.delete(key);
+    this.#changed(key, { change, entry: stored.entry });
+    return true;
+  }
+
+  #changed(key: string, change: ContextChange): void {
+    const now = change.change === 'set' ? change.entry : undefined;
+    const watchers = this.#keyWatchers.get(key);
+    if (watchers !== undefined) for (const notify of [...watchers]) notify(now);
+    for (const watcher of [...this.#prefixWatchers]) if (key.startsWith(watcher.prefix)) watcher.notify();
+    this.#parts.onChange?.(change);
+  }
+}
+
+function checkKey(key: string): void {
+  if (typeof key !== 'string' || key.length > CONTEXT_KEY_MAX_LENGTH || !KEY.test(key)) {
+    throw new ContextError('invalid-key', String(key), `context key ${JSON.stringify(key)} must be dotted parts of letters, digits and _:/=- (at most ${CONTEXT_KEY_MAX_LENGTH} characters)`);
+  }
+}
+
+/**
+ * Lets the process exit while only context timers wait (Node's timers have `unref`; a virtual
+ * clock's handles have not and need not): an expiry or a periodic publish holds no work.
+ */
+export function unref(handle: TimerHandle): TimerHandle {
+  (handle as { unref?: () => void } | null)?.unref?.();
+  return handle;
+}
+
+/** Freezes a parsed JSON value all the way down, so readers cannot change what others read. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,97 @@
+/*
+ * `network.context`: the context mirror of a network, and the network's own publisher into it.
+ * The network publishes each node's pressure level (`node.<name>.pressureLevel`), each breaker's
+ * state (`node.<name>.breakerState`) and its overall health (`network.health`), with its
+ * publisher id: on an interval from start to shutdown, at once when one of them changes, and on
+ * `publishNow()`. Each change of the mirror is a `context` event. Built by wire-network.ts.
+ */
+import { ContextMirror, unref, type ContextChange } from '../control/context-mirror.ts';
+import type { HealthStatus } from '../control/health-types.ts';
+import type { NodeRuntime } from '../node/node-runtime.ts';
+import type { EventHub } from '../observe/event-hub.ts';
+import type { PayloadLimits } from '../signal/validate-payload.ts';
+import type { Clock, TimerHandle } from '../util/clock.ts';
+import type { ResolvedNetworkOptions } from './network-options.ts';
+
+/** Key of the network's overall health status. */
+export const NETWORK_HEALTH_KEY = 'network.health';
+
+/** What the network's context reads from the network. */
+export interface NetworkContextParts {
+  readonly clock: Clock;
+  readonly hub: EventHub;
+  readonly limits: PayloadLimits;
+  readonly options: ResolvedNetworkOptions['context'];
+  nodes(): Iterable<NodeRuntime>;
+  healthStatus(): HealthStatus;
+}
+
+/** A network's context mirror (`network.context`), with the network's own values in it. */
+export class NetworkContext extends ContextMirror {
+  readonly #self: NetworkContextParts;
+  #timer: TimerHandle | undefined;
+  /** Between start and shutdown: changes are published at once. */
+  #running = false;
+  #stopped = false;
+
+  constructor(parts: NetworkContextParts) {
+    const { clock, hub } = parts;
+    super({ clock, limits: parts.limits, onChange: (change) => emitChange(hub, clock, change) });
+    this.#self = parts;
+  }
+
+  /**
+   * Publishes the network's own context now (a value that did not change is only refreshed).
+   * Does nothing with the network option `context: false`; throws ContextError `closed` after shutdown.
+   */
+  publishNow(): void {
+    const options = this.#self.options;
+    if (options === false) return;
+    const publish = { publisher: options.publisher };
+    for (const node of this.#self.nodes()) {
+      this.publish(`node.${node.name}.pressureLevel`, node.pressure, publish);
+      const breaker = node.config.breaker;
+      if (breaker !== undefined) this.publish(`node.${node.name}.breakerState`, breaker.state, publish);
+    }
+    this.publish(NETWORK_HEALTH_KEY, this.#self.healthStatus(), publish);
+  }
+
+  /** A breaker, a pressure level or the health changed: published at once while the network runs. */
+  changed(): void {
+    if (this.#running) this.publishNow();
+  }
+
+  /** Publishes, and starts the interval (at the network's start). */
+  start(): void {
+    if (this.#stopped || this.#self.options === false) return;
+    this.#running = true;
+    this.publishNow();
+    this.#schedule();
+  }
+
+  /** Stops the interval, clears the TTL timers and completes the watches (at the end of shutdown). */
+  stop(): void {
+    this.#stopped = true;
+    this.#running = false;
+    if (this.#timer !== undefined) this.#self.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.close();
+  }
+
+  #schedule(): void {
+    const options = this.#self.options;
+    if (options === false) return;
+    this.#timer = unref(
+      this.#self.clock.setTimeout(() => {
+        this.#timer = undefined;
+        if (!this.#running) return;
+        this.publishNow();
+        this.#schedule();
+      }, options.intervalMs),
+    );
+  }
+}
+
+function emitChange(hub: EventHub, clock: Clock, { change, entry }: ContextChange): void {
+  if (hub.observed) hub.emit({ kind: 'context', at: clock.now(), change, key: entry.key, publisher: entry.publisher, value: change === 'set' ? entry.value : undefined });
+}
