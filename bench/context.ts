@@ -14,12 +14,20 @@ export interface Scenario {
 
 /** Turns an outcome into a table row; `plexusName` is the system whose figure is Plexus's. */
 export function toRow(
-  scenario: string, metric: string, unit: string, better: 'higher' | 'lower', o: Pick<Outcome, 'closed' | 'notes'> & Partial<Outcome>,
-  plexusName = 'plexus', which: 'figs' | 'cpu' = 'figs',
+  scenario: string,
+  metric: string,
+  unit: string,
+  better: 'higher' | 'lower',
+  o: Pick<Outcome, 'closed' | 'notes'> & Partial<Outcome>,
+  plexusName = 'plexus',
+  which: 'figs' | 'cpu' = 'figs',
 ): Row {
   const pick = (n: string): Figure | undefined => o[which]?.[n];
   return {
-    scenario, metric, unit, better,
+    scenario,
+    metric,
+    unit,
+    better,
     plexus: pick(plexusName) ?? { na: 'n/a' },
     baselines: { bare: pick('bare') ?? { na: '—' }, rxjs: pick('rxjs') ?? { na: '—' }, xstate: pick('xstate') ?? { na: '—' } },
     closed: o.closed,

@@ -38,7 +38,11 @@ const BATCH = 64;
 
 export class Live {
   private next = 0;
-  private constructor(readonly sys: System, readonly tr: Tracker, readonly per: number) {}
+  private constructor(
+    readonly sys: System,
+    readonly tr: Tracker,
+    readonly per: number,
+  ) {}
 
   static async create(factory: Factory, o: SystemOptions): Promise<Live> {
     const tr = new Tracker();
@@ -52,7 +56,10 @@ export class Live {
     const base = tr.completed;
     const first = this.next;
     let timedOut = false;
-    const dog = setTimeout(() => { timedOut = true; tr.abort(); }, timeoutMs);
+    const dog = setTimeout(() => {
+      timedOut = true;
+      tr.abort();
+    }, timeoutMs);
     const half = Math.max(1, window >> 1);
     let rejected = 0;
     let i = first;
@@ -90,7 +97,10 @@ export class Live {
     const hist = newHistogram();
     tr.hist = hist;
     let timedOut = false;
-    const dog = setTimeout(() => { timedOut = true; tr.abort(); }, durationMs + 60_000);
+    const dog = setTimeout(() => {
+      timedOut = true;
+      tr.abort();
+    }, durationMs + 60_000);
     let rejected = 0;
     let i = first;
     const cpu0 = process.cpuUsage();

@@ -76,10 +76,16 @@ export async function throughput(s: Settings, label: string, systems: Sys[], o: 
   const out = empty();
   const live = new Map<string, { l: Live; n: number; window: number; wall: number[]; cpu: number[] }>();
   for (const sys of systems) {
-    if (sys.factory === undefined) { out.figs[sys.name] = out.cpu[sys.name] = { na: sys.na ?? 'n/a' }; continue; }
+    if (sys.factory === undefined) {
+      out.figs[sys.name] = out.cpu[sys.name] = { na: sys.na ?? 'n/a' };
+      continue;
+    }
     const f = sys.factory;
     const l = await guard(sys.name, out, () => Live.create(f, o(sys.name)));
-    if (l === undefined) { out.figs[sys.name] = out.cpu[sys.name] = { na: 'error' }; continue; }
+    if (l === undefined) {
+      out.figs[sys.name] = out.cpu[sys.name] = { na: 'error' };
+      continue;
+    }
     const window = opt.window ?? windowFor(o(sys.name));
     const minN = opt.minN ?? Math.ceil((s.quick ? 20_000 : 50_000) / handlerRuns(o(sys.name)));
     let n = minN;
@@ -104,7 +110,11 @@ export async function throughput(s: Settings, label: string, systems: Sys[], o: 
   }
   for (const [name, x] of live) {
     const problem = await guard(name, out, () => x.l.close());
-    if (problem !== undefined) { out.closed = false; out.notes.push(`${name}: INVALID (${problem})`); x.wall.length = 0; }
+    if (problem !== undefined) {
+      out.closed = false;
+      out.notes.push(`${name}: INVALID (${problem})`);
+      x.wall.length = 0;
+    }
     out.figs[name] = x.wall.length ? stat(x.wall) : { na: 'invalid' };
     out.cpu[name] = x.wall.length ? stat(x.cpu) : { na: 'invalid' };
   }
@@ -119,7 +129,10 @@ export async function latency(s: Settings, label: string, systems: Sys[], o: (na
   for (const sys of systems) {
     const pk = peak[sys.name];
     const f = sys.factory;
-    if (f === undefined || pk === undefined || 'na' in pk) { p50.figs[sys.name] = p99.figs[sys.name] = { na: pk && 'na' in pk ? pk.na : sys.na ?? 'n/a' }; continue; }
+    if (f === undefined || pk === undefined || 'na' in pk) {
+      p50.figs[sys.name] = p99.figs[sys.name] = { na: pk && 'na' in pk ? pk.na : (sys.na ?? 'n/a') };
+      continue;
+    }
     const l = await guard(sys.name, p50, () => Live.create(f, o(sys.name)));
     if (l !== undefined) live.set(sys.name, { l, rate: pk.median / 2, window: windowFor(o(sys.name)), v50: [], v99: [] });
   }
@@ -129,7 +142,10 @@ export async function latency(s: Settings, label: string, systems: Sys[], o: (na
       if (r.hist === undefined) continue;
       const a = r.hist.getValueAtPercentile(50);
       const b = r.hist.getValueAtPercentile(99);
-      if (check(label, name, r, p50)) { x.v50.push(a); x.v99.push(b); }
+      if (check(label, name, r, p50)) {
+        x.v50.push(a);
+        x.v99.push(b);
+      }
       const short = r.rate < x.rate * 0.95 ? ` — only ${fmt(r.rate)}/s achieved` : '';
       progress(`  ${label} latency rep ${rep + 1}/${s.latencyReps} ${name} @ ${fmt(x.rate)}/s: p50 ${a} µs, p99 ${b} µs (${r.hist.totalCount} recorded)${short}`);
       if (rep === 0) p50.notes.push(`${name} paced at ${fmt(x.rate)}/s (50% of its own peak)${short}`);
@@ -137,7 +153,11 @@ export async function latency(s: Settings, label: string, systems: Sys[], o: (na
   }
   for (const [name, x] of live) {
     const problem = await guard(name, p50, () => x.l.close());
-    if (problem !== undefined) { p50.closed = false; p50.notes.push(`${name}: INVALID (${problem})`); x.v50.length = x.v99.length = 0; }
+    if (problem !== undefined) {
+      p50.closed = false;
+      p50.notes.push(`${name}: INVALID (${problem})`);
+      x.v50.length = x.v99.length = 0;
+    }
     p50.figs[name] = x.v50.length ? stat(x.v50) : { na: 'invalid' };
     p99.figs[name] = x.v99.length ? stat(x.v99) : { na: 'invalid' };
   }

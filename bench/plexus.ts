@@ -42,9 +42,11 @@ function build(lib: typeof import('../lib/index.ts')): Factory {
     const sinkHandle: Handle = async (s) => {
       tr.done(s.payload);
     };
-    const forward = (to: string): Handle => async (s, ctx) => {
-      ctx.emit(to, { type: 'job', payload: s.payload, partitionKey: s.partitionKey });
-    };
+    const forward =
+      (to: string): Handle =>
+      async (s, ctx) => {
+        ctx.emit(to, { type: 'job', payload: s.payload, partitionKey: s.partitionKey });
+      };
     let entries: string[];
     if (o.shape === 'single') entries = [node('worker', sinkHandle)];
     else if (o.shape === 'pipeline') {
@@ -54,17 +56,17 @@ function build(lib: typeof import('../lib/index.ts')): Factory {
     } else if (o.shape === 'fanout') {
       node('sink', sinkHandle);
       const ws = Array.from({ length: o.width }, (_, i) => node('w' + i, forward('sink')));
-      entries = [node('source', async (s, ctx) => {
-        for (const w of ws) ctx.emit(w, { type: 'job', payload: s.payload, partitionKey: s.partitionKey });
-      })];
+      entries = [
+        node('source', async (s, ctx) => {
+          for (const w of ws) ctx.emit(w, { type: 'job', payload: s.payload, partitionKey: s.partitionKey });
+        }),
+      ];
     } else entries = Array.from({ length: o.width }, (_, i) => node('n' + i, sinkHandle));
     await net.start();
     const count = entries.length;
     const first = entries[0] as string;
     return {
-      post: count === 1
-        ? (d) => net.post(first, d).status === 'accepted'
-        : (d, i) => net.post(entries[i % count] as string, d).status === 'accepted',
+      post: count === 1 ? (d) => net.post(first, d).status === 'accepted' : (d, i) => net.post(entries[i % count] as string, d).status === 'accepted',
       async check(expectedInputs) {
         await net.idle();
         const c = net.counts();

@@ -11,7 +11,11 @@ import { perInput } from './types.ts';
 import { WINDOW } from './measure.ts';
 import { profiled } from './profile-single.ts';
 
-interface ProfileNode { callFrame: { functionName: string; url: string }; selfSize: number; children: ProfileNode[] }
+interface ProfileNode {
+  callFrame: { functionName: string; url: string };
+  selfSize: number;
+  children: ProfileNode[];
+}
 
 const { name, n, o } = profiled(process.argv.slice(2));
 const sys = (await loadSystems()).find((s) => s.name === name);

@@ -18,4 +18,6 @@ const live = await Live.create(sys.factory, o);
 await live.windowed(50_000, WINDOW);
 const r = await live.windowed(Number(nArg), WINDOW);
 const problem = await live.close();
-process.stderr.write(`${mode}: ${Math.round(r.rate)} signals/s (cpu ${Math.round(r.cpuRate)}/s), ${r.completed}/${r.expected} completed${r.problem ?? problem ? ' INVALID ' + String(r.problem ?? problem) : ''}\n`);
+process.stderr.write(
+  `${mode}: ${Math.round(r.rate)} signals/s (cpu ${Math.round(r.cpuRate)}/s), ${r.completed}/${r.expected} completed${(r.problem ?? problem) ? ' INVALID ' + String(r.problem ?? problem) : ''}\n`,
+);

@@ -22,20 +22,40 @@ const SMALL = 100_000;
 const LARGE = 300_000;
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-interface Entry { start: number; size: number; name: string }
+interface Entry {
+  start: number;
+  size: number;
+  name: string;
+}
 
 /** Runs one count under callgrind; returns instructions by function name. */
 function count(signals: number): Map<string, number> {
   const out = join(tmpdir(), `plexus-callgrind-${process.pid}-${signals}`);
-  const args = ['-q', '--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', '--perf-basic-prof', '--import', 'tsx', join(here, 'profile-single.ts'), system, String(signals), shape, width];
+  const args = [
+    '-q',
+    '--tool=callgrind',
+    `--callgrind-out-file=${out}`,
+    process.execPath,
+    '--single-threaded',
+    '--perf-basic-prof',
+    '--import',
+    'tsx',
+    join(here, 'profile-single.ts'),
+    system,
+    String(signals),
+    shape,
+    width,
+  ];
   execFileSync('valgrind', args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const pid = /^pid: (\d+)/m.exec(readFileSync(out, 'utf8'))?.[1];
   const mapFile = `/tmp/perf-${pid}.map`;
   const jit: Entry[] = existsSync(mapFile)
-    ? readFileSync(mapFile, 'utf8').split('\n').flatMap((l) => {
-        const m = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(l);
-        return m ? [{ start: parseInt(m[1]!, 16), size: parseInt(m[2]!, 16), name: 'JS ' + m[3]!.replace(/^\w+:/, '').replace(/file:\/\/\S*?\/(lib|bench)\//, '$1/') }] : [];
-      })
+    ? readFileSync(mapFile, 'utf8')
+        .split('\n')
+        .flatMap((l) => {
+          const m = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(l);
+          return m ? [{ start: parseInt(m[1]!, 16), size: parseInt(m[2]!, 16), name: 'JS ' + m[3]!.replace(/^\w+:/, '').replace(/file:\/\/\S*?\/(lib|bench)\//, '$1/') }] : [];
+        })
     : [];
   jit.sort((a, b) => a.start - b.start);
   const annotated = execFileSync('callgrind_annotate', ['--threshold=100', out], { encoding: 'utf8', maxBuffer: 1 << 28 });

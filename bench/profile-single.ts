@@ -29,5 +29,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await live.windowed(50_000, window);
   const r = await live.windowed(n, window);
   const problem = await live.close();
-  process.stderr.write(`${name} ${o.shape}${o.shape === 'single' ? '' : ' ×' + o.width}: ${Math.round(r.rate)} inputs/s (${Math.round(r.cpuRate)} per CPU-second), ${r.completed}/${r.expected} completed${r.problem ?? problem ? ' INVALID ' + String(r.problem ?? problem) : ''}\n`);
+  process.stderr.write(
+    `${name} ${o.shape}${o.shape === 'single' ? '' : ' ×' + o.width}: ${Math.round(r.rate)} inputs/s (${Math.round(r.cpuRate)} per CPU-second), ${r.completed}/${r.expected} completed${(r.problem ?? problem) ? ' INVALID ' + String(r.problem ?? problem) : ''}\n`,
+  );
 }

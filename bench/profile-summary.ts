@@ -7,9 +7,25 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  hitCount?: number;
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 const [file, topArg = '25'] = process.argv.slice(2);
 if (file === undefined) throw new Error('usage: profile-summary.ts FILE.cpuprofile [top]');
@@ -17,11 +33,13 @@ const load = (f: string): Profile => JSON.parse(readFileSync(f, 'utf8')) as Prof
 /** Sampled time outside (idle). */
 const busy = (p: Profile): number => {
   const idle = new Set(p.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
-  return p.samples.reduce((a, id, i) => a + (idle.has(id) ? 0 : p.timeDeltas[i] ?? 0), 0);
+  return p.samples.reduce((a, id, i) => a + (idle.has(id) ? 0 : (p.timeDeltas[i] ?? 0)), 0);
 };
 let path = file;
 if (statSync(file).isDirectory()) {
-  const all = readdirSync(file).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(file, f));
+  const all = readdirSync(file)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(file, f));
   path = all.map((f) => [f, busy(load(f))] as const).sort((a, b) => b[1] - a[1])[0]?.[0] ?? file;
 }
 const prof = load(path);
@@ -32,7 +50,11 @@ prof.samples.forEach((id, i) => {
 });
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
-const shortUrl = (u: string): string => u.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'nm:').replace(/^.*\/work\/main\//, '');
+const shortUrl = (u: string): string =>
+  u
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/node_modules\//, 'nm:')
+    .replace(/^.*\/work\/main\//, '');
 const fns = new Map<string, number>();
 const files = new Map<string, number>();
 for (const [id, us] of selfUs) {

@@ -24,7 +24,11 @@ import { judge, printVerdicts } from './targets.ts';
 
 const SCENARIOS: Scenario[] = [single, pipeline, fanout, guarantees, memory, scale, durable, distributed];
 
-interface Args { quick: boolean; json: string | undefined; only: string | undefined }
+interface Args {
+  quick: boolean;
+  json: string | undefined;
+  only: string | undefined;
+}
 
 function parse(argv: string[]): Args {
   const a: Args = { quick: false, json: undefined, only: undefined };
@@ -85,7 +89,9 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const s of chosen) rows.push(...(await s.run(ctx)));
   const secs = ((Date.now() - started) / 1000).toFixed(0);
-  const out = (s: string): void => { process.stdout.write(s + '\n'); };
+  const out = (s: string): void => {
+    process.stdout.write(s + '\n');
+  };
   out('');
   out(`Plexus benchmarks${args.quick ? ' (--quick)' : ''} — ${describeMachine(m)}`);
   const scaleReps = ctx.quick ? 2 : 3;

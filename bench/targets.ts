@@ -3,7 +3,11 @@ import type { Row } from './harness.ts';
 import { fmt, isStat, ratio } from './harness.ts';
 import { DISTRIBUTED_METRICS } from './scenarios/distributed.ts';
 
-export interface Verdict { target: string; value: string; pass: boolean | undefined }
+export interface Verdict {
+  target: string;
+  value: string;
+  pass: boolean | undefined;
+}
 
 function find(rows: Row[], scenario: string, metric: string): Row | undefined {
   return rows.find((r) => r.scenario.startsWith(scenario) && r.metric === metric && r.closed);
@@ -16,24 +20,82 @@ export function judge(rows: Row[]): Verdict[] {
   };
   const tput = find(rows, '1 single node', 'throughput');
   const med = (r: Row | undefined): number | undefined => (r !== undefined && isStat(r.plexus) ? r.plexus.median : undefined);
-  add('single node, all guarantees: ≥ 1,000,000 signals/s', med(tput), (x) => x >= 1e6, (x) => fmt(x) + '/s');
+  add(
+    'single node, all guarantees: ≥ 1,000,000 signals/s',
+    med(tput),
+    (x) => x >= 1e6,
+    (x) => fmt(x) + '/s',
+  );
   const rel = (b: 'bare' | 'rxjs' | 'xstate'): number | undefined => (tput ? ratio(tput.plexus, tput.baselines[b]) : undefined);
-  add('single node: ≥ 30% of bare', rel('bare'), (x) => x >= 0.3, (x) => (100 * x).toFixed(1) + '% of bare');
-  add('single node: ≥ 1.5× RxJS', rel('rxjs'), (x) => x >= 1.5, (x) => '×' + x.toFixed(2));
-  add('single node: ≥ 5× xstate', rel('xstate'), (x) => x >= 5, (x) => '×' + x.toFixed(2));
-  add('p99 send→completion at 50% load < 1 ms', med(find(rows, '1 single node', 'p99 send→completion @50%')), (x) => x < 1000, (x) => fmt(x) + ' µs');
+  add(
+    'single node: ≥ 30% of bare',
+    rel('bare'),
+    (x) => x >= 0.3,
+    (x) => (100 * x).toFixed(1) + '% of bare',
+  );
+  add(
+    'single node: ≥ 1.5× RxJS',
+    rel('rxjs'),
+    (x) => x >= 1.5,
+    (x) => '×' + x.toFixed(2),
+  );
+  add(
+    'single node: ≥ 5× xstate',
+    rel('xstate'),
+    (x) => x >= 5,
+    (x) => '×' + x.toFixed(2),
+  );
+  add(
+    'p99 send→completion at 50% load < 1 ms',
+    med(find(rows, '1 single node', 'p99 send→completion @50%')),
+    (x) => x < 1000,
+    (x) => fmt(x) + ' µs',
+  );
   const mem = rows.find((r) => r.scenario.startsWith('5 memory') && r.metric.startsWith('bytes per queued'));
-  add('≤ 300 bytes per queued signal', med(mem?.closed ? mem : undefined), (x) => x <= 300, (x) => x.toFixed(0) + ' B');
+  add(
+    '≤ 300 bytes per queued signal',
+    med(mem?.closed ? mem : undefined),
+    (x) => x <= 300,
+    (x) => x.toFixed(0) + ' B',
+  );
   const dd = rows.find((r) => r.scenario.startsWith('5 memory') && r.metric.startsWith('bytes per dedup'));
-  add('≤ 150 bytes per dedup key', med(dd?.closed ? dd : undefined), (x) => x <= 150, (x) => x.toFixed(0) + ' B');
+  add(
+    '≤ 150 bytes per dedup key',
+    med(dd?.closed ? dd : undefined),
+    (x) => x <= 150,
+    (x) => x.toFixed(0) + ' B',
+  );
   const p16 = med(find(rows, '6 scale: partitions', 'partitions=16'));
-  const within = (r: Row | undefined): number | undefined => { const x = med(r); return x !== undefined && p16 !== undefined ? x / p16 : undefined; };
-  add('throughput at 256 partitions within 20% of 16 partitions (not more than 20% below)', within(find(rows, '6 scale: partitions', 'partitions=256')), (x) => x >= 0.8, (x) => (100 * x).toFixed(0) + '% of the 16-partition figure');
-  add('throughput at 1,000 nodes within 20% of 16 partitions (not more than 20% below)', within(find(rows, '6 scale: nodes', 'nodes=1000')), (x) => x >= 0.8, (x) => (100 * x).toFixed(0) + '% of the 16-partition figure');
+  const within = (r: Row | undefined): number | undefined => {
+    const x = med(r);
+    return x !== undefined && p16 !== undefined ? x / p16 : undefined;
+  };
+  add(
+    'throughput at 256 partitions within 20% of 16 partitions (not more than 20% below)',
+    within(find(rows, '6 scale: partitions', 'partitions=256')),
+    (x) => x >= 0.8,
+    (x) => (100 * x).toFixed(0) + '% of the 16-partition figure',
+  );
+  add(
+    'throughput at 1,000 nodes within 20% of 16 partitions (not more than 20% below)',
+    within(find(rows, '6 scale: nodes', 'nodes=1000')),
+    (x) => x >= 0.8,
+    (x) => (100 * x).toFixed(0) + '% of the 16-partition figure',
+  );
   const dj = rows.find((r) => r.scenario.startsWith('7a durable') && r.metric.startsWith('file journal ÷'));
-  add('durable journal: ≥ 50% of the in-memory throughput', med(dj?.closed ? dj : undefined), (x) => x >= 0.5, (x) => (100 * x).toFixed(0) + '% of in-memory');
+  add(
+    'durable journal: ≥ 50% of the in-memory throughput',
+    med(dj?.closed ? dj : undefined),
+    (x) => x >= 0.5,
+    (x) => (100 * x).toFixed(0) + '% of in-memory',
+  );
   const dr = rows.find((r) => r.scenario.startsWith('7b distributed') && r.metric === DISTRIBUTED_METRICS.ratio);
-  add('distributed: Plexus over JetStream (2 processes) ≥ 1.5× raw awaited js.publish', med(dr?.closed ? dr : undefined), (x) => x >= 1.5, (x) => '×' + x.toFixed(2) + ' of raw awaited publish');
+  add(
+    'distributed: Plexus over JetStream (2 processes) ≥ 1.5× raw awaited js.publish',
+    med(dr?.closed ? dr : undefined),
+    (x) => x >= 1.5,
+    (x) => '×' + x.toFixed(2) + ' of raw awaited publish',
+  );
   return v;
 }
 

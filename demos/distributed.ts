@@ -59,12 +59,15 @@ async function billing(network: string, expected: number): Promise<void> {
 
 async function main(): Promise<void> {
   const network = `demo-${process.pid}-${Date.now().toString(36)}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--billing', '--network', network, '--orders', String(orders), '--url', url], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const nextLine = (): Promise<string> => new Promise((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the billing process exited (${code}) early`)));
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--billing', '--network', network, '--orders', String(orders), '--url', url], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const lines = createInterface({ input: child.stdout });
+  const nextLine = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      lines.once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`the billing process exited (${code}) early`)));
+    });
   const net = createNetwork({ name: network, transport: createNatsTransport({ servers: url, stream: streamOf(network) }) });
   try {
     if ((await nextLine()) !== 'ready') throw new Error('the billing process did not start');

@@ -98,7 +98,9 @@ async function stop(): Promise<void> {
   const report = await net.shutdown({ timeoutMs: 10_000 });
   console.log('\nshutdown report:');
   for (const p of report.phases) console.log(`  ${p.phase.padEnd(24)} ${p.durationMs.toFixed(1)} ms`);
-  console.log(`  drained ${report.drained} (${report.activeAtStart} active at the start + ${report.emitted} emitted while draining), remaining ${report.remaining}, forced ${report.forced}, timed out ${report.timedOut}`);
+  console.log(
+    `  drained ${report.drained} (${report.activeAtStart} active at the start + ${report.emitted} emitted while draining), remaining ${report.remaining}, forced ${report.forced}, timed out ${report.timedOut}`,
+  );
   const end = net.counts();
   console.log(`\naccounting: sent ${end.sent} = completed ${end.completed} + dead ${end.deadLettered} + duplicate ${end.duplicate} + rejected ${end.rejected} + remaining ${report.remaining}`);
   if (end.sent !== end.completed + end.deadLettered + end.duplicate + end.rejected + report.remaining) {

@@ -2,7 +2,16 @@
  * Every stable error code Plexus uses, in one enum-like object: compare `error.code` with these
  * rather than with string literals. A code never changes once published.
  */
-import { BREAKER_DISPOSED_CODE, BREAKER_OPEN_CODE, BULKHEAD_FULL_CODE, INVALID_OPTIONS_CODE, RATE_LIMITED_CODE, RESOURCE_EXHAUSTED_CODE, SHUTTING_DOWN_CODE, TIMEOUT_CODE } from './resilience/errors.ts';
+import {
+  BREAKER_DISPOSED_CODE,
+  BREAKER_OPEN_CODE,
+  BULKHEAD_FULL_CODE,
+  INVALID_OPTIONS_CODE,
+  RATE_LIMITED_CODE,
+  RESOURCE_EXHAUSTED_CODE,
+  SHUTTING_DOWN_CODE,
+  TIMEOUT_CODE,
+} from './resilience/errors.ts';
 import { JOURNAL_CODE } from './delivery/journal-error.ts';
 import { CONTEXT_CODE } from './control/context-errors.ts';
 import { TRANSPORT_CODE } from './transport/nats/errors.ts';

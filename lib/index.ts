@@ -41,7 +41,8 @@ export type { JournalFailure } from './delivery/journal-error.ts';
 // Many processes: the NATS JetStream transport.
 export { createNatsTransport, type NatsTransport } from './transport/nats/nats-transport.ts';
 export type {
-  NatsTransportOptions, ResolvedNatsOptions,
+  NatsTransportOptions,
+  ResolvedNatsOptions,
 } from './transport/nats/options.ts';
 export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions, ResolvedNatsAuth, ResolvedNatsTls } from './transport/nats/connection.ts';
 export type { TransportFailure } from './transport/nats/errors.ts';
@@ -55,7 +56,7 @@ export { DEFAULT_SERVE_PORT, DEFAULT_SERVE_HOST, DEFAULT_EVENT_BUFFER_BYTES, typ
 export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
 export { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckOptions, type HealthOptions } from './control/health-options.ts';
 export type { FeatureFlags, FeatureFlagOptions } from './control/feature-flags.ts';
-export type { ContextMirror, ContextEntry, ContextChange, ContextPublishOptions } from './control/context-mirror.ts';
+export type { ContextStore, ContextEntry, ContextChange, ContextPublishOptions } from './control/context-mirror.ts';
 export { DEFAULT_CONTEXT_INTERVAL_MS, type NetworkContextOptions } from './control/context-options.ts';
 export type { NetworkContext } from './network/network-context.ts';
 
@@ -71,13 +72,66 @@ export { RecoveryStrategy } from './resilience/classify/recovery.ts';
 // The resilience types that network signatures use (`network.protect`, `network.operation`,
 // node `retry`/`breaker` options, resilience events); the toolkit itself is `plexus/resilience`.
 export type {
-  Protector, ProtectorOptions, ProtectorSettings, ProtectorRateLimits, ProtectorMetrics, ProtectedCallOptions, Fallback, DisposableHandle,
-  CircuitBreaker, BreakerCall, BreakerSnapshot, BreakerState, BreakerStateCode, BreakerTransition, BreakerHealth, BreakerWindowBucket, BreakerOptions,
-  ResolvedBreakerOptions, ResolvedErrorRate, ErrorRateOptions, RetryPolicy, RetryOptions, ResolvedRetryOptions, RetryAttempt, RetryExecuteOptions, RetryNotice, RetryFilter,
-  JitterMode, RateLimiterSpec, RateLimiter, RateDecision, AcquireOptions, RateLimiterCommonOptions, CombinedRateLimiter, CombinedAcquireOptions,
-  CombinedRateLimiterOptions, TokenBucketOptions, WindowOptions, LeakyBucketOptions, Bulkhead, BulkheadOptions, BulkheadAcquireOptions, ResolvedBulkheadOptions,
-  Permit, ResourceGuard, ResourceGuardOptions, ResolvedResourceGuardOptions, ErrorClassifier, ErrorClassifierOptions, ClassifierRule, Classification,
-  ClassifiedError, AuditLog, AuditLogOptions, AuditEntry, RecoveryRecord, KeyedRateLimiter, KeyedRateLimiterOptions, BREAKER_STATE_CODE, JITTER_MODES,
+  Protector,
+  ProtectorOptions,
+  ProtectorSettings,
+  ProtectorRateLimits,
+  ProtectorMetrics,
+  ProtectedCallOptions,
+  Fallback,
+  DisposableHandle,
+  CircuitBreaker,
+  BreakerCall,
+  BreakerSnapshot,
+  BreakerState,
+  BreakerStateCode,
+  BreakerTransition,
+  BreakerHealth,
+  BreakerWindowBucket,
+  BreakerOptions,
+  ResolvedBreakerOptions,
+  ResolvedErrorRate,
+  ErrorRateOptions,
+  RetryPolicy,
+  RetryOptions,
+  ResolvedRetryOptions,
+  RetryAttempt,
+  RetryExecuteOptions,
+  RetryNotice,
+  RetryFilter,
+  JitterMode,
+  RateLimiterSpec,
+  RateLimiter,
+  RateDecision,
+  AcquireOptions,
+  RateLimiterCommonOptions,
+  CombinedRateLimiter,
+  CombinedAcquireOptions,
+  CombinedRateLimiterOptions,
+  TokenBucketOptions,
+  WindowOptions,
+  LeakyBucketOptions,
+  Bulkhead,
+  BulkheadOptions,
+  BulkheadAcquireOptions,
+  ResolvedBulkheadOptions,
+  Permit,
+  ResourceGuard,
+  ResourceGuardOptions,
+  ResolvedResourceGuardOptions,
+  ErrorClassifier,
+  ErrorClassifierOptions,
+  ClassifierRule,
+  Classification,
+  ClassifiedError,
+  AuditLog,
+  AuditLogOptions,
+  AuditEntry,
+  RecoveryRecord,
+  KeyedRateLimiter,
+  KeyedRateLimiterOptions,
+  BREAKER_STATE_CODE,
+  JITTER_MODES,
 } from './resilience/index.ts';
 export type * from './resilience/events.ts';
 
@@ -91,5 +145,12 @@ export { JournalError } from './delivery/journal-error.ts';
 export { ContextError, type ContextErrorReason } from './control/context-errors.ts';
 export { TransportError, PublishBackpressureError } from './transport/nats/errors.ts';
 export {
-  InvalidOptionsError, ShuttingDownError, BreakerOpenError, BreakerDisposedError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError,
+  InvalidOptionsError,
+  ShuttingDownError,
+  BreakerOpenError,
+  BreakerDisposedError,
+  RateLimitedError,
+  BulkheadFullError,
+  ResourceExhaustedError,
+  TimeoutError,
 } from './resilience/errors.ts';

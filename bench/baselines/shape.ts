@@ -30,12 +30,26 @@ export function buildShape(o: SystemOptions, tr: Tracker, make: NodeMaker): Syst
     entries = [node(sinkHandler)];
   } else if (o.shape === 'pipeline') {
     const sink = node(sinkHandler);
-    const worker = node(async (s) => { sink.post(s); });
-    entries = [node(async (s) => { worker.post(s); })];
+    const worker = node(async (s) => {
+      sink.post(s);
+    });
+    entries = [
+      node(async (s) => {
+        worker.post(s);
+      }),
+    ];
   } else if (o.shape === 'fanout') {
     const sink = node(sinkHandler);
-    const workers = Array.from({ length: o.width }, () => node(async (s) => { sink.post(s); }));
-    entries = [node(async (s) => { for (const w of workers) w.post(s); })];
+    const workers = Array.from({ length: o.width }, () =>
+      node(async (s) => {
+        sink.post(s);
+      }),
+    );
+    entries = [
+      node(async (s) => {
+        for (const w of workers) w.post(s);
+      }),
+    ];
   } else {
     entries = Array.from({ length: o.width }, () => node(sinkHandler));
   }

@@ -10,7 +10,11 @@ import type { Draft, Factory } from '../types.ts';
 import { buildShape } from './shape.ts';
 import type { BaseNode, Handler } from './shape.ts';
 
-interface Ctx { queue: Ring<Draft>; busy: boolean; handler: Handler }
+interface Ctx {
+  queue: Ring<Draft>;
+  busy: boolean;
+  handler: Handler;
+}
 type Ev = { type: 'signal'; s: Draft } | { type: 'done' };
 
 function run(ctx: Ctx, s: Draft, self: AnyActorRef): void {

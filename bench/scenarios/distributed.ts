@@ -51,7 +51,13 @@ async function raw(_nc: NatsConnection, jsm: JetStreamManager, js: JetStreamClie
     let received = 0;
     let resolveAll!: () => void;
     const all = new Promise<void>((r) => (resolveAll = r));
-    const messages = await consumer.consume({ max_messages: 256, callback: (m) => { m.ack(); if (++received === n) resolveAll(); } });
+    const messages = await consumer.consume({
+      max_messages: 256,
+      callback: (m) => {
+        m.ack();
+        if (++received === n) resolveAll();
+      },
+    });
     const started = performance.now();
     if (pipelined) {
       let next = 0;
@@ -61,7 +67,11 @@ async function raw(_nc: NatsConnection, jsm: JetStreamManager, js: JetStreamClie
           while (inFlight < PIPELINE && next < n) {
             const i = next++;
             inFlight++;
-            js.publish(subject, JSON.stringify({ i }), { msgID: `m${i}` }).then(() => { inFlight--; if (next === n && inFlight === 0) resolve(); else pump(); }, reject);
+            js.publish(subject, JSON.stringify({ i }), { msgID: `m${i}` }).then(() => {
+              inFlight--;
+              if (next === n && inFlight === 0) resolve();
+              else pump();
+            }, reject);
           }
         };
         pump();
@@ -134,7 +144,12 @@ async function run(ctx: Ctx): Promise<Row[]> {
   if (url === '') {
     const na = { na: 'n/a (NATS_URL unset)' };
     progress(`${NAME}: skipped (NATS_URL unset)`);
-    return [row(DISTRIBUTED_METRICS.plexus, 'signals/s', na, true), row(DISTRIBUTED_METRICS.awaited, 'msgs/s', na, true), row(DISTRIBUTED_METRICS.pipelined, 'msgs/s', na, true), row(DISTRIBUTED_METRICS.ratio, '×', na, true)];
+    return [
+      row(DISTRIBUTED_METRICS.plexus, 'signals/s', na, true),
+      row(DISTRIBUTED_METRICS.awaited, 'msgs/s', na, true),
+      row(DISTRIBUTED_METRICS.pipelined, 'msgs/s', na, true),
+      row(DISTRIBUTED_METRICS.ratio, '×', na, true),
+    ];
   }
   const reps = ctx.quick ? 1 : 3;
   const nAwaited = ctx.quick ? 2_000 : 10_000;

@@ -40,7 +40,10 @@ async function run(ctx: Ctx): Promise<Row[]> {
     row.baselines = {};
     rows.push(row);
   }
-  const cost = toRow(NAME, 'CPU cost per signal, all on', 'CPU ns/signal', 'lower', { closed: t.closed, notes: ['price = CPU ns/signal (all on) − CPU ns/signal (that feature off), from the medians'] });
+  const cost = toRow(NAME, 'CPU cost per signal, all on', 'CPU ns/signal', 'lower', {
+    closed: t.closed,
+    notes: ['price = CPU ns/signal (all on) − CPU ns/signal (that feature off), from the medians'],
+  });
   cost.plexus = nsPer(cpuOn);
   cost.baselines = Object.fromEntries(baselines.map((b) => [b.name, nsPer(t.cpu[b.name])]));
   rows.push(cost);

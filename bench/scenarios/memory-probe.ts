@@ -23,7 +23,9 @@ const heap = (): number => {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 };
-const out = (o: object): void => { process.stdout.write(JSON.stringify(o) + '\n'); };
+const out = (o: object): void => {
+  process.stdout.write(JSON.stringify(o) + '\n');
+};
 
 async function main(): Promise<void> {
   if (kind === 'dedup' && name === 'bare') {
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
     const keys = Array.from({ length: n }, (_, i) => 'd-' + i);
     const h0 = heap();
     const w = 8192;
-    for (let i = 0; i < n;) {
+    for (let i = 0; i < n; ) {
       const lim = Math.min(n, tr.completed - warm + w);
       for (; i < lim; i++) if (s.post(draft(keys[i] as string, i), i)) accepted++;
       await tr.until(warm + i - (w >> 1));
@@ -68,4 +70,10 @@ async function main(): Promise<void> {
   await s.close();
 }
 
-main().then(() => process.exit(0), (e: unknown) => { out({ error: e instanceof Error ? e.message : String(e) }); process.exit(0); });
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    out({ error: e instanceof Error ? e.message : String(e) });
+    process.exit(0);
+  },
+);

@@ -13,7 +13,11 @@ import type { SystemOptions } from '../types.ts';
 
 const NAME = '6 scale';
 
-interface Point { label: string; o: SystemOptions; opt: RunOpts }
+interface Point {
+  label: string;
+  o: SystemOptions;
+  opt: RunOpts;
+}
 
 function points(quick: boolean): Array<{ dim: string; pts: Point[] }> {
   const parts = quick ? [1, 16, 256] : [1, 4, 16, 64, 256];
@@ -38,7 +42,10 @@ function points(quick: boolean): Array<{ dim: string; pts: Point[] }> {
 function flatness(outs: Outcome[], names: string[]): Record<string, Figure> {
   const res: Record<string, Figure> = {};
   for (const n of names) {
-    const rates = outs.map((o) => o.figs[n]).filter(isStat).map((f) => f.median);
+    const rates = outs
+      .map((o) => o.figs[n])
+      .filter(isStat)
+      .map((f) => f.median);
     res[n] = rates.length === outs.length ? stat([Math.max(...rates) / Math.min(...rates)]) : { na: 'n/a' };
   }
   return res;

@@ -6,9 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { BreakerState } from '../resilience/breaker/types.ts';
-import {
-  EVENT_LOOP_DEGRADED_MS, EVENT_LOOP_UNHEALTHY_MS, HEAP_DEGRADED_RATIO, HEAP_UNHEALTHY_RATIO, NODE_ERROR_RATE_DEGRADED, NODE_FILL_DEGRADED, NODE_FILL_UNHEALTHY,
-} from './health-options.ts';
+import { EVENT_LOOP_DEGRADED_MS, EVENT_LOOP_UNHEALTHY_MS, HEAP_DEGRADED_RATIO, HEAP_UNHEALTHY_RATIO, NODE_ERROR_RATE_DEGRADED, NODE_FILL_DEGRADED, NODE_FILL_UNHEALTHY } from './health-options.ts';
 import type { HealthCheck, HealthCheckResult } from './health-types.ts';
 
 /** What the node check reads of a node. */

@@ -28,7 +28,7 @@ export interface ContextEntry {
   readonly expiresAt: number | undefined;
 }
 
-/** Options of {@link ContextMirror.publish}. */
+/** Options of {@link ContextStore.publish}. */
 export interface ContextPublishOptions {
   /** Who publishes (non-empty). */
   publisher: string;
@@ -48,6 +48,22 @@ export interface ContextChange {
   readonly change: 'set' | 'expired' | 'removed';
   /** The entry as it was set, or as it was when it expired or was removed. */
   readonly entry: ContextEntry;
+}
+
+/** The context mirror as its users see it (`network.context`): JSON values by key, with their publisher. */
+export interface ContextStore {
+  /** Publishes `value` under `key`; a value equal to the one there from the same publisher only refreshes it. */
+  publish(key: string, value: unknown, options: ContextPublishOptions): ContextEntry;
+  /** Removes the value of `key`; true when there was one. */
+  remove(key: string): boolean;
+  /** The entry of `key` now, or undefined. */
+  get(key: string): ContextEntry | undefined;
+  /** Every entry now, or those under `prefix`. */
+  entries(prefix?: string): ContextEntry[];
+  /** The entry of `key` now, then on each change (undefined once it expires or is removed). */
+  watch(key: string): Observable<ContextEntry | undefined>;
+  /** The entries under `prefix` now, then after each change of one of them. */
+  watchPrefix(prefix: string): Observable<ContextEntry[]>;
 }
 
 /** What a mirror is built from. */
@@ -78,7 +94,7 @@ interface PrefixWatcher {
 }
 
 /** A shared key → value store of JSON values: `network.context`'s store. */
-export class ContextMirror {
+export class ContextMirror implements ContextStore {
   readonly #parts: ContextMirrorParts;
   readonly #store = new Map<string, Stored>();
   readonly #keyWatchers = new Map<string, Set<(entry: ContextEntry | undefined) => void>>();

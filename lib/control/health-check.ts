@@ -111,7 +111,8 @@ export class ComponentCheck {
     // A result that is no result (a typo'd status, undefined) is a failed check too.
     const invalid = result === undefined && error === undefined;
     const failed = result === undefined || result.status === 'unhealthy';
-    const lastError = error !== undefined ? toErrorInfo(error) : invalid ? toErrorInfo(new TypeError('a health check must return healthy, degraded or unhealthy')) : failed ? before.lastError : undefined;
+    const lastError =
+      error !== undefined ? toErrorInfo(error) : invalid ? toErrorInfo(new TypeError('a health check must return healthy, degraded or unhealthy')) : failed ? before.lastError : undefined;
     this.#health = {
       status: result?.status ?? 'unhealthy',
       essential: before.essential,

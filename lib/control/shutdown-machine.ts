@@ -59,7 +59,10 @@ export const shutdownMachine = setup({
       invoke: {
         src: 'stopAccepting',
         onDone: 'finish-active-requests',
-        onError: { target: 'finish-active-requests', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'stop-accepting-requests', message: String((event.error as Error)?.message ?? event.error) }] }) },
+        onError: {
+          target: 'finish-active-requests',
+          actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'stop-accepting-requests', message: String((event.error as Error)?.message ?? event.error) }] }),
+        },
       },
     },
     'finish-active-requests': {
@@ -70,7 +73,10 @@ export const shutdownMachine = setup({
       invoke: {
         src: 'drain',
         onDone: 'save-state',
-        onError: { target: 'save-state', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'finish-active-requests', message: String((event.error as Error)?.message ?? event.error) }] }) },
+        onError: {
+          target: 'save-state',
+          actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'finish-active-requests', message: String((event.error as Error)?.message ?? event.error) }] }),
+        },
       },
     },
     'save-state': {
@@ -78,7 +84,10 @@ export const shutdownMachine = setup({
       invoke: {
         src: 'saveState',
         onDone: 'cleanup-resources',
-        onError: { target: 'cleanup-resources', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'save-state', message: String((event.error as Error)?.message ?? event.error) }] }) },
+        onError: {
+          target: 'cleanup-resources',
+          actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'save-state', message: String((event.error as Error)?.message ?? event.error) }] }),
+        },
       },
     },
     'cleanup-resources': {
@@ -86,7 +95,10 @@ export const shutdownMachine = setup({
       invoke: {
         src: 'cleanup',
         onDone: 'terminated',
-        onError: { target: 'terminated', actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'cleanup-resources', message: String((event.error as Error)?.message ?? event.error) }] }) },
+        onError: {
+          target: 'terminated',
+          actions: assign({ errors: ({ context, event }) => [...context.errors, { phase: 'cleanup-resources', message: String((event.error as Error)?.message ?? event.error) }] }),
+        },
       },
     },
     terminated: { type: 'final', entry: { type: 'enterPhase', params: { phase: 'terminated' } } },

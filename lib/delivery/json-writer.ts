@@ -25,7 +25,16 @@ const BACKSLASH = 0x5c;
 const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** The one-letter escapes of JSON, by character code (0: none). */
 const SHORT_ESCAPE = new Uint8Array(0x60);
-for (const [c, e] of [[0x08, 'b'], [0x09, 't'], [0x0a, 'n'], [0x0c, 'f'], [0x0d, 'r'], [QUOTE, '"'], [BACKSLASH, '\\']] as const) SHORT_ESCAPE[c] = e.charCodeAt(0);
+for (const [c, e] of [
+  [0x08, 'b'],
+  [0x09, 't'],
+  [0x0a, 'n'],
+  [0x0c, 'f'],
+  [0x0d, 'r'],
+  [QUOTE, '"'],
+  [BACKSLASH, '\\'],
+] as const)
+  SHORT_ESCAPE[c] = e.charCodeAt(0);
 
 /** `s` as a JSON string literal, quotes included, in UTF-8. Throws a TypeError for a non-string (a malformed envelope). */
 export function writeString(buf: Uint8Array, pos: number, end: number, s: string): number {

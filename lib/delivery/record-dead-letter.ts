@@ -24,7 +24,16 @@ export interface DeadLetterDetail {
   readonly error: ErrorInfo;
 }
 
-const REASONS: ReadonlySet<string> = new Set<DeadLetterReason>(['handler-failed', 'unsupported-version', 'invalid-payload', 'max-deliveries', 'transport-failed', 'breaker-open', 'timeout', 'shutdown-forced']);
+const REASONS: ReadonlySet<string> = new Set<DeadLetterReason>([
+  'handler-failed',
+  'unsupported-version',
+  'invalid-payload',
+  'max-deliveries',
+  'transport-failed',
+  'breaker-open',
+  'timeout',
+  'shutdown-forced',
+]);
 
 /** The detail of `entry` as the JSON a kind-5 record ends with: `[node|0,partition,reason,attempts,first,last,error]`. */
 export function encodeDeadLetterDetail(entry: DeadLetter): Uint8Array {

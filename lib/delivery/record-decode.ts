@@ -124,7 +124,13 @@ function readSettle(fields: unknown[], kind: number): JournalRecord | undefined 
   const times = readTimes(fields[3]);
   if (fields.length !== (kind === RecordKind.deadLetter ? 5 : 4) || typeof id !== 'string' || !Array.isArray(rawHops) || times === undefined) return undefined;
   const end = splitEnd(times, 0, rawHops.length);
-  const hops: readonly Hop[] | EnvelopeProblem | undefined = end && readHops(rawHops.map((h) => hopObject(h, undefined)), end.times, 0);
+  const hops: readonly Hop[] | EnvelopeProblem | undefined =
+    end &&
+    readHops(
+      rawHops.map((h) => hopObject(h, undefined)),
+      end.times,
+      0,
+    );
   if (hops === undefined || hops instanceof EnvelopeProblem) return undefined;
   if (kind !== RecordKind.deadLetter) return { op: 'settle', id, outcome: kind === RecordKind.settledCompleted ? 'completed' : 'dead-lettered', at: end!.at, hops };
   const deadLetter = decodeDeadLetterDetail(fields[4]);

@@ -110,7 +110,19 @@ export function checkEnvelope(s: Signal): void {
 }
 
 /** `shape`: the shape's number, or -1 to write it inline (accept records only). */
-type Encoder = (buf: Uint8Array, view: DataView, pos: number, end: number, signal: Signal, hops: readonly Hop[], kind: number, at: number, shape: number, payload: PreparedPayload | undefined, tail: Uint8Array | undefined) => number;
+type Encoder = (
+  buf: Uint8Array,
+  view: DataView,
+  pos: number,
+  end: number,
+  signal: Signal,
+  hops: readonly Hop[],
+  kind: number,
+  at: number,
+  shape: number,
+  payload: PreparedPayload | undefined,
+  tail: Uint8Array | undefined,
+) => number;
 
 /** Room made for a record before trying to write it; a larger one is written aside first. */
 const RECORD_ROOM = 4096;
@@ -150,7 +162,18 @@ const HOP_FIXED = 16 + 2 * TIME_CHARS;
 // (which check themselves) up to `room`, so that what follows them always fits. After a variable
 // part it returns OVERFLOW at once: nothing may be written at a negative position.
 
-function encodeAccept(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], kind: number, at: number, shape: number, payload: PreparedPayload | undefined): number {
+function encodeAccept(
+  buf: Uint8Array,
+  view: DataView,
+  pos: number,
+  end: number,
+  s: Signal,
+  hops: readonly Hop[],
+  kind: number,
+  at: number,
+  shape: number,
+  payload: PreparedPayload | undefined,
+): number {
   const room = end - RECORD_FIXED - hops.length * HOP_FIXED;
   if (pos > room) return OVERFLOW;
   const id = s.id;
@@ -199,7 +222,19 @@ function copyBytes(buf: Uint8Array, pos: number, room: number, from: Uint8Array,
   return pos + end - start;
 }
 
-function encodeSettle(buf: Uint8Array, view: DataView, pos: number, end: number, s: Signal, hops: readonly Hop[], kind: number, at: number, _shape: number, _payload: PreparedPayload | undefined, tail: Uint8Array | undefined): number {
+function encodeSettle(
+  buf: Uint8Array,
+  view: DataView,
+  pos: number,
+  end: number,
+  s: Signal,
+  hops: readonly Hop[],
+  kind: number,
+  at: number,
+  _shape: number,
+  _payload: PreparedPayload | undefined,
+  tail: Uint8Array | undefined,
+): number {
   const room = end - RECORD_FIXED - hops.length * HOP_FIXED;
   if (pos > room) return OVERFLOW;
   buf[pos++] = OPEN;

@@ -19,7 +19,11 @@ export class EmitRefusedError extends PlexusError {
    * @param reason - Why it was refused (a `RejectReason`).
    * @param cause - The refusal's own error.
    */
-  constructor(readonly target: string, readonly reason: string, cause: unknown) {
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+    cause: unknown,
+  ) {
     super('PLEXUS_EMIT_REFUSED', `emitting to ${JSON.stringify(target)} was refused (${reason})`, { cause, details: { target, reason } });
   }
 }
@@ -41,8 +45,16 @@ export class CausationDepthError extends PlexusError {
    * @param depth - The causation depth the emit would have had.
    * @param maxCausationDepth - The network's limit.
    */
-  constructor(readonly target: string, readonly depth: number, readonly maxCausationDepth: number) {
-    super('PLEXUS_CAUSATION_DEPTH', `emitting to ${JSON.stringify(target)} would make a chain of ${depth} emits, past maxCausationDepth ${maxCausationDepth} (a handler emitting to itself, or nodes emitting to each other, without end?)`, { details: { target, depth, maxCausationDepth } });
+  constructor(
+    readonly target: string,
+    readonly depth: number,
+    readonly maxCausationDepth: number,
+  ) {
+    super(
+      'PLEXUS_CAUSATION_DEPTH',
+      `emitting to ${JSON.stringify(target)} would make a chain of ${depth} emits, past maxCausationDepth ${maxCausationDepth} (a handler emitting to itself, or nodes emitting to each other, without end?)`,
+      { details: { target, depth, maxCausationDepth } },
+    );
   }
 }
 

@@ -10,7 +10,17 @@ import type { Router } from './router.ts';
 
 /** Sends a journaled signal again as a new one caused by it, past deduplication. */
 export function resend(s: Signal, router: Router, nodes: ReadonlyMap<string, NodeRuntime>, now: number, limits: PayloadLimits): Receipt {
-  const draft: SignalDraft = { type: s.type, version: s.version, payload: s.payload, partitionKey: s.partitionKey, idempotencyKey: s.idempotencyKey, correlationId: s.correlationId, causationId: s.id, urgency: s.urgency, headers: { ...s.headers, 'plexus-replay-of': s.id } };
+  const draft: SignalDraft = {
+    type: s.type,
+    version: s.version,
+    payload: s.payload,
+    partitionKey: s.partitionKey,
+    idempotencyKey: s.idempotencyKey,
+    correlationId: s.correlationId,
+    causationId: s.id,
+    urgency: s.urgency,
+    headers: { ...s.headers, 'plexus-replay-of': s.id },
+  };
   if (s.source !== undefined) draft.source = s.source;
   const node = nodes.get(s.target);
   if (node === undefined || !router.accepting) return router.post(s.target, draft);

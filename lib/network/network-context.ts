@@ -5,7 +5,7 @@
  * publisher id: on an interval from start to shutdown, at once when one of them changes, and on
  * `publishNow()`. Each change of the mirror is a `context` event. Built by wire-network.ts.
  */
-import { ContextMirror, unref, type ContextChange } from '../control/context-mirror.ts';
+import { ContextMirror, unref, type ContextChange, type ContextStore } from '../control/context-mirror.ts';
 import type { HealthStatus } from '../control/health-types.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
@@ -26,8 +26,14 @@ export interface NetworkContextParts {
   healthStatus(): HealthStatus;
 }
 
-/** A network's context mirror (`network.context`), with the network's own values in it. */
-export class NetworkContext extends ContextMirror {
+/** `network.context`: the context mirror, with the network's own state published in it. */
+export interface NetworkContext extends ContextStore {
+  /** Publishes the network's own context now (breaker states, pressure levels, health). */
+  publishNow(): void;
+}
+
+/** A network's context mirror, with the network's own values in it (started and stopped by the network). */
+export class NetworkContextMirror extends ContextMirror implements NetworkContext {
   readonly #self: NetworkContextParts;
   #timer: TimerHandle | undefined;
   /** Between start and shutdown: changes are published at once. */

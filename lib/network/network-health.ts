@@ -61,7 +61,12 @@ export class NetworkHealth {
     const journal = parts.journal;
     if (journal !== undefined) this.#monitor.register('journal', journalCheck(journal as Journal & HealthReporting), { essential: true });
     const transport = parts.transport;
-    if (transport !== undefined) this.#monitor.register('transport', transportCheck(() => transport.counts()), { essential: true });
+    if (transport !== undefined)
+      this.#monitor.register(
+        'transport',
+        transportCheck(() => transport.counts()),
+        { essential: true },
+      );
   }
 
   /** Adds the built-in check of a new node (`node:<name>`, not essential: an open breaker degrades the network). */
@@ -78,7 +83,10 @@ export class NetworkHealth {
       failed = stats.failedAttempts;
       return newlyFailed === 0 ? 0 : newlyFailed / (newlyFailed + newlyCompleted);
     };
-    this.#monitor.register(`node:${node.name}`, nodeCheck(() => ({ fill: node.fill, breaker: node.config.breaker?.state, errorRate: errorRate() })));
+    this.#monitor.register(
+      `node:${node.name}`,
+      nodeCheck(() => ({ fill: node.fill, breaker: node.config.breaker?.state, errorRate: errorRate() })),
+    );
   }
 
   /** See `network.registerHealthCheck`. */

@@ -55,16 +55,66 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
     }
     return out;
   });
-  metric('duplicate_signals_total', 'Signals dropped as duplicates of a key seen within the window.', 'counter', perNode((n) => n.stats.duplicate));
-  metric('dead_letters_total', 'Signals sent to the dead letter queue.', 'counter', perNode((n) => n.stats.deadLettered));
-  metric('backpressure_rejections_total', 'Sends refused because the mailbox was too full.', 'counter', perNode((n) => n.stats.rejectedBackpressure));
-  metric('queue_depth', 'Signals waiting in the mailbox.', 'gauge', perNode((n) => n.mailbox.queued));
-  metric('in_flight', 'Signals being handled (including those waiting for a retry).', 'gauge', perNode((n) => n.stats.inFlight));
-  metric('mailbox_fill', 'Mailbox fill level, 0..1 (queued + in flight over capacity).', 'gauge', perNode((n) => n.fill));
-  metric('oldest_message_age_seconds', 'Age of the oldest waiting signal.', 'gauge', perNode((n) => n.mailbox.oldestAge(source.now()) / 1000));
-  metric('average_message_age_seconds', 'Average age of the waiting signals.', 'gauge', perNode((n) => n.mailbox.averageAge(source.now()) / 1000));
-  metric('throughput_per_second', 'Signals completed per second over the last full second.', 'gauge', perNode((n) => n.stats.throughput(source.now())));
-  metric('error_rate', 'Share of failed attempts over the last full second.', 'gauge', perNode((n) => n.stats.errorRate(source.now())));
+  metric(
+    'duplicate_signals_total',
+    'Signals dropped as duplicates of a key seen within the window.',
+    'counter',
+    perNode((n) => n.stats.duplicate),
+  );
+  metric(
+    'dead_letters_total',
+    'Signals sent to the dead letter queue.',
+    'counter',
+    perNode((n) => n.stats.deadLettered),
+  );
+  metric(
+    'backpressure_rejections_total',
+    'Sends refused because the mailbox was too full.',
+    'counter',
+    perNode((n) => n.stats.rejectedBackpressure),
+  );
+  metric(
+    'queue_depth',
+    'Signals waiting in the mailbox.',
+    'gauge',
+    perNode((n) => n.mailbox.queued),
+  );
+  metric(
+    'in_flight',
+    'Signals being handled (including those waiting for a retry).',
+    'gauge',
+    perNode((n) => n.stats.inFlight),
+  );
+  metric(
+    'mailbox_fill',
+    'Mailbox fill level, 0..1 (queued + in flight over capacity).',
+    'gauge',
+    perNode((n) => n.fill),
+  );
+  metric(
+    'oldest_message_age_seconds',
+    'Age of the oldest waiting signal.',
+    'gauge',
+    perNode((n) => n.mailbox.oldestAge(source.now()) / 1000),
+  );
+  metric(
+    'average_message_age_seconds',
+    'Average age of the waiting signals.',
+    'gauge',
+    perNode((n) => n.mailbox.averageAge(source.now()) / 1000),
+  );
+  metric(
+    'throughput_per_second',
+    'Signals completed per second over the last full second.',
+    'gauge',
+    perNode((n) => n.stats.throughput(source.now())),
+  );
+  metric(
+    'error_rate',
+    'Share of failed attempts over the last full second.',
+    'gauge',
+    perNode((n) => n.stats.errorRate(source.now())),
+  );
   metric('breaker_state', 'Circuit breaker state: 0 closed, 1 open, 2 half-open.', 'gauge', () =>
     [...source.nodes()].filter((n) => n.config.breaker).map((n) => ({ value: n.config.breaker!.stateCode, labels: { node: n.name } })),
   );
@@ -81,7 +131,8 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
     metric('dedup_evicted_early_total', 'Keys forgotten before their window ended because dedup.maxKeys newer keys arrived first.', 'counter', () => [{ value: dedup().evictedEarly, labels: {} }]);
   }
   const subscriberErrors = source.subscriberErrors;
-  if (subscriberErrors !== undefined) metric('event_subscriber_errors_total', 'Errors thrown by subscribers of the event stream, caught (the network went on).', 'counter', () => [{ value: subscriberErrors(), labels: {} }]);
+  if (subscriberErrors !== undefined)
+    metric('event_subscriber_errors_total', 'Errors thrown by subscribers of the event stream, caught (the network went on).', 'counter', () => [{ value: subscriberErrors(), labels: {} }]);
   if (source.healthStatus !== undefined) metric('health_status', 'Health by component (and `overall`): 0 healthy, 1 degraded, 2 unhealthy, 3 unknown.', 'gauge', source.healthStatus);
   if (source.featureFlags !== undefined) metric('feature_flag', 'Feature flags in force: 1 on, 0 off.', 'gauge', source.featureFlags);
   metric('dlq_overflow_total', 'Dead letters pushed out of a full dead letter queue.', 'counter', () => [{ value: source.dlqOverflowed(), labels: {} }]);
@@ -93,7 +144,15 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
     const out: Sample[] = [];
     for (const p of source.operations()) {
       const m = p.metrics();
-      for (const [outcome, value] of Object.entries({ succeeded: m.succeeded, failed: m.failed, refused: m.refused, rate_limited: m.rateLimited, breaker_rejected: m.breakerRejected, timeout: m.timeouts })) out.push({ value, labels: { operation: p.name, outcome } });
+      for (const [outcome, value] of Object.entries({
+        succeeded: m.succeeded,
+        failed: m.failed,
+        refused: m.refused,
+        rate_limited: m.rateLimited,
+        breaker_rejected: m.breakerRejected,
+        timeout: m.timeouts,
+      }))
+        out.push({ value, labels: { operation: p.name, outcome } });
     }
     return out;
   });
@@ -108,11 +167,29 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
   );
   if (source.transport !== undefined) {
     const read = source.transport;
-    metric('transport_messages_total', 'Transport messages by outcome: published, stored, duplicate (PubAck), publish_failed, publish_refused, delivered, redelivered, acked, naked, terminated, in_progress (heartbeats of held messages).', 'counter', () => {
-      const t = read();
-      if (t === undefined) return [];
-      return Object.entries({ published: t.published, stored: t.stored, duplicate: t.duplicatePubAcks, publish_failed: t.publishFailed, publish_retried: t.publishRetried, publish_refused: t.publishRefused, delivered: t.delivered, redelivered: t.redeliveries, acked: t.acked, naked: t.naked, terminated: t.terminated, in_progress: t.inProgress }).map(([outcome, value]) => ({ value, labels: { outcome } }));
-    });
+    metric(
+      'transport_messages_total',
+      'Transport messages by outcome: published, stored, duplicate (PubAck), publish_failed, publish_refused, delivered, redelivered, acked, naked, terminated, in_progress (heartbeats of held messages).',
+      'counter',
+      () => {
+        const t = read();
+        if (t === undefined) return [];
+        return Object.entries({
+          published: t.published,
+          stored: t.stored,
+          duplicate: t.duplicatePubAcks,
+          publish_failed: t.publishFailed,
+          publish_retried: t.publishRetried,
+          publish_refused: t.publishRefused,
+          delivered: t.delivered,
+          redelivered: t.redeliveries,
+          acked: t.acked,
+          naked: t.naked,
+          terminated: t.terminated,
+          in_progress: t.inProgress,
+        }).map(([outcome, value]) => ({ value, labels: { outcome } }));
+      },
+    );
     metric('transport_pending_publishes', 'Publishes awaiting their PubAck.', 'gauge', () => [{ value: read()?.publishPending ?? 0, labels: {} }]);
     metric('transport_unacked', 'Received signals held here and not settled yet (unacked).', 'gauge', () => [{ value: read()?.unacked ?? 0, labels: {} }]);
   }

@@ -40,36 +40,45 @@ export interface NetworkOptions {
    * One window serves the whole network, so `maxKeys` bounds the keys of all its nodes together.
    * `false` turns it off.
    */
-  dedup?: {
-    /** `false` turns it off. @defaultValue true */
-    enabled?: boolean;
-    /** How long a key is remembered (ms). @defaultValue {@link DEFAULT_DEDUP_WINDOW_MS} */
-    windowMs?: number;
-    /** Most keys remembered, all nodes together. @defaultValue {@link DEFAULT_DEDUP_MAX_KEYS} */
-    maxKeys?: number;
-  } | false;
+  dedup?:
+    | {
+        /** `false` turns it off. @defaultValue true */
+        enabled?: boolean;
+        /** How long a key is remembered (ms). @defaultValue {@link DEFAULT_DEDUP_WINDOW_MS} */
+        windowMs?: number;
+        /** Most keys remembered, all nodes together. @defaultValue {@link DEFAULT_DEDUP_MAX_KEYS} */
+        maxKeys?: number;
+      }
+    | false;
   /** Dead letter queue size. */
   dlq?: {
     /** Most entries; beyond it the oldest leave with a `dlq-overflow` event. @defaultValue {@link DEFAULT_DLQ_CAPACITY} */
     capacity?: number;
   };
   /** Processed signals kept for replay: a capacity for the memory journal, or a journal of yours. */
-  journal?: {
-    /** `false` keeps no journal. @defaultValue true */
-    enabled?: boolean;
-    /** Completed signals the memory journal keeps. @defaultValue {@link DEFAULT_JOURNAL_CAPACITY} */
-    capacity?: number;
-  } | Journal | false;
+  journal?:
+    | {
+        /** `false` keeps no journal. @defaultValue true */
+        enabled?: boolean;
+        /** Completed signals the memory journal keeps. @defaultValue {@link DEFAULT_JOURNAL_CAPACITY} */
+        capacity?: number;
+      }
+    | Journal
+    | false;
   /** Processing history on each signal (`hops`). */
-  tracing?: {
-    /** Append a `Hop` to each signal per attempt. @defaultValue true */
-    hops?: boolean;
-  } | false;
+  tracing?:
+    | {
+        /** Append a `Hop` to each signal per attempt. @defaultValue true */
+        hops?: boolean;
+      }
+    | false;
   /** Per-node metrics (latency histograms; counters are always kept). */
-  metrics?: {
-    /** `false` turns the latency histograms off. @defaultValue true */
-    enabled?: boolean;
-  } | false;
+  metrics?:
+    | {
+        /** `false` turns the latency histograms off. @defaultValue true */
+        enabled?: boolean;
+      }
+    | false;
   /** Payload limits. */
   limits?: {
     /** Largest payload, as JSON bytes. @defaultValue 1 MiB */

@@ -26,7 +26,7 @@ import type { HealthCheck, HealthReport } from '../control/health-types.ts';
 import type { DisposableHandle } from '../resilience/emitter.ts';
 import { configureNode, type NodeSettings } from './configure-node.ts';
 import type { NetworkHealth } from './network-health.ts';
-import type { NetworkContext } from './network-context.ts';
+import type { NetworkContext, NetworkContextMirror } from './network-context.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
 import { checkNodeName } from './node-config.ts';
@@ -71,6 +71,7 @@ export class Network implements AsyncDisposable {
   readonly health$: Observable<HealthReport>;
   /** The context mirror: JSON values by key, shared by publishers, with the network's own state in it (docs/operations.md). */
   readonly context: NetworkContext;
+  readonly #context: NetworkContextMirror;
   readonly #health: NetworkHealth;
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
@@ -120,7 +121,7 @@ export class Network implements AsyncDisposable {
     this.#health = w.health;
     this.flags = w.health.flags;
     this.health$ = w.health.health$;
-    this.context = w.context;
+    this.context = this.#context = w.context;
   }
 
   /** Where the network is in its life. */
@@ -254,7 +255,7 @@ export class Network implements AsyncDisposable {
     this.#router.open();
     for (const s of recovery?.pending ?? []) this.#router.redeliver(s.target, s, false);
     this.#health.start();
-    this.context.start();
+    this.#context.start();
   }
 
   /** A shutdown that began while `start()` awaited wins: the start fails and opens nothing. */
@@ -283,7 +284,7 @@ export class Network implements AsyncDisposable {
       // A remote node: resolve once the stream has it (its PubAck); a failed publish rejects
       // (and the signal is in the DLQ with reason `transport-failed`).
       const ack = await this.#router.takeLastPublish();
-      return ack?.duplicate === true ? { status: 'duplicate', id: receipt.id, target, idempotencyKey: (draft.idempotencyKey ?? receipt.id) } : receipt;
+      return ack?.duplicate === true ? { status: 'duplicate', id: receipt.id, target, idempotencyKey: draft.idempotencyKey ?? receipt.id } : receipt;
     }
     const appended = this.#router.takeLastAppend();
     if (appended !== undefined && receipt.status === 'accepted') await appended;
@@ -366,7 +367,7 @@ export class Network implements AsyncDisposable {
   #terminated(): void {
     this.#state = 'terminated';
     this.#health.stop();
-    this.context.stop();
+    this.#context.stop();
     this.#releaseName();
   }
 

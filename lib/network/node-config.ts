@@ -45,9 +45,7 @@ export function buildNodeConfig(name: string, o: NodeOptions, clock: Clock, netw
     limitKeyHeader = header;
   }
   const limiter =
-    networkLimiter === undefined && nodeLimiter === undefined && keyed === undefined
-      ? undefined
-      : new CombinedRateLimiter({ name, network: networkLimiter, node: nodeLimiter, key: keyed, clock });
+    networkLimiter === undefined && nodeLimiter === undefined && keyed === undefined ? undefined : new CombinedRateLimiter({ name, network: networkLimiter, node: nodeLimiter, key: keyed, clock });
   const partitions = checkNumber(`${name}.partitions`, o.partitions ?? DEFAULT_PARTITIONS, { integer: true, min: 1, max: 65_536 });
   const capacity = checkNumber(`${name}.capacity`, o.capacity ?? DEFAULT_CAPACITY, { integer: true, min: 1 });
   const concurrency = checkNumber(`${name}.concurrency`, o.concurrency ?? partitions, { integer: true, min: 1 });

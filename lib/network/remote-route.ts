@@ -149,7 +149,17 @@ export class RemoteRoute {
       counts.accepted--;
       counts.duplicate++;
       const hub = this.#host.hub;
-      if (hub.observed) hub.emit({ kind: 'duplicate', at: this.#host.clock.now(), node: signal.target, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, idempotencyKey: signal.idempotencyKey });
+      if (hub.observed)
+        hub.emit({
+          kind: 'duplicate',
+          at: this.#host.clock.now(),
+          node: signal.target,
+          signalId: signal.id,
+          signalType: signal.type,
+          correlationId: signal.correlationId,
+          signal,
+          idempotencyKey: signal.idempotencyKey,
+        });
     } else {
       counts.forwarded++;
     }

@@ -141,7 +141,12 @@ export class Router {
     if (node === undefined) return this.#remote.forward(transport!, signal, false);
     const accepts = node.config.accepts;
     if (accepts !== undefined && !accepts.has(signal.type)) {
-      return this.#reject(target, draft, 'invalid', new ValidationError('invalid-type', `node ${target} does not accept signals of type ${JSON.stringify(signal.type)} (accepts: ${[...accepts].join(', ')})`));
+      return this.#reject(
+        target,
+        draft,
+        'invalid',
+        new ValidationError('invalid-type', `node ${target} does not accept signals of type ${JSON.stringify(signal.type)} (accepts: ${[...accepts].join(', ')})`),
+      );
     }
     return this.offer(node, signal, false, now);
   }
@@ -246,7 +251,18 @@ export class Router {
     const hub = this.#host.hub;
     if (hub.observed) {
       const s = entry.signal;
-      hub.emit({ kind: 'dead-lettered', at: entry.deadLetteredAt, node: entry.node, signalId: s.id, signalType: s.type, correlationId: s.correlationId, signal: s, reason: entry.reason, error: entry.error, attempts: entry.attempts });
+      hub.emit({
+        kind: 'dead-lettered',
+        at: entry.deadLetteredAt,
+        node: entry.node,
+        signalId: s.id,
+        signalType: s.type,
+        correlationId: s.correlationId,
+        signal: s,
+        reason: entry.reason,
+        error: entry.error,
+        attempts: entry.attempts,
+      });
     }
   }
 
@@ -309,7 +325,15 @@ export class Router {
     this.#counts.rejected++;
     const hub = this.#host.hub;
     if (hub.observed) {
-      hub.emit({ kind: 'rejected', at: this.#host.clock.now(), node: target, reason, error: toErrorInfo(error), signalType: safeField(draft, 'type'), correlationId: safeField(draft, 'correlationId') });
+      hub.emit({
+        kind: 'rejected',
+        at: this.#host.clock.now(),
+        node: target,
+        reason,
+        error: toErrorInfo(error),
+        signalType: safeField(draft, 'type'),
+        correlationId: safeField(draft, 'correlationId'),
+      });
     }
     return { status: 'rejected', target, reason, error };
   }

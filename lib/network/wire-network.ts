@@ -27,7 +27,7 @@ import { ackOnSettle, NO_JOURNAL } from './journal-hooks.ts';
 import type { ResolvedNetworkOptions } from './network-options.ts';
 import { buildNodeConfig } from './node-config.ts';
 import { nodeHostFor } from './node-host-for.ts';
-import { NetworkContext } from './network-context.ts';
+import { NetworkContextMirror } from './network-context.ts';
 import { NetworkHealth } from './network-health.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
@@ -61,7 +61,7 @@ export interface NetworkWiring {
   /** Health checks, the health report and feature flags. */
   readonly health: NetworkHealth;
   /** The context mirror, with the network's own publisher. */
-  readonly context: NetworkContext;
+  readonly context: NetworkContextMirror;
   /**
    * Validates a node's options and builds its runtime on the network's shared host; its breaker's
    * changes become events (and an opening, a recovery). Throws InvalidOptionsError on bad options.
@@ -133,7 +133,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
   });
   // Changes of breakers, pressure levels and health are published at once. The health monitor
   // registers its first checks (a change) before the context is built: nothing to publish then.
-  let context: NetworkContext | undefined;
+  let context: NetworkContextMirror | undefined;
   const contextChanged = (): void => context?.changed();
   // Nodes always get a journal to call (a no-op one with `journal: false`).
   const nodesJournal = journal ?? NO_JOURNAL;
@@ -164,7 +164,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     resourceGuard: guard !== undefined,
     dedup: dedup !== undefined,
   });
-  context = new NetworkContext({ clock, hub, limits, options: opts.context, nodes: () => nodes.values(), healthStatus: () => health.status });
+  context = new NetworkContextMirror({ clock, hub, limits, options: opts.context, nodes: () => nodes.values(), healthStatus: () => health.status });
   const metrics = createNetworkRegistry({
     network: opts.name,
     nodes: () => nodes.values(),
@@ -189,7 +189,16 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
 }
 
 /** See {@link NetworkWiring.createNode}. `breakerChanged`: told after each change of the node's breaker. */
-function createNodeRuntime(name: string, options: NodeOptions, opts: ResolvedNetworkOptions, networkLimiter: RateLimiter | undefined, dedup: DedupWindow | undefined, hub: EventHub, host: NodeHost, breakerChanged: () => void): NodeRuntime {
+function createNodeRuntime(
+  name: string,
+  options: NodeOptions,
+  opts: ResolvedNetworkOptions,
+  networkLimiter: RateLimiter | undefined,
+  dedup: DedupWindow | undefined,
+  hub: EventHub,
+  host: NodeHost,
+  breakerChanged: () => void,
+): NodeRuntime {
   // The breaker's pressure level reads the mailbox fill, but the runtime is built from the
   // config: `load` reads the runtime once it exists.
   let runtime: NodeRuntime | undefined;

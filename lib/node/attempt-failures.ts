@@ -114,7 +114,18 @@ export class AttemptFailures {
     const signal = worker.signal!;
     node.stats.deadLettered++;
     const firstFailureAt = worker.firstFailureAt || now;
-    const entry: DeadLetter = { id: signal.id, node: node.name, partition: worker.partition, reason, error: error.error, attempts: worker.attempt, firstFailureAt, lastFailureAt: now, deadLetteredAt: now, signal };
+    const entry: DeadLetter = {
+      id: signal.id,
+      node: node.name,
+      partition: worker.partition,
+      reason,
+      error: error.error,
+      attempts: worker.attempt,
+      firstFailureAt,
+      lastFailureAt: now,
+      deadLetteredAt: now,
+      signal,
+    };
     // With its entry: a durable journal restores the dead letter queue from it after a restart.
     node.host.journal.settle(signal, 'dead-lettered', now, entry);
     node.host.deadLetter(entry);

@@ -87,7 +87,19 @@ export interface NodeOptions<P = unknown> {
 
 /** The keys of {@link NodeOptions} (a compile error until a new option is listed). */
 export const NODE_OPTION_KEYS = optionKeys<NodeOptions>()([
-  'handle', 'accepts', 'partitions', 'capacity', 'concurrency', 'retry', 'breaker', 'timeoutMs', 'degrade', 'fallback', 'rateLimit', 'rateLimitPerKey', 'flowControl',
+  'handle',
+  'accepts',
+  'partitions',
+  'capacity',
+  'concurrency',
+  'retry',
+  'breaker',
+  'timeoutMs',
+  'degrade',
+  'fallback',
+  'rateLimit',
+  'rateLimitPerKey',
+  'flowControl',
 ]);
 /** The keys of a node's `rateLimitPerKey`. */
 export const RATE_LIMIT_PER_KEY_KEYS = optionKeys<NonNullable<NodeOptions['rateLimitPerKey']>>()(['header', 'limiter', 'maxKeys', 'idleMs']);

@@ -23,7 +23,8 @@ export class SignalEvents {
   }
 
   duplicate(signal: Signal, at: number): void {
-    if (this.#hub.observed) this.#hub.emit({ kind: 'duplicate', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, idempotencyKey: signal.idempotencyKey });
+    if (this.#hub.observed)
+      this.#hub.emit({ kind: 'duplicate', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, idempotencyKey: signal.idempotencyKey });
   }
 
   started(signal: Signal, partition: number, attempt: number, at: number): void {
@@ -31,25 +32,41 @@ export class SignalEvents {
   }
 
   throttled(signal: Signal, partition: number, retryAfterMs: number, at: number): void {
-    if (this.#hub.observed) this.#hub.emit({ kind: 'throttled', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition, retryAfterMs });
+    if (this.#hub.observed)
+      this.#hub.emit({ kind: 'throttled', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition, retryAfterMs });
   }
 
   completed(signal: Signal, partition: number, attempt: number, durationMs: number, at: number): void {
-    if (this.#hub.observed) this.#hub.emit({ kind: 'completed', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition, attempt, durationMs });
+    if (this.#hub.observed)
+      this.#hub.emit({ kind: 'completed', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition, attempt, durationMs });
   }
 
   failed(signal: Signal, partition: number, attempt: number, error: ErrorInfo, at: number): void {
-    if (this.#hub.observed) this.#hub.emit({ kind: 'failed', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition, attempt, error });
+    if (this.#hub.observed)
+      this.#hub.emit({ kind: 'failed', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition, attempt, error });
   }
 
   /** `attempt` is the attempt about to run. */
   retried(signal: Signal, partition: number, attempt: number, delayMs: number, at: number): void {
-    if (this.#hub.observed) this.#hub.emit({ kind: 'retried', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition, attempt, delayMs });
+    if (this.#hub.observed)
+      this.#hub.emit({ kind: 'retried', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition, attempt, delayMs });
   }
 
   /** The breaker holds the signal in its partition (it waits; nothing is refused). */
   held(signal: Signal, partition: number, retryAfterMs: number, at: number): void {
-    if (this.#hub.observed) this.#hub.emit({ kind: 'held', at, node: this.#node, signalId: signal.id, signalType: signal.type, correlationId: signal.correlationId, signal, partition, reason: 'breaker-open', retryAfterMs });
+    if (this.#hub.observed)
+      this.#hub.emit({
+        kind: 'held',
+        at,
+        node: this.#node,
+        signalId: signal.id,
+        signalType: signal.type,
+        correlationId: signal.correlationId,
+        signal,
+        partition,
+        reason: 'breaker-open',
+        retryAfterMs,
+      });
   }
 
   pressure(level: 'normal' | 'warning' | 'critical', fill: number, at: number): void {

@@ -37,7 +37,10 @@ export function runTimedAttempt(host: ContextHost, clock: Clock, worker: Worker,
   try {
     const result = handler(signal, new NodeContext(host, controller.signal, worker.partition, signal, worker.attempt));
     if (isThenable<void>(result)) {
-      result.then(() => settle(undefined, false), (e: unknown) => settle(e, true));
+      result.then(
+        () => settle(undefined, false),
+        (e: unknown) => settle(e, true),
+      );
     } else settle(undefined, false);
   } catch (e) {
     settle(e, true);

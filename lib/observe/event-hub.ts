@@ -27,7 +27,10 @@ export class EventHub {
   constructor(clock: Clock) {
     this.#clock = clock;
     const subject = this.#subject;
-    this.events$ = new GuardedObservable<NetworkEvent>((error, event) => this.#caught(error, event), (subscriber) => subject.subscribe(subscriber));
+    this.events$ = new GuardedObservable<NetworkEvent>(
+      (error, event) => this.#caught(error, event),
+      (subscriber) => subject.subscribe(subscriber),
+    );
   }
 
   /** True when someone subscribes (cheap: read it before building an event). */

@@ -14,15 +14,7 @@ export type RejectReason = 'backpressure' | 'shutting-down' | 'invalid' | 'rate-
  * often as allowed and this process still could not take it. `transport-failed`: publishing it
  * to a node of another process failed (the error is kept).
  */
-export type DeadLetterReason =
-  | 'handler-failed'
-  | 'unsupported-version'
-  | 'invalid-payload'
-  | 'max-deliveries'
-  | 'transport-failed'
-  | 'breaker-open'
-  | 'timeout'
-  | 'shutdown-forced';
+export type DeadLetterReason = 'handler-failed' | 'unsupported-version' | 'invalid-payload' | 'max-deliveries' | 'transport-failed' | 'breaker-open' | 'timeout' | 'shutdown-forced';
 
 /** What every network event carries. */
 export interface EventBase {
@@ -214,16 +206,7 @@ export interface ContextEvent extends EventBase {
 }
 
 /** The events about one signal's way through a node (each carries the signal). */
-export type SignalEvent =
-  | AcceptedEvent
-  | DuplicateEvent
-  | RejectedEvent
-  | StartedEvent
-  | CompletedEvent
-  | FailedEvent
-  | RetriedEvent
-  | DeadLetteredEvent
-  | DlqOverflowEvent;
+export type SignalEvent = AcceptedEvent | DuplicateEvent | RejectedEvent | StartedEvent | CompletedEvent | FailedEvent | RetriedEvent | DeadLetteredEvent | DlqOverflowEvent;
 
 /** A node's rate limit held a signal back (it waits; nothing is refused). */
 export interface ThrottledEvent extends SignalEventBase {

@@ -47,7 +47,10 @@ export class Emitter<T> {
 
   constructor() {
     const subject = this.#subject;
-    this.observable = new GuardedObservable<T>((e) => this.#caught(e), (subscriber) => subject.subscribe(subscriber));
+    this.observable = new GuardedObservable<T>(
+      (e) => this.#caught(e),
+      (subscriber) => subject.subscribe(subscriber),
+    );
   }
 
   /** Errors thrown by listeners and subscribers so far (caught). */
@@ -93,6 +96,9 @@ export class Emitter<T> {
   #caught(error: unknown): void {
     if (this.#listenerErrors++ > 0) return;
     const message = error instanceof Error ? error.message : String(error);
-    process.emitWarning(`a listener or subscriber of a Plexus event source threw (caught; later errors of this source are only counted): ${message}`, { type: 'PlexusWarning', code: LISTENER_ERROR_WARNING });
+    process.emitWarning(`a listener or subscriber of a Plexus event source threw (caught; later errors of this source are only counted): ${message}`, {
+      type: 'PlexusWarning',
+      code: LISTENER_ERROR_WARNING,
+    });
   }
 }

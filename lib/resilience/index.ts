@@ -9,17 +9,46 @@
 
 // Circuit breaker.
 export { createCircuitBreaker, type CircuitBreaker, type BreakerCall } from './breaker/breaker.ts';
-export { BREAKER_STATE_CODE, type BreakerState, type BreakerStateCode, type BreakerEvent, type BreakerTransition, type BreakerHealth, type BreakerSnapshot, type BreakerWindowBucket } from './breaker/types.ts';
 export {
-  DEFAULT_FAILURE_THRESHOLD, DEFAULT_RESET_TIMEOUT_MS, DEFAULT_OPERATION_RESET_TIMEOUT_MS, DEFAULT_HALF_OPEN_MAX_PROBES, DEFAULT_SUCCESS_THRESHOLD,
-  DEFAULT_ERROR_RATE_THRESHOLD, DEFAULT_MINIMUM_VOLUME, DEFAULT_ERROR_RATE_WINDOW_MS, DEFAULT_ERROR_RATE_BUCKETS, type BreakerOptions, type ResolvedBreakerOptions, type ErrorRateOptions, type ResolvedErrorRate,
+  BREAKER_STATE_CODE,
+  type BreakerState,
+  type BreakerStateCode,
+  type BreakerEvent,
+  type BreakerTransition,
+  type BreakerHealth,
+  type BreakerSnapshot,
+  type BreakerWindowBucket,
+} from './breaker/types.ts';
+export {
+  DEFAULT_FAILURE_THRESHOLD,
+  DEFAULT_RESET_TIMEOUT_MS,
+  DEFAULT_OPERATION_RESET_TIMEOUT_MS,
+  DEFAULT_HALF_OPEN_MAX_PROBES,
+  DEFAULT_SUCCESS_THRESHOLD,
+  DEFAULT_ERROR_RATE_THRESHOLD,
+  DEFAULT_MINIMUM_VOLUME,
+  DEFAULT_ERROR_RATE_WINDOW_MS,
+  DEFAULT_ERROR_RATE_BUCKETS,
+  type BreakerOptions,
+  type ResolvedBreakerOptions,
+  type ErrorRateOptions,
+  type ResolvedErrorRate,
 } from './breaker/options.ts';
 
 // Retry.
 export { createRetry, type RetryPolicy, type RetryAttempt, type RetryExecuteOptions, type RetryNotice } from './retry/policy.ts';
 export {
-  DEFAULT_MAX_ATTEMPTS, DEFAULT_BASE_DELAY_MS, DEFAULT_MULTIPLIER, DEFAULT_MAX_DELAY_MS, DEFAULT_JITTER, DEFAULT_JITTER_MODE, JITTER_MODES, type JitterMode, type RetryFilter,
-  type RetryOptions, type ResolvedRetryOptions,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_BASE_DELAY_MS,
+  DEFAULT_MULTIPLIER,
+  DEFAULT_MAX_DELAY_MS,
+  DEFAULT_JITTER,
+  DEFAULT_JITTER_MODE,
+  JITTER_MODES,
+  type JitterMode,
+  type RetryFilter,
+  type RetryOptions,
+  type ResolvedRetryOptions,
 } from './retry/options.ts';
 
 // Rate limits.
@@ -34,8 +63,25 @@ export { createKeyedRateLimiter, DEFAULT_MAX_KEYS, DEFAULT_KEY_IDLE_MS, type Key
 export { createCombinedRateLimiter, type CombinedRateLimiter, type CombinedRateLimiterOptions, type CombinedAcquireOptions } from './rate/combined.ts';
 
 // Isolation.
-export { createBulkhead, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_QUEUE, DEFAULT_QUEUE_TIMEOUT_MS, type Bulkhead, type ResolvedBulkheadOptions, type BulkheadOptions, type BulkheadAcquireOptions, type Permit } from './isolation/bulkhead.ts';
-export { createResourceGuard, DEFAULT_MAX_HEAP_RATIO, DEFAULT_SAMPLE_INTERVAL_MS, type ResourceGuard, type ResolvedResourceGuardOptions, type ResourceGuardOptions } from './isolation/resource-guard.ts';
+export {
+  createBulkhead,
+  DEFAULT_MAX_CONCURRENT,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_QUEUE_TIMEOUT_MS,
+  type Bulkhead,
+  type ResolvedBulkheadOptions,
+  type BulkheadOptions,
+  type BulkheadAcquireOptions,
+  type Permit,
+} from './isolation/bulkhead.ts';
+export {
+  createResourceGuard,
+  DEFAULT_MAX_HEAP_RATIO,
+  DEFAULT_SAMPLE_INTERVAL_MS,
+  type ResourceGuard,
+  type ResolvedResourceGuardOptions,
+  type ResourceGuardOptions,
+} from './isolation/resource-guard.ts';
 export { withTimeout, DEFAULT_TIMEOUT_MS, type WithTimeoutOptions } from './isolation/timeout.ts';
 
 // Classification and recovery.
@@ -47,7 +93,13 @@ export { DEFAULT_AUDIT_CAPACITY, type AuditLog, type AuditEntry, type AuditLogOp
 // The protector: every safeguard around one operation.
 export { createProtector, type Protector } from './protector/protector.ts';
 export {
-  DEFAULT_PROTECTOR_NAME, DEFAULT_RATE_LIMIT_WAIT_MS, type ProtectorOptions, type ProtectorRateLimits, type ProtectorSettings, type ProtectedCallOptions, type ProtectorMetrics,
+  DEFAULT_PROTECTOR_NAME,
+  DEFAULT_RATE_LIMIT_WAIT_MS,
+  type ProtectorOptions,
+  type ProtectorRateLimits,
+  type ProtectorSettings,
+  type ProtectedCallOptions,
+  type ProtectorMetrics,
 } from './protector/options.ts';
 export type { DisposableHandle } from './emitter.ts';
 export type * from './events.ts';
@@ -60,5 +112,12 @@ export type { SignalDraft } from '../signal/signal.ts';
 
 // Errors (the same classes as in `plexus`).
 export {
-  InvalidOptionsError, BreakerOpenError, BreakerDisposedError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError, ShuttingDownError,
+  InvalidOptionsError,
+  BreakerOpenError,
+  BreakerDisposedError,
+  RateLimitedError,
+  BulkheadFullError,
+  ResourceExhaustedError,
+  TimeoutError,
+  ShuttingDownError,
 } from './errors.ts';

@@ -51,7 +51,6 @@ function isDraftKey(key: string): boolean {
   }
 }
 
-
 /**
  * Validates a draft and builds the frozen envelope for `target`, created at `now`. Throws a
  * {@link ValidationError} that says which field is wrong and why. A signal emitted by a handler
@@ -133,7 +132,8 @@ function checkHeaders(h: unknown): Readonly<Record<string, string>> {
   for (const key of Object.keys(h)) {
     if (FORBIDDEN_KEYS.has(key)) throw new ValidationError('forbidden-key', `header ${JSON.stringify(key)} is not allowed (prototype pollution)`);
     const value = (h as Record<string, unknown>)[key];
-    if (typeof value !== 'string' || value.length > MAX_FIELD_LENGTH) throw new ValidationError('invalid-field', `header ${JSON.stringify(key)} must be a string of at most ${MAX_FIELD_LENGTH} characters, got ${describe(value)}`);
+    if (typeof value !== 'string' || value.length > MAX_FIELD_LENGTH)
+      throw new ValidationError('invalid-field', `header ${JSON.stringify(key)} must be a string of at most ${MAX_FIELD_LENGTH} characters, got ${describe(value)}`);
     if (!key.isWellFormed() || !value.isWellFormed()) throw new ValidationError('invalid-utf16', `header ${JSON.stringify(key)} has a lone surrogate (invalid UTF-16)`);
     out[key] = value;
   }

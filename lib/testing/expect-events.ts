@@ -84,11 +84,7 @@ export function expectEvents(source: EventSource): EventExpectation {
           const anywhere = events.findIndex((e) => matchesEvent(e, p));
           const where = i === 0 ? '' : ` after event #${from - 1} (which matched pattern #${i - 1})`;
           const hint = anywhere >= 0 ? ` (it matches event #${anywhere}, too early)` : ' (it matches no event at all)';
-          fail(
-            `expected events to include ${patterns.length} patterns in order; matched ${i}, then pattern #${i} ${describeMatcher(p)} not found${where}${hint}`,
-            patterns,
-            events,
-          );
+          fail(`expected events to include ${patterns.length} patterns in order; matched ${i}, then pattern #${i} ${describeMatcher(p)} not found${where}${hint}`, patterns, events);
         }
         from = at + 1;
       }

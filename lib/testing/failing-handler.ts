@@ -70,9 +70,7 @@ function validate<S, C>(o: FailingHandlerOptions<S, C>): void {
  * ```
  * @throws {@link TestingOptionError} for an invalid schedule.
  */
-export function createFailingHandler<S = Signal, C extends HandlerContextLike = HandlerContext>(
-  options: FailingHandlerOptions<S, C> = {},
-): FakeHandler<S, C> {
+export function createFailingHandler<S = Signal, C extends HandlerContextLike = HandlerContext>(options: FailingHandlerOptions<S, C> = {}): FakeHandler<S, C> {
   validate(options);
   const { every, share, burst, when, inner } = options;
   const seed = options.seed ?? DEFAULT_SEED;
@@ -83,12 +81,7 @@ export function createFailingHandler<S = Signal, C extends HandlerContextLike = 
   return countingHandler<S, C>(
     async (signal, ctx, call) => {
       const drawn = share === undefined ? false : random() < share;
-      const fails =
-        always ||
-        drawn ||
-        (every !== undefined && call % every === 0) ||
-        (burst !== undefined && call >= burst.from && call < burst.from + burst.count) ||
-        (when?.(signal, call) ?? false);
+      const fails = always || drawn || (every !== undefined && call % every === 0) || (burst !== undefined && call >= burst.from && call < burst.from + burst.count) || (when?.(signal, call) ?? false);
       if (fails) throw makeError(call, signal);
       if (inner !== undefined) await inner(signal, ctx);
     },

@@ -46,10 +46,7 @@ export interface Counters {
  * Attaches live counters to `fn` and wraps it so that they are kept for every call.
  * `body` receives the 1-based call number.
  */
-export function countingHandler<S, C>(
-  body: (signal: S, ctx: C, call: number) => Promise<void>,
-  onReset: () => void = () => {},
-): FakeHandler<S, C> {
+export function countingHandler<S, C>(body: (signal: S, ctx: C, call: number) => Promise<void>, onReset: () => void = () => {}): FakeHandler<S, C> {
   const c: Counters = { calls: 0, failures: 0, successes: 0, active: 0 };
   const handler = async (signal: S, ctx: C): Promise<void> => {
     const call = ++c.calls;

@@ -180,10 +180,7 @@ export class EventRecorder implements Disposable {
       this.#waiters.add(waiter);
     });
     const timedOut = (): WaitForTimeoutError =>
-      new WaitForTimeoutError(
-        `waitFor(${describeMatcher(matcher)}): nothing matched within ${formatMs(timeoutMs)}ms; recorded ${this.events.length} events:\n${this.format()}`,
-        { timeoutMs },
-      );
+      new WaitForTimeoutError(`waitFor(${describeMatcher(matcher)}): nothing matched within ${formatMs(timeoutMs)}ms; recorded ${this.events.length} events:\n${this.format()}`, { timeoutMs });
 
     if (isDrivable(clock) && options.drive !== false) {
       let settled = false;

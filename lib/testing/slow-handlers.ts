@@ -20,11 +20,7 @@ function abortError(signal: AbortSignal): unknown {
  *
  * @throws {@link TestingOptionError} when `ms` is not a finite, non-negative number.
  */
-export function createSlowHandler<S = Signal, C extends HandlerContextLike = HandlerContext>(
-  ms: number,
-  clock: Clock,
-  inner?: InnerHandler<S, C>,
-): FakeHandler<S, C> {
+export function createSlowHandler<S = Signal, C extends HandlerContextLike = HandlerContext>(ms: number, clock: Clock, inner?: InnerHandler<S, C>): FakeHandler<S, C> {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new TestingOptionError('ms', 'must be a finite number >= 0', ms);
   if (clock === null || typeof clock !== 'object' || typeof clock.setTimeout !== 'function') {
     throw new TestingOptionError('clock', 'must be a Clock (e.g. a VirtualClock)', clock);

@@ -44,8 +44,16 @@ interface Callbacks<T> {
   complete?: (() => void) | undefined;
 }
 
-function guard<T>(sink: SubscriberErrorSink, observerOrNext: Partial<Observer<T>> | ((value: T) => void) | null | undefined, error: ((error: unknown) => void) | null | undefined, complete: (() => void) | null | undefined): Observer<T> {
-  const observer: Callbacks<T> = typeof observerOrNext === 'function' ? { next: observerOrNext, error: error ?? undefined, complete: complete ?? undefined } : (observerOrNext ?? { error: error ?? undefined, complete: complete ?? undefined });
+function guard<T>(
+  sink: SubscriberErrorSink,
+  observerOrNext: Partial<Observer<T>> | ((value: T) => void) | null | undefined,
+  error: ((error: unknown) => void) | null | undefined,
+  complete: (() => void) | null | undefined,
+): Observer<T> {
+  const observer: Callbacks<T> =
+    typeof observerOrNext === 'function'
+      ? { next: observerOrNext, error: error ?? undefined, complete: complete ?? undefined }
+      : (observerOrNext ?? { error: error ?? undefined, complete: complete ?? undefined });
   return {
     next(value) {
       try {

@@ -8,9 +8,7 @@
  * What a key list must be to stand for `T`: when a key of `T` is missing from `L`, an object
  * type whose one property names the missing keys (so the compile error says which).
  */
-export type CompleteKeyList<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number]>] extends [never]
-  ? unknown
-  : { readonly 'missing option keys': Exclude<keyof T, L[number]> };
+export type CompleteKeyList<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number]>] extends [never] ? unknown : { readonly 'missing option keys': Exclude<keyof T, L[number]> };
 
 /**
  * Declares the list of `T`'s option keys, beside `T`'s interface. The list must name every key

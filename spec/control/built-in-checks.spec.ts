@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { eventLoopHealth, memoryHealth, nodeHealth, transportCheck } from '../../lib/control/built-in-checks.ts';
 import {
-  EVENT_LOOP_DEGRADED_MS, EVENT_LOOP_UNHEALTHY_MS, HEAP_DEGRADED_RATIO, HEAP_UNHEALTHY_RATIO, NODE_ERROR_RATE_DEGRADED, NODE_FILL_DEGRADED, NODE_FILL_UNHEALTHY,
+  EVENT_LOOP_DEGRADED_MS,
+  EVENT_LOOP_UNHEALTHY_MS,
+  HEAP_DEGRADED_RATIO,
+  HEAP_UNHEALTHY_RATIO,
+  NODE_ERROR_RATE_DEGRADED,
+  NODE_FILL_DEGRADED,
+  NODE_FILL_UNHEALTHY,
 } from '../../lib/control/health-options.ts';
 
 describe('control: built-in checks', () => {

@@ -13,7 +13,14 @@ function monitor() {
 }
 
 const component = (status: ComponentHealth['status'], essential: boolean): ComponentHealth => ({
-  status, essential, consecutiveFailures: 0, responseMs: undefined, lastError: undefined, totalChecks: 0, checkedAt: undefined, details: undefined,
+  status,
+  essential,
+  consecutiveFailures: 0,
+  responseMs: undefined,
+  lastError: undefined,
+  totalChecks: 0,
+  checkedAt: undefined,
+  details: undefined,
 });
 
 describe('control: health checks', () => {
@@ -69,13 +76,22 @@ describe('control: health checks', () => {
 
   it('counts a check that throws, rejects or returns no status as failed, keeping its error; nothing escapes', async () => {
     const { clock, m } = monitor();
-    m.register('throws', () => {
-      throw new Error('db down');
-    }, { essential: true });
+    m.register(
+      'throws',
+      () => {
+        throw new Error('db down');
+      },
+      { essential: true },
+    );
     m.register('rejects', () => Promise.reject(new Error('no answer')));
     m.register('nonsense', () => 'fine' as never);
-    // biome-ignore lint/suspicious/noThenProperty: a broken thenable is the input under test
-    m.register('bad-thenable', () => ({ then() { throw new Error('then threw'); } }) as never);
+    const brokenThenable = {
+      // biome-ignore lint/suspicious/noThenProperty: a broken thenable is the input under test
+      then() {
+        throw new Error('then threw');
+      },
+    };
+    m.register('bad-thenable', () => brokenThenable as never);
     m.start();
     await clock.advance(0);
     const c = m.components();
@@ -95,10 +111,15 @@ describe('control: health checks', () => {
     const { clock, m } = monitor();
     const aborted: boolean[] = [];
     let answer: ((status: 'healthy') => void) | undefined;
-    m.register('slow', (signal) => new Promise((resolve) => {
-      answer = resolve;
-      signal.addEventListener('abort', () => void aborted.push(true));
-    }), { timeoutMs: 300 });
+    m.register(
+      'slow',
+      (signal) =>
+        new Promise((resolve) => {
+          answer = resolve;
+          signal.addEventListener('abort', () => void aborted.push(true));
+        }),
+      { timeoutMs: 300 },
+    );
     m.start();
     await clock.advance(299);
     expect(m.components().slow!.status).to.equal('unknown');

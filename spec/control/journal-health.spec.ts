@@ -31,7 +31,10 @@ describe('control: the journal health check', () => {
     await net.send('w', { type: 't' });
     expect(net.health().components.journal).to.deep.include({ status: 'healthy', essential: true });
     sinon.stub(await fileHandleProto(dir), 'datasync').rejects(Object.assign(new Error('EIO'), { code: 'EIO' }));
-    const refused = await net.send('w', { type: 't' }).then(() => undefined, (e: unknown) => e);
+    const refused = await net.send('w', { type: 't' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(refused).to.be.instanceOf(Error);
     await clock.advance(1_000);
     const component = net.health().components.journal!;

@@ -17,7 +17,11 @@ import type { Signal } from '../../lib/signal/signal.ts';
 const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 64 };
 let t = 1_700_000_000_000;
 const reading = (payload: unknown): Signal => createSignal({ type: 'reading', payload }, 'store', t++, LIMITS);
-const failureOf = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
+const failureOf = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('delivery/file-journal: after a failed open or write', () => {
   let dir: string;

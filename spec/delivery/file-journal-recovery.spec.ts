@@ -80,7 +80,10 @@ describe('delivery/file-journal recovery', () => {
       await copyFile(path, join(dir, 'base'));
       await appendFile(path, record.subarray(0, cut)); // crash mid-write
       const j2 = journal();
-      expect((await j2.pending()).map((x) => x.id), `cut at ${cut}`).to.deep.equal([a.id]);
+      expect(
+        (await j2.pending()).map((x) => x.id),
+        `cut at ${cut}`,
+      ).to.deep.equal([a.id]);
       expect(j2.stats().tornBytes).to.equal(cut);
       await j2.append(c);
       await j2.close();
@@ -95,7 +98,10 @@ describe('delivery/file-journal recovery', () => {
   it('refuses a malformed envelope at append (encode), and its settle cannot throw', async () => {
     const j = journal();
     const bad = new SignalEnvelope('bad-1', 42 as unknown as string, '1.0', 1, undefined, 'w', 'k', 'i', 'c', undefined, 1, Number.NaN, Object.freeze({}));
-    const err = await j.append(bad).then(() => undefined, (e: unknown) => e as JournalError);
+    const err = await j.append(bad).then(
+      () => undefined,
+      (e: unknown) => e as JournalError,
+    );
     expect(err?.failure).to.equal('encode');
     expect(() => j.settle(bad, 'completed', 2)).to.not.throw();
     expect(() => j.settle({} as Signal, 'dead-lettered', 2)).to.not.throw();

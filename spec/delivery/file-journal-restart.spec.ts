@@ -123,7 +123,10 @@ describe('delivery/file-journal: what a restart knows again', () => {
     net.node('work', { handle: () => {} });
     const started = net.start();
     await net.shutdown({ timeoutMs: 1_000 });
-    const outcome = await started.then(() => 'started', (e: unknown) => e);
+    const outcome = await started.then(
+      () => 'started',
+      (e: unknown) => e,
+    );
     expect(outcome, 'the shutdown wins: start() rejects').to.be.instanceOf(LifecycleError);
     expect(net.state).to.equal('terminated');
     expect(net.post('work', { type: 'job' }).status).to.equal('rejected');

@@ -52,7 +52,10 @@ describe('delivery/file-journal', () => {
 
   it('validates its options at construction', () => {
     const bad: unknown[] = [undefined, {}, { path: '' }, { path, fsync: 'yes' }, { path, maxBytes: 0 }, { path, maxBytes: 1.5 }, { path, completedInMemory: 0 }];
-    for (const o of bad) expect(() => new FileJournal(o as never), JSON.stringify(o)).to.throw().that.satisfies(isInvalidOptionsError);
+    for (const o of bad)
+      expect(() => new FileJournal(o as never), JSON.stringify(o))
+        .to.throw()
+        .that.satisfies(isInvalidOptionsError);
     const j = new FileJournal({ path });
     expect([j.durable, j.fsync, j.maxBytes, j.completedInMemory]).to.deep.equal([true, true, 64 * 1024 * 1024, 10_000]);
   });
@@ -145,9 +148,22 @@ describe('delivery/file-journal', () => {
     j1.settle(s[2]!, 'completed', 102);
     await j1.close();
     const shapes: Shapes = new Map();
-    const records = (await readFile(path, 'utf8')).trim().split('\n').map((l) => decodeRecord(l, shapes)!);
+    const records = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => decodeRecord(l, shapes)!);
     expect(records[0]).to.deep.equal({ op: 'shape', n: 0 });
-    const summary = records.slice(1).map((r) => (r.op === 'settle' ? ['settle', r.outcome, r.id, -1] : r.op === 'accept' ? ['accept', '', r.signal.id, r.signal.hops.length] : r.op === 'accept-settled' ? ['accept', r.outcome, r.signal.id, r.signal.hops.length] : [r.op]));
+    const summary = records
+      .slice(1)
+      .map((r) =>
+        r.op === 'settle'
+          ? ['settle', r.outcome, r.id, -1]
+          : r.op === 'accept'
+            ? ['accept', '', r.signal.id, r.signal.hops.length]
+            : r.op === 'accept-settled'
+              ? ['accept', r.outcome, r.signal.id, r.signal.hops.length]
+              : [r.op],
+      );
     expect(summary).to.deep.equal([
       ['accept', 'completed', s[0]!.id, 1],
       ['accept', 'dead-lettered', s[1]!.id, 0],
@@ -272,7 +288,7 @@ describe('delivery/file-journal', () => {
     expect(lines[0]!.startsWith('["s",'), 'a compacted file starts with its shapes').to.equal(true);
   });
 
-  it('a restarted journal numbers its shapes afresh: a file read in order means each record\'s own', async () => {
+  it("a restarted journal numbers its shapes afresh: a file read in order means each record's own", async () => {
     const j1 = journal();
     const first = [signal(1, 'a', 'x'), signal(2, 'a', 'x')];
     await Promise.all(first.map((x) => j1.append(x)));
@@ -285,7 +301,12 @@ describe('delivery/file-journal', () => {
     const text = await readFile(path, 'utf8');
     expect(text.split('\n').filter((l) => l.startsWith('["s",0,'))).to.have.length(2, 'shape 0 is defined twice, differently');
     const back = await journal().pending();
-    expect(back.map((x) => [x.target, x.type, x.payload])).to.deep.equal([['a', 'x', 1], ['a', 'x', 2], ['b', 'y', 3], ['a', 'x', 4]]);
+    expect(back.map((x) => [x.target, x.type, x.payload])).to.deep.equal([
+      ['a', 'x', 1],
+      ['a', 'x', 2],
+      ['b', 'y', 3],
+      ['a', 'x', 4],
+    ]);
   });
 
   it('skips and counts lines of another form (the JSON-object records of unreleased versions), and appends after them', async () => {
@@ -325,7 +346,10 @@ describe('delivery/file-journal', () => {
     j1.settle(x, 'completed', 3);
     await Promise.all([j1.close(), j1.close()]);
     await j1.close();
-    const err = await j1.append(signal(2)).then(() => undefined, (e: unknown) => e);
+    const err = await j1.append(signal(2)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(JournalError);
     expect(isJournalError(err) && err.code).to.equal('PLEXUS_JOURNAL');
     expect((err as JournalError).failure).to.equal('closed');
@@ -348,7 +372,10 @@ describe('delivery/file-journal', () => {
       throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
     });
     const lost = signal('lost');
-    const err = await j.append(lost).then(() => undefined, (e: unknown) => e);
+    const err = await j.append(lost).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isJournalError(err)).to.equal(true);
     expect((err as JournalError).failure).to.equal('write');
     expect((err as JournalError).details['systemCode']).to.equal('ENOSPC');
@@ -367,10 +394,16 @@ describe('delivery/file-journal', () => {
     const j = journal();
     await j.append(signal(0));
     sinon.stub(proto, 'datasync').rejects(Object.assign(new Error('EIO'), { code: 'EIO' }));
-    const e1 = await j.append(signal(1)).then(() => undefined, (e: unknown) => e);
+    const e1 = await j.append(signal(1)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((e1 as JournalError).failure).to.equal('fsync');
     sinon.restore();
-    const e2 = await j.append(signal(2)).then(() => undefined, (e: unknown) => e);
+    const e2 = await j.append(signal(2)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((e2 as JournalError).failure).to.equal('fsync');
   });
 
@@ -378,9 +411,15 @@ describe('delivery/file-journal', () => {
     await writeFile(join(dir, 'file'), 'x');
     const j = new FileJournal({ path: join(dir, 'file', 'journal.jsonl') }); // parent is a file
     open_.push(j);
-    const e1 = await j.pending().then(() => undefined, (e: unknown) => e);
+    const e1 = await j.pending().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isJournalError(e1)).to.equal(true);
-    const e2 = await j.append(signal(1)).then(() => undefined, (e: unknown) => e);
+    const e2 = await j.append(signal(1)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isJournalError(e2)).to.equal(true);
   });
 
@@ -408,7 +447,10 @@ describe('delivery/file-journal', () => {
     net.node('store', { handle: () => {} });
     await net.start();
     sinon.stub(proto, 'writev').rejects(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }));
-    const err = await net.send('store', { type: 'reading', payload: 1 }).then(() => undefined, (e: unknown) => e);
+    const err = await net.send('store', { type: 'reading', payload: 1 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isJournalError(err), String(err)).to.equal(true);
     sinon.restore();
     await net.idle();
@@ -418,7 +460,10 @@ describe('delivery/file-journal', () => {
   it('a journal closed before first use refuses to be read (no handle left open)', async () => {
     const j = journal();
     await j.close();
-    const err = await j.pending().then(() => undefined, (e: unknown) => e);
+    const err = await j.pending().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as JournalError).failure).to.equal('closed');
   });
 });

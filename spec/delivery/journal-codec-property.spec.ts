@@ -33,7 +33,14 @@ const signalArb = fc.record({
   idempotencyKey: fc.option(text, { nil: undefined }),
   correlationId: fc.option(text, { nil: undefined }),
   causationId: fc.option(text, { nil: undefined }),
-  headers: fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }).filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k)), fc.string({ maxLength: 5 }), { maxKeys: 3 }), { nil: undefined }),
+  headers: fc.option(
+    fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 5 }).filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k)),
+      fc.string({ maxLength: 5 }),
+      { maxKeys: 3 },
+    ),
+    { nil: undefined },
+  ),
   // In the past: newId takes the creation time, and ids stay monotonic past any time it was given.
   createdAt: fc.double({ min: 1e12, max: 1.7e12, noNaN: true }),
   hops: fc.array(hopArb, { maxLength: 3 }),
@@ -42,7 +49,7 @@ const signalArb = fc.record({
 });
 
 describe('delivery/signal-codec (property)', () => {
-  it('reads back every record as written, whatever the signal, its history and the shape table\'s size', () => {
+  it("reads back every record as written, whatever the signal, its history and the shape table's size", () => {
     fc.assert(
       fc.property(fc.array(signalArb, { minLength: 1, maxLength: 25 }), fc.integer({ min: 1, max: 6 }), (drafts, maxShapes) => {
         const out = new RecordBuffer();
@@ -57,7 +64,15 @@ describe('delivery/signal-codec (property)', () => {
             if (isValidationError(e)) continue; // a payload the network refuses never reaches a journal
             throw e;
           }
-          for (const h of hops) appendHop(s, { node: h.node === 'same' ? target : h.node, partition: h.partition, attempt: h.attempt, startedAt: h.startedAt, finishedAt: h.startedAt + h.took, outcome: h.outcome as Hop['outcome'] });
+          for (const h of hops)
+            appendHop(s, {
+              node: h.node === 'same' ? target : h.node,
+              partition: h.partition,
+              attempt: h.attempt,
+              startedAt: h.startedAt,
+              finishedAt: h.startedAt + h.took,
+              outcome: h.outcome as Hop['outcome'],
+            });
           const last = s.hops[s.hops.length - 1];
           const at = atOwn || last === undefined ? createdAt + 12_345.678 : last.finishedAt;
           const outcome = record.endsWith('completed') ? 'completed' : 'dead-lettered';

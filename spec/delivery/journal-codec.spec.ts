@@ -43,20 +43,45 @@ class Point {
 }
 
 describe('delivery/json-writer', () => {
-  const strings = ['', 'plain', 'quote " and \\ backslash', 'tab\tnew\nline\r\b\f', '\u0000\u0001\u001f\u007f', 'é ü ß', '€ 中文', '😀 pair', 'lone \ud800 high', 'lone \udc00 low', 'ends high \ud83d', '\ud83d\ude00\ud83d'];
+  const strings = [
+    '',
+    'plain',
+    'quote " and \\ backslash',
+    'tab\tnew\nline\r\b\f',
+    '\u0000\u0001\u001f\u007f',
+    'é ü ß',
+    '€ 中文',
+    '😀 pair',
+    'lone \ud800 high',
+    'lone \udc00 low',
+    'ends high \ud83d',
+    '\ud83d\ude00\ud83d',
+  ];
   const numbers = [0, -0, 1, -1, 42, 2 ** 31 - 1, -(2 ** 31) + 1, 2 ** 31, -(2 ** 31), Number.MAX_SAFE_INTEGER, 1e21, 1.5, -0.1, 1e-7, 1 / 3, 1_700_000_000_000.123, NaN, Infinity, -Infinity];
 
   it('writes exactly what JSON.stringify writes, for strings, numbers and plain data', () => {
     for (const s of strings) expect(json(s), JSON.stringify(s)).to.equal(JSON.stringify(s));
     for (const n of numbers) expect(json(n), String(n)).to.equal(JSON.stringify(n));
     const values: unknown[] = [
-      null, true, false, [], {}, [1, 'a', null, true],
-      { n: 1, t0: 0 }, { b: 2, a: 1, 10: 'x', 2: 'y' }, { nested: { deep: [1, [2, [3, { k: 'v' }]]] } },
-      { skip: undefined, fn: () => 1, sym: Symbol('s'), kept: 1 }, [undefined, () => 1, Symbol('s')],
+      null,
+      true,
+      false,
+      [],
+      {},
+      [1, 'a', null, true],
+      { n: 1, t0: 0 },
+      { b: 2, a: 1, 10: 'x', 2: 'y' },
+      { nested: { deep: [1, [2, [3, { k: 'v' }]]] } },
+      { skip: undefined, fn: () => 1, sym: Symbol('s'), kept: 1 },
+      [undefined, () => 1, Symbol('s')],
       // biome-ignore lint/suspicious/noSparseArray: a hole is written as null, like JSON.stringify does
       [1, , 3],
-      Object.assign(Object.create(null) as object, { bare: true }), { date: new Date(0) }, { point: new Point(3) },
-      { withToJSON: { toJSON: () => ({ replaced: true }) } }, { [strings[2]!]: strings[7] }, { '': 'empty key' },
+      Object.assign(Object.create(null) as object, { bare: true }),
+      { date: new Date(0) },
+      { point: new Point(3) },
+      { withToJSON: { toJSON: () => ({ replaced: true }) } },
+      { [strings[2]!]: strings[7] },
+      { '': 'empty key' },
     ];
     for (const v of values) expect(json(v), JSON.stringify(v)).to.equal(JSON.stringify(v));
     let deep: unknown = 'bottom';
@@ -79,7 +104,10 @@ describe('delivery/json-writer', () => {
     for (let room = 0; room < full.length + 8; room++) {
       const buf = Buffer.alloc(room + 16, 0xee);
       const end = writeJson(buf, 0, room, value);
-      expect(buf.subarray(room).every((b) => b === 0xee), `room ${room}`).to.equal(true);
+      expect(
+        buf.subarray(room).every((b) => b === 0xee),
+        `room ${room}`,
+      ).to.equal(true);
       if (end !== OVERFLOW) expect(buf.subarray(0, end).equals(full)).to.equal(true);
     }
     expect(writeString(Buffer.alloc(8), 0, 8, 'too long for it')).to.equal(OVERFLOW);
@@ -89,11 +117,15 @@ describe('delivery/json-writer', () => {
 describe('delivery/signal-codec', () => {
   let t = 1_763_800_000_000.125;
   const signal = (payload: unknown, extra: Record<string, unknown> = {}): Signal => createSignal({ type: 'job', payload, ...extra }, 'worker', (t += 0.37), LIMITS);
-  const hop = (s: Signal, outcome: 'completed' | 'failed', at: number): void => appendHop(s, { node: s.target, partition: 3, attempt: s.hops.length + 1, startedAt: at - 0.0123, finishedAt: at, outcome });
+  const hop = (s: Signal, outcome: 'completed' | 'failed', at: number): void =>
+    appendHop(s, { node: s.target, partition: 3, attempt: s.hops.length + 1, startedAt: at - 0.0123, finishedAt: at, outcome });
   const same = (a: unknown, b: unknown): void => void expect(JSON.parse(JSON.stringify(a))).to.deep.equal(JSON.parse(JSON.stringify(b)));
 
   it('round-trips accept records: every field, exact fractional times, frozen envelopes', () => {
-    const full = signal({ t: 21.5, unit: '°C', list: [1, { x: null }] }, { source: 'edge "1"', partitionKey: 'k\n7', idempotencyKey: 'ü-1', correlationId: 'c-1', causationId: 'p-1', urgency: 0.7, headers: { tenant: 'ü', 'x-"q"': 'v\\' }, version: '2.0' });
+    const full = signal(
+      { t: 21.5, unit: '°C', list: [1, { x: null }] },
+      { source: 'edge "1"', partitionKey: 'k\n7', idempotencyKey: 'ü-1', correlationId: 'c-1', causationId: 'p-1', urgency: 0.7, headers: { tenant: 'ü', 'x-"q"': 'v\\' }, version: '2.0' },
+    );
     hop(full, 'failed', t + 0.5);
     appendHop(full, { node: 'elsewhere', partition: 0, attempt: 2, startedAt: t + 0.6, finishedAt: t + 0.7, outcome: 'timeout' });
     const bare = signal(undefined);
@@ -158,8 +190,15 @@ describe('delivery/signal-codec', () => {
     writeSettle(out, bare, 'completed', bareAt);
     const text = textLines(out);
     const raw = text.map((l) => JSON.parse(l) as [number, string, unknown[], string]);
-    expect(raw.map((r) => [r[0], r[1], r[3].length / 11])).to.deep.equal([[3, s.id, 4], [4, s.id, 5], [3, bare.id, 1]]);
-    expect(raw[0]![2]).to.deep.equal([['worker', 3, 1, 'failed'], ['worker', 3, 2, 0]]);
+    expect(raw.map((r) => [r[0], r[1], r[3].length / 11])).to.deep.equal([
+      [3, s.id, 4],
+      [4, s.id, 5],
+      [3, bare.id, 1],
+    ]);
+    expect(raw[0]![2]).to.deep.equal([
+      ['worker', 3, 1, 'failed'],
+      ['worker', 3, 2, 0],
+    ]);
     const [a, b, c] = text.map((l) => decodeRecord(l));
     expect(a).to.deep.include({ op: 'settle', id: s.id, outcome: 'completed', at: s.hops[1]!.finishedAt });
     same((a as { hops: unknown }).hops, s.hops);
@@ -178,7 +217,11 @@ describe('delivery/signal-codec', () => {
     writeAcceptSettled(out, shapes, bare, bare.hops, 'dead-lettered', t + 9.25);
     const text = textLines(out);
     const raw = text.slice(1).map((l) => JSON.parse(l) as unknown[]);
-    expect(raw.map((r) => [r[0], (r[9] as string).length / 11])).to.deep.equal([[1, 5], [2, 6], [2, 2]]);
+    expect(raw.map((r) => [r[0], (r[9] as string).length / 11])).to.deep.equal([
+      [1, 5],
+      [2, 6],
+      [2, 2],
+    ]);
     const shapesRead: Shapes = new Map();
     const [, a, b, c] = text.map((l) => decodeRecord(l, shapesRead)) as Array<{ op: string; signal: Signal; outcome: string; at: number }>;
     expect([a!.op, a!.outcome, a!.at]).to.deep.equal(['accept-settled', 'completed', s.hops[1]!.finishedAt]);
@@ -204,12 +247,17 @@ describe('delivery/signal-codec', () => {
     for (const s of bad) expect(() => checkEnvelope(s), s.id).to.throw(TypeError);
   });
 
-  it('round-trips many targets, types, urgencies, sources and headers; past the table\'s size, shapes go inline', () => {
+  it("round-trips many targets, types, urgencies, sources and headers; past the table's size, shapes go inline", () => {
     for (const maxShapes of [4096, 20]) {
       const { out, shapes } = journalBuffer(maxShapes);
       const all: Signal[] = [];
       for (let i = 0; i < 600; i++) {
-        const s = createSignal({ type: `t${i % 11}`, version: `${i % 3}.0`, payload: i, urgency: (i % 5) / 4, headers: i % 4 === 0 ? { n: String(i) } : {}, ...(i % 7 === 0 ? {} : { source: `s${i % 2}` }) }, `node-${i % 13}`, (t += 1), LIMITS);
+        const s = createSignal(
+          { type: `t${i % 11}`, version: `${i % 3}.0`, payload: i, urgency: (i % 5) / 4, headers: i % 4 === 0 ? { n: String(i) } : {}, ...(i % 7 === 0 ? {} : { source: `s${i % 2}` }) },
+          `node-${i % 13}`,
+          (t += 1),
+          LIMITS,
+        );
         all.push(s);
         writeAccept(out, shapes, s);
       }
@@ -218,7 +266,10 @@ describe('delivery/signal-codec', () => {
       expect(shapeLines, `max ${maxShapes}`).to.have.length(Math.min(maxShapes, shapes.shapes.length));
       if (maxShapes === 20) expect(text.filter((l) => /^\[0,\["/.test(l)).length).to.be.above(0);
       const read: Shapes = new Map();
-      const back = text.map((l) => decodeRecord(l, read)).filter((r) => r?.op === 'accept').map((r) => (r as { signal: Signal }).signal);
+      const back = text
+        .map((l) => decodeRecord(l, read))
+        .filter((r) => r?.op === 'accept')
+        .map((r) => (r as { signal: Signal }).signal);
       same(back, all);
     }
   });

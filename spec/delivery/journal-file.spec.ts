@@ -47,7 +47,10 @@ describe('delivery/journal-file rewritePending (compaction)', () => {
     const text = (await readFile(path, 'utf8')) + Buffer.concat(live.take().slices).toString();
     expect(bytes).to.equal(Buffer.byteLength(await readFile(path, 'utf8')));
     expect(text.split('\n').filter((l) => l.startsWith('["s",')).length).to.be.at.least(3);
-    expect(accepted(text).map((s) => [s.target, s.payload])).to.deep.equal([['c', 3], ['b', 4]]);
+    expect(accepted(text).map((s) => [s.target, s.payload])).to.deep.equal([
+      ['c', 3],
+      ['b', 4],
+    ]);
   });
 
   it('that fails leaves the old file, and the shapes it numbered are in the live queue for it', async () => {

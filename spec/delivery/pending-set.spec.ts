@@ -20,7 +20,13 @@ function random(seed: number): () => number {
 
 describe('delivery/PendingSet', () => {
   it('matches an id-keyed Map under random adds and deletes, order included', () => {
-    for (const ids of [() => newId(), (() => { let i = 0; return () => `order-${i++}`; })()]) {
+    for (const ids of [
+      () => newId(),
+      (() => {
+        let i = 0;
+        return () => `order-${i++}`;
+      })(),
+    ]) {
       const rnd = random(7);
       const set = new PendingSet();
       const model = new Map<string, Signal>();
@@ -69,8 +75,14 @@ describe('delivery/PendingSet', () => {
     };
     for (let burst = 0; burst < 20; burst++) {
       const window = Array.from({ length: 8192 }, () => sig(newId()));
-      for (const s of window) { set.add(s); note(); }
-      for (const s of window) { set.delete(s); note(); }
+      for (const s of window) {
+        set.add(s);
+        note();
+      }
+      for (const s of window) {
+        set.delete(s);
+        note();
+      }
     }
     expect(set.size).to.equal(0);
     // Grown once to hold a burst (1,024 → 16,384: 4 doublings), then at most a few slow shrinks.

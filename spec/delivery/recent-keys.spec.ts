@@ -3,7 +3,7 @@ import { RecentKeys } from '../../lib/delivery/recent-keys.ts';
 import { decodeRecord } from '../../lib/delivery/record-decode.ts';
 import { RecordBuffer } from '../../lib/delivery/record-buffer.ts';
 
-describe('delivery/RecentKeys (the journal\'s idempotency keys for the dedup window)', () => {
+describe("delivery/RecentKeys (the journal's idempotency keys for the dedup window)", () => {
   it('holds at most maxKeys, the newest, oldest first, growing from small', () => {
     const keys = new RecentKeys(1_000, 3_000);
     for (let i = 0; i < 10_000; i++) keys.add(i % 2 === 0 ? 'a' : 'b', `k${i}`, i);
@@ -36,11 +36,25 @@ describe('delivery/RecentKeys (the journal\'s idempotency keys for the dedup win
   it('its records (and dead letter records) decode back, and malformed ones are skipped', () => {
     expect(decodeRecord('[7,"work","K","Qni8_laABAA"]')).to.deep.equal({ op: 'key', node: 'work', key: 'K', at: 1_700_000_000_000.25 });
     expect(decodeRecord('[6,"id-1"]')).to.deep.equal({ op: 'dead-letter-removed', id: 'id-1' });
-    for (const bad of ['[7,"work",3,1]', '[7,"work","K"]', '[6,1]', '[5,"id",[],"",[0,1,"no-such-reason",1,1,1,{"name":"E","message":"m","code":"C"}]]', '[5,"id",[],"AAAAAAAAAAA",[0,1,"timeout",1,1,1,{"name":"E"}]]']) {
+    for (const bad of [
+      '[7,"work",3,1]',
+      '[7,"work","K"]',
+      '[6,1]',
+      '[5,"id",[],"",[0,1,"no-such-reason",1,1,1,{"name":"E","message":"m","code":"C"}]]',
+      '[5,"id",[],"AAAAAAAAAAA",[0,1,"timeout",1,1,1,{"name":"E"}]]',
+    ]) {
       expect(decodeRecord(bad), bad).to.equal(undefined);
     }
     const ok = decodeRecord('[5,"id",[],"AAAAAAAAAAA",[0,1,"timeout",2,1,3,{"name":"E","message":"m","code":"C"}]]');
     expect(ok).to.deep.include({ op: 'settle', id: 'id', outcome: 'dead-lettered', at: 0 });
-    expect((ok as { deadLetter: unknown }).deadLetter).to.deep.equal({ node: undefined, partition: 1, reason: 'timeout', attempts: 2, firstFailureAt: 1, lastFailureAt: 3, error: { name: 'E', message: 'm', code: 'C' } });
+    expect((ok as { deadLetter: unknown }).deadLetter).to.deep.equal({
+      node: undefined,
+      partition: 1,
+      reason: 'timeout',
+      attempts: 2,
+      firstFailureAt: 1,
+      lastFailureAt: 3,
+      error: { name: 'E', message: 'm', code: 'C' },
+    });
   });
 });

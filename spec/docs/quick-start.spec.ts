@@ -32,8 +32,11 @@ describe('README: quick start', () => {
 
       await net.start();
       receipt = await net.send('store', {
-        type: 'reading', version: '1.0', payload: { t: 21.5 },
-        partitionKey: 'sensor-7', idempotencyKey: 'r-991',
+        type: 'reading',
+        version: '1.0',
+        payload: { t: 21.5 },
+        partitionKey: 'sensor-7',
+        idempotencyKey: 'r-991',
       });
       console.log(receipt.status);
       await net.idle();

@@ -16,7 +16,9 @@ describeNats('README: many processes over NATS JetStream', () => {
     try {
       worker.node('billing', {
         partitions: 8,
-        async handle(signal) { console.log('billing', signal.payload, 'correlation', signal.correlationId); },
+        async handle(signal) {
+          console.log('billing', signal.payload, 'correlation', signal.correlationId);
+        },
       });
       await worker.start();
 

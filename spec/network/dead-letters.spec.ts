@@ -28,8 +28,21 @@ describe('network: dead letter queue', () => {
     const { net } = testNetwork();
     let healthy = false;
     const partitions: number[] = [];
-    net.node('a', { retry: false, breaker: false, handle: (_s, ctx) => { partitions.push(ctx.partition); if (!healthy) throw new Error('down'); } });
-    net.node('b', { retry: false, breaker: false, handle: () => { throw new Error('always'); } });
+    net.node('a', {
+      retry: false,
+      breaker: false,
+      handle: (_s, ctx) => {
+        partitions.push(ctx.partition);
+        if (!healthy) throw new Error('down');
+      },
+    });
+    net.node('b', {
+      retry: false,
+      breaker: false,
+      handle: () => {
+        throw new Error('always');
+      },
+    });
     await net.start();
     net.post('a', { type: 'x', partitionKey: 'p1' });
     net.post('a', { type: 'y', partitionKey: 'p2' });
@@ -46,7 +59,9 @@ describe('network: dead letter queue', () => {
     await net.idle();
     expect(partitions[2]).to.equal(partitions[0]);
     expect(net.dlq.get(target.id)).to.equal(undefined);
-    expect(() => net.dlq.reprocess(target.id), 'an entry already reprocessed').to.throw().that.satisfies(isDeadLetterNotFoundError);
+    expect(() => net.dlq.reprocess(target.id), 'an entry already reprocessed')
+      .to.throw()
+      .that.satisfies(isDeadLetterNotFoundError);
     expect(net.dlq.purge({ node: 'b' })).to.equal(1);
     expect(net.dlq.size).to.equal(1);
     expect(net.dlq.purge()).to.equal(1);
@@ -99,7 +114,14 @@ describe('network: dead letter queue', () => {
 
   it('reports and counts what a full queue pushes out', async () => {
     const { net } = testNetwork({ dlq: { capacity: 3 } });
-    net.node('bad', { partitions: 1, retry: false, breaker: false, handle: () => { throw new Error('x'); } });
+    net.node('bad', {
+      partitions: 1,
+      retry: false,
+      breaker: false,
+      handle: () => {
+        throw new Error('x');
+      },
+    });
     const events: NetworkEvent[] = [];
     net.events$.subscribe((e) => events.push(e));
     await net.start();

@@ -72,7 +72,7 @@ describe('network: deduplication', () => {
     }
   });
 
-  it('keeps each node\'s keys apart: the same key at two nodes is two signals', async () => {
+  it("keeps each node's keys apart: the same key at two nodes is two signals", async () => {
     const { net } = testNetwork();
     const handled: string[] = [];
     net.node('a', { handle: (s) => void handled.push('a:' + s.idempotencyKey) });

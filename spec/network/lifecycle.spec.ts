@@ -134,12 +134,18 @@ describe('network: start() is all or nothing', () => {
       // A directory where the journal's file should be: it cannot be opened.
       const { net } = testNetwork({ journal: new FileJournal({ path: dir }) });
       net.node('w', { handle: () => {} });
-      const first = await net.start().then(() => undefined, (e: unknown) => e);
+      const first = await net.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isJournalError(first), String(first)).to.equal(true);
       expect(net.state).to.equal('created');
       expect(net.post('w', { type: 't' })).to.include({ status: 'rejected', reason: 'not-started' });
       // Tried again, not skipped.
-      const second = await net.start().then(() => undefined, (e: unknown) => e);
+      const second = await net.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isJournalError(second), String(second)).to.equal(true);
       expect(net.state).to.equal('created');
     } finally {
@@ -161,7 +167,10 @@ describe('network: start() is all or nothing', () => {
       const { net } = testNetwork({ journal: new FileJournal({ path }) });
       const handled: string[] = [];
       net.node('w', { handle: (s) => void handled.push(s.id) });
-      const failed = await net.start().then(() => undefined, (e: unknown) => e);
+      const failed = await net.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isJournalError(failed), String(failed)).to.equal(true);
       expect(net.state).to.equal('created');
       // Fixed: the directory is gone and the file is there.
@@ -186,7 +195,10 @@ describe('network: start() is all or nothing', () => {
     const { net } = testNetwork({ journal });
     const handled: string[] = [];
     net.node('w', { handle: (s) => void handled.push(s.type) });
-    await net.start().then(() => expect.fail('the first start should fail'), () => undefined);
+    await net.start().then(
+      () => expect.fail('the first start should fail'),
+      () => undefined,
+    );
     expect(net.state).to.equal('created');
     await net.start();
     await net.idle();
@@ -221,7 +233,10 @@ describe('network: start() is all or nothing', () => {
     const { net } = testNetwork({ journal });
     const handled: string[] = [];
     net.node('w', { handle: (s) => void handled.push(s.type) });
-    const starting = net.start().then(() => undefined, (e: unknown) => e);
+    const starting = net.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const report = await net.shutdown();
     release([recovered('0190a0c0-0000-7000-8000-000000000003')]);
     const failed = await starting;

@@ -15,7 +15,25 @@ import { createNetwork, FileJournal, type Network, type PublishAck, type Signal,
 import { createSignal } from '../../lib/signal/create-signal.ts';
 import { VirtualClock } from '../../lib/testing/virtual-clock.ts';
 
-const NO_COUNTS: TransportCounts = { published: 0, stored: 0, duplicatePubAcks: 0, publishFailed: 0, publishRetried: 0, publishRefused: 0, publishPending: 0, delivered: 0, redeliveries: 0, absorbed: 0, acked: 0, naked: 0, terminated: 0, duplicate: 0, undecodable: 0, inProgress: 0, unacked: 0 };
+const NO_COUNTS: TransportCounts = {
+  published: 0,
+  stored: 0,
+  duplicatePubAcks: 0,
+  publishFailed: 0,
+  publishRetried: 0,
+  publishRefused: 0,
+  publishPending: 0,
+  delivered: 0,
+  redeliveries: 0,
+  absorbed: 0,
+  acked: 0,
+  naked: 0,
+  terminated: 0,
+  duplicate: 0,
+  undecodable: 0,
+  inProgress: 0,
+  unacked: 0,
+};
 
 /**
  * A transport whose publishes all fail, are all stored, or wait for a PubAck that never comes
@@ -92,7 +110,10 @@ describe('network: dead letters made without a local handler survive a restart (
 
   it('a transport-failed and a max-deliveries dead letter come back with their entries, and a reprocess or purge after the restart takes them out for good', async () => {
     const first = await network(join(dir, 'journal.jsonl'), 'fail');
-    const failed = await first.net.send('far', { type: 'order', payload: { n: 1 }, idempotencyKey: 'order-1' }).then(() => undefined, (e: unknown) => e);
+    const failed = await first.net.send('far', { type: 'order', payload: { n: 1 }, idempotencyKey: 'order-1' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(failed, 'the publish failed').to.be.instanceOf(Error);
     await first.net.send('far', { type: 'cancel', payload: { n: 3 } }).catch(() => undefined);
     const received = createSignal({ type: 'order', payload: { n: 2 } }, 'sink', clock.now(), { maxBytes: 1024, maxDepth: 8 });
@@ -133,6 +154,8 @@ describe('network: dead letters made without a local handler survive a restart (
     expect(report.transport?.publishesFailed).to.equal(1);
     expect(first.net.dlq.list().map((d) => d.reason)).to.deep.equal(['transport-failed']);
     const second = await network(path, 'store');
-    expect(second.net.dlq.list().map((d) => ({ id: d.id, reason: d.reason, payload: d.signal.payload }))).to.deep.equal([{ id: receipt.status === 'accepted' ? receipt.id : '', reason: 'transport-failed', payload: { n: 4 } }]);
+    expect(second.net.dlq.list().map((d) => ({ id: d.id, reason: d.reason, payload: d.signal.payload }))).to.deep.equal([
+      { id: receipt.status === 'accepted' ? receipt.id : '', reason: 'transport-failed', payload: { n: 4 } },
+    ]);
   });
 });

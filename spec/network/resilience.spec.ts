@@ -101,7 +101,13 @@ describe('network: resilience in the signal path', () => {
   it('classifies failures: the dead letter and the failed event carry the category', async () => {
     const { net } = testNetwork();
     net.classifier.register((e) => ((e as Error).message === 'quota' ? { category: 'resource', severity: 'high' } : undefined));
-    net.node('svc', { retry: false, breaker: false, handle: () => { throw new Error('quota'); } });
+    net.node('svc', {
+      retry: false,
+      breaker: false,
+      handle: () => {
+        throw new Error('quota');
+      },
+    });
     const events = record(net);
     await net.start();
     net.post('svc', { type: 't' });
@@ -158,7 +164,9 @@ describe('network: resilience in the signal path', () => {
     const alice = at.alice!.map((t) => Math.floor((t - t0) / 1000));
     for (const second of new Set(alice)) expect(alice.filter((s) => s === second).length).to.be.at.most(2);
     // The node as a whole: a burst of 10, then 10 per second.
-    const all = Object.values(at).flat().map((t) => t - t0);
+    const all = Object.values(at)
+      .flat()
+      .map((t) => t - t0);
     expect(all.filter((t) => t < 1).length).to.equal(10);
     expect(all.filter((t) => t <= 1000).length).to.be.at.most(21);
     expect(events.some((e) => e.kind === 'throttled')).to.equal(true);

@@ -8,7 +8,12 @@ describe('network: graceful shutdown', () => {
   it('goes through every phase, drains every mailbox and reports it', async () => {
     const { net, clock } = testNetwork();
     let done = 0;
-    net.node('w', { handle: async () => { await sleep(clock, 10); done++; } });
+    net.node('w', {
+      handle: async () => {
+        await sleep(clock, 10);
+        done++;
+      },
+    });
     const phases: string[] = [];
     net.events$.subscribe((e: NetworkEvent) => e.kind === 'shutdown-phase' && phases.push(e.phase));
     await net.start();
@@ -103,7 +108,12 @@ describe('network: a graceful shutdown drains pipelines', () => {
         ctx.emit('shipping', { type: 'ship', payload: signal.payload });
       },
     });
-    net.node('shipping', { handle: async () => { await sleep(clock, 10); shipped++; } });
+    net.node('shipping', {
+      handle: async () => {
+        await sleep(clock, 10);
+        shipped++;
+      },
+    });
     await net.start();
     for (let i = 0; i < 3; i++) net.post('payment', { type: 'order', payload: { i } });
     const reportP = net.shutdown({ timeoutMs: 1000 });

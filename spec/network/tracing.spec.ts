@@ -25,9 +25,18 @@ describe('network: tracing', () => {
 
     const trail = events.filter((e) => 'correlationId' in e && e.correlationId === 'trace-1').map((e) => `${e.kind}@${(e as { node: string }).node}`);
     expect(trail).to.deep.equal([
-      'accepted@ingest', 'started@ingest', 'accepted@enrich', 'completed@ingest',
-      'started@enrich', 'failed@enrich', 'retried@enrich', 'started@enrich', 'accepted@store', 'completed@enrich',
-      'started@store', 'completed@store',
+      'accepted@ingest',
+      'started@ingest',
+      'accepted@enrich',
+      'completed@ingest',
+      'started@enrich',
+      'failed@enrich',
+      'retried@enrich',
+      'started@enrich',
+      'accepted@store',
+      'completed@enrich',
+      'started@store',
+      'completed@store',
     ]);
     expect(sunk!.correlationId).to.equal('trace-1');
     const enrichStarted = events.find((e) => e.kind === 'started' && e.node === 'enrich') as { signal: Signal };

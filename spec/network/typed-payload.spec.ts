@@ -4,7 +4,10 @@ import { VirtualClock } from '../../lib/testing/index.ts';
 
 // Payloads are `unknown` until a node says what it takes; the `@ts-expect-error` lines make
 // `npm run typecheck` fail if a payload ever turns back into `any`.
-interface Order { readonly id: number; readonly total: number }
+interface Order {
+  readonly id: number;
+  readonly total: number;
+}
 
 describe('network/typed payloads', () => {
   it('types signal.payload from the node’s type argument, and leaves it unknown otherwise', async () => {

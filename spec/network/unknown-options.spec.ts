@@ -60,7 +60,12 @@ const EVERY_RESOLVER: readonly Row[] = [
   { what: 'network rateLimit spec', call: () => createNetwork({ rateLimit: { algorithm: 'token-bucket', burts: 5 } } as never), option: 'rateLimit.burts', meant: 'burst' },
   { what: 'node flowControl', call: () => testNetwork().net.node('a', { handle, flowControl: { warnat: 0.5 } } as never), option: 'a.flowControl.warnat', meant: 'warnAt' },
   { what: 'node rateLimit spec', call: () => testNetwork().net.node('a', { handle, rateLimit: { algorithm: 'fixed-window', limt: 5 } } as never), option: 'a.rateLimit.limt', meant: 'limit' },
-  { what: 'node rateLimitPerKey', call: () => testNetwork().net.node('a', { handle, rateLimitPerKey: { header: 'u', limiter: { algorithm: 'token-bucket' }, maxkeys: 5 } } as never), option: 'a.rateLimitPerKey.maxkeys', meant: 'maxKeys' },
+  {
+    what: 'node rateLimitPerKey',
+    call: () => testNetwork().net.node('a', { handle, rateLimitPerKey: { header: 'u', limiter: { algorithm: 'token-bucket' }, maxkeys: 5 } } as never),
+    option: 'a.rateLimitPerKey.maxkeys',
+    meant: 'maxKeys',
+  },
   { what: 'breaker errorRate', call: () => new CircuitBreaker('b', { errorRate: { treshold: 0.5 } } as never), option: 'breaker.errorRate.treshold', meant: 'threshold' },
   { what: 'new RetryPolicy', call: () => new RetryPolicy({ jiter: 0.1 } as never), option: 'retry.jiter', meant: 'jitter' },
   { what: 'tokenBucket()', call: () => createTokenBucket({ rate: 5 } as never), option: 'tokenBucket.rate' },
@@ -157,16 +162,40 @@ describe('unknown option names are refused', () => {
 
   it('the options every spec and demo pass are still accepted (no false refusals)', () => {
     const net = createNetwork({
-      name: 'ok', clock, dedup: { enabled: true, windowMs: 5, maxKeys: 5 }, dlq: { capacity: 5 }, journal: { enabled: true, capacity: 5 }, tracing: { hops: true },
-      metrics: { enabled: true }, limits: { maxPayloadBytes: 100, maxPayloadDepth: 5 }, shutdownTimeoutMs: 5, rateLimit: { algorithm: 'sliding-window', limit: 5, windowMs: 5, name: 'n' },
-      audit: { capacity: 5 }, resources: { maxHeapBytes: 1e12, sampleIntervalMs: 5, readHeap: () => 0 },
+      name: 'ok',
+      clock,
+      dedup: { enabled: true, windowMs: 5, maxKeys: 5 },
+      dlq: { capacity: 5 },
+      journal: { enabled: true, capacity: 5 },
+      tracing: { hops: true },
+      metrics: { enabled: true },
+      limits: { maxPayloadBytes: 100, maxPayloadDepth: 5 },
+      shutdownTimeoutMs: 5,
+      rateLimit: { algorithm: 'sliding-window', limit: 5, windowMs: 5, name: 'n' },
+      audit: { capacity: 5 },
+      resources: { maxHeapBytes: 1e12, sampleIntervalMs: 5, readHeap: () => 0 },
     });
     net.node('a', {
-      handle, accepts: ['t'], partitions: 2, capacity: 10, concurrency: 1, retry: { maxAttempts: 2, jitterMode: 'none' }, breaker: { failureThreshold: 2, errorRate: { threshold: 0.5 } },
-      timeoutMs: 5, degrade: handle, fallback: handle, rateLimit: { algorithm: 'leaky-bucket', capacity: 5, ratePerSec: 5 },
-      rateLimitPerKey: { header: 'u', limiter: { algorithm: 'token-bucket', burst: 2 }, maxKeys: 5, idleMs: 5 }, flowControl: { warnAt: 0.5, rejectAt: 0.9 },
+      handle,
+      accepts: ['t'],
+      partitions: 2,
+      capacity: 10,
+      concurrency: 1,
+      retry: { maxAttempts: 2, jitterMode: 'none' },
+      breaker: { failureThreshold: 2, errorRate: { threshold: 0.5 } },
+      timeoutMs: 5,
+      degrade: handle,
+      fallback: handle,
+      rateLimit: { algorithm: 'leaky-bucket', capacity: 5, ratePerSec: 5 },
+      rateLimitPerKey: { header: 'u', limiter: { algorithm: 'token-bucket', burst: 2 }, maxKeys: 5, idleMs: 5 },
+      flowControl: { warnAt: 0.5, rejectAt: 0.9 },
     });
-    net.operation('pay', { rateLimits: { node: { algorithm: 'token-bucket' }, key: { limiter: { algorithm: 'fixed-window' }, maxKeys: 5 } }, rateLimitWaitMs: 5, bulkhead: { maxQueue: 5 }, timeoutMs: 5 });
+    net.operation('pay', {
+      rateLimits: { node: { algorithm: 'token-bucket' }, key: { limiter: { algorithm: 'fixed-window' }, maxKeys: 5 } },
+      rateLimitWaitMs: 5,
+      bulkhead: { maxQueue: 5 },
+      timeoutMs: 5,
+    });
     net.configure('a', { retry: { maxAttempts: 3 }, breaker: { resetTimeoutMs: 5 }, rateLimits: { node: { capacity: 6 }, key: { limiter: { burst: 3 }, maxKeys: 6 } }, concurrency: 2, timeoutMs: 6 });
     net.configure('pay', { bulkhead: { maxQueue: 6 }, rateLimitWaitMs: 6, timeoutMs: 6 });
   });

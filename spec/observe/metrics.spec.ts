@@ -7,7 +7,17 @@ describe('observe: queue metrics', () => {
   it('reports depth, ages, throughput, error rate, duplicates and breaker state per node', async () => {
     const { net, clock } = testNetwork();
     let fail = true;
-    net.node('w', { partitions: 1, retry: false, handle: async () => { await sleep(clock, 100); if (fail) { fail = false; throw new Error('x'); } } });
+    net.node('w', {
+      partitions: 1,
+      retry: false,
+      handle: async () => {
+        await sleep(clock, 100);
+        if (fail) {
+          fail = false;
+          throw new Error('x');
+        }
+      },
+    });
     await net.start();
     for (let i = 0; i < 5; i++) net.post('w', { type: 't', idempotencyKey: `k${i}` });
     net.post('w', { type: 't', idempotencyKey: 'k0' });
@@ -36,7 +46,21 @@ describe('observe: queue metrics', () => {
     await clock.advance(10);
     await net.idle();
     const text = await net.metricsText();
-    for (const name of ['signals_total', 'queue_depth', 'in_flight', 'oldest_message_age_seconds', 'average_message_age_seconds', 'throughput_per_second', 'error_rate', 'duplicate_signals_total', 'dead_letters_total', 'breaker_state', 'breaker_trips_total', 'handle_duration_seconds', 'queue_wait_seconds']) {
+    for (const name of [
+      'signals_total',
+      'queue_depth',
+      'in_flight',
+      'oldest_message_age_seconds',
+      'average_message_age_seconds',
+      'throughput_per_second',
+      'error_rate',
+      'duplicate_signals_total',
+      'dead_letters_total',
+      'breaker_state',
+      'breaker_trips_total',
+      'handle_duration_seconds',
+      'queue_wait_seconds',
+    ]) {
       expect(text, name).to.include(`# TYPE plexus_${name} `);
     }
     expect(text).to.include('plexus_signals_total{node="w",outcome="completed",network="shop"} 1');

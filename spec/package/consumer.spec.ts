@@ -22,7 +22,10 @@ const CONSUMER_TSCONFIG = {
   include: ['*.ts'],
 };
 
-interface Run { readonly stdout: string; readonly stderr: string }
+interface Run {
+  readonly stdout: string;
+  readonly stderr: string;
+}
 
 /**
  * Runs a command. npm's own variables are dropped from the environment: under `npm test` they
@@ -47,8 +50,13 @@ function buildProblem(): string | undefined {
   return stale === undefined ? undefined : `dist/ is older than lib/${stale} (\`npm run build\`)`;
 }
 
-interface PackedFile { readonly path: string }
-interface ExportTarget { readonly types: string; readonly default: string }
+interface PackedFile {
+  readonly path: string;
+}
+interface ExportTarget {
+  readonly types: string;
+  readonly default: string;
+}
 
 describe('package: installed from its tarball into a fresh project', function () {
   const problem = buildProblem();
@@ -83,12 +91,15 @@ describe('package: installed from its tarball into a fresh project', function ()
     await writeFile(join(project, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG));
     // Every sub-path export, so that a new entry point cannot ship untested.
     await writeFile(join(project, 'every-export.ts'), subpaths.map((name, i) => `export * as entry${i} from '${name}';\n`).join(''));
-    await writeFile(join(project, 'every-export.mjs'), [
-      `const names = ${JSON.stringify(subpaths)};`,
-      'const found = {};',
-      'for (const name of names) found[name] = Object.keys(await import(name)).length;',
-      'console.log(JSON.stringify(found));',
-    ].join('\n'));
+    await writeFile(
+      join(project, 'every-export.mjs'),
+      [
+        `const names = ${JSON.stringify(subpaths)};`,
+        'const found = {};',
+        'for (const name of names) found[name] = Object.keys(await import(name)).length;',
+        'console.log(JSON.stringify(found));',
+      ].join('\n'),
+    );
   });
 
   after(async () => {

@@ -62,7 +62,18 @@ const REFUSED: readonly Entry[] = [
   ['payload nested 1,000 objects deep', () => ({ type: 'job', payload: deepObject(1_000) }), 'too-deep'],
   ['payload nested 100,000 arrays deep', () => ({ type: 'job', payload: deepArray(100_000) }), 'too-deep'],
   ['payload cyclic', () => ({ type: 'job', payload: cyclic() }), 'cyclic'],
-  ['payload cyclic through an array', () => ({ type: 'job', payload: (() => { const a: unknown[] = [1]; a.push({ a }); return a; })() }), 'cyclic'],
+  [
+    'payload cyclic through an array',
+    () => ({
+      type: 'job',
+      payload: (() => {
+        const a: unknown[] = [1];
+        a.push({ a });
+        return a;
+      })(),
+    }),
+    'cyclic',
+  ],
   ['payload own __proto__ key', () => ({ type: 'job', payload: JSON.parse('{"__proto__": {"polluted": true}}') as unknown }), 'forbidden-key'],
   ['payload nested __proto__ key', () => ({ type: 'job', payload: JSON.parse('{"a": [{"b": {"__proto__": {"polluted": true}}}]}') as unknown }), 'forbidden-key'],
   ['payload constructor.prototype', () => ({ type: 'job', payload: JSON.parse('{"constructor": {"prototype": {"polluted": true}}}') as unknown }), 'forbidden-key'],
@@ -88,9 +99,42 @@ const REFUSED: readonly Entry[] = [
   ['payload a typed array', () => ({ type: 'job', payload: { b: new Uint8Array(4) } }), 'not-serialisable'],
   ['payload a Promise', () => ({ type: 'job', payload: Promise.resolve(1) }), 'not-serialisable'],
   ['payload with a toJSON method', () => ({ type: 'job', payload: { toJSON: () => 'sneaky' } }), 'not-serialisable'],
-  ['payload getter that throws', () => ({ type: 'job', payload: Object.defineProperty({}, 'boom', { enumerable: true, get() { throw new Error('getter exploded'); } }) })],
-  ['draft whose type getter throws', () => Object.defineProperty({}, 'type', { enumerable: true, get() { throw new Error('type getter exploded'); } })],
-  ['payload a Proxy that throws on ownKeys', () => ({ type: 'job', payload: new Proxy({}, { ownKeys() { throw new Error('proxy trap'); } }) })],
+  [
+    'payload getter that throws',
+    () => ({
+      type: 'job',
+      payload: Object.defineProperty({}, 'boom', {
+        enumerable: true,
+        get() {
+          throw new Error('getter exploded');
+        },
+      }),
+    }),
+  ],
+  [
+    'draft whose type getter throws',
+    () =>
+      Object.defineProperty({}, 'type', {
+        enumerable: true,
+        get() {
+          throw new Error('type getter exploded');
+        },
+      }),
+  ],
+  [
+    'payload a Proxy that throws on ownKeys',
+    () => ({
+      type: 'job',
+      payload: new Proxy(
+        {},
+        {
+          ownKeys() {
+            throw new Error('proxy trap');
+          },
+        },
+      ),
+    }),
+  ],
 ];
 
 /** Sends `draft` and returns the receipt, or the exception `post` threw. */

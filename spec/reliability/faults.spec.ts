@@ -4,13 +4,7 @@
  */
 import { expect } from 'chai';
 import type { Signal } from '../../lib/index.ts';
-import {
-  expectEvents,
-  createFailingHandler,
-  createHangingHandler,
-  recordEvents,
-  createSlowHandler,
-} from '../../lib/testing/index.ts';
+import { expectEvents, createFailingHandler, createHangingHandler, recordEvents, createSlowHandler } from '../../lib/testing/index.ts';
 import { settle, virtualNetwork } from './harness.ts';
 
 const RETRY = { maxAttempts: 3, baseDelayMs: 10, jitter: 0 } as const;
@@ -87,7 +81,10 @@ describe('reliability/faults', function () {
     net.post('worker', { type: 'job' });
     await settle(net, clock);
     await clock.advance(500);
-    expectEvents(rec).toIncludeInOrder([{ kind: 'failed', attempt: 1 }, { kind: 'completed', attempt: 2 }]);
+    expectEvents(rec).toIncludeInOrder([
+      { kind: 'failed', attempt: 1 },
+      { kind: 'completed', attempt: 2 },
+    ]);
     expectEvents(rec).toHaveCount({ kind: 'completed' }, 1);
     expect(net.counts()).to.deep.include({ completed: 1, deadLettered: 0, active: 0 });
   });

@@ -37,7 +37,9 @@ await net.start();
 for (let i = 0; i < count; i += GROUP) {
   const group = Array.from({ length: Math.min(GROUP, count - i) }, (_, k) =>
     // Keyed, as a producer that re-sends after a crash keys its signals (the parent re-sends them).
-    net.send(KILL_NODE, { type: 'job', payload: { n: i + k }, idempotencyKey: jobKey(i + k) }).then((r) => out(r.status === 'accepted' ? { accepted: r.id } : { refused: r.status === 'rejected' ? r.reason : r.status })),
+    net
+      .send(KILL_NODE, { type: 'job', payload: { n: i + k }, idempotencyKey: jobKey(i + k) })
+      .then((r) => out(r.status === 'accepted' ? { accepted: r.id } : { refused: r.status === 'rejected' ? r.reason : r.status })),
   );
   await Promise.all(group);
 }

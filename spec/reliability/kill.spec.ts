@@ -163,7 +163,10 @@ describe('reliability/process killed during shutdown', function () {
     expect(settled.deadLettered.size).to.equal(0);
     expect(pending.length, 'killed mid-drain: some signals were still pending').to.be.above(0);
     expect(settled.completed.size, 'killed mid-drain: some signals were done').to.be.at.least(KILL_AFTER_SETTLED);
-    expect([...pendingIds].filter((id) => settled.completed.has(id)), 'pending and completed are disjoint').to.deep.equal([]);
+    expect(
+      [...pendingIds].filter((id) => settled.completed.has(id)),
+      'pending and completed are disjoint',
+    ).to.deep.equal([]);
     const lost = run.accepted.filter((id) => !settled.completed.has(id) && !pendingIds.has(id));
     expect(lost, 'accepted ids neither completed nor pending').to.deep.equal([]);
     expect(new Set(indexed.map((s) => s.id))).to.deep.equal(settled.completed, 'query() reads the completed ones back');
@@ -176,7 +179,10 @@ describe('reliability/process killed during shutdown', function () {
     const restarted = await restartAndResend(path);
     const handled = restarted.handledIds;
     expect(doubleHandlings(restarted.handledByKey, completedBefore), 'double handlings').to.deep.equal([]);
-    expect([...restarted.resent.values()].filter((status) => status !== 'duplicate'), 'every re-send is a duplicate').to.deep.equal([]);
+    expect(
+      [...restarted.resent.values()].filter((status) => status !== 'duplicate'),
+      'every re-send is a duplicate',
+    ).to.deep.equal([]);
     expect(restarted.redelivered).to.equal(pending.length);
     expect(new Set(handled)).to.deep.equal(pendingIds, 'every pending id was handled, and only those');
     const covered = new Set([...settled.completed, ...handled]);

@@ -27,9 +27,7 @@ interface Plan {
   readonly seq: number;
 }
 
-type Command =
-  | { kind: 'send'; key: number; idem: number | null; failTimes: number; delay: number; target: 'worker' | 'nowhere'; bad: boolean }
-  | { kind: 'advance'; ms: number };
+type Command = { kind: 'send'; key: number; idem: number | null; failTimes: number; delay: number; target: 'worker' | 'nowhere'; bad: boolean } | { kind: 'advance'; ms: number };
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
@@ -46,7 +44,15 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 120 }) }) },
 );
-const badArb = fc.record({ kind: fc.constant('send' as const), key: fc.constant(0), idem: fc.constant(null), failTimes: fc.constant(0), delay: fc.constant(0), target: fc.constant('worker' as const), bad: fc.constant(true) });
+const badArb = fc.record({
+  kind: fc.constant('send' as const),
+  key: fc.constant(0),
+  idem: fc.constant(null),
+  failTimes: fc.constant(0),
+  delay: fc.constant(0),
+  target: fc.constant('worker' as const),
+  bad: fc.constant(true),
+});
 const runArb = fc.record({
   partitions: fc.integer({ min: 1, max: 6 }),
   capacity: fc.integer({ min: 3, max: 40 }),
@@ -162,14 +168,7 @@ describe(`reliability/properties (PLEXUS_SEED=${SEED})`, function () {
         const c = net.counts();
         expect(c.sent).to.equal(receipts.length);
         expect(c.completed + c.deadLettered + c.duplicate + c.rejected).to.equal(c.sent);
-        expect([c.accepted, c.duplicate, c.rejected, c.completed, c.deadLettered, c.active]).to.deep.equal([
-          accepted.length,
-          duplicate,
-          rejected,
-          completed.length,
-          dead.length,
-          0,
-        ]);
+        expect([c.accepted, c.duplicate, c.rejected, c.completed, c.deadLettered, c.active]).to.deep.equal([accepted.length, duplicate, rejected, completed.length, dead.length, 0]);
         await net.shutdown({ timeoutMs: 0 });
       }),
     );

@@ -1,14 +1,18 @@
 import { expect } from 'chai';
 import { judgeHeap, percentile, slope, type HeapSample } from './soak-stats.ts';
 
-const line = (a: number, b: number, n: number, minutes: number): HeapSample[] =>
-  Array.from({ length: n }, (_, i) => ({ minutes: (i * minutes) / (n - 1), mib: a + b * ((i * minutes) / (n - 1)) }));
+const line = (a: number, b: number, n: number, minutes: number): HeapSample[] => Array.from({ length: n }, (_, i) => ({ minutes: (i * minutes) / (n - 1), mib: a + b * ((i * minutes) / (n - 1)) }));
 
 describe('reliability/soak-stats', () => {
   it('fits the slope of a line exactly, and 0 for too few points', () => {
     expect(slope(line(50, 3, 20, 10))).to.be.closeTo(3, 1e-9);
     expect(slope([{ minutes: 1, mib: 5 }])).to.equal(0);
-    expect(slope([{ minutes: 1, mib: 5 }, { minutes: 1, mib: 9 }])).to.equal(0);
+    expect(
+      slope([
+        { minutes: 1, mib: 5 },
+        { minutes: 1, mib: 9 },
+      ]),
+    ).to.equal(0);
   });
 
   it('calls a steadily growing heap a leak and a flat noisy one not', () => {

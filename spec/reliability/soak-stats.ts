@@ -58,11 +58,7 @@ export interface HeapVerdict {
  * Judges the second half of the samples (the first half is warm-up: JIT, pools, windows
  * filling to their caps). Leaking = slope above `maxSlope` AND fitted growth above `minGrowth`.
  */
-export function judgeHeap(
-  samples: readonly HeapSample[],
-  maxSlope = DEFAULT_MAX_SLOPE_MIB_PER_MIN,
-  minGrowth = DEFAULT_MIN_GROWTH_MIB,
-): HeapVerdict {
+export function judgeHeap(samples: readonly HeapSample[], maxSlope = DEFAULT_MAX_SLOPE_MIB_PER_MIN, minGrowth = DEFAULT_MIN_GROWTH_MIB): HeapVerdict {
   const half = samples.slice(Math.floor(samples.length / 2));
   const s = slope(half);
   const span = half.length < 2 ? 0 : half[half.length - 1]!.minutes - half[0]!.minutes;

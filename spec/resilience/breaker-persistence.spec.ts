@@ -76,7 +76,9 @@ describe('resilience/CircuitBreaker: persistence and disposal', () => {
     expect(b.consecutiveFailures).to.equal(2);
     const good = a.snapshot();
     const bad = (patch: object) => ({ ...good, ...patch }) as unknown as BreakerSnapshot;
-    expect(() => b.restore(bad({ version: 3 }))).to.throw(/snapshot\.version/).that.satisfies(errors.isInvalidOptionsError);
+    expect(() => b.restore(bad({ version: 3 })))
+      .to.throw(/snapshot\.version/)
+      .that.satisfies(errors.isInvalidOptionsError);
     expect(() => b.restore(bad({ failureCount: -1 }))).to.throw(/snapshot\.failureCount/);
     expect(() => b.restore(bad({ errorRateWindow: [{ startedAt: 0, calls: 1, failures: 2 }] }))).to.throw(/errorRateWindow\[0\]\.failures/);
     expect(() => b.restore(bad({ errorRateWindow: 'x' }))).to.throw(/snapshot\.errorRateWindow/);
@@ -97,9 +99,16 @@ describe('resilience/CircuitBreaker: persistence and disposal', () => {
     expect((err as errors.BreakerDisposedError).code).to.equal('PLEXUS_BREAKER_DISPOSED');
     expect((err as errors.BreakerDisposedError).breaker).to.equal('store');
     let ran = false;
-    const rejected = await a.protect(async () => void (ran = true)).then(() => undefined, (e: unknown) => e);
+    const rejected = await a
+      .protect(async () => void (ran = true))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(errors.isBreakerDisposedError(rejected)).to.equal(true);
     expect(ran).to.equal(false);
-    expect(() => a.restore(a.snapshot())).to.throw().that.satisfies(errors.isBreakerDisposedError);
+    expect(() => a.restore(a.snapshot()))
+      .to.throw()
+      .that.satisfies(errors.isBreakerDisposedError);
   });
 });

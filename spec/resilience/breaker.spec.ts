@@ -153,7 +153,9 @@ describe('resilience/CircuitBreaker', () => {
     await clock.advance(10);
     {
       using call = breaker.begin();
-      expect(() => breaker.begin()).to.throw().that.satisfies(isBreakerOpenError);
+      expect(() => breaker.begin())
+        .to.throw()
+        .that.satisfies(isBreakerOpenError);
       void call;
     }
     const call = breaker.begin();
@@ -236,7 +238,9 @@ describe('resilience/CircuitBreaker', () => {
   it('configure() validates and changes thresholds without losing state', async () => {
     const { breaker, clock } = make({ resetTimeoutMs: 1000 });
     fail(breaker, 3);
-    expect(() => breaker.configure({ failureThreshold: 0 })).to.throw(/failureThreshold/).that.satisfies(isInvalidOptionsError);
+    expect(() => breaker.configure({ failureThreshold: 0 }))
+      .to.throw(/failureThreshold/)
+      .that.satisfies(isInvalidOptionsError);
     breaker.configure({ failureThreshold: 4, successThreshold: 1 });
     expect(breaker.consecutiveFailures).to.equal(3);
     breaker.recordFailure();

@@ -4,7 +4,16 @@ import { createProtector, type Protector } from '../../lib/resilience/protector/
 import type { ProtectorOptions } from '../../lib/resilience/protector/options.ts';
 import type { ResilienceEvent } from '../../lib/resilience/events.ts';
 import { TokenBucket } from '../../lib/resilience/rate/token-bucket.ts';
-import { isBreakerOpenError, isBulkheadFullError, isInvalidOptionsError, isRateLimitedError, isResourceExhaustedError, isShuttingDownError, isTimeoutError, InvalidOptionsError } from '../../lib/resilience/errors.ts';
+import {
+  isBreakerOpenError,
+  isBulkheadFullError,
+  isInvalidOptionsError,
+  isRateLimitedError,
+  isResourceExhaustedError,
+  isShuttingDownError,
+  isTimeoutError,
+  InvalidOptionsError,
+} from '../../lib/resilience/errors.ts';
 import { DEFAULT_OPERATION_RESET_TIMEOUT_MS } from '../../lib/resilience/breaker/options.ts';
 
 function setup(options: ProtectorOptions = {}) {
@@ -43,9 +52,7 @@ describe('resilience/Protector (end to end on virtual time)', () => {
     const s = setup({ timeoutMs: 100 });
     p = s.p;
     const aborted: boolean[] = [];
-    const run = settle(
-      s.p.execute((signal) => new Promise<never>(() => signal.addEventListener('abort', () => aborted.push(true)))),
-    );
+    const run = settle(s.p.execute((signal) => new Promise<never>(() => signal.addEventListener('abort', () => aborted.push(true)))));
     await s.clock.advance(100 + 100 + 100 + 200 + 100 - 1);
     expect(aborted).to.have.length(2);
     await s.clock.advance(1);
@@ -92,10 +99,12 @@ describe('resilience/Protector (end to end on virtual time)', () => {
     const s = setup({ breaker: { failureThreshold: 1 } });
     p = s.p;
     let n = 0;
-    const err = await settle(s.p.execute(() => {
-      n++;
-      throw new InvalidOptionsError('payload', 'bad');
-    }));
+    const err = await settle(
+      s.p.execute(() => {
+        n++;
+        throw new InvalidOptionsError('payload', 'bad');
+      }),
+    );
     expect(isInvalidOptionsError(err)).to.equal(true);
     expect(n).to.equal(1);
     expect(s.p.breaker!.state).to.equal('closed');
@@ -175,10 +184,12 @@ describe('resilience/Protector (end to end on virtual time)', () => {
     p = s.p;
     await s.p.execute(async () => 1);
     let done = false;
-    const waiting = s.p.execute(async () => 2).then((v) => {
-      done = true;
-      return v;
-    });
+    const waiting = s.p
+      .execute(async () => 2)
+      .then((v) => {
+        done = true;
+        return v;
+      });
     await s.clock.advance(99);
     expect(done).to.equal(false);
     await s.clock.advance(1);

@@ -75,7 +75,9 @@ describe('resilience/rate limiters', () => {
       await clock.advance(500); // 5 tokens at the old rate
       tb.configure({ ratePerSec: 100 });
       expect(tb.tokens).to.be.closeTo(5, 1e-9);
-      expect(() => tb.configure({ ratePerSec: 0 })).to.throw(/tokenBucket.ratePerSec.*> 0/).that.satisfies(isInvalidOptionsError);
+      expect(() => tb.configure({ ratePerSec: 0 }))
+        .to.throw(/tokenBucket.ratePerSec.*> 0/)
+        .that.satisfies(isInvalidOptionsError);
     });
   });
 

@@ -96,10 +96,15 @@ describe('resilience/RetryPolicy', () => {
     await clock.runAll();
     expect(await run).to.equal('e3');
     calls = 0;
-    const v = await p.execute(() => {
-      calls++;
-      throw new InvalidOptionsError('x', 'bad');
-    }, { clock }).catch((e: unknown) => e);
+    const v = await p
+      .execute(
+        () => {
+          calls++;
+          throw new InvalidOptionsError('x', 'bad');
+        },
+        { clock },
+      )
+      .catch((e: unknown) => e);
     expect(isInvalidOptionsError(v)).to.equal(true);
     expect(calls).to.equal(1);
   });
@@ -109,10 +114,13 @@ describe('resilience/RetryPolicy', () => {
     const ac = new AbortController();
     let calls = 0;
     const run = createRetry({ maxAttempts: 10 })
-      .execute(() => {
-        calls++;
-        throw new Error('x');
-      }, { clock, signal: ac.signal })
+      .execute(
+        () => {
+          calls++;
+          throw new Error('x');
+        },
+        { clock, signal: ac.signal },
+      )
       .catch((e: unknown) => e);
     await clock.advance(50);
     ac.abort(new Error('stop'));

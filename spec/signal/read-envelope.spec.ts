@@ -18,7 +18,10 @@ describe('signal/readEnvelope', () => {
   });
 
   it('defaults the keys to the id, headers and hops to empty; takes the times from apart when given', () => {
-    const back = readEnvelope({ id: 'a-1', type: 't', version: '1.0', target: 'w', urgency: 0.5, hops: [{ node: 'w', partition: 0, attempt: 1, outcome: 'completed' }] }, { times: [10, 11, 12] }) as Signal;
+    const back = readEnvelope(
+      { id: 'a-1', type: 't', version: '1.0', target: 'w', urgency: 0.5, hops: [{ node: 'w', partition: 0, attempt: 1, outcome: 'completed' }] },
+      { times: [10, 11, 12] },
+    ) as Signal;
     expect([back.partitionKey, back.idempotencyKey, back.correlationId, back.createdAt]).to.deep.equal(['a-1', 'a-1', 'a-1', 10]);
     expect(back.headers).to.deep.equal({});
     expect([back.hops[0]!.startedAt, back.hops[0]!.finishedAt]).to.deep.equal([11, 12]);

@@ -49,7 +49,13 @@ describe('signal/SchemaRegistry', () => {
     it('an async validator still at work when a forced shutdown hands its signal back is ignored when it answers', async () => {
       const { net, clock } = testNetwork();
       const answers: (() => void)[] = [];
-      const slow = { '~standard': { version: 1 as const, vendor: 'spec', validate: (value: unknown) => new Promise<{ value: unknown }>((resolve) => answers.push(() => resolve({ value: { ...(value as object), checked: true } }))) } };
+      const slow = {
+        '~standard': {
+          version: 1 as const,
+          vendor: 'spec',
+          validate: (value: unknown) => new Promise<{ value: unknown }>((resolve) => answers.push(() => resolve({ value: { ...(value as object), checked: true } }))),
+        },
+      };
       net.schemas.register('reading', { versions: { '1.0': null, '2.0': slow }, upcast: { '1.0': (p) => p } });
       const got: unknown[] = [];
       net.node('store', { handle: (s) => void got.push(s.payload) });

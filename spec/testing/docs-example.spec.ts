@@ -13,7 +13,7 @@ describe('worker (the docs/testing.md example)', () => {
     // Fails calls 1 and 2, succeeds from call 3 on.
     const handle = createFailingHandler({ burst: { from: 1, count: 2 } });
     net.node('worker', { partitions: 4, retry: { maxAttempts: 3, baseDelayMs: 10, jitter: 0 }, handle });
-    using rec = recordEvents(net.events$);            // subscribe before sending
+    using rec = recordEvents(net.events$); // subscribe before sending
     await net.start();
 
     const receipt = await net.send('worker', { type: 'job', payload: { n: 1 }, partitionKey: 'a' });

@@ -51,9 +51,12 @@ describe('testing/flaky', () => {
   });
 
   it('passes through errors of the wrapped function (not counted as injected)', async () => {
-    const f = createFlaky(async () => {
-      throw new Error('real');
-    }, { failShare: 0 });
+    const f = createFlaky(
+      async () => {
+        throw new Error('real');
+      },
+      { failShare: 0 },
+    );
     expect(await f().catch((e: Error) => e.message)).to.equal('real');
     expect(f.injected).to.equal(0);
   });

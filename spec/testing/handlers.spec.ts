@@ -1,14 +1,5 @@
 import { expect } from 'chai';
-import {
-  createFailingHandler,
-  createHangingHandler,
-  createSlowHandler,
-  InjectedFailure,
-  TestingOptionError,
-  VirtualClock,
-  flushMicrotasks,
-  type HandlerContextLike,
-} from '../../lib/testing/index.ts';
+import { createFailingHandler, createHangingHandler, createSlowHandler, InjectedFailure, TestingOptionError, VirtualClock, flushMicrotasks, type HandlerContextLike } from '../../lib/testing/index.ts';
 
 /** Calls `h` n times, returning which calls (1-based) failed. */
 async function failedCalls(h: (s: unknown, c: object) => Promise<void>, n: number): Promise<number[]> {

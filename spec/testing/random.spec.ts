@@ -27,7 +27,9 @@ describe('testing/seededRandom', () => {
   });
 
   it('rejects a seed that is not a finite number', () => {
-    expect(() => createSeededRandom(Number.NaN)).to.throw(TestingOptionError).with.property('code', 'PLEXUS_TESTING_INVALID_OPTION');
+    expect(() => createSeededRandom(Number.NaN))
+      .to.throw(TestingOptionError)
+      .with.property('code', 'PLEXUS_TESTING_INVALID_OPTION');
     expect(() => createSeededRandom('7' as unknown as number)).to.throw(TestingOptionError);
   });
 });

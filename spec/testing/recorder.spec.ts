@@ -1,13 +1,6 @@
 import { expect } from 'chai';
 import { of, Subject, throwError } from 'rxjs';
-import {
-  recordEvents,
-  RecorderClosedError,
-  TestingOptionError,
-  VirtualClock,
-  WaitForTimeoutError,
-  formatTrace,
-} from '../../lib/testing/index.ts';
+import { recordEvents, RecorderClosedError, TestingOptionError, VirtualClock, WaitForTimeoutError, formatTrace } from '../../lib/testing/index.ts';
 import type { NetworkEvent } from '../../lib/observe/events.ts';
 import { ev, fakeSignal } from './fake-events.ts';
 
@@ -154,7 +147,9 @@ describe('testing/recordEvents', () => {
       const err = await rec.waitFor({ kind: 'completed' }, { clock, timeoutMs: 1_000 }).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(WaitForTimeoutError);
       expect((err as WaitForTimeoutError).code).to.equal('PLEXUS_TESTING_WAIT_TIMEOUT');
-      expect((err as Error).message).to.include('within 1000ms').and.include('#0 +0ms started');
+      expect((err as Error).message)
+        .to.include('within 1000ms')
+        .and.include('#0 +0ms started');
       expect(clock.now() - t0).to.equal(1_000);
       rec.stop();
     });

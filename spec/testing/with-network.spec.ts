@@ -21,14 +21,10 @@ describe('testing/with a network', () => {
     expect(r.status).to.equal('accepted');
     await rec.waitFor({ kind: 'completed', node: 'mail' }, { clock });
     const trace = rec.trace('order-1');
-    expect(trace.map((s) => `${s.node}/${s.type}/${s.kind}/${s.attempt}`), formatTrace(trace)).to.deep.equal([
-      'billing/order/started/1',
-      'billing/order/failed/1',
-      'billing/order/started/2',
-      'mail/invoice/started/1',
-      'billing/order/completed/2',
-      'mail/invoice/completed/1',
-    ]);
+    expect(
+      trace.map((s) => `${s.node}/${s.type}/${s.kind}/${s.attempt}`),
+      formatTrace(trace),
+    ).to.deep.equal(['billing/order/started/1', 'billing/order/failed/1', 'billing/order/started/2', 'mail/invoice/started/1', 'billing/order/completed/2', 'mail/invoice/completed/1']);
     expect(trace[5]!.at - trace[3]!.at).to.equal(20);
     expectEvents(rec).toInclude({ kind: 'completed', node: 'mail', correlationId: 'order-1', payload: { id: 1 } });
   });

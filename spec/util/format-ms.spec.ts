@@ -40,8 +40,14 @@ describe('util/formatMs: times in messages are rounded', () => {
     src.next(ev('started', s, { at: t0 }));
     src.next(ev('completed', s, { at: t0 + 12.6 }));
     const trace = rec.trace(s.correlationId);
-    expect(formatTrace(trace, { relativeTimes: true }).split('\n').map((l) => l.slice(l.indexOf('@')))).to.deep.equal(['@+0', '@+13']);
-    expect(formatTrace(trace)).to.include(`@${Date.UTC(2026, 0, 1)}`).and.to.include(`@${Date.UTC(2026, 0, 1) + 13}`);
+    expect(
+      formatTrace(trace, { relativeTimes: true })
+        .split('\n')
+        .map((l) => l.slice(l.indexOf('@'))),
+    ).to.deep.equal(['@+0', '@+13']);
+    expect(formatTrace(trace))
+      .to.include(`@${Date.UTC(2026, 0, 1)}`)
+      .and.to.include(`@${Date.UTC(2026, 0, 1) + 13}`);
     rec.stop();
   });
 });

@@ -48,7 +48,18 @@ describe('util/known-keys', () => {
   });
 
   it("createSignal's draft-key switch accepts every key of SIGNAL_DRAFT_KEYS (the two lists agree)", () => {
-    const values: Record<string, unknown> = { type: 't', version: '1.0', payload: 1, partitionKey: 'p', idempotencyKey: 'i', correlationId: 'c', causationId: 'x', urgency: 0.5, headers: {}, source: 's' };
+    const values: Record<string, unknown> = {
+      type: 't',
+      version: '1.0',
+      payload: 1,
+      partitionKey: 'p',
+      idempotencyKey: 'i',
+      correlationId: 'c',
+      causationId: 'x',
+      urgency: 0.5,
+      headers: {},
+      source: 's',
+    };
     expect(Object.keys(values).sort()).to.deep.equal([...SIGNAL_DRAFT_KEYS].sort());
     for (const key of SIGNAL_DRAFT_KEYS) {
       const draft = key === 'type' ? { type: 't' } : { type: 't', [key]: values[key] };

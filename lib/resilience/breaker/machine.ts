@@ -97,10 +97,7 @@ export const breakerMachine = setup({
     halfOpen: {
       entry: assign({ halfOpenSuccesses: 0 }),
       on: {
-        PROBE_SUCCESS: [
-          { guard: 'closesOnThisSuccess', target: 'closed' },
-          { actions: assign({ halfOpenSuccesses: ({ context }) => context.halfOpenSuccesses + 1 }) },
-        ],
+        PROBE_SUCCESS: [{ guard: 'closesOnThisSuccess', target: 'closed' }, { actions: assign({ halfOpenSuccesses: ({ context }) => context.halfOpenSuccesses + 1 }) }],
         PROBE_FAILURE: { target: 'open', actions: 'useDefaultDelay' },
       },
     },

@@ -17,21 +17,21 @@ export const DEFAULT_AUDIT_CAPACITY = 1000;
 /** One audit entry. */
 export type AuditEntry =
   | {
-    /** Discriminant. */
-    readonly kind: 'error';
-    /** Clock time (ms). */
-    readonly at: number;
-    /** The error, classified. */
-    readonly error: ClassifiedError;
-  }
+      /** Discriminant. */
+      readonly kind: 'error';
+      /** Clock time (ms). */
+      readonly at: number;
+      /** The error, classified. */
+      readonly error: ClassifiedError;
+    }
   | {
-    /** Discriminant. */
-    readonly kind: 'recovery';
-    /** Clock time (ms). */
-    readonly at: number;
-    /** What recovery ran. */
-    readonly recovery: RecoveryRecord;
-  };
+      /** Discriminant. */
+      readonly kind: 'recovery';
+      /** Clock time (ms). */
+      readonly at: number;
+      /** What recovery ran. */
+      readonly recovery: RecoveryRecord;
+    };
 
 /** Options of an {@link AuditLog}. */
 export interface AuditLogOptions {

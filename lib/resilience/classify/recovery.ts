@@ -40,10 +40,10 @@ export interface RecoveryRecord {
 /** A fallback: a fixed value, or a handler given the final error. */
 export type Fallback<T> =
   | {
-    /** The result to use instead. */
-    readonly value: T;
-  }
+      /** The result to use instead. */
+      readonly value: T;
+    }
   | {
-    /** Produces the result from the final error (with the call's abort signal). */
-    readonly handler: (error: unknown, signal: AbortSignal) => Promise<T> | T;
-  };
+      /** Produces the result from the final error (with the call's abort signal). */
+      readonly handler: (error: unknown, signal: AbortSignal) => Promise<T> | T;
+    };

@@ -75,7 +75,18 @@ export interface ProtectorOptions {
 
 /** The keys of {@link ProtectorOptions} (a compile error until a new option is listed). */
 export const PROTECTOR_OPTION_KEYS = optionKeys<ProtectorOptions>()([
-  'name', 'clock', 'isShuttingDown', 'rateLimits', 'rateLimitWaitMs', 'resource', 'bulkhead', 'breaker', 'retry', 'timeoutMs', 'classifier', 'auditLog',
+  'name',
+  'clock',
+  'isShuttingDown',
+  'rateLimits',
+  'rateLimitWaitMs',
+  'resource',
+  'bulkhead',
+  'breaker',
+  'retry',
+  'timeoutMs',
+  'classifier',
+  'auditLog',
 ]);
 
 /** What `configure()` may change at run time (each part validated like at construction). */

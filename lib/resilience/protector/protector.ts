@@ -25,7 +25,17 @@ import { resolveRetryOptions } from '../retry/options.ts';
 import type { RetryAttempt, RetryPolicy } from '../retry/policy.ts';
 import { checkFunction, checkKnownKeys, checkNumber } from '../validate.ts';
 import { buildSafeguards } from './build.ts';
-import { DEFAULT_PROTECTOR_NAME, DEFAULT_RATE_LIMIT_WAIT_MS, PROTECTED_CALL_OPTION_KEYS, PROTECTOR_OPTION_KEYS, PROTECTOR_SETTING_KEYS, type ProtectedCallOptions, type ProtectorMetrics, type ProtectorOptions, type ProtectorSettings } from './options.ts';
+import {
+  DEFAULT_PROTECTOR_NAME,
+  DEFAULT_RATE_LIMIT_WAIT_MS,
+  PROTECTED_CALL_OPTION_KEYS,
+  PROTECTOR_OPTION_KEYS,
+  PROTECTOR_SETTING_KEYS,
+  type ProtectedCallOptions,
+  type ProtectorMetrics,
+  type ProtectorOptions,
+  type ProtectorSettings,
+} from './options.ts';
 
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
@@ -124,7 +134,10 @@ export class Protector implements DisposableHandle {
           throw e;
         });
       };
-      const result = this.retryPolicy === undefined ? await attempt({ attempt: 1, signal: signal ?? NEVER_ABORTED }) : await this.retryPolicy.execute(attempt, { clock: this.#clock, ...(signal === undefined ? {} : { signal }), onRetry: (n) => this.#onRetry(n.attempt, n.delayMs, n.error) });
+      const result =
+        this.retryPolicy === undefined
+          ? await attempt({ attempt: 1, signal: signal ?? NEVER_ABORTED })
+          : await this.retryPolicy.execute(attempt, { clock: this.#clock, ...(signal === undefined ? {} : { signal }), onRetry: (n) => this.#onRetry(n.attempt, n.delayMs, n.error) });
       call?.success();
       if (attempts > 1) this.#recovery(RecoveryStrategy.RETRY, true, undefined, attempts, `succeeded on attempt ${attempts}`);
       m.succeeded++;

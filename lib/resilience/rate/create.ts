@@ -19,21 +19,25 @@ export type RateAlgorithm = (typeof RATE_ALGORITHMS)[number];
 /** A limiter described as data. */
 export type RateLimiterSpec =
   | ({
-    /** Which algorithm. */
-    algorithm: 'token-bucket';
-  } & TokenBucketOptions & RateLimiterCommonOptions)
+      /** Which algorithm. */
+      algorithm: 'token-bucket';
+    } & TokenBucketOptions &
+      RateLimiterCommonOptions)
   | ({
-    /** Which algorithm. */
-    algorithm: 'sliding-window';
-  } & WindowOptions & RateLimiterCommonOptions)
+      /** Which algorithm. */
+      algorithm: 'sliding-window';
+    } & WindowOptions &
+      RateLimiterCommonOptions)
   | ({
-    /** Which algorithm. */
-    algorithm: 'fixed-window';
-  } & WindowOptions & RateLimiterCommonOptions)
+      /** Which algorithm. */
+      algorithm: 'fixed-window';
+    } & WindowOptions &
+      RateLimiterCommonOptions)
   | ({
-    /** Which algorithm. */
-    algorithm: 'leaky-bucket';
-  } & LeakyBucketOptions & RateLimiterCommonOptions);
+      /** Which algorithm. */
+      algorithm: 'leaky-bucket';
+    } & LeakyBucketOptions &
+      RateLimiterCommonOptions);
 
 /** The spec of one algorithm. */
 type SpecOf<A extends RateAlgorithm> = Extract<RateLimiterSpec, { algorithm: A }>;

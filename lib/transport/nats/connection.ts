@@ -16,23 +16,23 @@ import { TransportError } from './errors.ts';
  */
 export type NatsAuthOptions =
   | {
-    /** The user name. */
-    user: string;
-    /** The password. */
-    password: string;
-  }
+      /** The user name. */
+      user: string;
+      /** The password. */
+      password: string;
+    }
   | {
-    /** The token. */
-    token: string;
-  }
+      /** The token. */
+      token: string;
+    }
   | {
-    /** The user's NKey seed (`SU…`). */
-    nkeySeed: string;
-  }
+      /** The user's NKey seed (`SU…`). */
+      nkeySeed: string;
+    }
   | {
-    /** Path of the credentials file (a JWT and its seed). */
-    credsFile: string;
-  };
+      /** Path of the credentials file (a JWT and its seed). */
+      credsFile: string;
+    };
 
 /** The authentication method of {@link NatsAuthOptions}. */
 export type NatsAuthMethod = 'user' | 'token' | 'nkey' | 'creds';
@@ -99,7 +99,8 @@ export function resolveTls(tls: NatsTlsOptions | undefined): ResolvedNatsTls | u
     const value = (tls as Record<string, unknown>)[key];
     if (value !== undefined && (typeof value !== 'string' || value.length === 0)) throw new InvalidOptionsError(`tls.${key}`, 'must be a non-empty file path', value);
   }
-  if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) throw new InvalidOptionsError(tls.certFile === undefined ? 'tls.certFile' : 'tls.keyFile', 'a client certificate needs both certFile and keyFile', undefined);
+  if ((tls.certFile === undefined) !== (tls.keyFile === undefined))
+    throw new InvalidOptionsError(tls.certFile === undefined ? 'tls.certFile' : 'tls.keyFile', 'a client certificate needs both certFile and keyFile', undefined);
   return Object.freeze({ ...tls });
 }
 

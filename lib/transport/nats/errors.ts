@@ -36,7 +36,10 @@ export class PublishBackpressureError extends BackpressureError {
    * @param target - The remote node the post was addressed to.
    * @param maxPending - The transport's limit of pending publishes.
    */
-  constructor(target: string, readonly maxPending: number) {
+  constructor(
+    target: string,
+    readonly maxPending: number,
+  ) {
     super(target, 1);
     this.message = `remote node ${JSON.stringify(target)}: ${maxPending} publishes are already pending (maxPending: queued or awaiting their PubAck); try again later`;
   }

@@ -263,7 +263,8 @@ class NatsSession implements TransportSession {
         this.#link = 'up';
         this.#publisher?.linkUp();
       }
-      if (s.type === 'disconnect' || s.type === 'error') this.#host.failure(new TransportError('connect', `NATS ${s.type}: ${'error' in s ? String(s.error) : ('server' in s ? s.server : '')}`), 'transport.connection');
+      if (s.type === 'disconnect' || s.type === 'error')
+        this.#host.failure(new TransportError('connect', `NATS ${s.type}: ${'error' in s ? String(s.error) : 'server' in s ? s.server : ''}`), 'transport.connection');
     }
   }
 }

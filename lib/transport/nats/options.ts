@@ -243,8 +243,10 @@ export function resolveNatsOptions(o: NatsTransportOptions = {}): ResolvedNatsOp
   });
   if (o.stream !== undefined && (typeof o.stream !== 'string' || !STREAM_NAME.test(o.stream))) throw new InvalidOptionsError('stream', 'must be 1-64 letters, digits, _ or -', o.stream);
   const subjectPrefix = o.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
-  if (typeof subjectPrefix !== 'string' || !SUBJECT_PREFIX.test(subjectPrefix)) throw new InvalidOptionsError('subjectPrefix', 'must be dot-separated tokens of letters, digits, _ or - (no wildcards)', subjectPrefix);
-  if (o.connectionName !== undefined && (typeof o.connectionName !== 'string' || o.connectionName.length === 0)) throw new InvalidOptionsError('connectionName', 'must be a non-empty string', o.connectionName);
+  if (typeof subjectPrefix !== 'string' || !SUBJECT_PREFIX.test(subjectPrefix))
+    throw new InvalidOptionsError('subjectPrefix', 'must be dot-separated tokens of letters, digits, _ or - (no wildcards)', subjectPrefix);
+  if (o.connectionName !== undefined && (typeof o.connectionName !== 'string' || o.connectionName.length === 0))
+    throw new InvalidOptionsError('connectionName', 'must be a non-empty string', o.connectionName);
   const maxPending = checkNumber('maxPending', o.maxPending ?? DEFAULT_MAX_PENDING, { integer: true, min: 1 });
   const maxInFlight = checkNumber('maxInFlight', o.maxInFlight ?? Math.min(DEFAULT_MAX_IN_FLIGHT, maxPending), { integer: true, min: 1 });
   if (maxInFlight > maxPending) throw new InvalidOptionsError('maxInFlight', `must be at most maxPending (${maxPending})`, maxInFlight);

@@ -75,7 +75,9 @@ export class Receiver {
     }
     if (deliveries >= this.#maxDeliver) {
       // JetStream will not deliver it again: keep it here rather than strand it in the stream.
-      const error = new TransportError('max-deliver', `signal ${signal.id} for ${node} was refused (${outcome}) on its last delivery (${deliveries} of maxDeliver ${this.#maxDeliver})`, { details: { node, deliveries, outcome } });
+      const error = new TransportError('max-deliver', `signal ${signal.id} for ${node} was refused (${outcome}) on its last delivery (${deliveries} of maxDeliver ${this.#maxDeliver})`, {
+        details: { node, deliveries, outcome },
+      });
       this.#host.giveUp(node, signal, error, deliveries);
       this.#term(msg, node, 'max-deliver');
       return;

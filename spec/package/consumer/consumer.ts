@@ -4,7 +4,9 @@ import { createNetwork, isPlexusError, ErrorCode, type Receipt, type Signal, typ
 import { createCircuitBreaker, createRetry, BreakerOpenError, type BreakerState } from 'plexus/resilience';
 import { VirtualClock, recordEvents, expectEvents, createFailingHandler, type EventRecorder } from 'plexus/testing';
 
-interface Order { readonly id: number }
+interface Order {
+  readonly id: number;
+}
 
 const clock = new VirtualClock();
 await using net = createNetwork({ name: 'consumer-types', clock });
@@ -12,7 +14,9 @@ const handled: Order[] = [];
 net.node('orders', {
   partitions: 4,
   retry: { maxAttempts: 2, baseDelayMs: 10 },
-  handle(signal: Signal<Order>) { handled.push(signal.payload); },
+  handle(signal: Signal<Order>) {
+    handled.push(signal.payload);
+  },
 });
 net.node('flaky', { handle: createFailingHandler({ burst: { from: 1, count: 1 } }) });
 const recorder: EventRecorder = recordEvents(net.events$);

@@ -4,7 +4,11 @@ import { createNetwork } from 'plexus';
 
 const seen = [];
 const net = createNetwork({ name: 'consumer-main' });
-net.node('echo', { handle: (signal) => { seen.push(signal.payload); } });
+net.node('echo', {
+  handle: (signal) => {
+    seen.push(signal.payload);
+  },
+});
 await net.start();
 const receipt = await net.send('echo', { type: 'ping', payload: { n: 1 } });
 await net.idle();

@@ -59,7 +59,10 @@ async function failedStart(options: NatsTransportOptions): Promise<{ error: unkn
   const net = createNetwork({ name: `auth-fail-${process.pid}-${seq++}`, transport: createNatsTransport(options) });
   net.remote('worker');
   const t0 = Date.now();
-  const error = await net.start().then(() => undefined, (e: unknown) => e);
+  const error = await net.start().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   const ms = Date.now() - t0;
   await net.shutdown({ timeoutMs: 1_000 });
   return { error, ms, net };
@@ -84,7 +87,10 @@ describe('transport/nats: credentials and TLS options (no server needed)', () =>
     expect(badOption(() => createNatsTransport({ auth: { user: 'u', password: 'p', token: 't' } as never }))).to.equal('auth.token');
     expect(badOption(() => createNatsTransport({ auth: { token: '' } }))).to.equal('auth.token');
     expect(badOption(() => createNatsTransport({ auth: { nkeySeed: 'not a seed' } }))).to.equal('auth.nkeySeed');
-    expect(badOption(() => createNatsTransport({ tls: { certFile: '/c.pem' } })), 'the missing half').to.equal('tls.keyFile');
+    expect(
+      badOption(() => createNatsTransport({ tls: { certFile: '/c.pem' } })),
+      'the missing half',
+    ).to.equal('tls.keyFile');
     expect(badOption(() => createNatsTransport({ tls: { keyFile: '/k.pem' } }))).to.equal('tls.certFile');
     expect(badOption(() => createNatsTransport({ connectTimeoutMs: 0 }))).to.equal('connectTimeoutMs');
     expect(badOption(() => createNatsTransport({ tls: { caFlie: '/ca.pem' } as never }))).to.equal('tls.caFlie');
@@ -175,7 +181,10 @@ describeOwnServer('transport/nats: a server that requires an NKey', function () 
     const credsFile = async (name: string, seed: Uint8Array) => {
       const path = join(dir, name);
       const jwt = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.placeholder';
-      await writeFile(path, `-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n${new TextDecoder().decode(seed)}\n------END USER NKEY SEED------\n`);
+      await writeFile(
+        path,
+        `-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n${new TextDecoder().decode(seed)}\n------END USER NKEY SEED------\n`,
+      );
       return path;
     };
     await roundTrip({ servers: server.url(), auth: { credsFile: await credsFile('user.creds', user.getSeed()) } });
@@ -202,7 +211,10 @@ describeOwnServer('transport/nats: TLS with a CA of our own and client certifica
     openssl('req', '-x509', '-new', '-key', 'ca-key.pem', '-subj', '/CN=plexus-spec-ca', '-days', '2', '-out', 'ca.pem');
     await writeFile(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
     await writeFile(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
-    for (const [name, ext] of [['server', 'server.ext'], ['client', 'client.ext']] as const) {
+    for (const [name, ext] of [
+      ['server', 'server.ext'],
+      ['client', 'client.ext'],
+    ] as const) {
       key(`${name}-key.pem`);
       openssl('req', '-new', '-key', `${name}-key.pem`, '-subj', `/CN=${name}`, '-out', `${name}.csr`);
       openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', `${name}.pem`);

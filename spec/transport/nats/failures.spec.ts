@@ -35,7 +35,11 @@ describeNats('transport/nats: failures lose nothing', () => {
     a.remote('worker');
     await b1.start();
     await a.start();
-    await postAll(a, 'worker', Array.from({ length: N }, (_, n) => ({ type: 'job', payload: { n }, partitionKey: `p${n % 10}` })));
+    await postAll(
+      a,
+      'worker',
+      Array.from({ length: N }, (_, n) => ({ type: 'job', payload: { n }, partitionKey: `p${n % 10}` })),
+    );
     await a.idle();
     await until(() => b1Done === 50 && (b1.counts().transport?.unacked ?? 0) > 0, 'B1 busy with unacked signals');
     const report = await b1.shutdown({ force: true });
@@ -76,7 +80,11 @@ describeNats('transport/nats: failures lose nothing', () => {
     a.remote('worker');
     await b.start();
     await a.start();
-    await postAll(a, 'worker', Array.from({ length: N }, (_, n) => ({ type: 'job', payload: { n } })));
+    await postAll(
+      a,
+      'worker',
+      Array.from({ length: N }, (_, n) => ({ type: 'job', payload: { n } })),
+    );
     await until(() => b.counts().completed === N, `${N} completions despite backpressure`, 80_000);
     await b.idle();
     const c = b.counts();
@@ -122,7 +130,10 @@ describeNats('transport/nats: failures lose nothing', () => {
     const receipt = a.post('worker', { type: 'job', payload: { n: 1 } });
     expect(receipt.status).to.equal('accepted');
     const sent = a.send('worker', { type: 'job', payload: { n: 2 } });
-    const error = await sent.then(() => undefined, (e: unknown) => e);
+    const error = await sent.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isTransportError(error)).to.equal(true);
     await a.idle();
     const dead = a.dlq.list({ reason: 'transport-failed' });

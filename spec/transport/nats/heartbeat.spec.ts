@@ -48,7 +48,10 @@ describe('transport/nats: Receiver.heartbeat', () => {
     r.heartbeat();
     r.settled(a);
     r.heartbeat();
-    expect(calls).to.deep.equal([['working', 'ack'], ['working', 'working']]);
+    expect(calls).to.deep.equal([
+      ['working', 'ack'],
+      ['working', 'working'],
+    ]);
     expect(r.counts.inProgress).to.equal(3);
   });
 

@@ -4,8 +4,14 @@ import { isLifecycleError } from '../../../lib/network/errors.ts';
 import { isInvalidOptionsError } from '../../../lib/resilience/errors.ts';
 import { isTransportError } from '../../../lib/transport/nats/errors.ts';
 import {
-  DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING, DEFAULT_NATS_SERVERS, DEFAULT_PUBLISH_RETRIES, DEFAULT_PUBLISH_RETRY_DELAY_MS, DEFAULT_RECONNECT_WAIT_MS,
-  DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_IN_FLIGHT,
+  DEFAULT_MAX_PENDING,
+  DEFAULT_NATS_SERVERS,
+  DEFAULT_PUBLISH_RETRIES,
+  DEFAULT_PUBLISH_RETRY_DELAY_MS,
+  DEFAULT_RECONNECT_WAIT_MS,
+  DEFAULT_MAX_RECONNECT_ATTEMPTS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
 } from '../../../lib/transport/nats/options.ts';
 import { decodeSignal, encodeSignal } from '../../../lib/transport/nats/codec.ts';
 import { defaultStream, durableFor, subjectFor } from '../../../lib/transport/nats/names.ts';
@@ -61,13 +67,19 @@ describe('transport/nats: options, names and codec (no server needed)', () => {
 
   it('validates remote(): needs a transport, a valid name, and no local node of that name', () => {
     const plain = createNetwork({ name: 'no-transport' });
-    expect(() => plain.remote('worker')).to.throw().that.satisfies(isLifecycleError);
+    expect(() => plain.remote('worker'))
+      .to.throw()
+      .that.satisfies(isLifecycleError);
     const net = createNetwork({ name: 'with-transport', transport: createNatsTransport() });
     net.node('local', { handle: () => {} });
-    expect(() => net.remote('local')).to.throw().that.satisfies(isLifecycleError);
+    expect(() => net.remote('local'))
+      .to.throw()
+      .that.satisfies(isLifecycleError);
     expect(badOption(() => net.remote('bad name'))).to.equal('name');
     net.remote('worker');
-    expect(() => net.node('worker', { handle: () => {} })).to.throw().that.satisfies(isLifecycleError);
+    expect(() => net.node('worker', { handle: () => {} }))
+      .to.throw()
+      .that.satisfies(isLifecycleError);
     expect(net.remoteNames).to.deep.equal(['worker']);
   });
 
@@ -82,7 +94,10 @@ describe('transport/nats: options, names and codec (no server needed)', () => {
   it('start() rejects with a TransportError (connect) when no server answers, and the network can start again later', async () => {
     const net = createNetwork({ name: 'nowhere', transport: createNatsTransport({ servers: 'nats://127.0.0.1:1' }) });
     net.remote('worker');
-    const error = await net.start().then(() => undefined, (e: unknown) => e);
+    const error = await net.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isTransportError(error) && error.failure).to.equal('connect');
     expect(net.state).to.equal('created');
     expect(net.post('worker', { type: 't' }).status).to.equal('rejected');
@@ -106,7 +121,9 @@ describe('transport/nats: options, names and codec (no server needed)', () => {
     expect(back.hops).to.deep.equal([hop]);
     expect(Object.isFrozen(back)).to.equal(true);
     for (const bad of ['not json', '[]', '{"id":"x"}', JSON.stringify({ ...s.toJSON(), hops: [{ node: 1 }] }), JSON.stringify({ ...s.toJSON(), headers: { a: 1 } })]) {
-      expect(() => decodeSignal(bad)).to.throw().that.satisfies(isTransportError);
+      expect(() => decodeSignal(bad))
+        .to.throw()
+        .that.satisfies(isTransportError);
     }
   });
 });

@@ -43,7 +43,11 @@ describeNats('transport/nats: two processes', () => {
       const child = spawnWorker(name, N);
       await child.ready;
       await a.start();
-      await postAll(a, 'worker', Array.from({ length: N }, (_, n) => ({ type: 'job', payload: { n }, partitionKey: `p${n % 32}` })));
+      await postAll(
+        a,
+        'worker',
+        Array.from({ length: N }, (_, n) => ({ type: 'job', payload: { n }, partitionKey: `p${n % 32}` })),
+      );
       await a.idle();
       const { counts } = await child.done;
       const ca = a.counts();

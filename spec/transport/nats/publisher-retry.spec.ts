@@ -45,7 +45,10 @@ interface Ended {
 
 function track(p: Promise<PublishAck> | undefined, ended: Ended): void {
   expect(p, 'the publish is taken').to.be.instanceOf(Promise);
-  p!.then((ack) => ended.acks.push(ack), (e: unknown) => ended.errors.push(e));
+  p!.then(
+    (ack) => ended.acks.push(ack),
+    (e: unknown) => ended.errors.push(e),
+  );
 }
 
 describe('transport/nats: the publish pipeline retries a failed publish (virtual time, no server)', () => {
