@@ -84,32 +84,33 @@ export class RecentKeys {
   /** The keys seen within `windowMs` of the latest one, oldest first. */
   inWindow(): RecentKey[] {
     const out: RecentKey[] = [];
-    const from = this.latest - this.windowMs;
-    const n = this.#slots;
-    // Oldest first: from the slot after the last written, when the ring wrapped.
-    const first = this.#size === n ? this.#next % n : 0;
-    for (let k = 0; k < this.#size; k++) {
-      const i = (first + k) % n;
-      if (this.#times[i]! < from) continue;
-      const length = this.#lengths[i]!;
-      const key = length === LONG ? this.#long.get(i)! : Buffer.from(this.#bytes.buffer, this.#bytes.byteOffset + i * SLOT_BYTES, length).toString('latin1');
-      out.push({ node: this.#nodes[this.#nodeIds[i]!]!, key, at: this.#times[i]! });
-    }
+    this.#eachInWindow((slot, node) => {
+      const length = this.#lengths[slot]!;
+      const key = length === LONG ? this.#long.get(slot)! : Buffer.from(this.#bytes.buffer, this.#bytes.byteOffset + slot * SLOT_BYTES, length).toString('latin1');
+      out.push({ node, key, at: this.#times[slot]! });
+    });
     return out;
   }
 
   /** Writes a key record (see `writeKeyRecord`) for each key within `windowMs` of the latest, oldest first. */
   writeInWindow(out: RecordBuffer): void {
+    this.#eachInWindow((slot, node) => {
+      const length = this.#lengths[slot]!;
+      const long = length === LONG ? this.#long.get(slot)! : undefined;
+      if (long !== undefined) writeKeyRecord(out, node, long, 0, long.length, this.#times[slot]!);
+      else writeKeyRecord(out, node, this.#bytes, slot * SLOT_BYTES, length, this.#times[slot]!);
+    });
+  }
+
+  /** Calls `visit` with the slot and node of each key within `windowMs` of the latest, oldest first. */
+  #eachInWindow(visit: (slot: number, node: string) => void): void {
     const from = this.latest - this.windowMs;
-    const n = this.#slots;
-    const first = this.#size === n ? this.#next % n : 0;
+    const slots = this.#slots;
+    // Oldest first: from the slot after the last written, when the ring wrapped.
+    const first = this.#size === slots ? this.#next % slots : 0;
     for (let k = 0; k < this.#size; k++) {
-      const i = (first + k) % n;
-      if (this.#times[i]! < from) continue;
-      const length = this.#lengths[i]!;
-      const node = this.#nodes[this.#nodeIds[i]!]!;
-      if (length === LONG) writeKeyRecord(out, node, this.#long.get(i)!, 0, this.#long.get(i)!.length, this.#times[i]!);
-      else writeKeyRecord(out, node, this.#bytes, i * SLOT_BYTES, length, this.#times[i]!);
+      const slot = (first + k) % slots;
+      if (this.#times[slot]! >= from) visit(slot, this.#nodes[this.#nodeIds[slot]!]!);
     }
   }
 
