@@ -8,24 +8,24 @@ import type { BreakerWindowBucket } from './types.ts';
 /** Counts calls and failures over the last `windowMs`, at `windowMs / buckets` resolution. */
 export class BucketWindow {
   readonly #bucketMs: number;
-  readonly #n: number;
+  readonly #bucketCount: number;
   // Which absolute bucket number (floor(time / bucketMs)) each slot currently holds.
   readonly #epoch: Float64Array;
   readonly #calls: Uint32Array;
   readonly #failures: Uint32Array;
 
   constructor(settings: Pick<ResolvedErrorRate, 'windowMs' | 'buckets'>) {
-    this.#n = settings.buckets;
+    this.#bucketCount = settings.buckets;
     this.#bucketMs = settings.windowMs / settings.buckets;
-    this.#epoch = new Float64Array(this.#n).fill(-1);
-    this.#calls = new Uint32Array(this.#n);
-    this.#failures = new Uint32Array(this.#n);
+    this.#epoch = new Float64Array(this.#bucketCount).fill(-1);
+    this.#calls = new Uint32Array(this.#bucketCount);
+    this.#failures = new Uint32Array(this.#bucketCount);
   }
 
   /** Records one call outcome at clock time `now`. */
   record(now: number, failed: boolean): void {
     const epoch = Math.floor(now / this.#bucketMs);
-    const i = epoch % this.#n;
+    const i = epoch % this.#bucketCount;
     if (this.#epoch[i] !== epoch) {
       // The slot held an older bucket that has left the window: recycle it.
       this.#epoch[i] = epoch;
@@ -56,8 +56,8 @@ export class BucketWindow {
   buckets(now: number): BreakerWindowBucket[] {
     const current = Math.floor(now / this.#bucketMs);
     const out: BreakerWindowBucket[] = [];
-    for (let epoch = current - this.#n + 1; epoch <= current; epoch++) {
-      const i = ((epoch % this.#n) + this.#n) % this.#n;
+    for (let epoch = current - this.#bucketCount + 1; epoch <= current; epoch++) {
+      const i = ((epoch % this.#bucketCount) + this.#bucketCount) % this.#bucketCount;
       if (this.#epoch[i] === epoch && this.#calls[i]! > 0) out.push({ startedAt: epoch * this.#bucketMs, calls: this.#calls[i]!, failures: this.#failures[i]! });
     }
     return out;
@@ -70,7 +70,7 @@ export class BucketWindow {
    */
   add(at: number, calls: number, failures: number): void {
     const epoch = Math.floor(at / this.#bucketMs);
-    const i = ((epoch % this.#n) + this.#n) % this.#n;
+    const i = ((epoch % this.#bucketCount) + this.#bucketCount) % this.#bucketCount;
     const held = this.#epoch[i]!;
     if (held > epoch) return;
     if (held !== epoch) {
@@ -92,9 +92,9 @@ export class BucketWindow {
   #sum(now: number, counts: Uint32Array): number {
     const current = Math.floor(now / this.#bucketMs);
     let total = 0;
-    for (let i = 0; i < this.#n; i++) {
+    for (let i = 0; i < this.#bucketCount; i++) {
       const e = this.#epoch[i]!;
-      if (e > current - this.#n && e <= current) total += counts[i]!;
+      if (e > current - this.#bucketCount && e <= current) total += counts[i]!;
     }
     return total;
   }

@@ -105,7 +105,7 @@ export class Bulkhead {
   /** The bulkhead name (in errors). */
   readonly name: string;
   readonly #clock: Clock;
-  #o: ResolvedBulkheadOptions;
+  #options: ResolvedBulkheadOptions;
   #active = 0;
   #queued = 0;
   // Cancelled waiters stay in the ring marked settled and are skipped (O(1) cancel).
@@ -114,7 +114,7 @@ export class Bulkhead {
 
   constructor(name = 'bulkhead', options: BulkheadOptions = {}, clock: Clock = systemClock) {
     this.name = name;
-    this.#o = resolveBulkheadOptions(options);
+    this.#options = resolveBulkheadOptions(options);
     this.#clock = clock;
   }
 
@@ -124,7 +124,7 @@ export class Bulkhead {
   }
   /** Free permits. */
   get available(): number {
-    return Math.max(0, this.#o.maxConcurrent - this.#active);
+    return Math.max(0, this.#options.maxConcurrent - this.#active);
   }
   /** Calls waiting. */
   get queued(): number {
@@ -136,12 +136,12 @@ export class Bulkhead {
   }
   /** Resolved options. */
   get options(): ResolvedBulkheadOptions {
-    return this.#o;
+    return this.#options;
   }
 
   /** A permit now, or `undefined` (never queues; nobody jumps ahead of waiters). */
   tryAcquire(): Permit | undefined {
-    if (this.#active >= this.#o.maxConcurrent || this.#queued > 0) return undefined;
+    if (this.#active >= this.#options.maxConcurrent || this.#queued > 0) return undefined;
     this.#active++;
     return this.#permit();
   }
@@ -153,11 +153,11 @@ export class Bulkhead {
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     const now = this.tryAcquire();
     if (now !== undefined) return Promise.resolve(now);
-    if (this.#queued >= this.#o.maxQueue) {
+    if (this.#queued >= this.#options.maxQueue) {
       this.#rejections++;
-      return Promise.reject(new BulkheadFullError(this.name, 'queue-full', { maxConcurrent: this.#o.maxConcurrent, maxQueue: this.#o.maxQueue }));
+      return Promise.reject(new BulkheadFullError(this.name, 'queue-full', { maxConcurrent: this.#options.maxConcurrent, maxQueue: this.#options.maxQueue }));
     }
-    const timeoutMs = options.timeoutMs ?? this.#o.queueTimeoutMs;
+    const timeoutMs = options.timeoutMs ?? this.#options.queueTimeoutMs;
     return new Promise<Permit>((resolve, reject) => {
       const cancel = (error: unknown): void => {
         if (waiter.settled) return;
@@ -205,13 +205,13 @@ export class Bulkhead {
 
   /** Changes limits (validated first). Raising `maxConcurrent` admits waiters at once; lowering it lets running calls finish. */
   configure(partial: BulkheadOptions): void {
-    this.#o = resolveBulkheadOptions(partial, this.#o);
+    this.#options = resolveBulkheadOptions(partial, this.#options);
     this.#drain();
   }
 
   /** Throws exactly when `configure(partial)` would. */
   checkOptions(partial: BulkheadOptions): void {
-    resolveBulkheadOptions(partial, this.#o);
+    resolveBulkheadOptions(partial, this.#options);
   }
 
   #permit(): Permit {
@@ -225,7 +225,7 @@ export class Bulkhead {
   }
 
   #drain(): void {
-    while (this.#active < this.#o.maxConcurrent) {
+    while (this.#active < this.#options.maxConcurrent) {
       const w = this.#waiters.shift();
       if (w === undefined) return;
       if (w.settled) continue;

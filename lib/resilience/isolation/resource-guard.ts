@@ -54,13 +54,13 @@ export function resolveResourceGuardOptions(o: ResourceGuardOptions = {}, base?:
 /** Refuses work when the heap is too full. */
 export class ResourceGuard {
   readonly #clock: Clock;
-  #o: ResolvedResourceGuardOptions;
+  #options: ResolvedResourceGuardOptions;
   #sampledAt = -Infinity;
   #heapUsed = 0;
   #refusals = 0;
 
   constructor(options: ResourceGuardOptions = {}, clock: Clock = systemClock) {
-    this.#o = resolveResourceGuardOptions(options);
+    this.#options = resolveResourceGuardOptions(options);
     this.#clock = clock;
   }
 
@@ -74,35 +74,35 @@ export class ResourceGuard {
   }
   /** Resolved options. */
   get options(): ResolvedResourceGuardOptions {
-    return this.#o;
+    return this.#options;
   }
 
   /** True when work may start (reads the heap if the last sample is old). */
   allows(): boolean {
     const now = this.#clock.now();
-    if (now - this.#sampledAt >= this.#o.sampleIntervalMs) {
+    if (now - this.#sampledAt >= this.#options.sampleIntervalMs) {
       this.#sampledAt = now;
-      this.#heapUsed = this.#o.readHeap();
+      this.#heapUsed = this.#options.readHeap();
     }
-    return this.#heapUsed <= this.#o.maxHeapBytes;
+    return this.#heapUsed <= this.#options.maxHeapBytes;
   }
 
   /** Throws {@link ResourceExhaustedError} when work may not start. */
   check(): void {
     if (this.allows()) return;
     this.#refusals++;
-    throw new ResourceExhaustedError('heap', this.#heapUsed, this.#o.maxHeapBytes);
+    throw new ResourceExhaustedError('heap', this.#heapUsed, this.#options.maxHeapBytes);
   }
 
   /** Changes options (validated first); the next call re-samples. */
   configure(partial: ResourceGuardOptions): void {
-    this.#o = resolveResourceGuardOptions(partial, this.#o);
+    this.#options = resolveResourceGuardOptions(partial, this.#options);
     this.#sampledAt = -Infinity;
   }
 
   /** Throws exactly when `configure(partial)` would. */
   checkOptions(partial: ResourceGuardOptions): void {
-    resolveResourceGuardOptions(partial, this.#o);
+    resolveResourceGuardOptions(partial, this.#options);
   }
 }
 

@@ -66,7 +66,7 @@ export class Protector implements DisposableHandle {
   #timeoutMs: number;
   #rateLimitWaitMs: number;
   readonly #events = new Emitter<ResilienceEvent>();
-  readonly #m: Counters = { calls: 0, succeeded: 0, failed: 0, inFlight: 0, rateLimited: 0, refused: 0, breakerRejected: 0, retries: 0, timeouts: 0, fallbacks: 0, degraded: 0 };
+  readonly #counters: Counters = { calls: 0, succeeded: 0, failed: 0, inFlight: 0, rateLimited: 0, refused: 0, breakerRejected: 0, retries: 0, timeouts: 0, fallbacks: 0, degraded: 0 };
   #disposed = false;
 
   constructor(options: ProtectorOptions = {}) {
@@ -101,7 +101,7 @@ export class Protector implements DisposableHandle {
   }
   /** A copy of the counters. */
   metrics(): ProtectorMetrics {
-    return { ...this.#m };
+    return { ...this.#counters };
   }
   /** The last `n` recoveries, oldest first. */
   recoveryHistory(n?: number): RecoveryRecord[] {
@@ -112,7 +112,7 @@ export class Protector implements DisposableHandle {
   async execute<T>(fn: (signal: AbortSignal) => Promise<T> | T, options: ProtectedCallOptions<T> = {}): Promise<T> {
     // A misspelt `key` would skip the per-key limit. Refused before the call counts.
     checkKnownKeys('call', options, PROTECTED_CALL_OPTION_KEYS);
-    const m = this.#m;
+    const m = this.#counters;
     m.calls++;
     m.inFlight++;
     const { key, signal } = options;
@@ -217,7 +217,7 @@ export class Protector implements DisposableHandle {
       if (!d.allowed) throw new RateLimitedError(limiter.name, d.retryAfterMs, { key });
     } catch (e) {
       if (e instanceof RateLimitedError) {
-        this.#m.rateLimited++;
+        this.#counters.rateLimited++;
         if (this.#events.observed) this.#events.emit({ kind: 'rate-limited', at: this.#clock.now(), name: this.name, key, retryAfterMs: e.retryAfterMs });
       }
       throw e;
@@ -225,7 +225,7 @@ export class Protector implements DisposableHandle {
   }
 
   #onRetry(attempt: number, delayMs: number, error: unknown): void {
-    this.#m.retries++;
+    this.#counters.retries++;
     if (this.#events.observed) this.#events.emit({ kind: 'retry', at: this.#clock.now(), name: this.name, attempt, delayMs, error: toErrorInfo(error) });
   }
 
@@ -234,8 +234,8 @@ export class Protector implements DisposableHandle {
     const classified = this.classifier.classify(error, context);
     this.auditLog.recordError(classified);
     const refusal = refusalReason(error);
-    if (refusal === 'breaker-open') this.#m.breakerRejected++;
-    else if (refusal !== undefined) this.#m.refused++;
+    if (refusal === 'breaker-open') this.#counters.breakerRejected++;
+    else if (refusal !== undefined) this.#counters.refused++;
     if (refusal !== undefined && this.#events.observed) this.#events.emit({ kind: 'refused', at: this.#clock.now(), name: this.name, reason: refusal, error: classified.error });
     if (attempts > 1) this.#recovery(RecoveryStrategy.RETRY, false, classified, attempts, `all ${attempts} attempts failed`);
     const signal = options.signal ?? NEVER_ABORTED;
@@ -248,7 +248,7 @@ export class Protector implements DisposableHandle {
         return this.#recover(RecoveryStrategy.FALLBACK, classified, attempts, () => ('value' in fb ? fb.value : fb.handler(error, signal)));
       }
     }
-    this.#m.failed++;
+    this.#counters.failed++;
     if (this.#events.observed) this.#events.emit({ kind: 'operation-failed', at: this.#clock.now(), name: this.name, error: classified, attempts });
     throw error;
   }
@@ -256,12 +256,12 @@ export class Protector implements DisposableHandle {
   async #recover<T>(strategy: RecoveryStrategy, classified: ClassifiedError, attempts: number, run: () => Promise<T> | T): Promise<T> {
     try {
       const value = await run();
-      if (strategy === RecoveryStrategy.FALLBACK) this.#m.fallbacks++;
-      else this.#m.degraded++;
+      if (strategy === RecoveryStrategy.FALLBACK) this.#counters.fallbacks++;
+      else this.#counters.degraded++;
       this.#recovery(strategy, true, classified, attempts, `${strategy.toLowerCase()} served the call after ${classified.error.code}`);
       return value;
     } catch (e) {
-      this.#m.failed++;
+      this.#counters.failed++;
       this.#recovery(strategy, false, classified, attempts, `${strategy.toLowerCase()} failed: ${toErrorInfo(e).message}`);
       this.auditLog.recordError(this.classifier.classify(e, { operation: this.name, recoveryOf: classified.id }));
       throw e; // the fallback's own failure is the news; the original is in the audit log

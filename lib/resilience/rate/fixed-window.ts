@@ -44,25 +44,25 @@ export function resolveWindowOptions(o: WindowOptions, base: Required<WindowOpti
 
 /** The fixed window algorithm. */
 export class FixedWindow extends RateLimiterBase<WindowOptions> {
-  #o: Required<WindowOptions>;
+  #options: Required<WindowOptions>;
   #start = -Infinity;
   #count = 0;
 
   constructor(options: WindowOptions & RateLimiterCommonOptions = {}, clock: Clock = systemClock) {
     super(options.name ?? 'fixed-window', clock);
-    this.#o = resolveWindowOptions(options, undefined, 'fixedWindow');
+    this.#options = resolveWindowOptions(options, undefined, 'fixedWindow');
   }
 
   /** Resolved options. */
   get options(): Readonly<Required<WindowOptions>> {
-    return this.#o;
+    return this.#options;
   }
 
   check(permits = 1): RateDecision {
     const now = this.#roll();
-    if (permits > this.#o.limit) return refuse(Infinity);
-    if (this.#count + permits <= this.#o.limit) return ALLOWED;
-    return refuse(this.#start + this.#o.windowMs - now);
+    if (permits > this.#options.limit) return refuse(Infinity);
+    if (this.#count + permits <= this.#options.limit) return ALLOWED;
+    return refuse(this.#start + this.#options.windowMs - now);
   }
 
   commit(permits = 1): void {
@@ -71,16 +71,16 @@ export class FixedWindow extends RateLimiterBase<WindowOptions> {
   }
 
   checkOptions(partial: Partial<WindowOptions>): void {
-    resolveWindowOptions(partial, this.#o, 'fixedWindow');
+    resolveWindowOptions(partial, this.#options, 'fixedWindow');
   }
 
   configure(partial: Partial<WindowOptions>): void {
-    this.#o = resolveWindowOptions(partial, this.#o, 'fixedWindow');
+    this.#options = resolveWindowOptions(partial, this.#options, 'fixedWindow');
   }
 
   #roll(): number {
     const now = this.clock.now();
-    const start = now - (now % this.#o.windowMs);
+    const start = now - (now % this.#options.windowMs);
     if (start !== this.#start) {
       this.#start = start;
       this.#count = 0;

@@ -47,7 +47,7 @@ function resolve(o: LeakyBucketOptions, base?: Required<LeakyBucketOptions>): Re
 
 /** The leaky bucket (queue) algorithm. */
 export class LeakyBucket extends RateLimiterBase<LeakyBucketOptions> {
-  #o: Required<LeakyBucketOptions>;
+  #options: Required<LeakyBucketOptions>;
   #interval: number;
   // Clock time at which the next departure slot is free.
   #nextFree = -Infinity;
@@ -55,13 +55,13 @@ export class LeakyBucket extends RateLimiterBase<LeakyBucketOptions> {
 
   constructor(options: LeakyBucketOptions & RateLimiterCommonOptions = {}, clock: Clock = systemClock) {
     super(options.name ?? 'leaky-bucket', clock);
-    this.#o = resolve(options);
-    this.#interval = 1000 / this.#o.ratePerSec;
+    this.#options = resolve(options);
+    this.#interval = 1000 / this.#options.ratePerSec;
   }
 
   /** Resolved options. */
   get options(): Readonly<Required<LeakyBucketOptions>> {
-    return this.#o;
+    return this.#options;
   }
   /** Permits waiting in the queue. */
   get queued(): number {
@@ -69,7 +69,7 @@ export class LeakyBucket extends RateLimiterBase<LeakyBucketOptions> {
   }
 
   check(permits = 1): RateDecision {
-    if (permits > this.#o.capacity) return refuse(Infinity);
+    if (permits > this.#options.capacity) return refuse(Infinity);
     const wait = this.#nextFree - this.clock.now();
     return wait <= EPSILON ? ALLOWED : refuse(wait);
   }
@@ -88,10 +88,10 @@ export class LeakyBucket extends RateLimiterBase<LeakyBucketOptions> {
     const slot = Math.max(now, this.#nextFree);
     const wait = slot - now;
     if (wait <= EPSILON) return this.commit(permits);
-    if (permits > this.#o.capacity || this.#queued + permits > this.#o.capacity || wait > timeoutMs) {
+    if (permits > this.#options.capacity || this.#queued + permits > this.#options.capacity || wait > timeoutMs) {
       this.countViolation();
-      const full = this.#queued + permits > this.#o.capacity;
-      throw new RateLimitedError(this.name, permits > this.#o.capacity ? Infinity : Math.ceil(wait), { permits, reason: full ? 'queue-full' : 'timeout' });
+      const full = this.#queued + permits > this.#options.capacity;
+      throw new RateLimitedError(this.name, permits > this.#options.capacity ? Infinity : Math.ceil(wait), { permits, reason: full ? 'queue-full' : 'timeout' });
     }
     const end = slot + permits * this.#interval;
     this.#nextFree = end;
@@ -109,12 +109,12 @@ export class LeakyBucket extends RateLimiterBase<LeakyBucketOptions> {
   }
 
   checkOptions(partial: Partial<LeakyBucketOptions>): void {
-    resolve(partial, this.#o);
+    resolve(partial, this.#options);
   }
 
   configure(partial: Partial<LeakyBucketOptions>): void {
-    this.#o = resolve(partial, this.#o);
-    this.#interval = 1000 / this.#o.ratePerSec;
+    this.#options = resolve(partial, this.#options);
+    this.#interval = 1000 / this.#options.ratePerSec;
   }
 }
 

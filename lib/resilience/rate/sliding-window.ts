@@ -14,19 +14,19 @@ import { ALLOWED, type RateDecision, type RateLimiterCommonOptions } from './typ
 
 /** The sliding window (weighted two-bucket) algorithm. */
 export class SlidingWindow extends RateLimiterBase<WindowOptions> {
-  #o: Required<WindowOptions>;
+  #options: Required<WindowOptions>;
   #start = -Infinity;
   #current = 0;
   #previous = 0;
 
   constructor(options: WindowOptions & RateLimiterCommonOptions = {}, clock: Clock = systemClock) {
     super(options.name ?? 'sliding-window', clock);
-    this.#o = resolveWindowOptions(options, undefined, 'slidingWindow');
+    this.#options = resolveWindowOptions(options, undefined, 'slidingWindow');
   }
 
   /** Resolved options. */
   get options(): Readonly<Required<WindowOptions>> {
-    return this.#o;
+    return this.#options;
   }
 
   /** The weighted count of the last `windowMs`. */
@@ -37,7 +37,7 @@ export class SlidingWindow extends RateLimiterBase<WindowOptions> {
 
   check(permits = 1): RateDecision {
     const now = this.#roll();
-    const { limit, windowMs: w } = this.#o;
+    const { limit, windowMs: w } = this.#options;
     if (permits > limit) return refuse(Infinity);
     if (this.#estimate(now) + permits <= limit + EPSILON) return ALLOWED;
     const elapsed = now - this.#start;
@@ -57,27 +57,27 @@ export class SlidingWindow extends RateLimiterBase<WindowOptions> {
   }
 
   checkOptions(partial: Partial<WindowOptions>): void {
-    resolveWindowOptions(partial, this.#o, 'slidingWindow');
+    resolveWindowOptions(partial, this.#options, 'slidingWindow');
   }
 
   configure(partial: Partial<WindowOptions>): void {
-    const next = resolveWindowOptions(partial, this.#o, 'slidingWindow');
-    if (next.windowMs !== this.#o.windowMs) {
+    const next = resolveWindowOptions(partial, this.#options, 'slidingWindow');
+    if (next.windowMs !== this.#options.windowMs) {
       // Counts of a different window length mean nothing in the new one.
       this.#start = -Infinity;
       this.#current = 0;
       this.#previous = 0;
     }
-    this.#o = next;
+    this.#options = next;
   }
 
   #estimate(now: number): number {
-    return this.#previous * (1 - (now - this.#start) / this.#o.windowMs) + this.#current;
+    return this.#previous * (1 - (now - this.#start) / this.#options.windowMs) + this.#current;
   }
 
   #roll(): number {
     const now = this.clock.now();
-    const w = this.#o.windowMs;
+    const w = this.#options.windowMs;
     const start = now - (now % w);
     if (start !== this.#start) {
       this.#previous = start - this.#start === w ? this.#current : 0;

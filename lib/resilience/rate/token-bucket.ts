@@ -49,14 +49,14 @@ function resolve(o: TokenBucketOptions, base?: Resolved): Resolved {
 
 /** The token bucket algorithm. */
 export class TokenBucket extends RateLimiterBase<TokenBucketOptions> {
-  #o: Resolved;
+  #options: Resolved;
   #tokens: number;
   #last: number;
 
   constructor(options: TokenBucketOptions & RateLimiterCommonOptions = {}, clock: Clock = systemClock) {
     super(options.name ?? 'token-bucket', clock);
-    this.#o = resolve(options);
-    this.#tokens = this.#o.burst;
+    this.#options = resolve(options);
+    this.#tokens = this.#options.burst;
     this.#last = clock.now();
   }
 
@@ -67,14 +67,14 @@ export class TokenBucket extends RateLimiterBase<TokenBucketOptions> {
   }
   /** Resolved options. */
   get options(): Readonly<Required<TokenBucketOptions>> {
-    return { ratePerSec: this.#o.ratePerSec, burst: this.#o.burst };
+    return { ratePerSec: this.#options.ratePerSec, burst: this.#options.burst };
   }
 
   check(permits = 1): RateDecision {
     this.#refill();
-    if (permits > this.#o.burst) return refuse(Infinity);
+    if (permits > this.#options.burst) return refuse(Infinity);
     if (this.#tokens + EPSILON >= permits) return ALLOWED;
-    return refuse(((permits - this.#tokens) * 1000) / this.#o.ratePerSec);
+    return refuse(((permits - this.#tokens) * 1000) / this.#options.ratePerSec);
   }
 
   commit(permits = 1): void {
@@ -83,13 +83,13 @@ export class TokenBucket extends RateLimiterBase<TokenBucketOptions> {
   }
 
   checkOptions(partial: Partial<TokenBucketOptions>): void {
-    resolve(partial, this.#o);
+    resolve(partial, this.#options);
   }
 
   configure(partial: Partial<TokenBucketOptions>): void {
-    const next = resolve(partial, this.#o);
+    const next = resolve(partial, this.#options);
     this.#refill(); // tokens earned so far are earned at the old rate
-    this.#o = next;
+    this.#options = next;
     this.#tokens = Math.min(this.#tokens, next.burst);
   }
 
@@ -97,7 +97,7 @@ export class TokenBucket extends RateLimiterBase<TokenBucketOptions> {
     const now = this.clock.now();
     const elapsed = now - this.#last;
     if (elapsed > 0) {
-      this.#tokens = Math.min(this.#o.burst, this.#tokens + (elapsed * this.#o.ratePerSec) / 1000);
+      this.#tokens = Math.min(this.#options.burst, this.#tokens + (elapsed * this.#options.ratePerSec) / 1000);
       this.#last = now;
     }
   }

@@ -49,7 +49,7 @@ export function createNatsTransport(options: NatsTransportOptions = {}): NatsTra
  * node shared by every process that hosts the node, filtered on the node's subject.
  */
 class NatsSession implements TransportSession {
-  readonly #o: ResolvedNatsOptions;
+  readonly #options: ResolvedNatsOptions;
   readonly #host: TransportHost;
   readonly #stream: string;
   readonly #receiver: Receiver;
@@ -66,7 +66,7 @@ class NatsSession implements TransportSession {
   #link: LinkState = 'up';
 
   constructor(o: ResolvedNatsOptions, host: TransportHost) {
-    this.#o = o;
+    this.#options = o;
     this.#host = host;
     this.#stream = o.stream ?? defaultStream(host.network);
     this.#receiver = new Receiver(host, { maxDeliver: o.maxDeliver, nakDelayMs: o.nakDelayMs });
@@ -76,25 +76,25 @@ class NatsSession implements TransportSession {
     let nc: NatsConnection;
     try {
       // A refused credential fails this first connect at once (no reconnect loop before it).
-      nc = await connect({ ...(await clientOptions(this.#o)), servers: [...this.#o.servers], name: this.#o.connectionName ?? `plexus:${this.#host.network}`, noAsyncTraces: true });
+      nc = await connect({ ...(await clientOptions(this.#options)), servers: [...this.#options.servers], name: this.#options.connectionName ?? `plexus:${this.#host.network}`, noAsyncTraces: true });
     } catch (e) {
-      throw connectError(e, this.#o.servers, this.#o);
+      throw connectError(e, this.#options.servers, this.#options);
     }
     try {
       this.#nc = nc;
       this.#jsm = await jetstreamManager(nc);
-      this.#js = jetstream(nc, { timeout: this.#o.publishTimeoutMs });
+      this.#js = jetstream(nc, { timeout: this.#options.publishTimeoutMs });
       await this.#ensureStream();
       this.#publisher = new Publisher(this.#js, {
-        maxPending: this.#o.maxPending,
-        maxInFlight: this.#o.maxInFlight,
-        timeoutMs: this.#o.publishTimeoutMs,
-        retries: this.#o.publishRetries,
-        retryDelayMs: this.#o.publishRetryDelayMs,
+        maxPending: this.#options.maxPending,
+        maxInFlight: this.#options.maxInFlight,
+        timeoutMs: this.#options.publishTimeoutMs,
+        retries: this.#options.publishRetries,
+        retryDelayMs: this.#options.publishRetryDelayMs,
         maxRetryDelayMs: MAX_PUBLISH_RETRY_DELAY_MS,
         clock: this.#host.clock,
         link: () => (nc.isClosed() ? 'closed' : this.#link),
-        subjectOf: (t) => subjectFor(this.#o.subjectPrefix, this.#host.network, t),
+        subjectOf: (t) => subjectFor(this.#options.subjectPrefix, this.#host.network, t),
       });
       this.#consuming = true;
       for (const node of nodes) await this.#consume(node);
@@ -116,7 +116,7 @@ class NatsSession implements TransportSession {
   publish(signal: Signal): Promise<PublishAck> | PlexusError {
     const publisher = this.#publisher;
     if (publisher === undefined) return Promise.reject(new TransportError('closed', 'the NATS transport is not connected'));
-    return publisher.publish(signal) ?? new PublishBackpressureError(signal.target, this.#o.maxPending);
+    return publisher.publish(signal) ?? new PublishBackpressureError(signal.target, this.#options.maxPending);
   }
 
   settled(signal: Signal): void {
@@ -151,7 +151,7 @@ class NatsSession implements TransportSession {
 
   async #ensureStream(): Promise<void> {
     const jsm = this.#jsm!;
-    const subject = streamSubjects(this.#o.subjectPrefix, this.#host.network);
+    const subject = streamSubjects(this.#options.subjectPrefix, this.#host.network);
     try {
       const info = await jsm.streams.info(this.#stream).catch((e: unknown) => {
         if ((e as { code?: unknown }).code === 10059) return undefined; // stream not found
@@ -163,7 +163,7 @@ class NatsSession implements TransportSession {
           subjects: [subject],
           retention: RetentionPolicy.Workqueue,
           storage: StorageType.File,
-          duplicate_window: nanos(this.#o.duplicateWindowMs),
+          duplicate_window: nanos(this.#options.duplicateWindowMs),
         });
       } else if (!info.config.subjects?.includes(subject)) {
         throw new TransportError('stream', `stream ${this.#stream} exists without the subjects ${subject} of network ${this.#host.network}`);
@@ -180,11 +180,11 @@ class NatsSession implements TransportSession {
     const durable = durableFor(node);
     const config = {
       durable_name: durable,
-      filter_subject: subjectFor(this.#o.subjectPrefix, this.#host.network, node),
+      filter_subject: subjectFor(this.#options.subjectPrefix, this.#host.network, node),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(this.#o.ackWaitMs),
-      max_deliver: this.#o.maxDeliver,
+      ack_wait: nanos(this.#options.ackWaitMs),
+      max_deliver: this.#options.maxDeliver,
     };
     try {
       try {
@@ -207,7 +207,7 @@ class NatsSession implements TransportSession {
    * after the consumers stopped); on the network's clock, so virtual time drives it in tests.
    */
   #scheduleHeartbeat(): void {
-    const every = Math.max(1, Math.floor(this.#o.ackWaitMs / HEARTBEATS_PER_ACK_WAIT));
+    const every = Math.max(1, Math.floor(this.#options.ackWaitMs / HEARTBEATS_PER_ACK_WAIT));
     this.#heartbeat = this.#host.clock.setTimeout(() => {
       this.#receiver.heartbeat();
       this.#scheduleHeartbeat();

@@ -72,7 +72,7 @@ interface Outgoing {
 export class Publisher {
   readonly counts: PublisherCounts = { published: 0, stored: 0, duplicatePubAcks: 0, publishFailed: 0, publishRefused: 0, publishRetried: 0 };
   readonly #js: JetStreamClient;
-  readonly #o: PublisherOptions;
+  readonly #options: PublisherOptions;
   readonly #subjects = new Map<string, string>();
   /** Publishes held: queued here plus in flight (retries waiting included). */
   #pending = 0;
@@ -85,7 +85,7 @@ export class Publisher {
 
   constructor(js: JetStreamClient, options: PublisherOptions) {
     this.#js = js;
-    this.#o = options;
+    this.#options = options;
   }
 
   /** Publishes held: waiting here for the window, awaiting their PubAck, or waiting to retry. */
@@ -100,14 +100,14 @@ export class Publisher {
 
   /** See {@link TransportSession.publish}. Failures reject with a {@link TransportError} (`publish`). */
   publish(signal: Signal): Promise<PublishAck> | undefined {
-    if (this.#pending >= this.#o.maxPending) {
+    if (this.#pending >= this.#options.maxPending) {
       this.counts.publishRefused++;
       return undefined;
     }
     this.#pending++;
     return new Promise<PublishAck>((resolve, reject) => {
       const outgoing: Outgoing = { signal, resolve, reject, attempts: 0, failedUp: 0, timer: undefined };
-      if (this.#inFlight < this.#o.maxInFlight) {
+      if (this.#inFlight < this.#options.maxInFlight) {
         this.#inFlight++;
         this.#attempt(outgoing);
       } else {
@@ -128,7 +128,7 @@ export class Publisher {
   /** The link is back: every publish waiting for a retry is tried now, not after its backoff. */
   linkUp(): void {
     for (const outgoing of this.#backingOff) {
-      this.#o.clock.clearTimeout(outgoing.timer);
+      this.#options.clock.clearTimeout(outgoing.timer);
       this.#retryNow(outgoing);
     }
   }
@@ -142,12 +142,12 @@ export class Publisher {
   #attempt(outgoing: Outgoing): void {
     const signal = outgoing.signal;
     let subject = this.#subjects.get(signal.target);
-    if (subject === undefined) this.#subjects.set(signal.target, (subject = this.#o.subjectOf(signal.target)));
+    if (subject === undefined) this.#subjects.set(signal.target, (subject = this.#options.subjectOf(signal.target)));
     outgoing.attempts++;
     this.counts.published++;
     let sent: Promise<{ duplicate: boolean }>;
     try {
-      sent = this.#js.publish(subject, encodeSignal(signal), { msgID: signal.idempotencyKey, timeout: this.#o.timeoutMs });
+      sent = this.#js.publish(subject, encodeSignal(signal), { msgID: signal.idempotencyKey, timeout: this.#options.timeoutMs });
     } catch (e) {
       sent = Promise.reject(e as Error);
     }
@@ -160,8 +160,8 @@ export class Publisher {
         this.#done();
       },
       (e: unknown) => {
-        const link = this.#o.link();
-        if (!this.#closing && link !== 'closed' && (link === 'down' || outgoing.failedUp < this.#o.retries)) {
+        const link = this.#options.link();
+        if (!this.#closing && link !== 'closed' && (link === 'down' || outgoing.failedUp < this.#options.retries)) {
           if (link === 'up') outgoing.failedUp++;
           this.counts.publishRetried++;
           this.#backOff(outgoing);
@@ -182,9 +182,9 @@ export class Publisher {
 
   /** Waits `retryDelayMs × 2^(attempts so far − 1)` (capped), keeping the publish's place in the window. */
   #backOff(outgoing: Outgoing): void {
-    const delay = Math.min(this.#o.maxRetryDelayMs, this.#o.retryDelayMs * 2 ** Math.min(outgoing.attempts - 1, 30));
+    const delay = Math.min(this.#options.maxRetryDelayMs, this.#options.retryDelayMs * 2 ** Math.min(outgoing.attempts - 1, 30));
     this.#backingOff.add(outgoing);
-    outgoing.timer = this.#o.clock.setTimeout(() => this.#retryNow(outgoing), delay);
+    outgoing.timer = this.#options.clock.setTimeout(() => this.#retryNow(outgoing), delay);
   }
 
   #retryNow(outgoing: Outgoing): void {
