@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { AlertEvaluator, type AlertRule, type AlertSnapshot } from '../../lib/control/alert-rules.ts';
 import { starterAlertRules } from '../../lib/control/starter-alerts.ts';
@@ -71,6 +72,18 @@ describe('control: alert rules (the evaluator)', () => {
       'docs/operations.md#alert-breaker-open',
       'docs/operations.md#alert-network-unhealthy',
     ]);
+    // GitHub's anchors: each heading lower-cased, punctuation dropped, spaces as hyphens.
+    const anchors = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('#'))
+      .map((line) =>
+        line
+          .replace(/^#+\s*/, '')
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      );
+    for (const rule of rules) expect(anchors, rule.runbook).to.include(rule.runbook.split('#')[1]);
     const dlq = rules.find((r) => r.name === 'dead-letters-growing')!;
     const read = (at: number, dlqSize: number): boolean => dlq.evaluate(snapshot(at, { dlqSize }));
     expect(read(0, 3)).to.equal(false, 'a first size is no growth');
