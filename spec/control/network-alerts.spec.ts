@@ -83,6 +83,20 @@ describe('control: network.alerts', () => {
     await net.shutdown();
   });
 
+  it('the starter network-unhealthy rule fires after 30 s of an unhealthy network (an essential check failing)', async () => {
+    const { net, clock } = testNetwork({ name: 'alerts-h', health: { readHeapUsed: () => 99, heapLimitBytes: 100 } });
+    const events: NetworkEvent[] = [];
+    net.events$.subscribe((e) => events.push(e));
+    await net.start();
+    const t0 = clock.now();
+    expect(net.health().status).to.equal('unhealthy', 'from the first check, at the start');
+    await clock.advance(30_000 - 1);
+    expect(alertEvents(events)).to.deep.equal([], 'not before 30 s of it');
+    await clock.advance(1);
+    expect(alertEvents(events)).to.deep.equal([`${t0 + 30_000} network-unhealthy firing`]);
+    await net.shutdown();
+  });
+
   it('no timer after shutdown; health: false keeps the clock quiet unless alerts are asked for; alerts: false has no rule', async () => {
     const asked = testNetwork({ name: 'alerts-d', health: false, alerts: {} });
     await asked.net.start();
