@@ -20,11 +20,11 @@ export const ALERT_MAILBOX_FILL = 0.8;
  */
 export const ALERT_DLQ_GROWTH_WINDOW_MS = 300_000;
 
-/** Names of the starter rules. */
-export const STARTER_ALERT_NAMES = ['node-error-rate', 'mailbox-fill', 'dead-letters-growing', 'breaker-open', 'network-unhealthy'] as const;
-
 /** Name of a starter rule. */
-export type StarterAlertName = (typeof STARTER_ALERT_NAMES)[number];
+export type StarterAlertName = 'node-error-rate' | 'mailbox-fill' | 'dead-letters-growing' | 'breaker-open' | 'network-unhealthy';
+
+/** Names of the starter rules. */
+export const STARTER_ALERT_NAMES: readonly StarterAlertName[] = ['node-error-rate', 'mailbox-fill', 'dead-letters-growing', 'breaker-open', 'network-unhealthy'];
 
 const RUNBOOK = 'docs/operations.md#alert-';
 
