@@ -52,13 +52,17 @@ export type { Transport, TransportSession, TransportHost, TransportCounts, Trans
 export { createNetworkServer, HttpErrorCode, type NetworkServer } from './serve/network-server.ts';
 export { DEFAULT_SERVE_PORT, DEFAULT_SERVE_HOST, DEFAULT_EVENT_BUFFER_BYTES, type NetworkServerOptions } from './serve/serve-options.ts';
 
-// Health and feature flags (the control plane).
+// Health, feature flags, context and alerts (the control plane).
 export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
 export { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckOptions, type HealthOptions } from './control/health-options.ts';
 export type { FeatureFlags, FeatureFlagOptions } from './control/feature-flags.ts';
 export type { ContextStore, ContextEntry, ContextChange, ContextPublishOptions } from './control/context-mirror.ts';
 export { DEFAULT_CONTEXT_INTERVAL_MS, type NetworkContextOptions } from './control/context-options.ts';
 export type { NetworkContext } from './network/network-context.ts';
+export type { ActiveAlert, AlertNodeSnapshot, AlertRule, AlertSeverity, AlertSnapshot, AlertState, AlertTransition } from './control/alert-rules.ts';
+export { DEFAULT_ALERT_INTERVAL_MS, type AlertOptions } from './control/alert-options.ts';
+export { ALERT_ERROR_RATE, ALERT_MAILBOX_FILL, ALERT_DLQ_GROWTH_WINDOW_MS, type StarterAlertName } from './control/starter-alerts.ts';
+export type { NetworkAlerts } from './network/network-alerts.ts';
 
 // Shutdown, events, metrics, time.
 export { SHUTDOWN_PHASES, ShutdownPhase } from './control/shutdown-phases.ts';

@@ -2,6 +2,7 @@
  * The words of health checking: statuses, what a check returns, what is known of a component,
  * and the report. Leaf file: imports only types.
  */
+import type { ActiveAlert } from './alert-rules.ts';
 import type { BreakerHealth } from '../resilience/breaker/types.ts';
 import type { ErrorInfo } from '../util/errors.ts';
 
@@ -96,6 +97,8 @@ export interface HealthReport {
   readonly safeguards: SafeguardsHealth;
   /** The feature flags' current values. */
   readonly flags: Readonly<Record<string, boolean>>;
+  /** The alerts pending or firing now (see `network.alerts`). */
+  readonly alerts: readonly ActiveAlert[];
 }
 
 /** Value of `plexus_health_status` for each status. */

@@ -5,6 +5,7 @@
  */
 import { Subject, type Observable } from 'rxjs';
 import { eventLoopCheck, journalCheck, memoryCheck, nodeCheck, transportCheck, type HealthReporting } from '../control/built-in-checks.ts';
+import type { ActiveAlert } from '../control/alert-rules.ts';
 import { FeatureFlags, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HealthMonitor, type HealthChange } from '../control/health-monitor.ts';
 import { resolveHealthOptions, type HealthCheckOptions, type HealthOptions } from '../control/health-options.ts';
@@ -41,6 +42,8 @@ export class NetworkHealth {
   readonly #monitor: HealthMonitor;
   readonly #changes = new Subject<HealthReport>();
   readonly #stopEventLoop: () => void;
+  /** The alerts active now, for the report (set by the wiring once the alerts are built). */
+  activeAlerts: () => readonly ActiveAlert[] = () => [];
   /** `health: false`: the checks never start. */
   readonly #enabled: boolean;
 
@@ -110,6 +113,7 @@ export class NetworkHealth {
       processing: processingSection(p.nodes()),
       safeguards: safeguardsSection(p),
       flags: this.flags.snapshot(),
+      alerts: this.activeAlerts(),
     };
   }
 

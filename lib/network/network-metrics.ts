@@ -28,6 +28,8 @@ export interface MetricsSource {
   healthStatus?(): Sample[];
   /** Feature flags, 0 or 1, labelled `flag`. */
   featureFlags?(): Sample[];
+  /** Firing alerts, 1 each, labelled `alert` and `severity`. */
+  activeAlerts?(): Sample[];
 }
 
 /**
@@ -134,6 +136,7 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
   if (subscriberErrors !== undefined)
     metric('event_subscriber_errors_total', 'Errors thrown by subscribers of the event stream, caught (the network went on).', 'counter', () => [{ value: subscriberErrors(), labels: {} }]);
   if (source.healthStatus !== undefined) metric('health_status', 'Health by component (and `overall`): 0 healthy, 1 degraded, 2 unhealthy, 3 unknown.', 'gauge', source.healthStatus);
+  if (source.activeAlerts !== undefined) metric('alerts_active', 'Alerts firing now (1 each), by alert rule and severity.', 'gauge', source.activeAlerts);
   if (source.featureFlags !== undefined) metric('feature_flag', 'Feature flags in force: 1 on, 0 off.', 'gauge', source.featureFlags);
   metric('dlq_overflow_total', 'Dead letters pushed out of a full dead letter queue.', 'counter', () => [{ value: source.dlqOverflowed(), labels: {} }]);
   metric('rate_limit_violations_total', 'Times a rate limit held a signal back (nodes) or refused a call (operations).', 'counter', () => [

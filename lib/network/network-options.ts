@@ -13,6 +13,7 @@ import type { ResourceGuardOptions } from '../resilience/isolation/resource-guar
 import type { Transport } from '../transport/transport.ts';
 import { FEATURE_FLAG_OPTION_KEYS, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HEALTH_OPTION_KEYS, type HealthOptions } from '../control/health-options.ts';
+import { ALERT_OPTION_KEYS, resolveAlertOptions, type AlertOptions, type ResolvedAlertOptions } from '../control/alert-options.ts';
 import { DEFAULT_CONTEXT_INTERVAL_MS, NETWORK_CONTEXT_OPTION_KEYS, type NetworkContextOptions } from '../control/context-options.ts';
 
 /**
@@ -125,6 +126,12 @@ export interface NetworkOptions {
    * with `health: false` (a quiet network for specs: no timer, no event of its own).
    */
   context?: NetworkContextOptions | false;
+  /**
+   * Alert rules over the network's stats, metrics and health (`network.alerts`): how often they
+   * are evaluated and which starter rules are off. `false`: no starter rule and no evaluation.
+   * Off by default with `health: false` (the quiet network of specs).
+   */
+  alerts?: AlertOptions | false;
 }
 
 /** The keys of {@link NetworkOptions} (a compile error until a new option is listed). */
@@ -146,6 +153,7 @@ export const NETWORK_OPTION_KEYS = optionKeys<NetworkOptions>()([
   'health',
   'flags',
   'context',
+  'alerts',
 ]);
 
 /** The object form of the network option `K` (without `false` and, for `journal`, a Journal). */
@@ -167,6 +175,7 @@ export const NETWORK_SECTION_KEYS = {
   health: HEALTH_OPTION_KEYS,
   flags: FEATURE_FLAG_OPTION_KEYS,
   context: NETWORK_CONTEXT_OPTION_KEYS,
+  alerts: ALERT_OPTION_KEYS,
 } as const;
 
 /** Network options with every default filled in. */
@@ -191,6 +200,8 @@ export interface ResolvedNetworkOptions {
   readonly flags: FeatureFlagOptions | undefined;
   /** The network's own context publishing, or false (none). */
   readonly context: { readonly intervalMs: number; readonly publisher: string } | false;
+  /** The alert rules' options, or false (no starter rule, no evaluation). */
+  readonly alerts: ResolvedAlertOptions | false;
 }
 
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
@@ -238,6 +249,7 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     health: o.health,
     flags: o.flags,
     context: resolveContext(o, name),
+    alerts: resolveAlertOptions(o.alerts, o.health === false),
   };
 }
 

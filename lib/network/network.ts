@@ -27,6 +27,7 @@ import type { DisposableHandle } from '../resilience/emitter.ts';
 import { configureNode, type NodeSettings } from './configure-node.ts';
 import type { NetworkHealth } from './network-health.ts';
 import type { NetworkContext, NetworkContextMirror } from './network-context.ts';
+import type { NetworkAlerts, NetworkAlertsRunner } from './network-alerts.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
 import { checkNodeName } from './node-config.ts';
@@ -72,6 +73,9 @@ export class Network implements AsyncDisposable {
   /** The context mirror: JSON values by key, shared by publishers, with the network's own state in it (docs/operations.md). */
   readonly context: NetworkContext;
   readonly #context: NetworkContextMirror;
+  /** Alert rules (a starter set on by default) and the alerts active now, each firing and resolving an `alert` event (docs/operations.md). */
+  readonly alerts: NetworkAlerts;
+  readonly #alerts: NetworkAlertsRunner;
   readonly #health: NetworkHealth;
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
@@ -122,6 +126,7 @@ export class Network implements AsyncDisposable {
     this.flags = w.health.flags;
     this.health$ = w.health.health$;
     this.context = this.#context = w.context;
+    this.alerts = this.#alerts = w.alerts;
   }
 
   /** Where the network is in its life. */
@@ -256,6 +261,7 @@ export class Network implements AsyncDisposable {
     for (const s of recovery?.pending ?? []) this.#router.redeliver(s.target, s, false);
     this.#health.start();
     this.#context.start();
+    this.#alerts.start();
   }
 
   /** A shutdown that began while `start()` awaited wins: the start fails and opens nothing. */
@@ -368,6 +374,7 @@ export class Network implements AsyncDisposable {
     this.#state = 'terminated';
     this.#health.stop();
     this.#context.stop();
+    this.#alerts.stop();
     this.#releaseName();
   }
 

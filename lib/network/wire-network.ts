@@ -29,6 +29,7 @@ import { buildNodeConfig } from './node-config.ts';
 import { nodeHostFor } from './node-host-for.ts';
 import { NetworkContextMirror } from './network-context.ts';
 import { NetworkHealth } from './network-health.ts';
+import { NetworkAlertsRunner } from './network-alerts.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
@@ -62,6 +63,8 @@ export interface NetworkWiring {
   readonly health: NetworkHealth;
   /** The context mirror, with the network's own publisher. */
   readonly context: NetworkContextMirror;
+  /** The alert rules and their evaluator. */
+  readonly alerts: NetworkAlertsRunner;
   /**
    * Validates a node's options and builds its runtime on the network's shared host; its breaker's
    * changes become events (and an opening, a recovery). Throws InvalidOptionsError on bad options.
@@ -164,6 +167,8 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     resourceGuard: guard !== undefined,
     dedup: dedup !== undefined,
   });
+  const alerts = new NetworkAlertsRunner({ clock, hub, options: opts.alerts, nodes: () => nodes.values(), dlqSize: () => dlqStore.size, healthStatus: () => health.status });
+  health.activeAlerts = () => alerts.active();
   context = new NetworkContextMirror({ clock, hub, limits, options: opts.context, nodes: () => nodes.values(), healthStatus: () => health.status });
   const metrics = createNetworkRegistry({
     network: opts.name,
@@ -176,6 +181,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     subscriberErrors: () => hub.subscriberErrors,
     healthStatus: () => health.statusSamples(),
     featureFlags: () => health.flagSamples(),
+    activeAlerts: () => alerts.samples(),
     ...(dedup === undefined ? {} : { dedup: () => dedup }),
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
   });
@@ -185,7 +191,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     return runtime;
   };
   const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, createNode, recover };
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, createNode, recover };
 }
 
 /** See {@link NetworkWiring.createNode}. `breakerChanged`: told after each change of the node's breaker. */

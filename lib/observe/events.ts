@@ -205,6 +205,25 @@ export interface ContextEvent extends EventBase {
   readonly value: unknown;
 }
 
+/**
+ * An alert rule's alert fired (its condition held for the rule's `forMs`) or resolved (it no
+ * longer holds). See `network.alerts`.
+ */
+export interface AlertEvent extends EventBase {
+  /** Always `'alert'`. */
+  readonly kind: 'alert';
+  /** The rule's name. */
+  readonly alert: string;
+  /** The rule's severity. */
+  readonly severity: 'warning' | 'critical';
+  /** The rule's runbook entry (an anchor in docs/operations.md). */
+  readonly runbook: string;
+  /** Fired or resolved. */
+  readonly state: 'firing' | 'resolved';
+  /** When the condition was first seen to hold (ms). */
+  readonly since: number;
+}
+
 /** The events about one signal's way through a node (each carries the signal). */
 export type SignalEvent = AcceptedEvent | DuplicateEvent | RejectedEvent | StartedEvent | CompletedEvent | FailedEvent | RetriedEvent | DeadLetteredEvent | DlqOverflowEvent;
 
@@ -246,6 +265,7 @@ export type NetworkEvent =
   | ShutdownPhaseEvent
   | HealthEvent
   | ContextEvent
+  | AlertEvent
   | SubscriberErrorEvent
   | TransportErrorEvent
   | RateLimitedEvent
