@@ -330,11 +330,6 @@ export class Network implements AsyncDisposable {
     return this.#router.counts();
   }
 
-  /** The metrics in Prometheus text format. */
-  metricsText(): Promise<string> {
-    return this.metrics.text();
-  }
-
   /**
    * The journaled (completed) signals of a time range, optionally of one node and type. With
    * `resend: true` each is sent again to its node as a new signal (new id, causationId = the

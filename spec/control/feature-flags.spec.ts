@@ -39,12 +39,12 @@ describe('control: feature flags', () => {
     const { net } = testNetwork({ name: 'flags-metrics', health: false, flags: { values: { fastPath: true }, env: { PLEXUS_SHADOW_MODE: '1' } } });
     expect(net.flags.get('shadowMode')).to.equal(true);
     expect(net.health().flags).to.deep.equal({ reflexes: true, shadowMode: true, fastPath: true });
-    let text = await net.metricsText();
+    let text = await net.metrics.text();
     expect(text).to.match(/plexus_feature_flag\{flag="shadowMode",network="flags-metrics"\} 1/);
     expect(text).to.match(/plexus_feature_flag\{flag="reflexes",network="flags-metrics"\} 1/);
     net.flags.set('reflexes', false);
     net.flags.register('mine', false);
-    text = await net.metricsText();
+    text = await net.metrics.text();
     expect(text).to.match(/plexus_feature_flag\{flag="reflexes",network="flags-metrics"\} 0/);
     expect(text).to.match(/plexus_feature_flag\{flag="mine",network="flags-metrics"\} 0/);
   });

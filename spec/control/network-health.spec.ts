@@ -142,11 +142,11 @@ describe('control: network health', () => {
 
   it('exports plexus_health_status per component and overall, read at scrape time', async () => {
     const { net, clock, readings } = healthNetwork({ name: 'health-metrics' });
-    expect(await net.metricsText()).to.match(/plexus_health_status\{component="overall",network="health-metrics"\} 3/);
+    expect(await net.metrics.text()).to.match(/plexus_health_status\{component="overall",network="health-metrics"\} 3/);
     await net.start();
     readings.lagMs = 2_000;
     await clock.advance(1_000);
-    const text = await net.metricsText();
+    const text = await net.metrics.text();
     expect(text).to.match(/plexus_health_status\{component="overall",network="health-metrics"\} 2/);
     expect(text).to.match(/plexus_health_status\{component="event-loop",network="health-metrics"\} 2/);
     expect(text).to.match(/plexus_health_status\{component="memory",network="health-metrics"\} 0/);

@@ -130,6 +130,6 @@ describe('network: dead letter queue', () => {
     expect(net.dlq.size).to.equal(3);
     expect(net.dlq.overflowed).to.equal(2);
     expect(events.filter((e) => e.kind === 'dlq-overflow').map((e) => (e as { signalId: string }).signalId)).to.deep.equal(ids.slice(0, 2));
-    expect(await net.metricsText()).to.match(/plexus_dlq_overflow_total\{network="spec"\} 2/);
+    expect(await net.metrics.text()).to.match(/plexus_dlq_overflow_total\{network="spec"\} 2/);
   });
 });

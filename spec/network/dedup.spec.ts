@@ -110,12 +110,12 @@ describe('network: deduplication', () => {
     await net.start();
     for (let i = 0; i < 20; i++) net.post('a', { type: 't', idempotencyKey: 'a' + i });
     await net.idle();
-    let text = await net.metricsText();
+    let text = await net.metrics.text();
     expect(text).to.match(/plexus_dedup_keys\{network="spec"\} 20\n/);
     expect(text).to.match(/plexus_dedup_evicted_early_total\{network="spec"\} 0\n/);
     for (let i = 0; i < 100; i++) net.post('b', { type: 't', idempotencyKey: 'b' + i }); // b's keys push a's out
     await net.idle();
-    text = await net.metricsText();
+    text = await net.metrics.text();
     expect(Number(/plexus_dedup_keys\{network="spec"\} (\d+)/.exec(text)?.[1])).to.be.at.most(100);
     expect(Number(/plexus_dedup_evicted_early_total\{network="spec"\} (\d+)/.exec(text)?.[1])).to.be.at.least(20);
     expect(net.post('a', { type: 't', idempotencyKey: 'a0' }).status).to.equal('accepted');
@@ -126,7 +126,7 @@ describe('network: deduplication', () => {
     const { net } = testNetwork({ dedup: false });
     net.node('a', { handle: () => {} });
     await net.start();
-    expect(await net.metricsText()).to.not.include('plexus_dedup_');
+    expect(await net.metrics.text()).to.not.include('plexus_dedup_');
   });
 
   describe('DedupScope', () => {

@@ -41,7 +41,7 @@ describe('network: resilience in the signal path', () => {
     expect(net.breaker('db')!.state).to.equal('closed');
     const transitions = events.filter((e) => e.kind === 'breaker').map((e) => (e.kind === 'breaker' ? `${e.from}->${e.to}` : ''));
     expect(transitions).to.deep.equal(['closed->open', 'open->half-open', 'half-open->closed']);
-    expect(await net.metricsText()).to.match(/plexus_breaker_trips_total\{node="db",network="spec"\} 1/);
+    expect(await net.metrics.text()).to.match(/plexus_breaker_trips_total\{node="db",network="spec"\} 1/);
     expect(net.audit.recoveries().map((r) => `${r.name}:${r.strategy}`)).to.deep.equal(['db:circuit-break']);
   });
 
@@ -170,7 +170,7 @@ describe('network: resilience in the signal path', () => {
     expect(all.filter((t) => t < 1).length).to.equal(10);
     expect(all.filter((t) => t <= 1000).length).to.be.at.most(21);
     expect(events.some((e) => e.kind === 'throttled')).to.equal(true);
-    expect(await net.metricsText()).to.match(/plexus_rate_limit_violations_total\{name="api",network="spec"\} [1-9]/);
+    expect(await net.metrics.text()).to.match(/plexus_rate_limit_violations_total\{name="api",network="spec"\} [1-9]/);
   });
 });
 
@@ -194,7 +194,7 @@ describe('network: protect, configure', () => {
     expect(isBreakerOpenError(refused)).to.equal(true);
     expect(calls).to.equal(4);
     expect(net.breaker('charge')!.state).to.equal('open');
-    expect(await net.metricsText()).to.match(/plexus_operation_breaker_state\{operation="charge",network="spec"\} 1/);
+    expect(await net.metrics.text()).to.match(/plexus_operation_breaker_state\{operation="charge",network="spec"\} 1/);
     expect(events.filter((e) => e.kind === 'breaker').map((e) => (e.kind === 'breaker' ? [e.name, e.to] : []))).to.deep.equal([['op:charge', 'open']]);
     expect(events.some((e) => e.kind === 'retry' && e.name === 'charge')).to.equal(true);
   });
@@ -288,6 +288,6 @@ describe('network: breaker pressure', () => {
     for (let i = 0; i < 50; i++) net.post('w', { type: 't' });
     expect(breaker.pressureLevel).to.be.closeTo(0.5, 0.01);
     expect(breaker.health()).to.include({ state: 'closed' });
-    expect(await net.metricsText()).to.match(/plexus_pressure_level\{node="w",network="spec"\} 0\.5/);
+    expect(await net.metrics.text()).to.match(/plexus_pressure_level\{node="w",network="spec"\} 0\.5/);
   });
 });

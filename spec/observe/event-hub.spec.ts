@@ -39,7 +39,7 @@ describe('observe: a throwing events$ subscriber', () => {
     expect(errors.map((e) => (e.kind === 'subscriber-error' ? [e.eventKind, e.error.message] : []))).to.deep.equal(Array.from({ length: 5 }, () => ['completed', 'subscriber bug']));
     // The second subscriber saw every completion, though the first one threw on each.
     expect(seen.filter((e) => e.kind === 'completed')).to.have.length(5);
-    expect(await net.metricsText()).to.match(/plexus_event_subscriber_errors_total\{network="spec"\} 5/);
+    expect(await net.metrics.text()).to.match(/plexus_event_subscriber_errors_total\{network="spec"\} 5/);
   });
 
   it('guards subscribers of a pipe, and reports an operator that throws when the subscriber has no error callback', async () => {

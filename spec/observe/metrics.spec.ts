@@ -45,7 +45,7 @@ describe('observe: queue metrics', () => {
     net.post('w', { type: 't' });
     await clock.advance(10);
     await net.idle();
-    const text = await net.metricsText();
+    const text = await net.metrics.text();
     for (const name of [
       'signals_total',
       'queue_depth',
@@ -80,7 +80,7 @@ describe('observe: queue metrics', () => {
     const registry = net.metrics.registry;
     expect(net.metrics.contentType).to.match(/^text\/plain; version=0\.0\.4/);
     expect(text).to.include('plexus_signals_total{node="w",outcome="completed",network="endpoint"} 1');
-    expect(text).to.equal(await net.metricsText());
+    expect(text).to.equal(await net.metrics.text());
     expect(registry).to.be.instanceOf(Registry);
     expect(await (registry as Registry).metrics()).to.equal(text);
   });

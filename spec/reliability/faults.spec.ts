@@ -156,7 +156,7 @@ describe('reliability/faults', function () {
     expect(net.dlq.size).to.equal(5);
     expect(net.dlq.overflowed).to.equal(7);
     expect(net.dlq.list().map((d) => d.id)).to.deep.equal(ids.slice(7));
-    const text = await net.metricsText();
+    const text = await net.metrics.text();
     expect(text).to.match(/plexus_\w*overflow\w*(\{[^}]*\})? 7/);
   });
 

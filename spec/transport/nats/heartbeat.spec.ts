@@ -92,7 +92,7 @@ describeNats('transport/nats: heartbeats', () => {
     expectIdentities(c);
     expect(runs).to.equal(1);
     expect([c.transport?.redeliveries, c.transport?.absorbed, c.transport?.acked]).to.deep.equal([0, 0, 1]);
-    const scraped = /plexus_transport_messages_total\{[^}]*outcome="in_progress"[^}]*\} (\d+)/.exec(await b.metricsText());
+    const scraped = /plexus_transport_messages_total\{[^}]*outcome="in_progress"[^}]*\} (\d+)/.exec(await b.metrics.text());
     expect(Number(scraped?.[1])).to.be.at.least(5);
   });
 });

@@ -50,7 +50,7 @@ describeNats('transport/nats: two networks over JetStream', () => {
     expect(cb.transport?.unacked).to.equal(0);
     // Across the two processes: everything A forwarded ended at B.
     expect(ca.forwarded).to.equal(cb.completed + cb.deadLettered);
-    const text = await b.metricsText();
+    const text = await b.metrics.text();
     expect(text).to.match(/plexus_transport_messages_total\{outcome="acked",network="[^"]+"\} 2000/);
   });
 
