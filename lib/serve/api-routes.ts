@@ -44,7 +44,7 @@ const ok = (body: unknown): ApiAnswer => ({ status: 200, body });
 
 /** The routes, matched in order; a path's `([^/]+)` groups are its (URL-decoded) parameters. */
 const API_ROUTES: readonly ApiRoute[] = [
-  { method: 'GET', pattern: /^\/api\/topology$/, answer: (network) => ok(topology(network)) },
+  { method: 'GET', pattern: /^\/api\/topology$/, answer: (network) => topology(network) },
   { method: 'GET', pattern: /^\/api\/nodes$/, answer: (network) => ok({ nodes: network.nodeNames.map((name) => network.stats(name)) }) },
   { method: 'GET', pattern: /^\/api\/nodes\/([^/]+)$/, answer: (network, [name]) => ok(network.stats(knownNode(network, name!))) },
   { method: 'POST', pattern: /^\/api\/nodes\/([^/]+)\/breaker\/reset$/, answer: (network, [name]) => breakerAction(network, name!, 'reset') },
@@ -119,15 +119,36 @@ function knownNode(network: Network, name: string): string {
   return name;
 }
 
-/** Nodes (with their stats) and remote nodes; edges are not recorded by the network, so none are given. */
-function topology(network: Network) {
-  return {
-    nodes: network.nodeNames.map((name) => {
-      const stats = network.stats(name);
-      return { name, capacity: stats.capacity, breakerState: stats.breakerState, pressure: stats.pressure };
-    }),
-    remoteNodes: network.remoteNames,
-  };
+/**
+ * Nodes (with a few stats), remote nodes, and the edges seen so far. The network records no
+ * edges on its hot path: they are derived here from the journal (each completed signal a node
+ * emitted is an edge source → target), so they cover what the journal still holds, and there are
+ * none without a journal (`edgesFrom: 'none'`).
+ */
+async function topology(network: Network): Promise<ApiAnswer> {
+  const nodes = network.nodeNames.map((name) => {
+    const stats = network.stats(name);
+    return { name, capacity: stats.capacity, breakerState: stats.breakerState, pressure: stats.pressure };
+  });
+  const journaled = await journaledSignals(network);
+  const edges = new Map<string, { from: string; to: string; signals: number }>();
+  for (const signal of journaled ?? []) {
+    if (signal.source === undefined) continue;
+    const key = JSON.stringify([signal.source, signal.target]);
+    const edge = edges.get(key) ?? { from: signal.source, to: signal.target, signals: 0 };
+    edge.signals++;
+    edges.set(key, edge);
+  }
+  return ok({ nodes, remoteNodes: network.remoteNames, edges: [...edges.values()], edgesFrom: journaled === undefined ? 'none' : 'journal' });
+}
+
+/** Every journaled (completed) signal, oldest first; `undefined` when the network keeps no journal. */
+async function journaledSignals(network: Network): Promise<readonly Signal[] | undefined> {
+  try {
+    return (await network.replay({})).signals;
+  } catch {
+    return undefined;
+  }
 }
 
 function breakerAction(network: Network, name: string, action: 'reset' | 'isolate'): ApiAnswer {
@@ -171,13 +192,9 @@ function purge(network: Network, id: string): ApiAnswer {
 
 /** The journaled (completed) signals of one correlation, oldest first: a scan of the journal. */
 async function trace(network: Network, correlationId: string): Promise<ApiAnswer> {
-  let signals: readonly Signal[];
-  try {
-    ({ signals } = await network.replay({}));
-  } catch (error) {
-    throw new ApiError(409, 'conflict', `no trace without a journal: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const hops = signals.filter((signal) => signal.correlationId === correlationId);
+  const journaled = await journaledSignals(network);
+  if (journaled === undefined) throw new ApiError(409, 'conflict', 'no trace without a journal: the network keeps none');
+  const hops = journaled.filter((signal) => signal.correlationId === correlationId);
   if (hops.length === 0) throw new ApiError(404, 'not-found', `no journaled signal with correlationId ${JSON.stringify(correlationId)}`);
   return ok({ correlationId, hops });
 }

@@ -38,13 +38,33 @@ describe('serve: /api endpoints', () => {
     await net.shutdown();
     expect(topology.status).to.equal(200);
     expect(topology.body.nodes.map((node: { name: string }) => node.name)).to.deep.equal(['w', 'v']);
-    expect(topology.body.remoteNodes).to.deep.equal([]);
+    expect([topology.body.remoteNodes, topology.body.edges, topology.body.edgesFrom]).to.deep.equal([[], [], 'none']);
     expect(nodes.body.nodes.map((stats: NodeStatsSnapshot) => [stats.node, stats.completed])).to.deep.equal([
       ['w', 1],
       ['v', 0],
     ]);
     expect([one.status, one.body.node, one.body.completed, one.body.breakerState]).to.deep.equal([200, 'w', 1, 'closed']);
     expect([missing.status, missing.body.error.code]).to.deep.equal([404, 'not-found']);
+  });
+
+  it('GET /api/topology derives the edges seen so far from the journal (source → target of emitted signals)', async () => {
+    const { net, server } = await servedNetwork({}, { journal: {} });
+    net.node('a', { handle: (_signal, ctx) => void ctx.emit('b', { type: 'next' }) });
+    net.node('b', { handle: (_signal, ctx) => void ctx.emit('c', { type: 'last' }) });
+    net.node('c', { handle: () => {} });
+    await net.start();
+    net.post('a', { type: 'first' });
+    net.post('a', { type: 'first' });
+    await net.idle();
+    const topology = await call(`${server.url}/api/topology`);
+    await net.shutdown();
+    expect([topology.body.edgesFrom, topology.body.edges]).to.deep.equal([
+      'journal',
+      [
+        { from: 'a', to: 'b', signals: 2 },
+        { from: 'b', to: 'c', signals: 2 },
+      ],
+    ]);
   });
 
   it('lists dead letters with filters, gets one, and answers 404 / 400 with codes', async () => {
