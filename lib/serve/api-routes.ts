@@ -97,8 +97,11 @@ export async function answerApi(network: Network, request: IncomingMessage, resp
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  // Serialized before the head is written: a payload JSON cannot carry (a BigInt, a cycle) throws
+  // here, and the caller can still answer with a 500.
+  const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' });
-  response.end(JSON.stringify(body));
+  response.end(text);
 }
 
 function sendApiError(response: ServerResponse, error: unknown): void {
