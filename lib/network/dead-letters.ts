@@ -68,6 +68,14 @@ export class DeadLetters {
     return this.#store.list(filter).map((e) => this.reprocess(e.id));
   }
 
+  /** Removes entry `id` (as {@link DeadLetters.purge} does); false when there is no such entry. */
+  remove(id: string): boolean {
+    if (this.#store.get(id) === undefined) return false;
+    this.#store.delete(id);
+    this.#forget(id);
+    return true;
+  }
+
   /** Removes matching entries (all when no filter); returns how many. */
   purge(filter?: DeadLetterFilter): number {
     const purged = this.#store.list(filter);

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Network } from '../network/network.ts';
 import { LifecycleError } from '../network/errors.ts';
+import { answerApi, refusesMutations } from './api-routes.ts';
 import { streamEvents } from './event-stream.ts';
 import { resolveServerOptions, type NetworkServerOptions, type ResolvedServerOptions } from './serve-options.ts';
 
@@ -20,6 +21,12 @@ export const HttpErrorCode = Object.freeze({
   MethodNotAllowed: 'method-not-allowed',
   /** A token is required and the request's bearer token is missing or wrong. */
   Unauthorized: 'unauthorized',
+  /** The request is malformed (e.g. `limit=abc`). */
+  BadRequest: 'bad-request',
+  /** The action cannot be done now (e.g. a node without a breaker, a refused reprocess). */
+  Conflict: 'conflict',
+  /** The server is bound beyond loopback without a token: endpoints that change something refuse. */
+  TokenRequired: 'token-required',
   /** The endpoint failed (e.g. a metric collector threw). */
   Internal: 'internal',
 } as const);
@@ -41,14 +48,14 @@ export interface NetworkServer {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** The paths served, each GET only. */
+/** The paths served besides `/api/...`, each GET only. */
 const ROUTES = new Set(['/metrics', '/health', '/events']);
 
 /**
  * Starts an HTTP server for `network` and resolves once it listens. Bound to 127.0.0.1 unless
  * `host` says otherwise; with a `token`, every request needs `Authorization: Bearer <token>`.
- * Every endpoint reads only (none changes the network), so a server bound beyond loopback without
- * a token is allowed; endpoints that change something, when added, will refuse without one.
+ * A server bound beyond loopback without a token serves reads, but refuses every `/api/...`
+ * endpoint that changes something (POST, DELETE) with 403 `token-required`.
  * The network's shutdown closes the server. Throws {@link InvalidOptionsError} on bad options and
  * {@link LifecycleError} when the network is already shutting down.
  */
@@ -120,10 +127,13 @@ class ServedNetwork implements NetworkServer {
   }
 
   #handle(request: IncomingMessage, response: ServerResponse): void {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     if (!this.#authorized(request)) {
       response.setHeader('www-authenticate', 'Bearer');
       sendError(response, 401, HttpErrorCode.Unauthorized, 'a bearer token is required');
+    } else if (path.startsWith('/api/')) {
+      void answerApi(this.#network, request, response, url, refusesMutations(this.#options.host, this.#options.token));
     } else if (!ROUTES.has(path)) {
       sendError(response, 404, HttpErrorCode.NotFound, `no endpoint at ${path}`);
     } else if (request.method !== 'GET') {
