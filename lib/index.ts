@@ -56,6 +56,24 @@ export { DEFAULT_SERVE_PORT, DEFAULT_SERVE_HOST, DEFAULT_EVENT_BUFFER_BYTES, typ
 export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
 export { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckOptions, type HealthOptions } from './control/health-options.ts';
 export type { FeatureFlags, FeatureFlagOptions } from './control/feature-flags.ts';
+export {
+  parseReflexPolicy,
+  loadReflexPolicy,
+  REFLEX_KINDS,
+  REFLEX_ENABLED_ENV,
+  REFLEX_SHADOW_ENV,
+  DEFAULT_REFLEX_ENABLED,
+  DEFAULT_REFLEX_SHADOW_MODE,
+  DEFAULT_MAX_EMISSION_RATE,
+  DEFAULT_BURST_ALLOWANCE,
+  DEFAULT_COOLDOWN_SECONDS,
+  type ReflexPolicy,
+  type ReflexRule,
+  type ReflexKind,
+  type ReflexLevel,
+  type ResolvedReflexPolicy,
+} from './control/reflex-policy.ts';
+export type { ReflexSignalPayload } from './network/network-reflexes.ts';
 export type { ContextStore, ContextEntry, ContextChange, ContextPublishOptions } from './control/context-mirror.ts';
 export { DEFAULT_CONTEXT_INTERVAL_MS, type NetworkContextOptions } from './control/context-options.ts';
 export type { NetworkContext } from './network/network-context.ts';

@@ -28,6 +28,8 @@ export interface MetricsSource {
   healthStatus?(): Sample[];
   /** Feature flags, 0 or 1, labelled `flag`. */
   featureFlags?(): Sample[];
+  /** Reflex rules fired, labelled `rule` and `outcome`, when the network has a reflex policy. */
+  reflexes?(): Sample[];
 }
 
 /**
@@ -135,6 +137,7 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
     metric('event_subscriber_errors_total', 'Errors thrown by subscribers of the event stream, caught (the network went on).', 'counter', () => [{ value: subscriberErrors(), labels: {} }]);
   if (source.healthStatus !== undefined) metric('health_status', 'Health by component (and `overall`): 0 healthy, 1 degraded, 2 unhealthy, 3 unknown.', 'gauge', source.healthStatus);
   if (source.featureFlags !== undefined) metric('feature_flag', 'Feature flags in force: 1 on, 0 off.', 'gauge', source.featureFlags);
+  if (source.reflexes !== undefined) metric('reflexes_total', 'Reflex rules fired, by rule and outcome (acted, shadowed, cooldown, rate-limited).', 'counter', source.reflexes);
   metric('dlq_overflow_total', 'Dead letters pushed out of a full dead letter queue.', 'counter', () => [{ value: source.dlqOverflowed(), labels: {} }]);
   metric('rate_limit_violations_total', 'Times a rate limit held a signal back (nodes) or refused a call (operations).', 'counter', () => [
     ...[...source.nodes()].filter((n) => n.config.limiter).map((n) => ({ value: n.stats.throttled, labels: { name: n.name } })),

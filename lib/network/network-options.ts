@@ -11,6 +11,7 @@ import { optionKeys } from '../util/known-keys.ts';
 import type { RateLimiterSpec } from '../resilience/rate/create.ts';
 import type { ResourceGuardOptions } from '../resilience/isolation/resource-guard.ts';
 import type { Transport } from '../transport/transport.ts';
+import { parseReflexPolicy, type ReflexPolicy, type ResolvedReflexPolicy } from '../control/reflex-policy.ts';
 import { FEATURE_FLAG_OPTION_KEYS, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HEALTH_OPTION_KEYS, type HealthOptions } from '../control/health-options.ts';
 import { DEFAULT_CONTEXT_INTERVAL_MS, NETWORK_CONTEXT_OPTION_KEYS, type NetworkContextOptions } from '../control/context-options.ts';
@@ -125,6 +126,11 @@ export interface NetworkOptions {
    * with `health: false` (a quiet network for specs: no timer, no event of its own).
    */
   context?: NetworkContextOptions | false;
+  /**
+   * A reflex policy (in code, or `loadReflexPolicy(file)`): rules on breaker and node pressure
+   * that post `reflex.<kind>` signals to the nodes declaring `reflexes: [kind]`. None by default.
+   */
+  reflexes?: ReflexPolicy | ResolvedReflexPolicy;
 }
 
 /** The keys of {@link NetworkOptions} (a compile error until a new option is listed). */
@@ -146,6 +152,7 @@ export const NETWORK_OPTION_KEYS = optionKeys<NetworkOptions>()([
   'health',
   'flags',
   'context',
+  'reflexes',
 ]);
 
 /** The object form of the network option `K` (without `false` and, for `journal`, a Journal). */
@@ -191,6 +198,8 @@ export interface ResolvedNetworkOptions {
   readonly flags: FeatureFlagOptions | undefined;
   /** The network's own context publishing, or false (none). */
   readonly context: { readonly intervalMs: number; readonly publisher: string } | false;
+  /** The reflex policy, validated (environment overrides are applied when the network is wired). */
+  readonly reflexes: ResolvedReflexPolicy | undefined;
 }
 
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
@@ -238,6 +247,7 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     health: o.health,
     flags: o.flags,
     context: resolveContext(o, name),
+    reflexes: o.reflexes === undefined || o.reflexes.rules instanceof Map ? (o.reflexes as ResolvedReflexPolicy | undefined) : parseReflexPolicy(o.reflexes),
   };
 }
 

@@ -83,6 +83,12 @@ export interface NodeOptions<P = unknown> {
     /** Fill from which new signals are refused (`backpressure`). @defaultValue {@link DEFAULT_REJECT_AT} */
     rejectAt?: number;
   };
+  /**
+   * Reflex rules whose signals this node receives (`breakerPressure`, `nodePressure`): a
+   * `reflex.<kind>` signal with `{ kind, level, value, source }` each time the rule acts
+   * (see the network option `reflexes`).
+   */
+  reflexes?: readonly string[];
 }
 
 /** The keys of {@link NodeOptions} (a compile error until a new option is listed). */
@@ -100,6 +106,7 @@ export const NODE_OPTION_KEYS = optionKeys<NodeOptions>()([
   'rateLimit',
   'rateLimitPerKey',
   'flowControl',
+  'reflexes',
 ]);
 /** The keys of a node's `rateLimitPerKey`. */
 export const RATE_LIMIT_PER_KEY_KEYS = optionKeys<NonNullable<NodeOptions['rateLimitPerKey']>>()(['header', 'limiter', 'maxKeys', 'idleMs']);
