@@ -69,6 +69,8 @@ export {
   DEFAULT_COOLDOWN_SECONDS,
   type ReflexPolicy,
   type ReflexRule,
+  type ReflexThresholds,
+  type ResolvedReflexRule,
   type ReflexKind,
   type ReflexLevel,
   type ResolvedReflexPolicy,

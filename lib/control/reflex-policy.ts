@@ -53,10 +53,24 @@ export const REFLEX_ENABLED_ENV = 'PLEXUS_REFLEX_ENABLED';
 /** Environment variable overriding `shadowMode`. */
 export const REFLEX_SHADOW_ENV = 'PLEXUS_REFLEX_SHADOW';
 
+/** The thresholds of a rule (`high <= critical`). */
+export interface ReflexThresholds {
+  /** The value from which the rule fires `high`. */
+  high: number;
+  /** The value from which the rule fires `critical`. */
+  critical: number;
+}
+
+/** A validated rule: its thresholds and its cooldown in milliseconds. */
+export interface ResolvedReflexRule extends Readonly<ReflexThresholds> {
+  /** Milliseconds between two firings for one source (unless the level rises). */
+  readonly cooldownMs: number;
+}
+
 /** One rule: its thresholds and its cooldown. */
 export interface ReflexRule {
   /** The value from which the rule fires `high`, and from which `critical` (`high <= critical`). */
-  thresholds: { high: number; critical: number };
+  thresholds: ReflexThresholds;
   /** Seconds between two firings for one source. @defaultValue {@link DEFAULT_COOLDOWN_SECONDS} */
   cooldownSeconds?: number;
 }
@@ -86,7 +100,7 @@ export interface ResolvedReflexPolicy {
   /** See {@link ReflexPolicy.burstAllowance}. */
   readonly burstAllowance: number;
   /** Rules by kind, with cooldowns in milliseconds. */
-  readonly rules: ReadonlyMap<ReflexKind, { readonly high: number; readonly critical: number; readonly cooldownMs: number }>;
+  readonly rules: ReadonlyMap<ReflexKind, ResolvedReflexRule>;
 }
 
 /** The keys of {@link ReflexPolicy} (a compile error until a new option is listed). */
@@ -109,7 +123,7 @@ export function parseReflexPolicy(input: unknown): ResolvedReflexPolicy {
     policy = { ...(raw.reflexPolicy as object), rules: raw.rules };
   }
   checkKnownKeys('reflexes', policy, REFLEX_POLICY_KEYS);
-  const rules = new Map<ReflexKind, { high: number; critical: number; cooldownMs: number }>();
+  const rules = new Map<ReflexKind, ResolvedReflexRule>();
   checkObject('reflexes.rules', policy.rules);
   for (const [kind, rule] of Object.entries((policy.rules ?? {}) as Record<string, unknown>)) {
     if (!(REFLEX_KINDS as readonly string[]).includes(kind)) throw new InvalidOptionsError(`reflexes.rules.${kind}`, `unknown rule kind (known: ${REFLEX_KINDS.join(', ')})`, kind);
@@ -149,7 +163,7 @@ export function applyReflexEnv(policy: ResolvedReflexPolicy, env: Readonly<Recor
   return { ...policy, enabled: envBoolean(env, REFLEX_ENABLED_ENV, policy.enabled), shadowMode: envBoolean(env, REFLEX_SHADOW_ENV, policy.shadowMode) };
 }
 
-function parseRule(option: string, rule: unknown): { high: number; critical: number; cooldownMs: number } {
+function parseRule(option: string, rule: unknown): ResolvedReflexRule {
   checkObject(option, rule);
   if (rule === undefined || rule === null) throw new InvalidOptionsError(option, 'must be a rule object', rule);
   checkKnownKeys(option, rule, RULE_KEYS);
