@@ -57,6 +57,23 @@ describe('control: network reflexes (breaker pressure → reflex signals to subs
     await net.shutdown();
   });
 
+  it('reads node pressure: a filling mailbox posts reflex.nodePressure to its subscribers', async () => {
+    const rules = { nodePressure: { thresholds: { high: 0.5, critical: 1 } } };
+    const { net, clock } = testNetwork({ name: 'reflex-node', reflexes: { ...POLICY, rules }, flags: { env: {} } });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const received: unknown[] = [];
+    net.node('slow', { partitions: 1, capacity: 4, flowControl: { warnAt: 0.5, rejectAt: 1 }, handle: () => gate });
+    net.node('producer', { reflexes: ['nodePressure'], handle: (signal) => void received.push(signal.payload) });
+    await net.start();
+    for (let i = 0; i < 3; i++) net.post('slow', { type: 't' });
+    await clock.advance(0);
+    expect(received).to.deep.equal([{ kind: 'nodePressure', level: 'high', value: 0.5, source: 'slow' }]);
+    release();
+    await net.idle();
+    await net.shutdown();
+  });
+
   it('in shadow mode records the reflex event (shadowed) and posts nothing', async () => {
     const { net, received, fail, reflexEvents } = await reflexNetwork('reflex-shadow', { reflexes: { ...POLICY, shadowMode: true }, flags: { env: {} } });
     await fail();
