@@ -19,7 +19,7 @@ export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
 export type { OperationOptions } from './network/operations.ts';
 export type { NodeSettings } from './network/configure-node.ts';
-export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, DEFAULT_WARN_AT, DEFAULT_REJECT_AT, type NodeOptions, type SignalHandler } from './node/node-options.ts';
+export { DEFAULT_PARTITIONS, DEFAULT_CAPACITY, type NodeOptions, type SignalHandler } from './node/node-options.ts';
 export type { HandlerContext } from './node/handler-context.ts';
 
 // Signals and schemas.
@@ -30,9 +30,9 @@ export type { StandardSchemaV1, StandardResult } from './signal/standard-schema.
 export type { ValidationIssue } from './signal/errors.ts';
 
 // Delivery: dedup, dead letters, journals.
-export { DEFAULT_DEDUP_WINDOW_MS, DEFAULT_DEDUP_MAX_KEYS } from './delivery/dedup-window.ts';
-export { DEFAULT_DLQ_CAPACITY, type DeadLetter, type DeadLetterFilter, type DeadLetterStore } from './delivery/dead-letter-queue.ts';
-export { MemoryJournal, DEFAULT_JOURNAL_CAPACITY } from './delivery/memory-journal.ts';
+export { DEFAULT_DEDUP_WINDOW_MS } from './delivery/dedup-window.ts';
+export type { DeadLetter, DeadLetterFilter, DeadLetterStore } from './delivery/dead-letter-queue.ts';
+export { MemoryJournal } from './delivery/memory-journal.ts';
 export { FileJournal } from './delivery/file-journal.ts';
 export type { FileJournalOptions, FileJournalStats } from './delivery/file-journal-options.ts';
 export type { Journal, JournalHealth, JournalQuery, JournalRecovery, RecentKey, SettleOutcome } from './delivery/journal.ts';
@@ -50,18 +50,31 @@ export type { Transport, TransportSession, TransportHost, TransportCounts, Trans
 
 // HTTP endpoints: /metrics, /health, /events.
 export { createNetworkServer, HttpErrorCode, type NetworkServer } from './serve/network-server.ts';
-export { DEFAULT_SERVE_PORT, DEFAULT_SERVE_HOST, DEFAULT_EVENT_BUFFER_BYTES, type NetworkServerOptions } from './serve/serve-options.ts';
+export type { NetworkServerOptions } from './serve/serve-options.ts';
 
 // Health, feature flags, context and alerts (the control plane).
 export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
 export { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckOptions, type HealthOptions } from './control/health-options.ts';
 export type { FeatureFlags, FeatureFlagOptions } from './control/feature-flags.ts';
+export {
+  parseReflexPolicy,
+  loadReflexPolicy,
+  REFLEX_KINDS,
+  type ReflexPolicy,
+  type ReflexRule,
+  type ReflexThresholds,
+  type ResolvedReflexRule,
+  type ReflexKind,
+  type ReflexLevel,
+  type ResolvedReflexPolicy,
+} from './control/reflex-policy.ts';
+export type { ReflexSignalPayload } from './network/network-reflexes.ts';
 export type { ContextStore, ContextEntry, ContextChange, ContextPublishOptions } from './control/context-mirror.ts';
-export { DEFAULT_CONTEXT_INTERVAL_MS, type NetworkContextOptions } from './control/context-options.ts';
+export type { NetworkContextOptions } from './control/context-options.ts';
 export type { NetworkContext } from './network/network-context.ts';
 export type { ActiveAlert, AlertNodeSnapshot, AlertRule, AlertSeverity, AlertSnapshot, AlertState, AlertTransition } from './control/alert-rules.ts';
-export { DEFAULT_ALERT_INTERVAL_MS, type AlertOptions } from './control/alert-options.ts';
-export { ALERT_ERROR_RATE, ALERT_MAILBOX_FILL, ALERT_DLQ_GROWTH_WINDOW_MS, type StarterAlertName } from './control/starter-alerts.ts';
+export type { AlertOptions } from './control/alert-options.ts';
+export type { StarterAlertName } from './control/starter-alerts.ts';
 export type { NetworkAlerts } from './network/network-alerts.ts';
 
 // Shutdown, events, metrics, time.
@@ -148,13 +161,4 @@ export { BackpressureError } from './mailbox/backpressure-error.ts';
 export { JournalError } from './delivery/journal-error.ts';
 export { ContextError, type ContextErrorReason } from './control/context-errors.ts';
 export { TransportError, PublishBackpressureError } from './transport/nats/errors.ts';
-export {
-  InvalidOptionsError,
-  ShuttingDownError,
-  BreakerOpenError,
-  BreakerDisposedError,
-  RateLimitedError,
-  BulkheadFullError,
-  ResourceExhaustedError,
-  TimeoutError,
-} from './resilience/errors.ts';
+export { InvalidOptionsError, ShuttingDownError, BreakerOpenError, BreakerDisposedError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError } from './resilience/errors.ts';

@@ -16,7 +16,7 @@ export const DEFAULT_ALERT_INTERVAL_MS = 5_000;
 export interface AlertOptions {
   /**
    * Time between two evaluations of the rules.
-   * @defaultValue {@link DEFAULT_ALERT_INTERVAL_MS}
+   * @defaultValue 5 000 ms
    */
   intervalMs?: number;
   /**

@@ -15,7 +15,7 @@ export interface NetworkContextOptions {
   /**
    * Time between two publishes of the network's own context (each breaker's state, each node's
    * pressure level, the overall health); a change is published at once besides.
-   * @defaultValue {@link DEFAULT_CONTEXT_INTERVAL_MS}
+   * @defaultValue 10 000 ms
    */
   intervalMs?: number;
   /**

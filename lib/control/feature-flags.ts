@@ -9,8 +9,8 @@ import { optionKeys } from '../util/known-keys.ts';
 
 /**
  * The flags every network has, with their defaults. `reflexes`: reflexes are enabled.
- * `shadowMode`: run without side effects. (Declared for the control plane; nothing in the
- * runtime reads them yet.)
+ * `shadowMode`: run without side effects. Reflexes read both (a reflex policy sets their
+ * defaults; see lib/network/network-reflexes.ts).
  * @defaultValue `{ reflexes: true, shadowMode: false }`
  */
 export const BUILT_IN_FLAGS: Readonly<Record<string, boolean>> = Object.freeze({ reflexes: true, shadowMode: false });

@@ -30,6 +30,8 @@ export interface MetricsSource {
   featureFlags?(): Sample[];
   /** Firing alerts, 1 each, labelled `alert` and `severity`. */
   activeAlerts?(): Sample[];
+  /** Reflex rules fired, labelled `rule` and `outcome`, when the network has a reflex policy. */
+  reflexes?(): Sample[];
 }
 
 /**
@@ -138,6 +140,7 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
   if (source.healthStatus !== undefined) metric('health_status', 'Health by component (and `overall`): 0 healthy, 1 degraded, 2 unhealthy, 3 unknown.', 'gauge', source.healthStatus);
   if (source.activeAlerts !== undefined) metric('alerts_active', 'Alerts firing now (1 each), by alert rule and severity.', 'gauge', source.activeAlerts);
   if (source.featureFlags !== undefined) metric('feature_flag', 'Feature flags in force: 1 on, 0 off.', 'gauge', source.featureFlags);
+  if (source.reflexes !== undefined) metric('reflexes_total', 'Reflex rules fired, by rule and outcome (acted, shadowed, cooldown, rate-limited).', 'counter', source.reflexes);
   metric('dlq_overflow_total', 'Dead letters pushed out of a full dead letter queue.', 'counter', () => [{ value: source.dlqOverflowed(), labels: {} }]);
   metric('rate_limit_violations_total', 'Times a rate limit held a signal back (nodes) or refused a call (operations).', 'counter', () => [
     ...[...source.nodes()].filter((n) => n.config.limiter).map((n) => ({ value: n.stats.throttled, labels: { name: n.name } })),

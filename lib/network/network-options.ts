@@ -11,6 +11,7 @@ import { optionKeys } from '../util/known-keys.ts';
 import type { RateLimiterSpec } from '../resilience/rate/create.ts';
 import type { ResourceGuardOptions } from '../resilience/isolation/resource-guard.ts';
 import type { Transport } from '../transport/transport.ts';
+import { parseReflexPolicy, type ReflexPolicy, type ResolvedReflexPolicy } from '../control/reflex-policy.ts';
 import { FEATURE_FLAG_OPTION_KEYS, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HEALTH_OPTION_KEYS, type HealthOptions } from '../control/health-options.ts';
 import { ALERT_OPTION_KEYS, resolveAlertOptions, type AlertOptions, type ResolvedAlertOptions } from '../control/alert-options.ts';
@@ -47,13 +48,13 @@ export interface NetworkOptions {
         enabled?: boolean;
         /** How long a key is remembered (ms). @defaultValue {@link DEFAULT_DEDUP_WINDOW_MS} */
         windowMs?: number;
-        /** Most keys remembered, all nodes together. @defaultValue {@link DEFAULT_DEDUP_MAX_KEYS} */
+        /** Most keys remembered, all nodes together. @defaultValue 100 000 */
         maxKeys?: number;
       }
     | false;
   /** Dead letter queue size. */
   dlq?: {
-    /** Most entries; beyond it the oldest leave with a `dlq-overflow` event. @defaultValue {@link DEFAULT_DLQ_CAPACITY} */
+    /** Most entries; beyond it the oldest leave with a `dlq-overflow` event. @defaultValue 1000 */
     capacity?: number;
   };
   /** Processed signals kept for replay: a capacity for the memory journal, or a journal of yours. */
@@ -61,7 +62,7 @@ export interface NetworkOptions {
     | {
         /** `false` keeps no journal. @defaultValue true */
         enabled?: boolean;
-        /** Completed signals the memory journal keeps. @defaultValue {@link DEFAULT_JOURNAL_CAPACITY} */
+        /** Completed signals the memory journal keeps. @defaultValue 10 000 */
         capacity?: number;
       }
     | Journal
@@ -132,6 +133,11 @@ export interface NetworkOptions {
    * Off by default with `health: false` (the quiet network of specs).
    */
   alerts?: AlertOptions | false;
+  /**
+   * A reflex policy (in code, or `loadReflexPolicy(file)`): rules on breaker and node pressure
+   * that post `reflex.<kind>` signals to the nodes declaring `reflexes: [kind]`. None by default.
+   */
+  reflexes?: ReflexPolicy | ResolvedReflexPolicy;
 }
 
 /** The keys of {@link NetworkOptions} (a compile error until a new option is listed). */
@@ -154,6 +160,7 @@ export const NETWORK_OPTION_KEYS = optionKeys<NetworkOptions>()([
   'flags',
   'context',
   'alerts',
+  'reflexes',
 ]);
 
 /** The object form of the network option `K` (without `false` and, for `journal`, a Journal). */
@@ -202,6 +209,8 @@ export interface ResolvedNetworkOptions {
   readonly context: { readonly intervalMs: number; readonly publisher: string } | false;
   /** The alert rules' options, or false (no starter rule, no evaluation). */
   readonly alerts: ResolvedAlertOptions | false;
+  /** The reflex policy, validated (environment overrides are applied when the network is wired). */
+  readonly reflexes: ResolvedReflexPolicy | undefined;
 }
 
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
@@ -250,6 +259,7 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     flags: o.flags,
     context: resolveContext(o, name),
     alerts: resolveAlertOptions(o.alerts, o.health === false),
+    reflexes: o.reflexes === undefined || o.reflexes.rules instanceof Map ? (o.reflexes as ResolvedReflexPolicy | undefined) : parseReflexPolicy(o.reflexes),
   };
 }
 

@@ -30,6 +30,8 @@ import { nodeHostFor } from './node-host-for.ts';
 import { NetworkContextMirror } from './network-context.ts';
 import { NetworkHealth } from './network-health.ts';
 import { NetworkAlertsRunner } from './network-alerts.ts';
+import { checkReflexKinds, NetworkReflexes, reflexFlagOptions } from './network-reflexes.ts';
+import type { ReflexKind } from '../control/reflex-policy.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
@@ -138,6 +140,14 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
   // registers its first checks (a change) before the context is built: nothing to publish then.
   let context: NetworkContextMirror | undefined;
   const contextChanged = (): void => context?.changed();
+  // Reflexes read node pressure through the same hook (built below, after the flags).
+  let reflexes: NetworkReflexes | undefined;
+  const pressureChanged = (node: string): void => {
+    contextChanged();
+    const runtime = reflexes === undefined ? undefined : nodes.get(node);
+    if (runtime !== undefined) reflexes?.input('nodePressure', node, runtime.fill);
+  };
+  const reflexPolicy = reflexFlagOptions(opts.flags, opts.reflexes);
   // Nodes always get a journal to call (a no-op one with `journal: false`).
   const nodesJournal = journal ?? NO_JOURNAL;
   const host = nodeHostFor({
@@ -151,14 +161,14 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     classifier,
     audit,
     countRecovery,
-    pressureChanged: contextChanged,
+    pressureChanged,
   });
   const health = new NetworkHealth({
     onChange: contextChanged,
     clock,
     hub,
     health: opts.health,
-    flags: opts.flags,
+    flags: reflexPolicy.flags,
     journal,
     transport,
     nodes: () => nodes.values(),
@@ -169,6 +179,10 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
   });
   const alerts = new NetworkAlertsRunner({ clock, hub, options: opts.alerts, nodes: () => nodes.values(), dlqSize: () => dlqStore.size, healthStatus: () => health.status });
   health.activeAlerts = () => alerts.active();
+  if (reflexPolicy.policy !== undefined) {
+    const policy = reflexPolicy.policy;
+    reflexes = new NetworkReflexes({ clock, hub, flags: health.flags, policy, post: (target, draft) => router.post(target, draft) });
+  }
   context = new NetworkContextMirror({ clock, hub, limits, options: opts.context, nodes: () => nodes.values(), healthStatus: () => health.status });
   const metrics = createNetworkRegistry({
     network: opts.name,
@@ -182,12 +196,15 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     healthStatus: () => health.statusSamples(),
     featureFlags: () => health.flagSamples(),
     activeAlerts: () => alerts.samples(),
+    ...(reflexes === undefined ? {} : { reflexes: () => reflexes.samples() }),
     ...(dedup === undefined ? {} : { dedup: () => dedup }),
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
   });
   const createNode = (name: string, options: NodeOptions): NodeRuntime => {
+    const kinds = checkReflexKinds(name, options.reflexes);
     const runtime = createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host, contextChanged);
     health.addNode(runtime);
+    if (reflexes !== undefined) wireNodeReflexes(reflexes, runtime, kinds);
     return runtime;
   };
   const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
@@ -216,6 +233,12 @@ function createNodeRuntime(
     breakerChanged();
   });
   return runtime;
+}
+
+/** A node's reflexes: its subscriptions, and its breaker's pressure as an input when a rule reads it. */
+function wireNodeReflexes(reflexes: NetworkReflexes, runtime: NodeRuntime, kinds: readonly ReflexKind[]): void {
+  reflexes.subscribe(runtime.name, kinds);
+  if (reflexes.watches('breakerPressure')) runtime.config.breaker?.onPressure((level) => reflexes.input('breakerPressure', runtime.name, level));
 }
 
 /**

@@ -78,11 +78,17 @@ export interface NodeOptions<P = unknown> {
   };
   /** Flow control watermarks (fill levels 0..1). */
   flowControl?: {
-    /** Fill from which `pressure` events warn. @defaultValue {@link DEFAULT_WARN_AT} */
+    /** Fill from which `pressure` events warn. @defaultValue 0.8 */
     warnAt?: number;
-    /** Fill from which new signals are refused (`backpressure`). @defaultValue {@link DEFAULT_REJECT_AT} */
+    /** Fill from which new signals are refused (`backpressure`). @defaultValue 0.95 */
     rejectAt?: number;
   };
+  /**
+   * Reflex rules whose signals this node receives (`breakerPressure`, `nodePressure`): a
+   * `reflex.<kind>` signal with `{ kind, level, value, source }` each time the rule acts
+   * (see the network option `reflexes`).
+   */
+  reflexes?: readonly string[];
 }
 
 /** The keys of {@link NodeOptions} (a compile error until a new option is listed). */
@@ -100,6 +106,7 @@ export const NODE_OPTION_KEYS = optionKeys<NodeOptions>()([
   'rateLimit',
   'rateLimitPerKey',
   'flowControl',
+  'reflexes',
 ]);
 /** The keys of a node's `rateLimitPerKey`. */
 export const RATE_LIMIT_PER_KEY_KEYS = optionKeys<NonNullable<NodeOptions['rateLimitPerKey']>>()(['header', 'limiter', 'maxKeys', 'idleMs']);

@@ -224,6 +224,31 @@ export interface AlertEvent extends EventBase {
   readonly since: number;
 }
 
+/**
+ * A reflex rule fired (lib/control/reflex-engine.ts): it acted (reflex signals posted to its
+ * subscribers), was shadowed (shadow mode: reported only), or was held back by the emission rate.
+ */
+export interface ReflexEvent extends EventBase {
+  /** Always `'reflex'`. */
+  readonly kind: 'reflex';
+  /** The rule (its kind, e.g. `breakerPressure`). */
+  readonly rule: string;
+  /** The level reached. */
+  readonly level: 'high' | 'critical';
+  /** Why it fired, in words. */
+  readonly cause: string;
+  /** The input value. */
+  readonly value: number;
+  /** Where the value comes from (a node name). */
+  readonly source: string;
+  /** Reflex signals were posted. */
+  readonly acted: boolean;
+  /** Shadow mode: computed and reported, nothing posted. */
+  readonly shadowed: boolean;
+  /** The subscribed nodes (posted to when `acted`). */
+  readonly targets: readonly string[];
+}
+
 /** The events about one signal's way through a node (each carries the signal). */
 export type SignalEvent = AcceptedEvent | DuplicateEvent | RejectedEvent | StartedEvent | CompletedEvent | FailedEvent | RetriedEvent | DeadLetteredEvent | DlqOverflowEvent;
 
@@ -266,6 +291,7 @@ export type NetworkEvent =
   | HealthEvent
   | ContextEvent
   | AlertEvent
+  | ReflexEvent
   | SubscriberErrorEvent
   | TransportErrorEvent
   | RateLimitedEvent

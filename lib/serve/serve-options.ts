@@ -10,13 +10,13 @@ import { optionKeys } from '../util/known-keys.ts';
 export interface NetworkServerOptions {
   /**
    * TCP port; `0` takes a free one (read it from the handle's `url`).
-   * @defaultValue {@link DEFAULT_SERVE_PORT}
+   * @defaultValue 0
    */
   readonly port?: number;
   /**
    * Address to bind. Anything but loopback exposes the network's events (signal payloads
    * included) and health to whoever reaches the address: give a `token` then.
-   * @defaultValue {@link DEFAULT_SERVE_HOST}
+   * @defaultValue `'127.0.0.1'`
    */
   readonly host?: string;
   /** When set, every request must carry `Authorization: Bearer <token>` (else 401). */
@@ -24,7 +24,7 @@ export interface NetworkServerOptions {
   /**
    * Bytes an `/events` client may leave unread before it is cut off (a slow client never slows
    * the network: its events are dropped with its connection, not queued without bound).
-   * @defaultValue {@link DEFAULT_EVENT_BUFFER_BYTES}
+   * @defaultValue 1 MiB
    */
   readonly eventBufferBytes?: number;
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { DEFAULT_ALERT_INTERVAL_MS, InvalidOptionsError, type AlertEvent, type AlertTransition, type NetworkEvent } from '../../lib/index.ts';
+import { InvalidOptionsError, type AlertEvent, type AlertTransition, type NetworkEvent } from '../../lib/index.ts';
+import { DEFAULT_ALERT_INTERVAL_MS } from '../../lib/control/alert-options.ts';
 import { testNetwork } from '../support/networks.ts';
 
 function alertEvents(events: NetworkEvent[]): string[] {

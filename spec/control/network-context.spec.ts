@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { DEFAULT_CONTEXT_INTERVAL_MS, type ContextEvent, type NetworkEvent } from '../../lib/index.ts';
+import type { ContextEvent, NetworkEvent } from '../../lib/index.ts';
+import { DEFAULT_CONTEXT_INTERVAL_MS } from '../../lib/control/context-options.ts';
 import { testNetwork } from '../support/networks.ts';
 
 function contextEvents(events: NetworkEvent[]): string[] {
