@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--json FILE] [--only SUBSTRING]`: runs every scenario on Plexus and
- * on the baselines (bare ring queue, RxJS, xstate) in the same process, prints one table with the
+ * on the baselines (bare ring queue, RxJS, xstate) and the peers (Moleculer, cockatiel; from
+ * bench/node_modules, skipped when not installed) in the same process, prints one table with the
  * ratios, then PASS/FAIL per target. Progress goes to stderr. Re-spawns itself under
  * `node --expose-gc --import tsx` so a full GC can run before each timed run.
  */
@@ -19,10 +20,11 @@ import { scale } from './scenarios/scale.ts';
 import { single } from './scenarios/single.ts';
 import { durable } from './scenarios/durable.ts';
 import { distributed } from './scenarios/distributed.ts';
+import { peers } from './scenarios/peers.ts';
 import { loadSystems } from './systems.ts';
 import { judge, printVerdicts } from './targets.ts';
 
-const SCENARIOS: Scenario[] = [single, pipeline, fanout, guarantees, memory, scale, durable, distributed];
+const SCENARIOS: Scenario[] = [single, pipeline, fanout, guarantees, memory, scale, durable, distributed, peers];
 
 interface Args {
   quick: boolean;

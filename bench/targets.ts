@@ -2,6 +2,7 @@
 import type { Row } from './harness.ts';
 import { fmt, isStat, ratio } from './harness.ts';
 import { DISTRIBUTED_METRICS } from './scenarios/distributed.ts';
+import { PEER_METRICS } from './scenarios/peers.ts';
 
 export interface Verdict {
   target: string;
@@ -95,6 +96,25 @@ export function judge(rows: Row[]): Verdict[] {
     med(dr?.closed ? dr : undefined),
     (x) => x >= 1.5,
     (x) => '×' + x.toFixed(2) + ' of raw awaited publish',
+  );
+  const peer = (scenario: string, metric: string): number | undefined => med(find(rows, scenario, metric));
+  add(
+    'single node, all guarantees: ≥ 1.0× Moleculer local call',
+    peer('8a peers', PEER_METRICS.ratioCall),
+    (x) => x >= 1,
+    (x) => '×' + x.toFixed(2) + ' of broker.call',
+  );
+  add(
+    'single node, all guarantees: ≥ 3× Moleculer local emit',
+    peer('8a peers', PEER_METRICS.ratioEmit),
+    (x) => x >= 3,
+    (x) => '×' + x.toFixed(2) + ' of broker.emit',
+  );
+  add(
+    'protect(): ≤ 1.5× cockatiel cost per call (retry + breaker + timeout)',
+    peer('8b peers', PEER_METRICS.protectRatio),
+    (x) => x <= 1.5,
+    (x) => '×' + x.toFixed(2) + ' of cockatiel added ns/call',
   );
   return v;
 }
