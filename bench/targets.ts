@@ -16,8 +16,8 @@ function find(rows: Row[], scenario: string, metric: string): Row | undefined {
 
 export function judge(rows: Row[]): Verdict[] {
   const v: Verdict[] = [];
-  const add = (target: string, value: number | undefined, pass: (x: number) => boolean, show: (x: number) => string): void => {
-    v.push(value === undefined || !Number.isFinite(value) ? { target, value: 'n/a', pass: undefined } : { target, value: show(value), pass: pass(value) });
+  const add = (target: string, value: number | undefined, pass: (x: number) => boolean, show: (x: number) => string, whyNot = 'n/a'): void => {
+    v.push(value === undefined || !Number.isFinite(value) ? { target, value: whyNot, pass: undefined } : { target, value: show(value), pass: pass(value) });
   };
   const tput = find(rows, '1 single node', 'throughput');
   const med = (r: Row | undefined): number | undefined => (r !== undefined && isStat(r.plexus) ? r.plexus.median : undefined);
@@ -98,23 +98,31 @@ export function judge(rows: Row[]): Verdict[] {
     (x) => '×' + x.toFixed(2) + ' of raw awaited publish',
   );
   const peer = (scenario: string, metric: string): number | undefined => med(find(rows, scenario, metric));
+  // A skipped peer's verdict says why (e.g. "skipped: run `npm install --prefix bench`").
+  const peerWhyNot = (scenario: string, metric: string): string => {
+    const f = find(rows, scenario, metric)?.plexus;
+    return f !== undefined && !isStat(f) ? f.na : 'n/a';
+  };
   add(
     'single node, all guarantees: ≥ 1.0× Moleculer local call',
     peer('8a peers', PEER_METRICS.ratioCall),
     (x) => x >= 1,
     (x) => '×' + x.toFixed(2) + ' of broker.call',
+    peerWhyNot('8a peers', PEER_METRICS.ratioCall),
   );
   add(
     'single node, all guarantees: ≥ 3× Moleculer local emit',
     peer('8a peers', PEER_METRICS.ratioEmit),
     (x) => x >= 3,
     (x) => '×' + x.toFixed(2) + ' of broker.emit',
+    peerWhyNot('8a peers', PEER_METRICS.ratioEmit),
   );
   add(
     'protect(): ≤ 1.5× cockatiel cost per call (retry + breaker + timeout)',
     peer('8b peers', PEER_METRICS.protectRatio),
     (x) => x <= 1.5,
     (x) => '×' + x.toFixed(2) + ' of cockatiel added ns/call',
+    peerWhyNot('8b peers', PEER_METRICS.protectRatio),
   );
   return v;
 }
