@@ -18,7 +18,12 @@ function fixture(options: { healthy?: Record<string, boolean>; failureThreshold?
     },
     ...(health !== undefined ? { healthy: () => health[name] ?? true } : {}),
   });
-  const group = createFailoverGroup({ name: 'db', members: [member('a'), member('b'), member('c')], clock, failureThreshold: options.failureThreshold });
+  const group = createFailoverGroup({
+    name: 'db',
+    members: [member('a'), member('b'), member('c')],
+    clock,
+    ...(options.failureThreshold !== undefined ? { failureThreshold: options.failureThreshold } : {}),
+  });
   return { clock, calls, failing, group };
 }
 
