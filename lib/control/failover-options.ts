@@ -34,9 +34,9 @@ export interface FailoverGroupOptions<A extends unknown[], R> {
   name: string;
   /** The members, in failover order; the first is active at first. */
   members: readonly FailoverMember<A, R>[];
-  /** Failures in a row that mark a member unhealthy. See {@link DEFAULT_FAILOVER_FAILURE_THRESHOLD}. */
+  /** Failures in a row that mark a member unhealthy. @defaultValue 3 */
   failureThreshold?: number;
-  /** Milliseconds between health probes. See {@link DEFAULT_FAILOVER_PROBE_INTERVAL_MS}. */
+  /** Milliseconds between health probes. @defaultValue 5000 */
   probeIntervalMs?: number;
   /** The clock for probes and audit times; the system clock when left out. */
   clock?: Clock;
