@@ -14,6 +14,7 @@ import {
 } from './resilience/errors.ts';
 import { JOURNAL_CODE } from './delivery/journal-error.ts';
 import { CONTEXT_CODE } from './control/context-errors.ts';
+import { FAILOVER_EXHAUSTED_CODE } from './control/failover-errors.ts';
 import { TRANSPORT_CODE } from './transport/nats/errors.ts';
 
 /** The `code` of each Plexus error class. */
@@ -52,6 +53,8 @@ export const ErrorCode = Object.freeze({
   Journal: JOURNAL_CODE,
   /** {@link ContextError}: the context mirror refused a key, a value, or a publish after shutdown. */
   Context: CONTEXT_CODE,
+  /** {@link NoHealthyMemberError}: a failover group has no healthy member to take a call. */
+  FailoverExhausted: FAILOVER_EXHAUSTED_CODE,
   /** {@link TransportError}: the transport failed. */
   Transport: TRANSPORT_CODE,
 } as const);

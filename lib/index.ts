@@ -76,6 +76,9 @@ export type { ActiveAlert, AlertNodeSnapshot, AlertRule, AlertSeverity, AlertSna
 export type { AlertOptions } from './control/alert-options.ts';
 export type { StarterAlertName } from './control/starter-alerts.ts';
 export type { NetworkAlerts } from './network/network-alerts.ts';
+export { createFailoverGroup, type FailoverGroup, type FailoverAuditEntry, type FailoverSnapshot } from './control/failover-group.ts';
+export type { FailoverGroupOptions, FailoverMember } from './control/failover-options.ts';
+export type { FailoverCause } from './control/failover-machine.ts';
 
 // Shutdown, events, metrics, time.
 export { SHUTDOWN_PHASES, ShutdownPhase } from './control/shutdown-phases.ts';
@@ -160,5 +163,6 @@ export { LifecycleError, EmitRefusedError, CausationDepthError, DeadLetterNotFou
 export { BackpressureError } from './mailbox/backpressure-error.ts';
 export { JournalError } from './delivery/journal-error.ts';
 export { ContextError, type ContextErrorReason } from './control/context-errors.ts';
+export { NoHealthyMemberError } from './control/failover-errors.ts';
 export { TransportError, PublishBackpressureError } from './transport/nats/errors.ts';
 export { InvalidOptionsError, ShuttingDownError, BreakerOpenError, BreakerDisposedError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError } from './resilience/errors.ts';
