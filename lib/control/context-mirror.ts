@@ -9,7 +9,7 @@ import type { Observable } from 'rxjs';
 import { checkKnownKeys, checkNumber, checkObject } from '../resilience/validate.ts';
 import { InvalidOptionsError } from '../resilience/errors.ts';
 import { validatePayload, type PayloadLimits } from '../signal/validate-payload.ts';
-import type { Clock, TimerHandle } from '../util/clock.ts';
+import { unrefTimer, type Clock, type TimerHandle } from '../util/clock.ts';
 import { GuardedObservable } from '../util/guarded-observable.ts';
 import { optionKeys } from '../util/known-keys.ts';
 import { ContextError } from './context-errors.ts';
@@ -136,7 +136,7 @@ export class ContextMirror implements ContextStore {
     const entry: ContextEntry = Object.freeze({ key, value: deepFreeze(JSON.parse(json)), publisher, publishedAt: now, expiresAt: ttlMs === undefined ? undefined : now + ttlMs });
     const before = this.#store.get(key);
     if (before?.timer !== undefined) this.#parts.clock.clearTimeout(before.timer);
-    const timer = ttlMs === undefined ? undefined : unref(this.#parts.clock.setTimeout(() => this.#drop(key, 'expired'), ttlMs));
+    const timer = ttlMs === undefined ? undefined : unrefTimer(this.#parts.clock.setTimeout(() => this.#drop(key, 'expired'), ttlMs));
     this.#store.set(key, { entry, json, timer });
     if (before === undefined || before.json !== json || before.entry.publisher !== publisher) this.#changed(key, { change: 'set', entry });
     return entry;
@@ -247,15 +247,6 @@ function checkKey(key: string): void {
   if (typeof key !== 'string' || key.length > CONTEXT_KEY_MAX_LENGTH || !KEY.test(key)) {
     throw new ContextError('invalid-key', String(key), `context key ${JSON.stringify(key)} must be dotted parts of letters, digits and _:/=- (at most ${CONTEXT_KEY_MAX_LENGTH} characters)`);
   }
-}
-
-/**
- * Lets the process exit while only context timers wait (Node's timers have `unref`; a virtual
- * clock's handles have not and need not): an expiry or a periodic publish holds no work.
- */
-export function unref(handle: TimerHandle): TimerHandle {
-  (handle as { unref?: () => void } | null)?.unref?.();
-  return handle;
 }
 
 /** Freezes a parsed JSON value all the way down, so readers cannot change what others read. */

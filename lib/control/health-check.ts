@@ -4,7 +4,7 @@
  * never settles) ends as data in the component's health, never as an exception.
  */
 import { TimeoutError } from '../resilience/errors.ts';
-import type { Clock, TimerHandle } from '../util/clock.ts';
+import { unrefTimer, type Clock, type TimerHandle } from '../util/clock.ts';
 import { toErrorInfo } from '../util/errors.ts';
 import { isThenable } from '../util/thenable.ts';
 import type { ResolvedHealthCheckOptions } from './health-options.ts';
@@ -72,9 +72,9 @@ export class ComponentCheck {
       settled = true;
       this.#endRunning();
       this.#record(result, error, this.#clock.now() - startedAt);
-      if (this.#started) this.#timer = unref(this.#clock.setTimeout(() => this.#run(), this.options.intervalMs));
+      if (this.#started) this.#timer = unrefTimer(this.#clock.setTimeout(() => this.#run(), this.options.intervalMs));
     };
-    const timeout = unref(this.#clock.setTimeout(() => finish(undefined, new TimeoutError(this.options.timeoutMs, `health check ${this.name}`)), this.options.timeoutMs));
+    const timeout = unrefTimer(this.#clock.setTimeout(() => finish(undefined, new TimeoutError(this.options.timeoutMs, `health check ${this.name}`)), this.options.timeoutMs));
     this.#running = { abort, timeout };
     let outcome: ReturnType<HealthCheck>;
     try {
@@ -125,15 +125,6 @@ export class ComponentCheck {
     };
     if (this.#health.status !== before.status) this.#changed(this.name);
   }
-}
-
-/**
- * Lets the process exit while only health checks wait (Node's timers have `unref`; a virtual
- * clock's handles have not and need not): unlike a retry's timer, a check holds no work.
- */
-function unref(handle: TimerHandle): TimerHandle {
-  (handle as { unref?: () => void } | null)?.unref?.();
-  return handle;
 }
 
 const STATUSES: readonly string[] = ['healthy', 'degraded', 'unhealthy'];

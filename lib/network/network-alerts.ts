@@ -6,14 +6,13 @@
 import { Subject, type Observable } from 'rxjs';
 import type { ResolvedAlertOptions } from '../control/alert-options.ts';
 import { AlertEvaluator, type ActiveAlert, type AlertNodeSnapshot, type AlertRule, type AlertSnapshot, type AlertTransition } from '../control/alert-rules.ts';
-import { unref } from '../control/context-mirror.ts';
 import type { HealthStatus } from '../control/health-types.ts';
 import { starterAlertRules } from '../control/starter-alerts.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { Sample } from '../observe/scraped-metric.ts';
 import { disposable, type DisposableHandle } from '../resilience/emitter.ts';
-import type { Clock, TimerHandle } from '../util/clock.ts';
+import { unrefTimer, type Clock, type TimerHandle } from '../util/clock.ts';
 
 /** What the alerts read from the network. */
 export interface NetworkAlertsParts {
@@ -110,7 +109,7 @@ export class NetworkAlertsRunner implements NetworkAlerts {
   #schedule(): void {
     const options = this.#parts.options;
     if (options === false) return;
-    this.#timer = unref(
+    this.#timer = unrefTimer(
       this.#parts.clock.setTimeout(() => {
         this.#timer = undefined;
         if (!this.#running) return;

@@ -5,12 +5,12 @@
  * publisher id: on an interval from start to shutdown, at once when one of them changes, and on
  * `publishNow()`. Each change of the mirror is a `context` event. Built by wire-network.ts.
  */
-import { ContextMirror, unref, type ContextChange, type ContextStore } from '../control/context-mirror.ts';
+import { ContextMirror, type ContextChange, type ContextStore } from '../control/context-mirror.ts';
 import type { HealthStatus } from '../control/health-types.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { PayloadLimits } from '../signal/validate-payload.ts';
-import type { Clock, TimerHandle } from '../util/clock.ts';
+import { unrefTimer, type Clock, type TimerHandle } from '../util/clock.ts';
 import type { ResolvedNetworkOptions } from './network-options.ts';
 
 /** Key of the network's overall health status. */
@@ -87,7 +87,7 @@ export class NetworkContextMirror extends ContextMirror implements NetworkContex
   #schedule(): void {
     const options = this.#self.options;
     if (options === false) return;
-    this.#timer = unref(
+    this.#timer = unrefTimer(
       this.#self.clock.setTimeout(() => {
         this.#timer = undefined;
         if (!this.#running) return;

@@ -54,3 +54,13 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Lets the process exit while only this timer waits: for timers that hold no work of their own
+ * (periodic checks and publishes, expiries). Node's timers have `unref`; a virtual clock's
+ * handles have not and need not.
+ */
+export function unrefTimer(handle: TimerHandle): TimerHandle {
+  (handle as { unref?: () => void } | null)?.unref?.();
+  return handle;
+}
