@@ -13,21 +13,9 @@ import { inspect } from 'node:util';
 import { expect } from 'chai';
 import { nkeys } from '@nats-io/transport-node';
 import { createNetwork, createNatsTransport, type NatsTransportOptions, type Network, type Signal } from '../../../lib/index.ts';
-import { isInvalidOptionsError } from '../../../lib/resilience/errors.ts';
 import { isTransportError } from '../../../lib/transport/nats/errors.ts';
 import { describeOwnServer, OwnNatsServer } from './own-server.ts';
-import { until } from './support.ts';
-
-/** Runs `fn` and returns the InvalidOptionsError's option name. */
-function badOption(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (isInvalidOptionsError(e)) return e.option;
-    throw e;
-  }
-  throw new Error('expected InvalidOptionsError');
-}
+import { badOption, until } from './support.ts';
 
 let seq = 0;
 

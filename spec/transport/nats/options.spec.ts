@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { createNetwork, createNatsTransport } from '../../../lib/index.ts';
 import { isLifecycleError } from '../../../lib/network/errors.ts';
-import { isInvalidOptionsError } from '../../../lib/resilience/errors.ts';
 import { isTransportError } from '../../../lib/transport/nats/errors.ts';
 import {
   DEFAULT_MAX_IN_FLIGHT,
@@ -16,17 +15,7 @@ import {
 import { decodeSignal, encodeSignal } from '../../../lib/transport/nats/codec.ts';
 import { defaultStream, durableFor, subjectFor } from '../../../lib/transport/nats/names.ts';
 import { SignalEnvelope } from '../../../lib/signal/envelope.ts';
-
-/** Runs `fn` and returns the InvalidOptionsError's option name. */
-function badOption(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (isInvalidOptionsError(e)) return e.option;
-    throw e;
-  }
-  throw new Error('expected InvalidOptionsError');
-}
+import { badOption } from './support.ts';
 
 describe('transport/nats: options, names and codec (no server needed)', () => {
   it('fills in the defaults', () => {

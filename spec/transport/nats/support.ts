@@ -7,6 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { expect } from 'chai';
 import type { Network, NetworkCounts, NetworkOptions } from '../../../lib/index.ts';
 import { createNetwork, createNatsTransport, type NatsTransportOptions } from '../../../lib/index.ts';
+import { isInvalidOptionsError } from '../../../lib/resilience/errors.ts';
 import { defaultStream } from '../../../lib/transport/nats/names.ts';
 
 export const NATS_URL = process.env.NATS_URL ?? '';
@@ -106,4 +107,15 @@ export async function postAll(net: Network, target: string, drafts: readonly Par
       await net.idle();
     }
   }
+}
+
+/** Runs `fn` and returns the InvalidOptionsError's option name. */
+export function badOption(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (isInvalidOptionsError(e)) return e.option;
+    throw e;
+  }
+  throw new Error('expected InvalidOptionsError');
 }
