@@ -12,7 +12,7 @@ import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { Sample } from '../observe/scraped-metric.ts';
 import { disposable, type DisposableHandle } from '../resilience/emitter.ts';
-import { unrefTimer, type Clock, type TimerHandle } from '../util/clock.ts';
+import { repeatOnClock, type Clock, type Repeating } from '../util/clock.ts';
 
 /** What the alerts read from the network. */
 export interface NetworkAlertsParts {
@@ -50,8 +50,7 @@ export class NetworkAlertsRunner implements NetworkAlerts {
   readonly #evaluator = new AlertEvaluator();
   readonly #transitions = new Subject<AlertTransition>();
   readonly #counters = new Map<string, NodeCounters>();
-  #timer: TimerHandle | undefined;
-  #running = false;
+  #repeat: Repeating | undefined;
 
   constructor(parts: NetworkAlertsParts) {
     this.#parts = parts;
@@ -91,32 +90,17 @@ export class NetworkAlertsRunner implements NetworkAlerts {
 
   /** Starts the interval (at the network's start). */
   start(): void {
-    if (this.#parts.options === false || this.#running) return;
-    this.#running = true;
+    const options = this.#parts.options;
+    if (options === false || this.#repeat !== undefined) return;
     // A first evaluation at the start: error rates count from here, the queue's size is the base.
     this.evaluate();
-    this.#schedule();
+    this.#repeat = repeatOnClock(this.#parts.clock, options.intervalMs, () => this.evaluate());
   }
 
   /** Stops the interval and completes `alerts$` (at shutdown). */
   stop(): void {
-    this.#running = false;
-    if (this.#timer !== undefined) this.#parts.clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#repeat?.stop();
     this.#transitions.complete();
-  }
-
-  #schedule(): void {
-    const options = this.#parts.options;
-    if (options === false) return;
-    this.#timer = unrefTimer(
-      this.#parts.clock.setTimeout(() => {
-        this.#timer = undefined;
-        if (!this.#running) return;
-        this.evaluate();
-        this.#schedule();
-      }, options.intervalMs),
-    );
   }
 
   #snapshot(): AlertSnapshot {

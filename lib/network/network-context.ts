@@ -10,7 +10,7 @@ import type { HealthStatus } from '../control/health-types.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { PayloadLimits } from '../signal/validate-payload.ts';
-import { unrefTimer, type Clock, type TimerHandle } from '../util/clock.ts';
+import { repeatOnClock, type Clock, type Repeating } from '../util/clock.ts';
 import type { ResolvedNetworkOptions } from './network-options.ts';
 
 /** Key of the network's overall health status. */
@@ -35,7 +35,7 @@ export interface NetworkContext extends ContextStore {
 /** A network's context mirror, with the network's own values in it (started and stopped by the network). */
 export class NetworkContextMirror extends ContextMirror implements NetworkContext {
   readonly #self: NetworkContextParts;
-  #timer: TimerHandle | undefined;
+  #repeat: Repeating | undefined;
   /** Between start and shutdown: changes are published at once. */
   #running = false;
   #stopped = false;
@@ -69,32 +69,19 @@ export class NetworkContextMirror extends ContextMirror implements NetworkContex
 
   /** Publishes, and starts the interval (at the network's start). */
   start(): void {
-    if (this.#stopped || this.#self.options === false) return;
+    const options = this.#self.options;
+    if (this.#stopped || options === false) return;
     this.#running = true;
     this.publishNow();
-    this.#schedule();
+    this.#repeat = repeatOnClock(this.#self.clock, options.intervalMs, () => this.publishNow());
   }
 
   /** Stops the interval, clears the TTL timers and completes the watches (at the end of shutdown). */
   stop(): void {
     this.#stopped = true;
     this.#running = false;
-    if (this.#timer !== undefined) this.#self.clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#repeat?.stop();
     this.close();
-  }
-
-  #schedule(): void {
-    const options = this.#self.options;
-    if (options === false) return;
-    this.#timer = unrefTimer(
-      this.#self.clock.setTimeout(() => {
-        this.#timer = undefined;
-        if (!this.#running) return;
-        this.publishNow();
-        this.#schedule();
-      }, options.intervalMs),
-    );
   }
 }
 

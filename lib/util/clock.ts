@@ -64,3 +64,36 @@ export function unrefTimer(handle: TimerHandle): TimerHandle {
   (handle as { unref?: () => void } | null)?.unref?.();
   return handle;
 }
+
+/** A task repeated on a clock (see {@link repeatOnClock}). */
+export interface Repeating {
+  /** Stops it: no run after this call. Safe to call twice. */
+  stop(): void;
+}
+
+/**
+ * Runs `tick` every `intervalMs` on `clock` (the first run one interval from now) until `stop()`.
+ * Each run is scheduled once the one before has finished; the timers do not keep the process alive.
+ */
+export function repeatOnClock(clock: Clock, intervalMs: number, tick: () => void): Repeating {
+  let timer: TimerHandle | undefined;
+  let stopped = false;
+  const schedule = (): void => {
+    timer = unrefTimer(
+      clock.setTimeout(() => {
+        timer = undefined;
+        if (stopped) return;
+        tick();
+        if (!stopped) schedule();
+      }, intervalMs),
+    );
+  };
+  schedule();
+  return {
+    stop() {
+      stopped = true;
+      if (timer !== undefined) clock.clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
