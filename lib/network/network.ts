@@ -26,8 +26,8 @@ import type { HealthCheck, HealthReport } from '../control/health-types.ts';
 import type { DisposableHandle } from '../resilience/emitter.ts';
 import { configureNode, type NodeSettings } from './configure-node.ts';
 import type { NetworkHealth } from './network-health.ts';
-import type { NetworkContext, NetworkContextMirror } from './network-context.ts';
-import type { NetworkAlerts, NetworkAlertsRunner } from './network-alerts.ts';
+import type { NetworkContext } from './network-context.ts';
+import type { NetworkAlerts } from './network-alerts.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
 import { checkNodeName } from './node-config.ts';
@@ -39,7 +39,8 @@ import type { Receipt } from '../node/receipt.ts';
 import { replayJournal, type ReplayQuery, type ReplayResult } from './replay.ts';
 import { REMOTE_PARTITION, type Router } from './router.ts';
 import { refuseUnknownShutdownOptions, shutdownNetwork, type NetworkShutdownReport, type ShutdownOptions } from './shutdown-network.ts';
-import { wireNetwork, type NetworkWiring } from './wire-network.ts';
+import { startNetwork } from './start-network.ts';
+import { wireNetwork, type ControlPlane, type NetworkWiring } from './wire-network.ts';
 
 // Both moved out with their code; lib/index.ts still exports them from here.
 export type { NetworkShutdownReport, ReplayResult };
@@ -72,10 +73,10 @@ export class Network implements AsyncDisposable {
   readonly health$: Observable<HealthReport>;
   /** The context mirror: JSON values by key, shared by publishers, with the network's own state in it (docs/operations.md). */
   readonly context: NetworkContext;
-  readonly #context: NetworkContextMirror;
   /** Alert rules (a starter set on by default) and the alerts active now, each firing and resolving an `alert` event (docs/operations.md). */
   readonly alerts: NetworkAlerts;
-  readonly #alerts: NetworkAlertsRunner;
+  /** The parts that watch the network while it runs (health, context, alerts, …), started and stopped together. */
+  readonly #control: ControlPlane;
   readonly #health: NetworkHealth;
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
@@ -125,8 +126,9 @@ export class Network implements AsyncDisposable {
     this.#health = w.health;
     this.flags = w.health.flags;
     this.health$ = w.health.health$;
-    this.context = this.#context = w.context;
-    this.alerts = this.#alerts = w.alerts;
+    this.context = w.context;
+    this.alerts = w.alerts;
+    this.#control = w.control;
   }
 
   /** Where the network is in its life. */
@@ -235,33 +237,16 @@ export class Network implements AsyncDisposable {
     }));
   }
 
-  async #start(): Promise<void> {
-    // Read first: a journal that cannot be read must leave nothing started.
-    const recovery = this.#journal?.durable ? await this.#recover(this.#journal) : undefined;
-    this.#checkNotStopping();
-    if (this.#transport !== undefined) {
-      const names = [...this.#nodes.keys()];
-      this.#router.starting();
-      try {
-        await this.#transport.start(names);
-        this.#checkNotStopping();
-      } catch (e) {
-        this.#router.unopen();
-        throw e;
-      }
-      // Nodes added while the transport was starting.
-      for (const name of this.#nodes.keys()) if (!names.includes(name)) this.#transport.addNode(name);
-    }
-    // One synchronous step from here: every recovered signal is in its mailbox before any post
-    // is accepted (and before any drain runs: drains are microtasks).
-    this.#state = 'running';
-    this.#claimName();
-    recovery?.restore();
-    this.#router.open();
-    for (const s of recovery?.pending ?? []) this.#router.redeliver(s.target, s, false);
-    this.#health.start();
-    this.#context.start();
-    this.#alerts.start();
+  #start(): Promise<void> {
+    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, recover: this.#recover };
+    return startNetwork(parts, {
+      checkNotStopping: () => this.#checkNotStopping(),
+      opened: () => {
+        this.#state = 'running';
+        this.#claimName();
+        this.#control.start();
+      },
+    });
   }
 
   /** A shutdown that began while `start()` awaited wins: the start fails and opens nothing. */
@@ -367,9 +352,7 @@ export class Network implements AsyncDisposable {
 
   #terminated(): void {
     this.#state = 'terminated';
-    this.#health.stop();
-    this.#context.stop();
-    this.#alerts.stop();
+    this.#control.stop();
     this.#releaseName();
   }
 

@@ -49,6 +49,26 @@ export interface NetworkParts {
   isShuttingDown(): boolean;
 }
 
+/** Parts that run from the network's start to its end (timers, watchers); one list, started in order and stopped in reverse. */
+export interface ControlPlane {
+  /** Starts every part (the network has just opened). */
+  start(): void;
+  /** Stops every part (the network has terminated). */
+  stop(): void;
+}
+
+/** A control plane over `parts`: started in order, stopped in reverse order. */
+export function controlPlane(parts: readonly { start(): void; stop(): void }[]): ControlPlane {
+  return {
+    start: () => {
+      for (const part of parts) part.start();
+    },
+    stop: () => {
+      for (const part of [...parts].reverse()) part.stop();
+    },
+  };
+}
+
 /** The built parts of a network, connected to each other. */
 export interface NetworkWiring {
   /** The network's journal (`undefined` with `journal: false`). */
@@ -67,6 +87,8 @@ export interface NetworkWiring {
   readonly context: NetworkContextMirror;
   /** The alert rules and their evaluator. */
   readonly alerts: NetworkAlertsRunner;
+  /** The parts that watch the network while it runs, started when it opens and stopped when it terminates. */
+  readonly control: ControlPlane;
   /**
    * Validates a node's options and builds its runtime on the network's shared host; its breaker's
    * changes become events (and an opening, a recovery). Throws InvalidOptionsError on bad options.
@@ -208,7 +230,8 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     return runtime;
   };
   const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, createNode, recover };
+  const control = controlPlane([health, context, alerts]);
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, control, createNode, recover };
 }
 
 /** See {@link NetworkWiring.createNode}. `breakerChanged`: told after each change of the node's breaker. */
