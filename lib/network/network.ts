@@ -28,6 +28,7 @@ import { configureNode, type NodeSettings } from './configure-node.ts';
 import type { NetworkHealth } from './network-health.ts';
 import type { NetworkContext } from './network-context.ts';
 import type { NetworkAlerts } from './network-alerts.ts';
+import type { NetworkForecast } from './network-forecast.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
 import { checkNodeName } from './node-config.ts';
@@ -75,6 +76,8 @@ export class Network implements AsyncDisposable {
   readonly context: NetworkContext;
   /** Alert rules (a starter set on by default) and the alerts active now, each firing and resolving an `alert` event (docs/operations.md). */
   readonly alerts: NetworkAlerts;
+  /** The bottleneck forecast: per node utilisation, depth trend, time to full, risk and confidence; forecasts from elsewhere in the same schema (docs/operations.md). */
+  readonly forecast: NetworkForecast;
   /** The parts that watch the network while it runs (health, context, alerts, …), started and stopped together. */
   readonly #control: ControlPlane;
   readonly #health: NetworkHealth;
@@ -128,6 +131,7 @@ export class Network implements AsyncDisposable {
     this.health$ = w.health.health$;
     this.context = w.context;
     this.alerts = w.alerts;
+    this.forecast = w.forecast;
     this.#control = w.control;
   }
 

@@ -30,8 +30,11 @@ import { nodeHostFor } from './node-host-for.ts';
 import { NetworkContextMirror } from './network-context.ts';
 import { NetworkHealth } from './network-health.ts';
 import { NetworkAlertsRunner } from './network-alerts.ts';
+import { NetworkForecastRunner } from './network-forecast.ts';
+import { OVERALL_HEALTH_COMPONENT } from './network-health.ts';
 import { checkReflexKinds, NetworkReflexes, reflexFlagOptions } from './network-reflexes.ts';
 import type { ReflexKind } from '../control/reflex-policy.ts';
+import type { ForecastData } from '../control/forecast-types.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
@@ -87,6 +90,8 @@ export interface NetworkWiring {
   readonly context: NetworkContextMirror;
   /** The alert rules and their evaluator. */
   readonly alerts: NetworkAlertsRunner;
+  /** The bottleneck forecast. */
+  readonly forecast: NetworkForecastRunner;
   /** The parts that watch the network while it runs, started when it opens and stopped when it terminates. */
   readonly control: ControlPlane;
   /**
@@ -186,7 +191,10 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     pressureChanged,
   });
   const health = new NetworkHealth({
-    onChange: contextChanged,
+    onChange: (change) => {
+      contextChanged();
+      reflexes?.healthChanged(change, OVERALL_HEALTH_COMPONENT);
+    },
     clock,
     hub,
     health: opts.health,
@@ -199,7 +207,26 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     resourceGuard: guard !== undefined,
     dedup: dedup !== undefined,
   });
-  const alerts = new NetworkAlertsRunner({ clock, hub, options: opts.alerts, nodes: () => nodes.values(), dlqSize: () => dlqStore.size, healthStatus: () => health.status });
+  const forecastOptions = opts.forecast;
+  const forecast = new NetworkForecastRunner({
+    clock,
+    hub,
+    options: forecastOptions,
+    nodes: () => nodes.values(),
+    onForecast: (f) => reflexes?.forecast(f, forecastOptions === false ? 1 : forecastOptions.minConfidence),
+  });
+  const ownForecast = (): ForecastData | undefined => (forecastOptions === false ? undefined : forecast.report());
+  health.forecast = ownForecast;
+  const alerts = new NetworkAlertsRunner({
+    clock,
+    hub,
+    options: opts.alerts,
+    nodes: () => nodes.values(),
+    dlqSize: () => dlqStore.size,
+    healthStatus: () => health.status,
+    forecast: ownForecast,
+    onFiring: (alert) => reflexes?.alertFired(alert),
+  });
   health.activeAlerts = () => alerts.active();
   if (reflexPolicy.policy !== undefined) {
     const policy = reflexPolicy.policy;
@@ -218,6 +245,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     healthStatus: () => health.statusSamples(),
     featureFlags: () => health.flagSamples(),
     activeAlerts: () => alerts.samples(),
+    ...(forecastOptions === false ? {} : { forecast: (read: Parameters<typeof forecast.samples>[0]) => forecast.samples(read) }),
     ...(reflexes === undefined ? {} : { reflexes: () => reflexes.samples() }),
     ...(dedup === undefined ? {} : { dedup: () => dedup }),
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
@@ -230,8 +258,9 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     return runtime;
   };
   const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
-  const control = controlPlane([health, context, alerts]);
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, control, createNode, recover };
+  // The forecast samples before the alerts evaluate at the same instant: they read its latest.
+  const control = controlPlane([health, context, forecast, alerts]);
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, forecast, control, createNode, recover };
 }
 
 /** See {@link NetworkWiring.createNode}. `breakerChanged`: told after each change of the node's breaker. */
