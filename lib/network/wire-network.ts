@@ -35,6 +35,7 @@ import { OVERALL_HEALTH_COMPONENT } from './network-health.ts';
 import { checkReflexKinds, NetworkReflexes, reflexFlagOptions } from './network-reflexes.ts';
 import type { ReflexKind } from '../control/reflex-policy.ts';
 import type { ForecastData } from '../control/forecast-types.ts';
+import { DEFAULT_FORECAST_MIN_CONFIDENCE } from '../control/forecast-options.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
@@ -213,7 +214,8 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     hub,
     options: forecastOptions,
     nodes: () => nodes.values(),
-    onForecast: (f) => reflexes?.forecast(f, forecastOptions === false ? 1 : forecastOptions.minConfidence),
+    // With sampling off, forecasts from elsewhere (normalize) still feed the reflexes.
+    onForecast: (f) => reflexes?.forecast(f, forecastOptions === false ? DEFAULT_FORECAST_MIN_CONFIDENCE : forecastOptions.minConfidence),
   });
   const ownForecast = (): ForecastData | undefined => (forecastOptions === false ? undefined : forecast.report());
   health.forecast = ownForecast;

@@ -169,6 +169,21 @@ describe('control: network.forecast (bottleneck forecast on virtual time)', () =
     await net.shutdown();
   });
 
+  it('a forecast from elsewhere feeds the forecastRisk reflex (source node@source) when confident enough, sampling off or not', async () => {
+    const reflexes = { enabled: true, shadowMode: false, rules: { forecastRisk: { thresholds: { high: 2, critical: 3 } } } };
+    const { net } = testNetwork({ name: 'forecast-external-reflex', health: false, forecast: false, reflexes, flags: { env: {} } });
+    const received: unknown[] = [];
+    net.node('producer', { reflexes: ['forecastRisk'], handle: (s) => void received.push(s.payload) });
+    await net.start();
+    await net.forecast.normalize({ nodes: [{ node: 'billing', utilisation: 2, confidence: 0.2, risk: 'critical' }] }, 'model');
+    await net.idle();
+    expect(received).to.deep.equal([], 'confidence 0.2 is under the default 0.5');
+    await net.forecast.normalize({ nodes: [{ node: 'billing', utilisation: 2, confidence: 0.9, risk: 'critical' }] }, 'model');
+    await net.idle();
+    expect(received).to.deep.equal([{ kind: 'forecastRisk', level: 'critical', value: 3, source: 'billing@model' }]);
+    await net.shutdown();
+  });
+
   it('samples on an interval from start to shutdown only; forecast: false samples nothing; options are checked', async () => {
     const { net, clock } = testNetwork({ name: 'forecast-timer', health: false, forecast: {} });
     net.node('a', { handle: () => {} });
