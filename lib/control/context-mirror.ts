@@ -135,9 +135,10 @@ export class ContextMirror implements ContextStore {
     const now = this.#parts.clock.now();
     const before = this.#store.get(key);
     const entry = this.#set(key, json, publisher, now, ttlMs === undefined ? undefined : now + ttlMs);
-    // An unchanged value without a TTL (before or now) is the same in the shared store: nothing to write.
+    // An unchanged value without a TTL (before or now) is the same in the shared store: nothing
+    // to write, unless writing it failed before (the periodic re-publish heals an outage).
     const same = before !== undefined && before.json === json && before.entry.publisher === publisher && before.entry.expiresAt === undefined && ttlMs === undefined;
-    if (!same) this.#share?.published(key, entry);
+    if (!same || this.#share?.unsynced(key) === true) this.#share?.published(key, entry);
     return entry;
   }
 

@@ -46,6 +46,8 @@ interface KeyState {
   revision: number;
   /** The latest entry the watch brought while own writes were in flight. */
   held: KeyValueEntry | undefined;
+  /** The last own write failed: the store may not hold what this process shows (the next publish writes even an unchanged value). */
+  unsynced: boolean;
 }
 
 /** The link between one context mirror and a shared store, from `open` to `close`. */
@@ -87,6 +89,11 @@ export class ContextShare {
     this.#write(key, () => this.#store.put(key, text));
   }
 
+  /** True when the last write of `key` from here failed (an outage): a re-publish of the same value must be written. */
+  unsynced(key: string): boolean {
+    return this.#keys.get(key)?.unsynced === true;
+  }
+
   /** This process removed `key`: delete it from the store. */
   removed(key: string): void {
     this.#write(key, async () => {
@@ -112,7 +119,7 @@ export class ContextShare {
 
   #state(key: string): KeyState {
     let state = this.#keys.get(key);
-    if (state === undefined) this.#keys.set(key, (state = { inFlight: 0, revision: 0, held: undefined }));
+    if (state === undefined) this.#keys.set(key, (state = { inFlight: 0, revision: 0, held: undefined, unsynced: false }));
     return state;
   }
 
@@ -122,9 +129,13 @@ export class ContextShare {
     state.inFlight++;
     const write = run().then(
       (revision) => {
+        state.unsynced = false;
         if (revision !== undefined && revision > state.revision) state.revision = revision;
       },
-      (e: unknown) => this.#hooks.failure(e as Error, 'context.write'),
+      (e: unknown) => {
+        state.unsynced = true;
+        this.#hooks.failure(e as Error, 'context.write');
+      },
     );
     this.#writes.add(write);
     void write.finally(() => {

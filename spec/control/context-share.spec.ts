@@ -196,13 +196,21 @@ describe('control: context mirror shared through a key-value store', () => {
     expect(a.context.entries().map((e) => e.key)).to.deep.equal(['good']);
   });
 
-  it('a failed write is reported and the local value stays; a watch that cannot start fails share (the mirror stays in-process)', async () => {
+  it('a failed write is reported, the local value stays, and the next publish of it writes it; a watch that cannot start fails share (the mirror stays in-process)', async () => {
     const a = await shared();
     store.failNext('put');
     a.context.publish('k', 1, { publisher: 'a' });
     await settle();
     expect(a.failures).to.deep.equal(['context.write: put failed (on purpose)']);
     expect(a.context.get('k')?.value).to.equal(1);
+    expect(store.raw('k')).to.equal(undefined);
+    // The same value again (the network's periodic publish): written this time, as the store lacks it.
+    a.context.publish('k', 1, { publisher: 'a' });
+    await settle();
+    expect(store.raw('k')?.value).to.contain('"value":1');
+    a.context.publish('k', 1, { publisher: 'a' });
+    await settle();
+    expect(store.writes.filter((w) => w.key === 'k')).to.have.length(1, 'in sync again: no more writes');
 
     const b = process();
     store.failNext('watch');
