@@ -36,7 +36,12 @@ export interface ContextEntry {
 export interface ContextPublishOptions {
   /** Who publishes (non-empty). */
   publisher: string;
-  /** Milliseconds after which the value is removed unless published again. @defaultValue none (kept until removed) */
+  /**
+   * Milliseconds after which the value is removed unless published again. Shared over NATS, the
+   * expiry travels in the stored value (nats-server 2.9 has no per-key TTL): every process treats
+   * the value as absent from then on, and whoever sees it expire deletes it from the bucket.
+   * @defaultValue none (kept until removed)
+   */
   ttlMs?: number;
 }
 
@@ -54,7 +59,12 @@ export interface ContextChange {
   readonly entry: ContextEntry;
 }
 
-/** The context mirror as its users see it (`network.context`): JSON values by key, with their publisher. */
+/**
+ * The context mirror as its users see it (`network.context`): JSON values by key, with their
+ * publisher. With a NATS transport every process of the network shares it through a JetStream
+ * key-value bucket: calls act on this process's view at once and write the bucket behind, and a
+ * watch of the bucket brings the others' writes (docs/operations.md, "Context mirror").
+ */
 export interface ContextStore {
   /** Publishes `value` under `key`; a value equal to the one there from the same publisher only refreshes it. */
   publish(key: string, value: unknown, options: ContextPublishOptions): ContextEntry;
