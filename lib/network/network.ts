@@ -242,7 +242,7 @@ export class Network implements AsyncDisposable {
   }
 
   #start(): Promise<void> {
-    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, recover: this.#recover };
+    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, control: this.#control, recover: this.#recover };
     return startNetwork(parts, {
       checkNotStopping: () => this.#checkNotStopping(),
       opened: () => {
@@ -342,7 +342,7 @@ export class Network implements AsyncDisposable {
     }
     this.#state = 'stopping';
     this.#shutdown = shutdownNetwork(
-      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, operations: this.#operations },
+      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, control: this.#control, operations: this.#operations },
       { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated() },
       { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
     );

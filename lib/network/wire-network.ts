@@ -53,17 +53,47 @@ export interface NetworkParts {
   isShuttingDown(): boolean;
 }
 
-/** Parts that run from the network's start to its end (timers, watchers); one list, started in order and stopped in reverse. */
+/**
+ * Parts that run from the network's start to its end (timers, watchers); one list, started in
+ * order and stopped in reverse. Parts that share state with the network's other processes
+ * connect through the transport at start, before the network opens, and disconnect before it closes.
+ */
 export interface ControlPlane {
+  /** Connects the parts that share state through `transport` (at start, once it is connected); all or nothing. */
+  connect(transport: TransportSession): Promise<void>;
+  /** Disconnects them (before the transport closes, or after a start failed); safe to call when not connected. */
+  disconnect(): Promise<void>;
   /** Starts every part (the network has just opened). */
   start(): void;
   /** Stops every part (the network has terminated). */
   stop(): void;
 }
 
-/** A control plane over `parts`: started in order, stopped in reverse order. */
-export function controlPlane(parts: readonly { start(): void; stop(): void }[]): ControlPlane {
+/** One part of a control plane. */
+export interface ControlPart {
+  start(): void;
+  stop(): void;
+  /** Connects through the transport (see {@link ControlPlane.connect}); a rejection fails the start. */
+  connect?(transport: TransportSession): Promise<void>;
+  /** Undoes `connect`. */
+  disconnect?(): Promise<void>;
+}
+
+/** A control plane over `parts`: started (and connected) in order, stopped (and disconnected) in reverse order. */
+export function controlPlane(parts: readonly ControlPart[]): ControlPlane {
+  const disconnect = async (): Promise<void> => {
+    for (const part of [...parts].reverse()) await part.disconnect?.();
+  };
   return {
+    connect: async (transport) => {
+      try {
+        for (const part of parts) await part.connect?.(transport);
+      } catch (e) {
+        await disconnect();
+        throw e;
+      }
+    },
+    disconnect,
     start: () => {
       for (const part of parts) part.start();
     },
@@ -234,7 +264,15 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     const policy = reflexPolicy.policy;
     reflexes = new NetworkReflexes({ clock, hub, flags: health.flags, policy, post: (target, draft) => router.post(target, draft) });
   }
-  context = new NetworkContextMirror({ clock, hub, limits, options: opts.context, nodes: () => nodes.values(), healthStatus: () => health.status });
+  context = new NetworkContextMirror({
+    clock,
+    hub,
+    limits,
+    options: opts.context,
+    nodes: () => nodes.values(),
+    healthStatus: () => health.status,
+    failure: (error, operation) => router.transportFailure(error, operation),
+  });
   const metrics = createNetworkRegistry({
     network: opts.name,
     nodes: () => nodes.values(),
