@@ -8,7 +8,7 @@
  * reported, nothing is posted, and the feed meets backpressure instead. Then the flag is turned
  * off at run time and the reflexes act.
  *
- *   npm run demo:reflexes                    until Ctrl-C (shadow mode for the first 5 s)
+ *   npm run demo:reflexes                    until Ctrl-C (shadow mode for the first 2 s)
  *   npm run demo:reflexes -- --duration 4    4 s (shadow mode for the first 2 s), then check and exit
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -68,7 +68,7 @@ await runDemo('reflexes: a feed too fast for ingest, slowed down by the network 
     return `${net.flags.get('shadowMode') ? 'shadow' : 'acting'}  feed ${n(rate)}/s  ingest fill ${(s.fill * 100).toFixed(0)}% (${s.pressure})  handled ${n(s.completed)}  refused ${refused.shadow + refused.acting}  reflexes shadowed ${fired.shadowed}, acted ${fired.acted}`;
   }, 500);
 
-  const actAfterMs = ((demo.duration ?? 10) / 2) * 1000;
+  const actAfterMs = Math.min(2, (demo.duration ?? 4) / 2) * 1000;
   const started = performance.now();
   while (demo.running) {
     if (net.flags.get('shadowMode') && performance.now() - started >= actAfterMs) {
