@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GUIDE = `${ROOT}docs/guide.md`;
 
 /** The ```ts blocks of a markdown page, with the line each starts on. */
-export function tsBlocks(markdown: string): { line: number; code: string }[] {
+function tsBlocks(markdown: string): { line: number; code: string }[] {
   const blocks: { line: number; code: string }[] = [];
   const re = /^```ts\n([\s\S]*?)^```$/gm;
   for (let m = re.exec(markdown); m !== null; m = re.exec(markdown)) blocks.push({ line: markdown.slice(0, m.index).split('\n').length, code: m[1]! });
@@ -19,7 +19,7 @@ export function tsBlocks(markdown: string): { line: number; code: string }[] {
 }
 
 /** Type-checks each block as a module of its own; returns the errors, each with the block's line in the page. */
-export function compileBlocks(blocks: { line: number; code: string }[]): string[] {
+function compileBlocks(blocks: { line: number; code: string }[]): string[] {
   const config = ts.getParsedCommandLineOfConfigFile(`${ROOT}tsconfig.json`, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
   if (config === undefined) throw new Error('cannot read tsconfig.json');
   // Examples may name a value to show it without using it.
