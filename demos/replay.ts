@@ -54,7 +54,7 @@ await runDemo('replay: a database restored from an old backup is brought up to d
   const quiet = async (): Promise<number> => {
     paused = true;
     await net.idle();
-    await delay(2); // signals are journaled by creation time (ms): keep the next ones on a later millisecond
+    await delay(2); // the journal is queried by creation time: no signal is made at the very moment taken
     return net.clock.now();
   };
 
@@ -76,7 +76,7 @@ await runDemo('replay: a database restored from an old backup is brought up to d
     database.clear();
     for (const [account, amount] of backup) database.set(account, amount);
     demo.say(`disaster: the database is restored from the backup; it lacks ${n(total(paidIn) - total(database))} paid in since`);
-    const { signals, receipts } = await net.replay({ from: backupAt + 1, to: restoreAt, node: 'accounts', type: 'deposit', resend: true });
+    const { signals, receipts } = await net.replay({ from: backupAt, to: restoreAt, node: 'accounts', type: 'deposit', resend: true });
     await net.idle();
     restores++;
     replayed += signals.length;
