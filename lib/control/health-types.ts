@@ -31,6 +31,11 @@ export interface HealthCheckResult {
   readonly status: 'healthy' | 'degraded' | 'unhealthy';
   /** Facts behind the status (figures, reasons), shown in the report. */
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * Where to read what to do about it: a runbook entry (a URL, or a path with an anchor such as
+   * `docs/operations.md#high-memory`). The built-in checks name theirs when not healthy.
+   */
+  readonly runbook?: string;
 }
 
 /**
@@ -58,6 +63,11 @@ export interface ComponentHealth {
   readonly checkedAt: number | undefined;
   /** What the last check said besides its status. */
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * The runbook entry the last check named (built-in checks name theirs in docs/operations.md
+   * when not healthy); `undefined` when it named none.
+   */
+  readonly runbook: string | undefined;
 }
 
 /** Signals of the whole network, summed over its nodes. */

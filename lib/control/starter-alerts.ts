@@ -2,6 +2,7 @@
  * The starter set of alert rules, on by default in every network (option `alerts`). Each names
  * its runbook entry in docs/operations.md.
  */
+import { RUNBOOK } from '../util/runbook.ts';
 import type { AlertRule, AlertSnapshot } from './alert-rules.ts';
 
 /**
@@ -31,22 +32,20 @@ export type StarterAlertName = 'node-error-rate' | 'mailbox-fill' | 'dead-letter
 /** Names of the starter rules. */
 export const STARTER_ALERT_NAMES: readonly StarterAlertName[] = ['node-error-rate', 'mailbox-fill', 'dead-letters-growing', 'breaker-open', 'network-unhealthy', 'bottleneck-forecast'];
 
-const RUNBOOK = 'docs/operations.md#alert-';
-
 /** Builds the starter rules (new ones per network: `dead-letters-growing` remembers the queue's size). */
 export function starterAlertRules(): AlertRule[] {
   return [
     {
       name: 'node-error-rate',
       severity: 'critical',
-      runbook: `${RUNBOOK}node-error-rate`,
+      runbook: RUNBOOK.alertNodeErrorRate,
       forMs: 30_000,
       evaluate: (s) => s.nodes.some((n) => n.errorRate > ALERT_ERROR_RATE),
     },
     {
       name: 'mailbox-fill',
       severity: 'warning',
-      runbook: `${RUNBOOK}mailbox-fill`,
+      runbook: RUNBOOK.alertMailboxFill,
       forMs: 120_000,
       evaluate: (s) => s.nodes.some((n) => n.fill > ALERT_MAILBOX_FILL),
     },
@@ -54,14 +53,14 @@ export function starterAlertRules(): AlertRule[] {
     {
       name: 'breaker-open',
       severity: 'warning',
-      runbook: `${RUNBOOK}breaker-open`,
+      runbook: RUNBOOK.alertBreakerOpen,
       forMs: 60_000,
       evaluate: (s) => s.nodes.some((n) => n.breakerState === 'open'),
     },
     {
       name: 'network-unhealthy',
       severity: 'critical',
-      runbook: `${RUNBOOK}network-unhealthy`,
+      runbook: RUNBOOK.alertNetworkUnhealthy,
       forMs: 30_000,
       evaluate: (s) => s.health === 'unhealthy',
     },
@@ -83,7 +82,7 @@ function deadLettersGrowing(): AlertRule {
   return {
     name: 'dead-letters-growing',
     severity: 'warning',
-    runbook: `${RUNBOOK}dead-letters-growing`,
+    runbook: RUNBOOK.alertDeadLettersGrowing,
     forMs: 0,
     evaluate(s: AlertSnapshot): boolean {
       if (previousSize !== undefined && s.dlqSize > previousSize) grewAt = s.at;

@@ -320,8 +320,9 @@ function createNodeRuntime(
   const config = buildNodeConfig(name, options, opts.clock, networkLimiter, dedup, () => runtime?.fill ?? 0);
   runtime = new NodeRuntime(config, host);
   config.breaker?.onStateChange((t) => {
-    if (hub.observed) hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });
-    if (t.to === 'open') host.recovered(name, 'circuit-break', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals`);
+    const trip = t.runbook === undefined ? undefined : { runbook: t.runbook };
+    if (hub.observed) hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel, ...trip });
+    if (t.to === 'open') host.recovered(name, 'circuit-break', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals (runbook: ${t.runbook})`);
     breakerChanged();
   });
   return runtime;
