@@ -68,7 +68,7 @@ export function starterAlertRules(): AlertRule[] {
       // The forecast looks ahead already; holding for 30 s keeps a passing burst from paging.
       name: 'bottleneck-forecast',
       severity: 'warning',
-      runbook: `${RUNBOOK}bottleneck-forecast`,
+      runbook: RUNBOOK.alertBottleneckForecast,
       forMs: 30_000,
       evaluate: (s) => s.forecast?.nodes.some((n) => (n.risk === 'high' || n.risk === 'critical') && n.confidence >= ALERT_FORECAST_MIN_CONFIDENCE) === true,
     },

@@ -21,4 +21,5 @@ export const RUNBOOK = Object.freeze({
   alertDeadLettersGrowing: 'docs/operations.md#alert-dead-letters-growing',
   alertBreakerOpen: 'docs/operations.md#alert-breaker-open',
   alertNetworkUnhealthy: 'docs/operations.md#alert-network-unhealthy',
+  alertBottleneckForecast: 'docs/operations.md#alert-bottleneck-forecast',
 } as const);
