@@ -11,6 +11,7 @@ import { optionKeys } from '../util/known-keys.ts';
 import type { RateLimiterSpec } from '../resilience/rate/create.ts';
 import type { ResourceGuardOptions } from '../resilience/isolation/resource-guard.ts';
 import type { Transport } from '../transport/transport.ts';
+import { checkLogger, type Logger } from '../observe/logger.ts';
 import { parseReflexPolicy, type ReflexPolicy, type ResolvedReflexPolicy } from '../control/reflex-policy.ts';
 import { FEATURE_FLAG_OPTION_KEYS, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HEALTH_OPTION_KEYS, type HealthOptions } from '../control/health-options.ts';
@@ -138,6 +139,13 @@ export interface NetworkOptions {
    * that post `reflex.<kind>` signals to the nodes declaring `reflexes: [kind]`. None by default.
    */
   reflexes?: ReflexPolicy | ResolvedReflexPolicy;
+  /**
+   * Where the network writes its log: any pino-compatible logger (`debug`, `info`, `warn`,
+   * `error` taking `(fields, message)`, and `child(bindings)`), e.g. `pino()`. Written from the
+   * event stream, never from the signal path (docs/operations.md, "Logging"). None by default:
+   * a network without a logger writes nothing and builds nothing for it.
+   */
+  logger?: Logger;
 }
 
 /** The keys of {@link NetworkOptions} (a compile error until a new option is listed). */
@@ -161,6 +169,7 @@ export const NETWORK_OPTION_KEYS = optionKeys<NetworkOptions>()([
   'context',
   'alerts',
   'reflexes',
+  'logger',
 ]);
 
 /** The object form of the network option `K` (without `false` and, for `journal`, a Journal). */
@@ -211,6 +220,8 @@ export interface ResolvedNetworkOptions {
   readonly alerts: ResolvedAlertOptions | false;
   /** The reflex policy, validated (environment overrides are applied when the network is wired). */
   readonly reflexes: ResolvedReflexPolicy | undefined;
+  /** The logger, checked (it has every method), or undefined. */
+  readonly logger: Logger | undefined;
 }
 
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
@@ -259,6 +270,7 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     flags: o.flags,
     context: resolveContext(o, name),
     alerts: resolveAlertOptions(o.alerts, o.health === false),
+    logger: checkLogger('logger', o.logger),
     reflexes: o.reflexes === undefined || o.reflexes.rules instanceof Map ? (o.reflexes as ResolvedReflexPolicy | undefined) : parseReflexPolicy(o.reflexes),
   };
 }

@@ -40,6 +40,8 @@ import { replayJournal, type ReplayQuery, type ReplayResult } from './replay.ts'
 import { REMOTE_PARTITION, type Router } from './router.ts';
 import { refuseUnknownShutdownOptions, shutdownNetwork, type NetworkShutdownReport, type ShutdownOptions } from './shutdown-network.ts';
 import { startNetwork } from './start-network.ts';
+import { ShutdownHooks, type ShutdownOnSignalsOptions } from './shutdown-hooks.ts';
+import type { ShutdownHandler, ShutdownHandlerOptions, ShutdownHandlerPhase } from '../control/shutdown-handlers.ts';
 import { wireNetwork, type ControlPlane, type NetworkWiring } from './wire-network.ts';
 
 // Both moved out with their code; lib/index.ts still exports them from here.
@@ -77,6 +79,7 @@ export class Network implements AsyncDisposable {
   readonly alerts: NetworkAlerts;
   /** The parts that watch the network while it runs (health, context, alerts, …), started and stopped together. */
   readonly #control: ControlPlane;
+  readonly #hooks: ShutdownHooks;
   readonly #health: NetworkHealth;
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
@@ -129,6 +132,7 @@ export class Network implements AsyncDisposable {
     this.context = w.context;
     this.alerts = w.alerts;
     this.#control = w.control;
+    this.#hooks = new ShutdownHooks({ clock: this.#clock, hub: this.#hub, handlers: w.shutdownHandlers, state: () => this.#state, shutdown: (o) => this.shutdown(o) });
   }
 
   /** Where the network is in its life. */
@@ -338,11 +342,37 @@ export class Network implements AsyncDisposable {
     }
     this.#state = 'stopping';
     this.#shutdown = shutdownNetwork(
-      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, operations: this.#operations },
+      {
+        clock: this.#clock,
+        hub: this.#hub,
+        nodes: this.#nodes,
+        journal: this.#journal,
+        router: this.#router,
+        transport: this.#transport,
+        operations: this.#operations,
+        handlers: this.#hooks.handlers,
+      },
       { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated() },
       { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
     );
     return this.#shutdown;
+  }
+
+  /**
+   * Registers a shutdown handler: `save-state` ones (checkpoints) run once the nodes are still,
+   * `cleanup-resources` ones before the transport and journal close; in order, each bounded by
+   * `timeoutMs`. One that fails or hangs is reported per phase (`report.phases[i].handlers`), never thrown.
+   */
+  onShutdown(phase: ShutdownHandlerPhase, name: string, handler: ShutdownHandler, options?: ShutdownHandlerOptions): DisposableHandle {
+    return this.#hooks.onShutdown(phase, name, handler, options);
+  }
+
+  /**
+   * Hooks SIGINT and SIGTERM (or `options.signals`) to `shutdown()`: the first starts it, a
+   * second forces it; then the process exits (unless `exit: false`). `dispose()` unhooks; so does termination.
+   */
+  shutdownOnSignals(options?: ShutdownOnSignalsOptions): DisposableHandle {
+    return this.#hooks.hookSignals(options);
   }
 
   /** `await using net = createNetwork()` shuts the network down gracefully at the end of the block. */
@@ -353,6 +383,7 @@ export class Network implements AsyncDisposable {
   #terminated(): void {
     this.#state = 'terminated';
     this.#control.stop();
+    this.#hooks.terminated();
     this.#releaseName();
   }
 
