@@ -40,8 +40,7 @@ import { replayJournal, type ReplayQuery, type ReplayResult } from './replay.ts'
 import { REMOTE_PARTITION, type Router } from './router.ts';
 import { refuseUnknownShutdownOptions, shutdownNetwork, type NetworkShutdownReport, type ShutdownOptions } from './shutdown-network.ts';
 import { startNetwork } from './start-network.ts';
-import { ShutdownHooks, type ShutdownOnSignalsOptions } from './shutdown-hooks.ts';
-import type { ShutdownHandler, ShutdownHandlerOptions, ShutdownHandlerPhase } from '../control/shutdown-handlers.ts';
+import { ShutdownHooks, type ShutdownHandler, type ShutdownHandlerOptions, type ShutdownHandlerPhase, type ShutdownOnSignalsOptions } from './shutdown-hooks.ts';
 import { wireNetwork, type ControlPlane, type NetworkWiring } from './wire-network.ts';
 
 // Both moved out with their code; lib/index.ts still exports them from here.
@@ -342,17 +341,8 @@ export class Network implements AsyncDisposable {
     }
     this.#state = 'stopping';
     this.#shutdown = shutdownNetwork(
-      {
-        clock: this.#clock,
-        hub: this.#hub,
-        nodes: this.#nodes,
-        journal: this.#journal,
-        router: this.#router,
-        transport: this.#transport,
-        operations: this.#operations,
-        handlers: this.#hooks.handlers,
-      },
-      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated() },
+      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, operations: this.#operations },
+      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated(), handlers: this.#hooks.handlers },
       { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
     );
     return this.#shutdown;

@@ -14,6 +14,8 @@ import { optionKeys } from '../util/known-keys.ts';
 import { LifecycleError } from './errors.ts';
 import type { NetworkShutdownReport, ShutdownOptions } from './shutdown-network.ts';
 
+export type { ShutdownHandler, ShutdownHandlerOptions, ShutdownHandlerPhase };
+
 /** Options of `network.shutdownOnSignals()`. */
 export interface ShutdownOnSignalsOptions {
   /** The signals that start the shutdown (a second one of them forces it). @defaultValue `['SIGINT', 'SIGTERM']` */

@@ -53,8 +53,6 @@ export interface NetworkShutdownParts {
   readonly router: Router;
   readonly transport: TransportSession | undefined;
   readonly operations: Operations;
-  /** The handlers registered with `network.onShutdown`, run in SaveState and CleanupResources. */
-  readonly handlers: ShutdownHandlers;
 }
 
 /** What a shutdown calls back on the network itself. */
@@ -65,6 +63,8 @@ export interface NetworkShutdownHooks {
   onForce(force: () => void): void;
   /** Everything is closed; called just before the event stream completes. */
   terminated(): void;
+  /** The handlers registered with `network.onShutdown`, run in SaveState and CleanupResources. */
+  readonly handlers: ShutdownHandlers;
 }
 
 /**
@@ -101,7 +101,7 @@ export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownH
     handBack: (n) => router.handBack(n),
     onForce: (force) => hooks.onForce(force),
     runHandlers: (phase, forced) =>
-      p.handlers.run(phase, forced, (r) => {
+      hooks.handlers.run(phase, forced, (r) => {
         if (p.hub.observed) p.hub.emit({ kind: 'shutdown-handler', at: p.clock.now(), phase: r.phase, name: r.name, outcome: r.outcome, durationMs: r.durationMs, error: r.error });
       }),
     // Signals the shutdown handed back go back to the stream (nak) for the next process;
