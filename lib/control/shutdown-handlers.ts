@@ -34,7 +34,14 @@ export interface ShutdownHandlerContext {
   readonly abortSignal: AbortSignal;
 }
 
-/** A shutdown handler: sync or async; what it throws or rejects with is recorded, not thrown. */
+/**
+ * A shutdown handler (`network.onShutdown(phase, name, handler, { timeoutMs })`), sync or async.
+ * `save-state` handlers (checkpoints) run once the drain has ended and the nodes are stopped;
+ * `cleanup-resources` handlers run before the transport and the journal close. Within a phase
+ * they run in registration order, each bounded by its `timeoutMs`. What one throws or rejects
+ * with, or its outlasting the limit, is recorded in `report.phases[i].handlers` (and a
+ * `shutdown-handler` event), never thrown: the shutdown goes on.
+ */
 export type ShutdownHandler = (context: ShutdownHandlerContext) => void | Promise<void>;
 
 /** Options of a shutdown handler. */

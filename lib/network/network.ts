@@ -348,19 +348,12 @@ export class Network implements AsyncDisposable {
     return this.#shutdown;
   }
 
-  /**
-   * Registers a shutdown handler: `save-state` ones (checkpoints) run once the nodes are still,
-   * `cleanup-resources` ones before the transport and journal close; in order, each bounded by
-   * `timeoutMs`. One that fails or hangs is reported per phase (`report.phases[i].handlers`), never thrown.
-   */
+  /** Registers a handler run at shutdown in SaveState (a checkpoint) or CleanupResources, bounded by `timeoutMs`; reported per phase, never thrown (see ShutdownHandler). */
   onShutdown(phase: ShutdownHandlerPhase, name: string, handler: ShutdownHandler, options?: ShutdownHandlerOptions): DisposableHandle {
     return this.#hooks.onShutdown(phase, name, handler, options);
   }
 
-  /**
-   * Hooks SIGINT and SIGTERM (or `options.signals`) to `shutdown()`: the first starts it, a
-   * second forces it; then the process exits (unless `exit: false`). `dispose()` unhooks; so does termination.
-   */
+  /** Hooks SIGINT and SIGTERM to `shutdown()` (a second signal forces it), then exits the process; `dispose()` unhooks, as does termination. */
   shutdownOnSignals(options?: ShutdownOnSignalsOptions): DisposableHandle {
     return this.#hooks.hookSignals(options);
   }

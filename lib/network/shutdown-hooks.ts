@@ -86,16 +86,16 @@ export class ShutdownHooks {
         void this.#p.shutdown({ force: true });
         return;
       }
-      void this.#p.shutdown(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }).then(async (report) => {
-        let code = exitCodeOf(report);
+      const finished = this.#p.shutdown(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }).then(async (report) => {
         try {
           await o.onReport?.(report, signal);
+          return exitCodeOf(report);
         } catch (e) {
-          code = 1;
           process.emitWarning(`shutdownOnSignals: onReport threw: ${e instanceof Error ? e.message : String(e)}`, { code: 'PLEXUS_ON_REPORT_FAILED' });
+          return 1;
         }
-        if (o.exit) process.exit(code);
       });
+      if (o.exit) void exitWhenAllDone(finished);
     };
     for (const s of o.signals) process.on(s, listener);
     const hook = disposable(() => {
@@ -110,6 +110,20 @@ export class ShutdownHooks {
   terminated(): void {
     this.#signals?.dispose();
   }
+}
+
+/**
+ * The shutdowns that will exit the process, of every network of this process. A signal reaches
+ * every hooked network at once (each one's listener runs in the same `emit`): the process exits
+ * once all of them have terminated, with the highest code, not when the quickest is done.
+ */
+const exiting = new Set<Promise<number>>();
+
+async function exitWhenAllDone(finished: Promise<number>): Promise<void> {
+  exiting.add(finished);
+  await finished;
+  const codes = await Promise.all(exiting);
+  process.exit(Math.max(...codes));
 }
 
 /** Signals a process cannot catch. */

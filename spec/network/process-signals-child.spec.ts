@@ -22,6 +22,7 @@ import { createNetwork, FileJournal } from '../../lib/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./fixtures/sigterm-child.ts', import.meta.url));
+const TWO_NETWORKS = fileURLToPath(new URL('./fixtures/two-networks-child.ts', import.meta.url));
 
 interface ChildReport {
   forced: boolean;
@@ -189,5 +190,27 @@ describe('network: SIGTERM to a busy child process (shutdownOnSignals, FileJourn
     expect(after.pending.size).to.equal(0);
     expect(after.completed.size + after.deadLettered.size).to.equal(COUNT);
     expect(run.accepted.filter((id) => !after.completed.has(id) && !after.deadLettered.has(id))).to.deep.equal([]);
+  });
+
+  it('two hooked networks in one process: the exit waits for both (the quicker one does not cut the other short)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', TWO_NETWORKS], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: unknown[] = [];
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      for (const line of d
+        .toString()
+        .split('\n')
+        .filter((l) => l !== '')) {
+        const msg = JSON.parse(line) as { ready?: boolean };
+        lines.push(msg);
+        if (msg.ready === true) child.kill('SIGTERM');
+      }
+    });
+    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    clearTimeout(guard);
+    expect(code, stderr).to.equal(0);
+    expect(lines).to.deep.equal([{ ready: true }, { report: 'a' }, { checkpoint: 'b' }, { report: 'b' }]);
   });
 });
