@@ -4,6 +4,9 @@
  */
 import { InvalidOptionsError } from '../resilience/errors.ts';
 
+/** The levels a network writes at. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
 /** One logging method, called as pino's are: an object of fields, then a message. */
 export type LogMethod = (fields: object, message?: string) => void;
 
@@ -23,6 +26,11 @@ export interface Logger {
   error: LogMethod;
   /** A logger that adds `bindings` to every line. */
   child(bindings: Record<string, unknown>): Logger;
+  /**
+   * Optional (pino has it): whether lines of `level` are written. When present, the network
+   * does not build the lines of a level the logger leaves out (e.g. per-signal `debug` lines at `info`).
+   */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
 
 /** The methods a {@link Logger} must have. */
@@ -33,6 +41,8 @@ export function checkLogger(option: string, logger: unknown): Logger | undefined
   if (logger === undefined) return undefined;
   if (typeof logger !== 'object' || logger === null) throw new InvalidOptionsError(option, 'must be a logger with debug, info, warn, error and child methods (a pino logger, for one)', logger);
   const missing = LOGGER_METHODS.find((m) => typeof (logger as Record<string, unknown>)[m] !== 'function');
+  const enabled = (logger as Record<string, unknown>).isLevelEnabled;
+  if (enabled !== undefined && typeof enabled !== 'function') throw new InvalidOptionsError(option, 'isLevelEnabled, when present, must be a function', logger);
   if (missing !== undefined) throw new InvalidOptionsError(option, `must be a logger with debug, info, warn, error and child methods (a pino logger, for one); ${missing} is not a function`, logger);
   return logger as Logger;
 }

@@ -149,6 +149,40 @@ describe('observe: the logger option (a fake logger)', () => {
     expect(level({ kind: 'transport-error', at, transport: 'nats', operation: 'transport.publish', node: 'w', error: { name: 'Error', message: 'x', code: 'UNKNOWN' } })).to.equal('error');
   });
 
+  it('asks isLevelEnabled (when the logger has it) and writes no line of a level it leaves out; a kind without a rule is written plainly at info', async () => {
+    const clock = new VirtualClock();
+    const lines: Line[] = [];
+    const asked: string[] = [];
+    const logger = Object.assign(fakeLogger(lines), {
+      isLevelEnabled: (level: string) => {
+        asked.push(level);
+        return level !== 'debug';
+      },
+    });
+    logger.child = () => logger;
+    const net = createNetwork({ clock, health: false, logger });
+    net.node('w', { handle: () => {} });
+    net.node('bad', {
+      retry: false,
+      handle: () => {
+        throw new Error('no');
+      },
+    });
+    await net.start();
+    for (let i = 0; i < 10; i++) net.post('w', { type: 't' });
+    net.post('bad', { type: 't' });
+    await net.idle();
+    expect(asked.filter((l) => l === 'debug').length).to.be.at.least(20);
+    expect(lines.filter((l) => l.level === 'debug')).to.deep.equal([]);
+    expect(lines.map((l) => l.fields.event)).to.deep.equal(['failed', 'dead-lettered']);
+    await net.shutdown();
+    expect(() => createNetwork({ logger: Object.assign(fakeLogger([]), { isLevelEnabled: true }) as never })).to.throw(InvalidOptionsError, /isLevelEnabled/);
+
+    const future = logLine({ kind: 'failover', at: 3, group: 'db', action: 'switch' } as never)!;
+    expect(future.level).to.equal('info');
+    expect(future.fields).to.include({ event: 'failover', group: 'db', action: 'switch', at: 3 });
+  });
+
   it('is checked: an object with debug, info, warn, error and child functions, whose child is a logger too', () => {
     const ok = fakeLogger([]);
     const bad: [unknown, RegExp][] = [
