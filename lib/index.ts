@@ -22,7 +22,7 @@ export type {
   ShutdownHandlerRecord,
   ShutdownHandlerOutcome,
 } from './control/shutdown-handlers.ts';
-export type { Logger, LogMethod } from './observe/logger.ts';
+export type { Logger, LogMethod, LogLevel } from './observe/logger.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './node/receipt.ts';
 export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
