@@ -18,8 +18,11 @@ export type { ShutdownHandler, ShutdownHandlerOptions, ShutdownHandlerPhase };
 
 /** Options of `network.shutdownOnSignals()`. */
 export interface ShutdownOnSignalsOptions {
-  /** The signals that start the shutdown (a second one of them forces it). @defaultValue `['SIGINT', 'SIGTERM']` */
-  signals?: readonly NodeJS.Signals[];
+  /**
+   * The signals that start the shutdown (a second one of them forces it): names a process can
+   * catch, as Node spells them (`os.constants.signals`). @defaultValue `['SIGINT', 'SIGTERM']`
+   */
+  signals?: readonly string[];
   /** Longest graceful drain (ms). @defaultValue the network's `shutdownTimeoutMs` */
   timeoutMs?: number;
   /**
@@ -29,14 +32,14 @@ export interface ShutdownOnSignalsOptions {
    */
   exit?: boolean;
   /** Called with the report and the first signal once the network has terminated, before the exit (awaited). What it throws is a process warning. */
-  onReport?: (report: NetworkShutdownReport, signal: NodeJS.Signals) => void | Promise<void>;
+  onReport?: (report: NetworkShutdownReport, signal: string) => void | Promise<void>;
 }
 
 /** The keys of {@link ShutdownOnSignalsOptions}. */
 export const SHUTDOWN_ON_SIGNALS_OPTION_KEYS = optionKeys<ShutdownOnSignalsOptions>()(['signals', 'timeoutMs', 'exit', 'onReport']);
 
 /** The signals `shutdownOnSignals` hooks unless told otherwise. */
-export const DEFAULT_SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = Object.freeze(['SIGINT', 'SIGTERM']);
+export const DEFAULT_SHUTDOWN_SIGNALS: readonly string[] = Object.freeze(['SIGINT', 'SIGTERM']);
 
 /** What the hooks need of their network. */
 export interface ShutdownHookParts {
@@ -78,7 +81,7 @@ export class ShutdownHooks {
     if (this.#signals !== undefined) throw new LifecycleError('process signals are already hooked to this network (dispose the first hook to hook them again)');
     const { clock, hub } = this.#p;
     let count = 0;
-    const listener = (signal: NodeJS.Signals): void => {
+    const listener = (signal: string): void => {
       count++;
       const action = count === 1 ? 'shutdown' : 'force';
       if (hub.observed) hub.emit({ kind: 'process-signal', at: clock.now(), signal, action, count });
@@ -130,7 +133,7 @@ async function exitWhenAllDone(finished: Promise<number>): Promise<void> {
 const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
 
 interface ResolvedSignalOptions {
-  readonly signals: readonly NodeJS.Signals[];
+  readonly signals: readonly string[];
   readonly timeoutMs: number | undefined;
   readonly exit: boolean;
   readonly onReport: ShutdownOnSignalsOptions['onReport'] | undefined;
@@ -147,5 +150,5 @@ function resolveSignalOptions(options: ShutdownOnSignalsOptions): ResolvedSignal
   const timeoutMs = options.timeoutMs === undefined ? undefined : checkNumber('shutdownOnSignals.timeoutMs', options.timeoutMs, { min: 0 });
   if (options.exit !== undefined && typeof options.exit !== 'boolean') throw new InvalidOptionsError('shutdownOnSignals.exit', 'must be a boolean', options.exit);
   if (options.onReport !== undefined && typeof options.onReport !== 'function') throw new InvalidOptionsError('shutdownOnSignals.onReport', 'must be a function', options.onReport);
-  return { signals: [...new Set<NodeJS.Signals>(signals)], exit: options.exit ?? true, timeoutMs, onReport: options.onReport };
+  return { signals: [...new Set(signals)], exit: options.exit ?? true, timeoutMs, onReport: options.onReport };
 }
