@@ -27,7 +27,8 @@ export interface ShutdownOnSignalsOptions {
   timeoutMs?: number;
   /**
    * Exit the process once the network has terminated (and `onReport` has returned): code 0 when
-   * the shutdown drained everything, 1 when it was forced, timed out, left signals or had errors.
+   * the shutdown drained everything, 1 when it was forced, timed out, left signals, had errors or
+   * a shutdown handler failed or timed out.
    * @defaultValue true
    */
   exit?: boolean;
@@ -51,9 +52,13 @@ export interface ShutdownHookParts {
   shutdown(options: ShutdownOptions): Promise<NetworkShutdownReport>;
 }
 
-/** The exit code of a shutdown that `report` describes: 0 when it drained everything cleanly, else 1. */
+/**
+ * The exit code of a shutdown that `report` describes: 0 when it drained everything and every
+ * phase and handler ended well, else 1 (an orchestrator should hear of a checkpoint that failed).
+ */
 export function exitCodeOf(report: NetworkShutdownReport): number {
-  return report.forced || report.timedOut || report.remaining > 0 || report.errors.length > 0 ? 1 : 0;
+  const handlerFailed = report.phases.some((p) => p.handlers.some((h) => h.outcome !== 'ok'));
+  return report.forced || report.timedOut || report.remaining > 0 || report.errors.length > 0 || handlerFailed ? 1 : 0;
 }
 
 /** A network's shutdown handlers and process signal hooks. */

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { InvalidOptionsError, LifecycleError, type NetworkEvent, type NetworkShutdownReport } from '../../lib/index.ts';
 import { sleep } from '../../lib/util/clock.ts';
+import { exitCodeOf } from '../../lib/network/shutdown-hooks.ts';
 import { testNetwork } from '../support/networks.ts';
 
 const listeners = () => ({ SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') });
@@ -103,5 +104,23 @@ describe('network: shutdownOnSignals', () => {
     await net.start();
     await net.shutdown();
     expect(() => net.shutdownOnSignals()).to.throw(LifecycleError, /terminated/);
+  });
+
+  it('the exit code: 0 for a clean shutdown, 1 when forced or when a shutdown handler failed', async () => {
+    const clean = testNetwork({ health: false, name: 'clean' }).net;
+    clean.onShutdown('save-state', 'ok', () => {});
+    await clean.start();
+    expect(exitCodeOf(await clean.shutdown())).to.equal(0);
+
+    const failing = testNetwork({ health: false, name: 'failing' }).net;
+    failing.onShutdown('save-state', 'checkpoint', () => {
+      throw new Error('disk full');
+    });
+    await failing.start();
+    expect(exitCodeOf(await failing.shutdown())).to.equal(1);
+
+    const forced = testNetwork({ health: false, name: 'forced' }).net;
+    await forced.start();
+    expect(exitCodeOf(await forced.shutdown({ force: true }))).to.equal(1);
   });
 });
