@@ -136,6 +136,22 @@ const RULES: Rules = {
     message: (e) => `alert ${e.alert} ${e.state}`,
     fields: (e) => ({ event: e.kind, at: e.at, alert: e.alert, state: e.state, severity: e.severity, since: e.since, runbook: e.runbook }),
   },
+  forecast: {
+    level: (e) => (!e.rising ? 'info' : e.risk === 'critical' ? 'error' : e.risk === 'high' ? 'warn' : 'info'),
+    message: (e) => `forecast risk of ${e.node} ${e.previous} → ${e.risk}`,
+    fields: (e) => ({
+      event: e.kind,
+      at: e.at,
+      node: e.node,
+      risk: e.risk,
+      previous: e.previous,
+      rising: e.rising,
+      utilisation: e.utilisation,
+      timeToFullSeconds: e.timeToFullSeconds,
+      confidence: e.confidence,
+      bottleneck: e.bottleneck,
+    }),
+  },
   reflex: {
     level: 'info',
     message: (e) => `reflex ${e.rule} ${e.level}: ${e.acted ? 'acted' : e.shadowed ? 'shadowed' : 'held back'}`,

@@ -137,6 +137,9 @@ describe('observe: the logger option (a fake logger)', () => {
     const reflex = logLine({ kind: 'reflex', at, rule: 'breakerPressure', level: 'high', cause: 'pressure 0.85 ≥ 0.8', value: 0.85, source: 'w', acted: false, shadowed: true, targets: ['p'] })!;
     expect([reflex.level, reflex.message]).to.deep.equal(['info', 'reflex breakerPressure high: shadowed']);
     expect(reflex.fields).to.include({ rule: 'breakerPressure', source: 'w', shadowed: true });
+    const forecast = (risk: 'low' | 'high' | 'critical', rising: boolean) =>
+      level({ kind: 'forecast', at, node: 'w', risk, previous: 'medium', rising, utilisation: 1.2, timeToFullSeconds: 30, confidence: 0.8, bottleneck: true });
+    expect([forecast('high', true), forecast('critical', true), forecast('low', false)]).to.deep.equal(['warn', 'error', 'info']);
     expect(level({ kind: 'pressure', at, node: 'w', level: 'critical', fill: 0.96 })).to.equal('error');
     expect(level({ kind: 'pressure', at, node: 'w', level: 'warning', fill: 0.81 })).to.equal('warn');
     const s = fakeSignal({ createdAt: 400 });
