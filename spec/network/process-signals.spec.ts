@@ -11,6 +11,17 @@ import { testNetwork } from '../support/networks.ts';
 const listeners = () => ({ SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') });
 
 describe('network: shutdownOnSignals', () => {
+  // A spec that fails half-way must not leave hooks behind: this process would then ignore a
+  // real SIGTERM (its hooks run with `exit: false`).
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGUSR2'] as const;
+  let baseline = new Map<string, unknown[]>();
+  beforeEach(() => {
+    baseline = new Map(SIGNALS.map((s) => [s, process.listeners(s)]));
+  });
+  afterEach(() => {
+    for (const s of SIGNALS) for (const l of process.listeners(s)) if (!baseline.get(s)!.includes(l)) process.off(s, l);
+  });
+
   it('the first SIGTERM shuts down gracefully, a second forces it; the hooks go away at termination', async () => {
     const { net, clock } = testNetwork({ health: false });
     net.node('w', { partitions: 1, handle: () => sleep(clock, 100) });
