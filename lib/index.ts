@@ -13,6 +13,16 @@ export { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_MAX_CAUSATION_DEPTH, type NetworkO
 export { DUPLICATE_NETWORK_NAME_WARNING } from './network/network-names.ts';
 export type { ReplayQuery } from './network/replay.ts';
 export type { ShutdownOptions } from './network/shutdown-network.ts';
+export type { ShutdownOnSignalsOptions } from './network/shutdown-hooks.ts';
+export type {
+  ShutdownHandler,
+  ShutdownHandlerContext,
+  ShutdownHandlerOptions,
+  ShutdownHandlerPhase,
+  ShutdownHandlerRecord,
+  ShutdownHandlerOutcome,
+} from './control/shutdown-handlers.ts';
+export type { Logger, LogMethod, LogLevel } from './observe/logger.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './node/receipt.ts';
 export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';

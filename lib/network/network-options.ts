@@ -11,6 +11,7 @@ import { optionKeys } from '../util/known-keys.ts';
 import type { RateLimiterSpec } from '../resilience/rate/create.ts';
 import type { ResourceGuardOptions } from '../resilience/isolation/resource-guard.ts';
 import type { Transport } from '../transport/transport.ts';
+import { checkLogger, type Logger } from '../observe/logger.ts';
 import { parseReflexPolicy, type ReflexPolicy, type ResolvedReflexPolicy } from '../control/reflex-policy.ts';
 import { FEATURE_FLAG_OPTION_KEYS, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HEALTH_OPTION_KEYS, type HealthOptions } from '../control/health-options.ts';
@@ -144,6 +145,13 @@ export interface NetworkOptions {
    * health, alerts and forecast risk that post `reflex.<kind>` signals to the nodes declaring `reflexes: [kind]`. None by default.
    */
   reflexes?: ReflexPolicy | ResolvedReflexPolicy;
+  /**
+   * Where the network writes its log: any pino-compatible logger (`debug`, `info`, `warn`,
+   * `error` taking `(fields, message)`, and `child(bindings)`), e.g. `pino()`. Written from the
+   * event stream, never from the signal path (docs/operations.md, "Logging"). None by default:
+   * a network without a logger writes nothing and builds nothing for it.
+   */
+  logger?: Logger;
 }
 
 /** The keys of {@link NetworkOptions} (a compile error until a new option is listed). */
@@ -168,6 +176,7 @@ export const NETWORK_OPTION_KEYS = optionKeys<NetworkOptions>()([
   'alerts',
   'forecast',
   'reflexes',
+  'logger',
 ]);
 
 /** The object form of the network option `K` (without `false` and, for `journal`, a Journal). */
@@ -221,6 +230,8 @@ export interface ResolvedNetworkOptions {
   readonly forecast: ResolvedForecastOptions | false;
   /** The reflex policy, validated (environment overrides are applied when the network is wired). */
   readonly reflexes: ResolvedReflexPolicy | undefined;
+  /** The logger, checked (it has every method), or undefined. */
+  readonly logger: Logger | undefined;
 }
 
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
@@ -269,6 +280,7 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     flags: o.flags,
     context: resolveContext(o, name),
     alerts: resolveAlertOptions(o.alerts, o.health === false),
+    logger: checkLogger('logger', o.logger),
     forecast: resolveForecastOptions(o.forecast, o.health === false),
     reflexes: o.reflexes === undefined || o.reflexes.rules instanceof Map ? (o.reflexes as ResolvedReflexPolicy | undefined) : parseReflexPolicy(o.reflexes),
   };

@@ -41,6 +41,7 @@ import { replayJournal, type ReplayQuery, type ReplayResult } from './replay.ts'
 import { REMOTE_PARTITION, type Router } from './router.ts';
 import { refuseUnknownShutdownOptions, shutdownNetwork, type NetworkShutdownReport, type ShutdownOptions } from './shutdown-network.ts';
 import { startNetwork } from './start-network.ts';
+import { ShutdownHooks, type ShutdownHandler, type ShutdownHandlerOptions, type ShutdownHandlerPhase, type ShutdownOnSignalsOptions } from './shutdown-hooks.ts';
 import { wireNetwork, type ControlPlane, type NetworkWiring } from './wire-network.ts';
 
 // Both moved out with their code; lib/index.ts still exports them from here.
@@ -80,6 +81,7 @@ export class Network implements AsyncDisposable {
   readonly forecast: NetworkForecast;
   /** The parts that watch the network while it runs (health, context, alerts, …), started and stopped together. */
   readonly #control: ControlPlane;
+  readonly #hooks: ShutdownHooks;
   readonly #health: NetworkHealth;
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
@@ -133,6 +135,7 @@ export class Network implements AsyncDisposable {
     this.alerts = w.alerts;
     this.forecast = w.forecast;
     this.#control = w.control;
+    this.#hooks = new ShutdownHooks({ clock: this.#clock, hub: this.#hub, handlers: w.shutdownHandlers, state: () => this.#state, shutdown: (o) => this.shutdown(o) });
   }
 
   /** Where the network is in its life. */
@@ -343,10 +346,20 @@ export class Network implements AsyncDisposable {
     this.#state = 'stopping';
     this.#shutdown = shutdownNetwork(
       { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, control: this.#control, operations: this.#operations },
-      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated() },
+      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated(), handlers: this.#hooks.handlers },
       { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
     );
     return this.#shutdown;
+  }
+
+  /** Registers a handler run at shutdown in SaveState (a checkpoint) or CleanupResources, bounded by `timeoutMs`; reported per phase, never thrown (see ShutdownHandler). */
+  onShutdown(phase: ShutdownHandlerPhase, name: string, handler: ShutdownHandler, options?: ShutdownHandlerOptions): DisposableHandle {
+    return this.#hooks.onShutdown(phase, name, handler, options);
+  }
+
+  /** Hooks SIGINT and SIGTERM to `shutdown()` (a second signal forces it), then exits the process; `dispose()` unhooks, as does termination. */
+  shutdownOnSignals(options?: ShutdownOnSignalsOptions): DisposableHandle {
+    return this.#hooks.hookSignals(options);
   }
 
   /** `await using net = createNetwork()` shuts the network down gracefully at the end of the block. */
@@ -357,6 +370,7 @@ export class Network implements AsyncDisposable {
   #terminated(): void {
     this.#state = 'terminated';
     this.#control.stop();
+    this.#hooks.terminated();
     this.#releaseName();
   }
 

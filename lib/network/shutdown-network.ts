@@ -5,6 +5,7 @@
  * of the Network class, which keeps only the once-only bookkeeping (same report, late force).
  */
 import type { Journal } from '../delivery/journal.ts';
+import type { ShutdownHandlers } from '../control/shutdown-handlers.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { TransportReport, TransportSession } from '../transport/transport.ts';
@@ -65,6 +66,8 @@ export interface NetworkShutdownHooks {
   onForce(force: () => void): void;
   /** Everything is closed; called just before the event stream completes. */
   terminated(): void;
+  /** The handlers registered with `network.onShutdown`, run in SaveState and CleanupResources. */
+  readonly handlers: ShutdownHandlers;
 }
 
 /**
@@ -100,6 +103,10 @@ export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownH
     active: () => router.active,
     handBack: (n) => router.handBack(n),
     onForce: (force) => hooks.onForce(force),
+    runHandlers: (phase, forced) =>
+      hooks.handlers.run(phase, forced, (r) => {
+        if (p.hub.observed) p.hub.emit({ kind: 'shutdown-handler', at: p.clock.now(), phase: r.phase, name: r.name, outcome: r.outcome, durationMs: r.durationMs, error: r.error });
+      }),
     // Signals the shutdown handed back go back to the stream (nak) for the next process;
     // publishes still awaiting their PubAck end (forwarded or dead-lettered) before the close,
     // and before the journal closes, so a durable one keeps their dead letters.

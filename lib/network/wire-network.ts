@@ -39,6 +39,8 @@ import { DEFAULT_FORECAST_MIN_CONFIDENCE } from '../control/forecast-options.ts'
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
+import { logNetworkEvents } from '../observe/log-events.ts';
+import { ShutdownHandlers } from '../control/shutdown-handlers.ts';
 
 /** What the wiring takes from the network: its options and the state the network itself owns. */
 export interface NetworkParts {
@@ -125,6 +127,8 @@ export interface NetworkWiring {
   readonly forecast: NetworkForecastRunner;
   /** The parts that watch the network while it runs, started when it opens and stopped when it terminates. */
   readonly control: ControlPlane;
+  /** Shutdown handlers of components and users (`network.onShutdown`), run in SaveState and CleanupResources. */
+  readonly shutdownHandlers: ShutdownHandlers;
   /**
    * Validates a node's options and builds its runtime on the network's shared host; its breaker's
    * changes become events (and an opening, a recovery). Throws InvalidOptionsError on bad options.
@@ -300,7 +304,10 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
   const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
   // The forecast samples before the alerts evaluate at the same instant: they read its latest.
   const control = controlPlane([health, context, forecast, alerts]);
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, forecast, control, createNode, recover };
+  // The log is a subscriber like any other: without a logger no event is built for it.
+  if (opts.logger !== undefined) logNetworkEvents(hub.events$, opts.logger, opts.name);
+  const shutdownHandlers = new ShutdownHandlers(clock);
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, forecast, control, shutdownHandlers, createNode, recover };
 }
 
 /** See {@link NetworkWiring.createNode}. `breakerChanged`: told after each change of the node's breaker. */

@@ -172,6 +172,40 @@ export interface ShutdownPhaseEvent extends EventBase {
 }
 
 /**
+ * A shutdown handler (`network.onShutdown`) ended: `ok`, `error` (it threw or rejected) or
+ * `timeout` (the shutdown stopped waiting for it). The shutdown went on either way.
+ */
+export interface ShutdownHandlerEvent extends EventBase {
+  /** Discriminant. */
+  readonly kind: 'shutdown-handler';
+  /** The phase it ran in (`save-state` or `cleanup-resources`). */
+  readonly phase: string;
+  /** The name it was registered under. */
+  readonly name: string;
+  /** How it ended. */
+  readonly outcome: 'ok' | 'error' | 'timeout';
+  /** How long the shutdown waited for it (ms). */
+  readonly durationMs: number;
+  /** What it threw, or which limit it outlasted; undefined when `ok`. */
+  readonly error: string | undefined;
+}
+
+/**
+ * The process received a signal hooked by `network.shutdownOnSignals()`: the first starts the
+ * graceful shutdown (`shutdown`), a later one forces it (`force`).
+ */
+export interface ProcessSignalEvent extends EventBase {
+  /** Discriminant. */
+  readonly kind: 'process-signal';
+  /** The signal, e.g. `SIGTERM`. */
+  readonly signal: string;
+  /** What it did. */
+  readonly action: 'shutdown' | 'force';
+  /** Signals received so far, this one included. */
+  readonly count: number;
+}
+
+/**
  * The overall health status, or a component's, changed (see `network.health()`). `component` is
  * undefined when the overall status changed because a component was added or removed.
  */
@@ -313,6 +347,8 @@ export type NetworkEvent =
   | PressureEvent
   | BreakerEvent
   | ShutdownPhaseEvent
+  | ShutdownHandlerEvent
+  | ProcessSignalEvent
   | HealthEvent
   | ContextEvent
   | AlertEvent
