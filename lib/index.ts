@@ -14,7 +14,7 @@ export { DUPLICATE_NETWORK_NAME_WARNING } from './network/network-names.ts';
 export type { ReplayQuery } from './network/replay.ts';
 export type { ShutdownOptions } from './network/shutdown-network.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './node/receipt.ts';
-export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
+export type { NodeStatsSnapshot, NetworkCounts, HandleTimeSnapshot } from './network/network-stats.ts';
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
 export type { OperationOptions } from './network/operations.ts';
@@ -51,6 +51,7 @@ export type { Transport, TransportSession, TransportHost, TransportCounts, Trans
 // HTTP endpoints: /metrics, /health, /events.
 export { createNetworkServer, HttpErrorCode, type NetworkServer } from './serve/network-server.ts';
 export type { NetworkServerOptions } from './serve/serve-options.ts';
+export type { ServerAction, ActionParam, ActionValues, NumberActionParam, StringActionParam, BooleanActionParam, NodeActionParam } from './serve/server-actions.ts';
 
 // Health, feature flags, context and alerts (the control plane).
 export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';

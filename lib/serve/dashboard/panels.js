@@ -1,0 +1,290 @@
+// The panels besides the graph and the charts: the node table, health and alerts, dead letters,
+// a trace's hops, the event feed, and any section the server adds that this page does not know.
+import { api, runbookHref } from './api.js';
+import { clockTime, fill, h, ms, num, pill, toast } from './dom.js';
+
+/** The runbook entry of a breaker trip. */
+export const BREAKER_RUNBOOK = 'docs/operations.md#alert-breaker-open';
+/** The runbook entry of an unhealthy network. */
+export const HEALTH_RUNBOOK = 'docs/operations.md#alert-network-unhealthy';
+
+const runbookLink = (runbook, text = 'runbook') => h('a', { href: runbookHref(runbook), target: '_blank', rel: 'noopener', class: 'runbook-link' }, text, ' ↗');
+
+/** One row per node: breaker, pressure, queue by partition, rates and totals. */
+export function renderNodes(body, nodes, p95ByNode) {
+  fill(
+    body,
+    nodes.map((n) => {
+      const max = Math.max(1, ...n.partitionDepths);
+      const bars = h('div', { class: 'partitions', title: n.partitionDepths.map((d, i) => `p${i}: ${d}`).join('  ') });
+      for (const depth of n.partitionDepths) {
+        const bar = h('i');
+        bar.style.height = `${depth === 0 ? 1 : 3 + (depth / max) * 15}px`;
+        bar.style.opacity = depth === 0 ? '0.25' : '0.9';
+        bars.append(bar);
+      }
+      const meter = h('i', { class: n.pressure });
+      meter.style.width = `${Math.min(100, n.fill * 100).toFixed(1)}%`;
+      return h(
+        'tr',
+        { 'data-node': n.node },
+        h('td', {}, n.node),
+        h('td', {}, pill(n.breakerState === 'none' ? 'no breaker' : n.breakerState, n.breakerState), n.breakerState === 'open' ? [' ', runbookLink(BREAKER_RUNBOOK)] : null),
+        h('td', {}, h('span', { class: 'meter' }, meter), h('span', { class: n.pressure === 'normal' ? 'muted' : '' }, `${(n.fill * 100).toFixed(0)}% ${n.pressure}`)),
+        h('td', {}, bars),
+        h('td', { class: 'num' }, num(n.queueDepth)),
+        h('td', { class: 'num' }, num(n.inFlight)),
+        h('td', { class: 'num' }, `${num(n.throughput)}/s`),
+        h('td', { class: 'num' }, `${(n.errorRate * 100).toFixed(1)}%`),
+        h('td', { class: 'num' }, ms(p95ByNode.get(n.node))),
+        h('td', { class: 'num' }, num(n.completed)),
+        h('td', { class: 'num' }, num(n.deadLettered)),
+      );
+    }),
+  );
+}
+
+/** Active alerts (each with its runbook), then each health component and breaker that is not fine. */
+export function renderHealth(alertsBox, healthBox, health) {
+  const alerts = health.alerts ?? [];
+  fill(
+    alertsBox,
+    alerts.length === 0
+      ? h('div', { class: 'no-alerts' }, '✓ no active alerts')
+      : alerts.map((a) =>
+          h(
+            'div',
+            { class: `alert ${a.severity}`, 'data-alert': a.name },
+            pill(a.state, a.state),
+            h('span', { class: 'name' }, a.name),
+            pill(a.severity, a.severity === 'critical' ? 'bad' : 'warn'),
+            runbookLink(a.runbook),
+          ),
+        ),
+  );
+  const components = Object.entries(health.components ?? {});
+  const breakers = Object.entries(health.circuitBreakers ?? {});
+  const chip = (name, status, extra, runbook) =>
+    h(
+      'div',
+      { class: `chip ${status}`, title: `${name}: ${status}${extra ? ` (${extra})` : ''}` },
+      h('span', { class: 'chip-dot' }),
+      h('span', { class: 'chip-name' }, name),
+      runbook ? runbookLink(runbook, '') : null,
+    );
+  fill(
+    healthBox,
+    h('div', { class: 'sub' }, 'components'),
+    h(
+      'div',
+      { class: 'chips' },
+      components.map(([name, c]) => chip(name, c.status, c.lastError?.message, c.status === 'healthy' || c.status === 'unknown' ? undefined : (c.details?.runbook ?? HEALTH_RUNBOOK))),
+    ),
+    breakers.length === 0 ? null : h('div', { class: 'sub' }, 'breakers'),
+    h(
+      'div',
+      { class: 'chips' },
+      breakers.map(([name, b]) => chip(name, b.state, `${b.failureCount} failures`, b.state === 'closed' ? undefined : BREAKER_RUNBOOK)),
+    ),
+  );
+}
+
+/** The newest dead letters, each with reprocess and purge, its correlation linked to the trace view. */
+export function renderDeadLetters(list, sizeBox, answer, onTrace, onChange) {
+  sizeBox.textContent = `${num(answer.size)} held`;
+  if (answer.deadLetters.length === 0) {
+    fill(list, h('li', { class: 'empty' }, 'no dead letters'));
+    return;
+  }
+  fill(
+    list,
+    answer.deadLetters.map((d) =>
+      h(
+        'li',
+        { 'data-id': d.id },
+        h(
+          'div',
+          { class: 'grow' },
+          h('div', { class: 'line1' }, pill(d.reason, 'bad'), h('strong', {}, d.node), h('span', { class: 'muted mono' }, `${d.signal.type}@${d.signal.version}`)),
+          h('div', { class: 'line2', title: d.error?.message }, `${d.attempts} attempt${d.attempts === 1 ? '' : 's'} · ${d.error?.message ?? ''}`),
+          d.signal.correlationId
+            ? h(
+                'div',
+                { class: 'line2' },
+                'correlation ',
+                h(
+                  'a',
+                  {
+                    href: '#',
+                    class: 'mono',
+                    onclick: (e) => {
+                      e.preventDefault();
+                      onTrace(d.signal.correlationId);
+                    },
+                  },
+                  d.signal.correlationId.slice(0, 18),
+                ),
+              )
+            : null,
+        ),
+        h('button', { class: 'primary', onclick: () => act(`/api/dead-letters/${encodeURIComponent(d.id)}/reprocess`, 'POST', 'reprocessed', onChange) }, 'Reprocess'),
+        h('button', { title: 'purge', onclick: () => act(`/api/dead-letters/${encodeURIComponent(d.id)}`, 'DELETE', 'purged', onChange) }, '✕'),
+      ),
+    ),
+  );
+}
+
+async function act(path, method, done, onChange) {
+  try {
+    await api(path, { method });
+    toast(`dead letter ${done}`);
+  } catch (error) {
+    toast(error.message, true);
+  }
+  onChange();
+}
+
+/** The hops of a correlation: each journaled signal, the node that handled it and how. */
+export async function showTrace(box, correlationId) {
+  fill(box, h('div', { class: 'muted' }, 'loading…'));
+  try {
+    const { hops } = await api(`/api/traces/${encodeURIComponent(correlationId)}`);
+    fill(
+      box,
+      h('div', { class: 'muted' }, `${hops.length} signal${hops.length === 1 ? '' : 's'} in correlation `, h('span', { class: 'mono' }, correlationId.slice(0, 24))),
+      h(
+        'ol',
+        { class: 'hops' },
+        hops.flatMap((signal) =>
+          (signal.hops.length > 0 ? signal.hops : [{ node: signal.target, partition: '–', attempt: 1, outcome: 'journaled' }]).map((hop) =>
+            h(
+              'li',
+              { class: hop.outcome === 'completed' || hop.outcome === 'journaled' ? '' : 'failed' },
+              h(
+                'div',
+                { class: 'line1' },
+                h('strong', {}, hop.node),
+                h('span', { class: 'mono muted' }, `${signal.type}@${signal.version}`),
+                pill(hop.outcome, hop.outcome === 'completed' ? 'ok' : 'warn'),
+              ),
+              h(
+                'div',
+                { class: 'line2' },
+                `partition ${hop.partition} · attempt ${hop.attempt}`,
+                hop.finishedAt !== undefined ? ` · ${ms(hop.finishedAt - hop.startedAt)}` : '',
+                signal.source ? ` · from ${signal.source}` : '',
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  } catch (error) {
+    fill(box, h('div', { class: 'muted' }, error.message));
+  }
+}
+
+/** One line of the event feed for an event, with a runbook link where there is one. */
+export function eventLine(event) {
+  const at = h('time', {}, clockTime(Date.now()));
+  switch (event.kind) {
+    case 'alert':
+      return h(
+        'li',
+        {},
+        at,
+        pill(event.state, event.state === 'resolved' ? 'ok' : event.severity === 'critical' ? 'bad' : 'warn'),
+        h('span', { class: 'grow' }, `alert ${event.alert}`),
+        runbookLink(event.runbook),
+      );
+    case 'reflex':
+      return h('li', {}, at, pill('reflex', 'warn'), h('span', { class: 'grow' }, `${event.rule} ${event.level} from ${event.source}${event.shadowed ? ' (shadow)' : ''}`));
+    case 'dead-lettered':
+      return h('li', {}, at, pill('dead', 'bad'), h('span', { class: 'grow' }, `${event.node}: ${event.reason}`));
+    case 'pressure':
+      return h('li', {}, at, pill(event.level ?? 'pressure', event.level), h('span', { class: 'grow' }, `${event.node} pressure`));
+    case 'health':
+      return h(
+        'li',
+        {},
+        at,
+        pill(event.status ?? 'health', event.status),
+        h('span', { class: 'grow' }, `health${event.component ? ` · ${event.component}` : ''}`),
+        event.status === 'unhealthy' ? runbookLink(HEALTH_RUNBOOK) : null,
+      );
+    case 'breaker':
+      return h('li', {}, at, pill(event.to, event.to), h('span', { class: 'grow' }, `breaker ${event.name}: ${event.from} → ${event.to}`), event.to === 'open' ? runbookLink(BREAKER_RUNBOOK) : null);
+    default:
+      return h('li', {}, at, pill(event.kind, 'none'), h('span', { class: 'grow' }, event.node ?? event.phase ?? ''));
+  }
+}
+
+const STATE_KEYS = new Set(['status', 'state', 'risk', 'severity', 'outcome']);
+const isRecord = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function cell(key, value) {
+  if (value === undefined || value === null) return h('span', { class: 'muted' }, '–');
+  if (key === 'runbook') return runbookLink(value, 'runbook');
+  if (typeof value === 'number') return num(value, Math.abs(value) < 10 ? 3 : 1);
+  if (typeof value === 'string' && STATE_KEYS.has(key)) return pill(value, { low: 'ok', medium: 'warn', high: 'bad', critical: 'bad' }[value] ?? value);
+  if (typeof value === 'object') return h('span', { class: 'mono muted', title: JSON.stringify(value) }, JSON.stringify(value).slice(0, 60));
+  return String(value);
+}
+
+function table(rows) {
+  const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  return h(
+    'div',
+    { class: 'scroll-x' },
+    h(
+      'table',
+      { class: 'nodes data' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          keys.map((k) => h('th', {}, k)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((row) =>
+          h(
+            'tr',
+            {},
+            keys.map((k) => h('td', {}, cell(k, row[k]))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * A section for data this page does not know (failover groups, forecasts, flags, …), drawn from
+ * its shape: a record of objects as a table with a row each, an object's plain fields as a
+ * key/value list and its lists of objects as tables.
+ */
+export function genericSection(title, data) {
+  const body = [];
+  if (Array.isArray(data)) body.push(data.length === 0 ? h('div', { class: 'muted' }, 'none') : table(data.map((v) => (isRecord(v) ? v : { value: v }))));
+  else if (isRecord(data) && Object.keys(data).length > 0 && Object.values(data).every(isRecord)) body.push(table(Object.entries(data).map(([name, v]) => ({ name, ...v }))));
+  else if (isRecord(data)) {
+    const plain = Object.entries(data).filter(([, v]) => !Array.isArray(v));
+    if (plain.length > 0)
+      body.push(
+        h(
+          'dl',
+          { class: 'kv' },
+          plain.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, cell(k, v))]),
+        ),
+      );
+    for (const [k, v] of Object.entries(data))
+      if (Array.isArray(v)) body.push(h('div', { class: 'sub' }, k), v.length === 0 ? h('div', { class: 'muted' }, 'none') : table(v.map((x) => (isRecord(x) ? x : { value: x }))));
+    if (body.length === 0) body.push(h('div', { class: 'muted' }, 'none'));
+  } else body.push(h('div', {}, cell(title, data)));
+  return h('section', { class: 'panel', 'data-section': title }, h('h2', {}, title), ...body);
+}
