@@ -15,8 +15,22 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-firs
 /** Where the spec leaves its screenshot (a temporary path; docs/dashboard.png is made by hand). */
 const SCREENSHOT = join(tmpdir(), 'plexus-dashboard-spec.png');
 
-/** A page expression (the specs' TypeScript has no DOM types): true once the graph draws `node`'s breaker in `state`. */
-const breakerDrawn = (node: string, state: string) => `document.querySelector('#graph [data-node="${node}"]')?.getAttribute('data-breaker') === '${state}'`;
+/** The few DOM names the page functions below use: the specs' TypeScript has no DOM types. */
+interface PageElement {
+  getAttribute(name: string): string | null;
+  readonly textContent: string | null;
+  value: string;
+  dispatchEvent(event: unknown): boolean;
+}
+declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): { readonly length: number } };
+declare const Event: new (type: string) => unknown;
+
+/**
+ * Waits until the graph draws `node`'s breaker in `state`. A function, not a string: the page's
+ * Content-Security-Policy forbids eval, which a string predicate needs.
+ */
+const breakerDrawn = (page: Page, node: string, state: string) =>
+  page.waitForFunction(([n, s]) => document.querySelector(`#graph [data-node="${n}"]`)?.getAttribute('data-breaker') === s, [node, state] as const);
 
 describe('serve: the live dashboard in headless Chromium', function () {
   this.timeout(60_000);
@@ -57,8 +71,8 @@ describe('serve: the live dashboard in headless Chromium', function () {
     }
     expect(await page.locator('#network-name').textContent()).to.equal('dashboard-spec');
     // The edges come from the journal: orders → payments is there once signals went through.
-    await page.waitForFunction("document.querySelectorAll('#graph path.edge').length >= 4");
-    await page.waitForFunction("/[1-9]/.test(document.querySelector('#kpi-completed dd')?.textContent ?? '')");
+    await page.waitForFunction(() => document.querySelectorAll('#graph path.edge').length >= 4);
+    await page.waitForFunction(() => /[1-9]/.test(document.querySelector('#kpi-completed dd')?.textContent ?? ''));
     expect(await page.locator('#graph [data-node="payments"]').getAttribute('data-breaker')).to.equal('closed');
     // The demo's own actions are drawn from their parameters.
     for (const action of ['fail-share', 'slow-down', 'flood', 'calm']) await page.locator(`button[data-action="${action}"]`).waitFor();
@@ -69,7 +83,7 @@ describe('serve: the live dashboard in headless Chromium', function () {
     await page.locator('#graph [data-node="payments"]').click();
     expect(await page.locator('#control-node').inputValue()).to.equal('payments');
     await page.locator('#control-trip').click();
-    await page.waitForFunction(breakerDrawn('payments', 'open'));
+    await breakerDrawn(page, 'payments', 'open');
     expect([shop.net.breaker('payments')!.state, shop.net.breaker('payments')!.isolated]).to.deep.equal(['open', true]);
     expect(await page.locator('#graph [data-node="payments"]').getAttribute('class')).to.include('breaker-open');
     expect(await page.locator('#graph [data-node="payments"] .pill-text').textContent()).to.include('open');
@@ -78,22 +92,30 @@ describe('serve: the live dashboard in headless Chromium', function () {
     expect(statSync(SCREENSHOT).size).to.be.greaterThan(20_000);
 
     await page.locator('#control-reset').click();
-    await page.waitForFunction(breakerDrawn('payments', 'closed'));
+    await breakerDrawn(page, 'payments', 'closed');
     expect(shop.net.breaker('payments')!.state).to.equal('closed');
   });
 
-  it("runs one of the demo's actions with the values set on the page: dead letters appear and one is reprocessed", async () => {
+  it("runs one of the demo's actions with the values set on the page: dead letters appear, one's trace shows its failed hop, one is reprocessed", async () => {
     await page.locator('#action-fail-share-node').selectOption('inventory');
     // A range input: set as a person dragging it would, with its input event.
-    await page.evaluate("{ const input = document.querySelector('#action-fail-share-share'); input.value = '1'; input.dispatchEvent(new Event('input')); }");
+    await page.evaluate(() => {
+      const input = document.querySelector('#action-fail-share-share')!;
+      input.value = '1';
+      input.dispatchEvent(new Event('input'));
+    });
     await page.locator('button[data-action="fail-share"]').click();
     await page.locator('#dead-letters li[data-id]').first().waitFor();
     const size = shop.net.dlq.size;
     expect(size).to.be.greaterThan(0);
     await page.locator('button[data-action="calm"]').click();
+    // Its correlation opens the trace: the hops that completed and the one that failed.
+    await page.locator('#dead-letters li[data-id] a').first().click();
+    await page.locator('#trace li.failed').first().waitFor();
+    expect(await page.locator('#trace li.failed strong').first().textContent()).to.equal('inventory');
     const id = await page.locator('#dead-letters li[data-id]').first().getAttribute('data-id');
     await page.locator(`#dead-letters li[data-id="${id}"] button.primary`).click();
-    await page.waitForFunction(`document.querySelector('#dead-letters li[data-id="${id}"]') === null`);
+    await page.waitForFunction((gone) => document.querySelector(`#dead-letters li[data-id="${gone}"]`) === null, id);
     expect(shop.net.dlq.get(id!)).to.equal(undefined);
     expect(pageErrors).to.deep.equal([]);
   });

@@ -70,7 +70,7 @@ function renderKpis(overview) {
   fill(
     $('kpis'),
     kpi('throughput', `${num(throughput)}/s`, 'kpi-throughput'),
-    kpi('in flight', num(overview.counts.active), 'kpi-active'),
+    kpi('active', num(overview.counts.active), 'kpi-active'),
     kpi('completed', num(overview.counts.completed), 'kpi-completed'),
     kpi('dead letters', num(overview.deadLetters.size), 'kpi-dead'),
     kpi('alerts', num(alerts), 'kpi-alerts'),
@@ -179,9 +179,11 @@ async function pollTopology() {
   if (previousOverview) graph.update(new Map(previousOverview.nodes.map((n) => [n.node, n])));
 }
 
+let deadLetters = [];
 async function pollDeadLetters() {
   try {
     const answer = await api('/api/dead-letters?newest=true&limit=40');
+    deadLetters = answer.deadLetters;
     renderDeadLetters($('dead-letters'), $('dlq-size'), answer, traceOf, pollDeadLetters);
   } catch {
     // Said by the overview's poll.
@@ -190,7 +192,7 @@ async function pollDeadLetters() {
 
 function traceOf(correlationId) {
   $('trace-input').value = correlationId;
-  showTrace($('trace'), correlationId);
+  showTrace($('trace'), correlationId, deadLetters);
 }
 
 let liveState = 'down';
@@ -246,7 +248,7 @@ function start() {
   $('trace-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const id = $('trace-input').value.trim();
-    if (id) showTrace($('trace'), id);
+    if (id) showTrace($('trace'), id, deadLetters);
   });
   fill($('events'), h('li', { class: 'empty' }, 'waiting for events…'));
   fill($('trace'), h('div', { class: 'muted' }, 'Pick a dead letter’s correlation, or paste a correlationId.'));

@@ -105,7 +105,7 @@ export function renderDeadLetters(list, sizeBox, answer, onTrace, onChange) {
         h(
           'div',
           { class: 'grow' },
-          h('div', { class: 'line1' }, pill(d.reason, 'bad'), h('strong', {}, d.node), h('span', { class: 'muted mono' }, `${d.signal.type}@${d.signal.version}`)),
+          h('div', { class: 'line1' }, pill(d.reason, 'bad'), h('strong', {}, d.node), h('span', { class: 'muted mono clip' }, `${d.signal.type}@${d.signal.version}`)),
           h('div', { class: 'line2', title: d.error?.message }, `${d.attempts} attempt${d.attempts === 1 ? '' : 's'} · ${d.error?.message ?? ''}`),
           d.signal.correlationId
             ? h(
@@ -144,44 +144,55 @@ async function act(path, method, done, onChange) {
   onChange();
 }
 
-/** The hops of a correlation: each journaled signal, the node that handled it and how. */
-export async function showTrace(box, correlationId) {
+/** One hop of a trace: the node, the signal, how the attempt ended, where and how long. */
+function hopItem(signal, hop, deadReason) {
+  const done = hop.outcome === 'completed' || hop.outcome === 'journaled';
+  return h(
+    'li',
+    { class: done ? '' : 'failed' },
+    h('div', { class: 'line1' }, h('strong', {}, hop.node), h('span', { class: 'mono muted clip' }, `${signal.type}@${signal.version}`), pill(hop.outcome, done ? 'ok' : 'bad')),
+    h(
+      'div',
+      { class: 'line2' },
+      `partition ${hop.partition} · attempt ${hop.attempt}`,
+      hop.finishedAt !== undefined ? ` · ${ms(hop.finishedAt - hop.startedAt)}` : '',
+      signal.source ? ` · from ${signal.source}` : '',
+      deadReason ? ` · dead letter: ${deadReason}` : '',
+    ),
+  );
+}
+
+/**
+ * The hops of a correlation: each journaled (completed) signal and, from `deadLetters`, the ones
+ * of that correlation that ended in the dead letter queue, oldest first.
+ */
+export async function showTrace(box, correlationId, deadLetters = []) {
   fill(box, h('div', { class: 'muted' }, 'loading…'));
+  let journaled = [];
+  let problem;
   try {
-    const { hops } = await api(`/api/traces/${encodeURIComponent(correlationId)}`);
-    fill(
-      box,
-      h('div', { class: 'muted' }, `${hops.length} signal${hops.length === 1 ? '' : 's'} in correlation `, h('span', { class: 'mono' }, correlationId.slice(0, 24))),
-      h(
-        'ol',
-        { class: 'hops' },
-        hops.flatMap((signal) =>
-          (signal.hops.length > 0 ? signal.hops : [{ node: signal.target, partition: '–', attempt: 1, outcome: 'journaled' }]).map((hop) =>
-            h(
-              'li',
-              { class: hop.outcome === 'completed' || hop.outcome === 'journaled' ? '' : 'failed' },
-              h(
-                'div',
-                { class: 'line1' },
-                h('strong', {}, hop.node),
-                h('span', { class: 'mono muted' }, `${signal.type}@${signal.version}`),
-                pill(hop.outcome, hop.outcome === 'completed' ? 'ok' : 'warn'),
-              ),
-              h(
-                'div',
-                { class: 'line2' },
-                `partition ${hop.partition} · attempt ${hop.attempt}`,
-                hop.finishedAt !== undefined ? ` · ${ms(hop.finishedAt - hop.startedAt)}` : '',
-                signal.source ? ` · from ${signal.source}` : '',
-              ),
-            ),
-          ),
-        ),
-      ),
-    );
+    journaled = (await api(`/api/traces/${encodeURIComponent(correlationId)}`)).hops;
   } catch (error) {
-    fill(box, h('div', { class: 'muted' }, error.message));
+    problem = error;
   }
+  const dead = deadLetters.filter((d) => d.signal.correlationId === correlationId);
+  if (journaled.length === 0 && dead.length === 0) {
+    fill(box, h('div', { class: 'muted' }, problem?.message ?? 'no hops'));
+    return;
+  }
+  const signals = [...journaled.map((signal) => ({ signal })), ...dead.map((d) => ({ signal: d.signal, reason: d.reason }))].sort((a, b) => a.signal.createdAt - b.signal.createdAt);
+  fill(
+    box,
+    h('div', { class: 'muted' }, `${signals.length} signal${signals.length === 1 ? '' : 's'} in correlation `, h('span', { class: 'mono' }, correlationId.slice(0, 24))),
+    h(
+      'ol',
+      { class: 'hops' },
+      signals.flatMap(({ signal, reason }) => {
+        const hops = signal.hops.length > 0 ? signal.hops : [{ node: signal.target, partition: '–', attempt: 1, outcome: reason === undefined ? 'journaled' : 'not handled' }];
+        return hops.map((hop, i) => hopItem(signal, hop, i === hops.length - 1 ? reason : undefined));
+      }),
+    ),
+  );
 }
 
 /** One line of the event feed for an event, with a runbook link where there is one. */
