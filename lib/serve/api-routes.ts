@@ -12,6 +12,7 @@ import { ApiError, ok, readJsonBody, sendApiError, sendJson, type ApiAnswer } fr
 import { breakerAction, purge, replayLast, reprocess, runAction, sendSignal, shutdown } from './api-mutations.ts';
 import { deadLetterFilter, knownDeadLetter, knownNode, overview, topology, trace } from './api-reads.ts';
 import { describeAction, type ServerAction } from './server-actions.ts';
+import { HISTORY_INTERVAL_MS, HISTORY_KEEP_MS, type StatsHistory } from './stats-history.ts';
 
 /** What a route answers from. */
 interface RouteContext {
@@ -20,6 +21,7 @@ interface RouteContext {
   readonly params: readonly string[];
   readonly query: URLSearchParams;
   readonly actions: ReadonlyMap<string, ServerAction>;
+  readonly history: StatsHistory;
   /** The request body as JSON (`{}` when empty). */
   body(): Promise<unknown>;
 }
@@ -34,6 +36,7 @@ interface ApiRoute {
 const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', pattern: /^\/api\/topology$/, answer: ({ network }) => topology(network) },
   { method: 'GET', pattern: /^\/api\/overview$/, answer: ({ network }) => overview(network) },
+  { method: 'GET', pattern: /^\/api\/history$/, answer: ({ history, query }) => historySince(history, query) },
   { method: 'GET', pattern: /^\/api\/nodes$/, answer: ({ network }) => ok({ nodes: network.nodeNames.map((name) => network.stats(name)) }) },
   { method: 'GET', pattern: /^\/api\/nodes\/([^/]+)$/, answer: ({ network, params: [name] }) => ok(network.stats(knownNode(network, name!))) },
   { method: 'POST', pattern: /^\/api\/nodes\/([^/]+)\/breaker\/reset$/, answer: ({ network, params: [name] }) => breakerAction(network, name!, 'reset') },
@@ -68,6 +71,8 @@ function isLoopbackHost(host: string): boolean {
 export interface ApiServing {
   readonly network: Network;
   readonly actions: ReadonlyMap<string, ServerAction>;
+  /** The last minutes' samples. */
+  readonly history: StatsHistory;
   /** From {@link refusesMutations}. */
   readonly mutationsRefused: boolean;
 }
@@ -90,7 +95,8 @@ export async function answerApi(serving: ApiServing, request: IncomingMessage, r
       .exec(url.pathname)!
       .slice(1)
       .map((part) => decodeURIComponent(part));
-    const context: RouteContext = { network: serving.network, params, query: url.searchParams, actions: serving.actions, body: () => readJsonBody(request) };
+    const { network, actions, history } = serving;
+    const context: RouteContext = { network, params, query: url.searchParams, actions, history, body: () => readJsonBody(request) };
     const answer = await route.answer(context);
     sendJson(response, answer.status, answer.body);
   } catch (error) {
@@ -106,4 +112,11 @@ function deadLetters(network: Network, query: URLSearchParams): ApiAnswer {
   let list = network.dlq.list(newest === 'true' ? filter : { ...filter, ...(limit === undefined ? {} : { limit }) });
   if (newest === 'true') list = list.reverse().slice(0, limit);
   return ok({ deadLetters: list, size: network.dlq.size });
+}
+
+/** `GET /api/history?since=`: the samples taken after clock time `since` (all the last minutes' without it). */
+function historySince(history: StatsHistory, query: URLSearchParams): ApiAnswer {
+  const since = query.get('since');
+  if (since !== null && !Number.isFinite(Number(since))) throw new ApiError(400, 'bad-request', `since must be a clock time in ms, not ${JSON.stringify(since)}`);
+  return ok({ intervalMs: HISTORY_INTERVAL_MS, keepMs: HISTORY_KEEP_MS, samples: history.since(since === null ? undefined : Number(since)) });
 }

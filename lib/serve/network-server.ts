@@ -13,6 +13,7 @@ import { LifecycleError } from '../network/errors.ts';
 import { answerApi, refusesMutations, type ApiServing } from './api-routes.ts';
 import { isDashboardPath, loadDashboardAssets, sendAsset, type DashboardAssets } from './dashboard-assets.ts';
 import { streamEvents } from './event-stream.ts';
+import { StatsHistory } from './stats-history.ts';
 import { resolveServerOptions, type NetworkServerOptions, type ResolvedServerOptions } from './serve-options.ts';
 
 /** The `code` of an error response body (`{ error: { code, message } }`). */
@@ -78,6 +79,7 @@ class ServedNetwork implements NetworkServer {
   readonly #network: Network;
   readonly #options: ResolvedServerOptions;
   readonly #api: ApiServing;
+  readonly #history: StatsHistory;
   readonly #server: Server;
   #assets: DashboardAssets | undefined;
   readonly #tokenDigest: Buffer | undefined;
@@ -89,7 +91,8 @@ class ServedNetwork implements NetworkServer {
   constructor(network: Network, options: ResolvedServerOptions) {
     this.#network = network;
     this.#options = options;
-    this.#api = { network, actions: options.actions, mutationsRefused: refusesMutations(options.host, options.token) };
+    this.#history = new StatsHistory(network);
+    this.#api = { network, actions: options.actions, history: this.#history, mutationsRefused: refusesMutations(options.host, options.token) };
     this.#tokenDigest = options.token === undefined ? undefined : digest(options.token);
     this.#server = createServer((request, response) => this.#handle(request, response));
   }
@@ -118,6 +121,7 @@ class ServedNetwork implements NetworkServer {
     const address = this.#server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.#url = `http://${host}:${address.port}`;
+    this.#history.start();
     // health$ completes when the network has shut down: the server goes with it. Not events$:
     // a subscriber there makes every signal build its events, served or not.
     this.#network.health$.subscribe({ complete: () => void this.close() });
@@ -125,6 +129,7 @@ class ServedNetwork implements NetworkServer {
 
   close(): Promise<void> {
     this.#closed ??= new Promise<void>((resolve) => {
+      this.#history.stop();
       for (const end of [...this.#streams]) end();
       this.#server.close(() => resolve());
       // Idle keep-alive connections would hold close() open until they time out.

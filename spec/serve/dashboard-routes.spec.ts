@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createNetworkServer } from '../../lib/index.ts';
+import { intervalLatency } from '../../lib/serve/stats-history.ts';
 import { testNetwork } from '../support/networks.ts';
 import { servedNetwork } from './serve-support.ts';
 
@@ -37,6 +38,41 @@ describe('serve: the routes the dashboard reads and drives', () => {
     expect([handled.count, handled.counts.length, handled.boundsMs.length + 1]).to.deep.equal([5, handled.boundsMs.length + 1, handled.counts.length]);
     expect(handled.counts.reduce((sum: number, c: number) => sum + c, 0)).to.equal(5);
     expect(body.health).to.include.keys('status', 'components', 'circuitBreakers', 'alerts');
+  });
+
+  it('GET /api/history: a sample a second on the network clock, each node’s throughput and handling times; `since` gives the newer ones; five minutes kept', async () => {
+    const { net, server, clock } = await pipeline();
+    for (let i = 0; i < 6; i++) net.post('a', { type: 'tick', payload: i });
+    await net.idle();
+    await clock.advance(1_000);
+    await clock.advance(1_000);
+    const first = await call(`${server.url}/api/history`);
+    const [one, two] = first.body.samples;
+    const newer = await call(`${server.url}/api/history?since=${one.at}`);
+    const bad = await call(`${server.url}/api/history?since=soon`);
+    await clock.advance(6 * 60_000);
+    const later = await call(`${server.url}/api/history`);
+    await net.shutdown();
+    expect([first.status, first.body.intervalMs, first.body.keepMs, first.body.samples.length]).to.deep.equal([200, 1_000, 300_000, 2]);
+    expect([one.nodes.a.throughput, one.nodes.b.throughput, two.nodes.a.throughput]).to.deep.equal([6, 6, 0]);
+    // Handled in no time on a virtual clock: a mean of 0 ms and a p95 inside the first bucket (0.05 ms) in the first second; nothing handled in the second.
+    expect([one.nodes.a.latency.meanMs, one.latency.meanMs, two.latency]).to.deep.equal([0, 0, null]);
+    expect(one.latency.p95Ms).to.be.within(0, 0.05);
+    expect(newer.body.samples).to.deep.equal([two]);
+    expect([bad.status, bad.body.error.code]).to.deep.equal([400, 'bad-request']);
+    expect(later.body.samples.length).to.equal(300);
+    expect(later.body.samples[0].at).to.be.greaterThan(later.body.samples.at(-1).at - 300_000);
+  });
+
+  it('intervalLatency: mean and p95 of the attempts between two readings, p95 interpolated in its bucket', () => {
+    const boundsMs = [1, 2, 5, 10];
+    const before = { count: 10, sumMs: 10, boundsMs, counts: [10, 0, 0, 0, 0] };
+    // 100 more attempts: 80 in (0, 1], 10 in (1, 2], 10 in (2, 5]: the 95th is the 5th of the 10 in (2, 5].
+    const after = { count: 110, sumMs: 10 + 80 * 0.5 + 10 * 1.5 + 10 * 4, boundsMs, counts: [90, 10, 10, 0, 0] };
+    expect(intervalLatency(before, after)).to.deep.equal({ meanMs: 0.95, p95Ms: 2 + 0.5 * 3 });
+    expect(intervalLatency(after, after)).to.equal(null);
+    // Beyond the last bound the histogram knows only that bound.
+    expect(intervalLatency(before, { count: 11, sumMs: 30, boundsMs, counts: [10, 0, 0, 0, 1] })).to.deep.equal({ meanMs: 20, p95Ms: 10 });
   });
 
   it('stats show the queue by partition while signals wait (they add up to queueDepth)', async () => {

@@ -1,6 +1,6 @@
-// The dashboard page: polls /api/overview every second (stats, health, alerts), /api/topology
-// and the dead letters every few seconds, follows /events for alerts, reflexes, breakers and
-// health changes, and draws it all. Plain modules, no framework, no build step.
+// The dashboard page: polls /api/overview (stats, health, alerts) and /api/history (the charts'
+// samples) every second, /api/topology and the dead letters every few seconds, follows /events
+// for alerts, reflexes, breakers and health changes, and draws it all. Plain modules, no framework.
 import { api, currentToken, followEvents, runbookHref, saveToken } from './api.js';
 import { LineChart, PALETTE } from './charts.js';
 import { renderBuiltinControls, renderUserActions, updateNodeSelects } from './controls.js';
@@ -11,8 +11,8 @@ import { eventLine, genericSection, HEALTH_RUNBOOK, renderDeadLetters, renderHea
 const WINDOW_MS = 5 * 60_000;
 const $ = (id) => document.getElementById(id);
 
-/** Samples of the charts: `{ t, throughput: Map<node, n>, mean, p95 }`, the last five minutes. */
-const history = [];
+/** The server's samples of the last minutes (`GET /api/history`), oldest first. */
+const samples = [];
 let previousOverview;
 let topology = { nodes: [], remoteNodes: [], edges: [], edgesFrom: 'none' };
 let offline = false;
@@ -42,26 +42,6 @@ const graph = new NetworkGraph($('graph'), (name) => state.selected !== name && 
 const axis = (value, step) => num(value, Math.max(0, Math.min(3, -Math.floor(Math.log10(step || 1)) + 1)));
 const throughputChart = new LineChart($('throughput-chart'), axis);
 const latencyChart = new LineChart($('latency-chart'), axis);
-
-/** Mean and 95th percentile of the handling times between two snapshots of a node's histogram. */
-function intervalLatency(before, now) {
-  if (!before) return undefined;
-  const count = now.count - before.count;
-  if (count <= 0) return undefined;
-  const mean = (now.sumMs - before.sumMs) / count;
-  const target = count * 0.95;
-  let seen = 0;
-  for (let i = 0; i < now.counts.length; i++) {
-    const inBucket = now.counts[i] - (before.counts[i] ?? 0);
-    if (seen + inBucket >= target && inBucket > 0) {
-      const low = i === 0 ? 0 : now.boundsMs[i - 1];
-      const high = now.boundsMs[i] ?? low * 2;
-      return { mean, p95: low + ((target - seen) / inBucket) * (high - low) };
-    }
-    seen += inBucket;
-  }
-  return { mean, p95: mean };
-}
 
 function renderKpis(overview) {
   const throughput = overview.nodes.reduce((sum, n) => sum + n.throughput, 0);
@@ -116,48 +96,41 @@ async function pollOverview() {
   }
   offline = false;
   const byNode = new Map(overview.nodes.map((n) => [n.node, n]));
-  const previous = previousOverview ? new Map(previousOverview.nodes.map((n) => [n.node, n])) : new Map();
   previousOverview = overview;
-  const latency = new Map();
-  let all;
-  for (const n of overview.nodes) {
-    const l = intervalLatency(previous.get(n.node)?.handleMs, n.handleMs);
-    if (l) latency.set(n.node, l);
-  }
-  // The network's mean and p95: the histograms of every node added up.
-  if (previous.size > 0) {
-    const sum = (list) =>
-      list.reduce((acc, hist) => ({ count: acc.count + hist.count, sumMs: acc.sumMs + hist.sumMs, boundsMs: hist.boundsMs, counts: hist.counts.map((c, i) => c + (acc.counts[i] ?? 0)) }), {
-        count: 0,
-        sumMs: 0,
-        boundsMs: [],
-        counts: [],
-      });
-    all = intervalLatency(sum([...previous.values()].map((n) => n.handleMs)), sum(overview.nodes.map((n) => n.handleMs)));
-  }
-  const t = Date.now();
-  history.push({ t, throughput: new Map(overview.nodes.map((n) => [n.node, n.throughput])), total: overview.nodes.reduce((s, n) => s + n.throughput, 0), mean: all?.mean, p95: all?.p95 });
-  while (history.length > 0 && history[0].t < t - WINDOW_MS - 5000) history.shift();
-
+  const latest = samples[samples.length - 1];
   renderHeader(overview);
   renderKpis(overview);
   graph.update(byNode);
-  renderNodes($('nodes-body'), overview.nodes, new Map([...latency].map(([name, l]) => [name, l.p95])));
+  renderNodes($('nodes-body'), overview.nodes, new Map(Object.entries(latest?.nodes ?? {}).map(([name, n]) => [name, n.latency?.p95Ms])));
   renderHealth($('alerts'), $('health'), overview.health);
   renderExtras(overview);
-  drawCharts(overview.nodes.map((n) => n.node));
   setLive(overview.state === 'terminated' ? 'down' : liveState);
 }
 
-function drawCharts(names) {
-  const now = Date.now();
-  const series = names.map((name, i) => ({ name, color: PALETTE[i % PALETTE.length], points: history.map((s) => [s.t, s.throughput.get(name) ?? 0]) }));
+/** Adds the samples taken since the last one held, and draws the charts. */
+async function pollHistory() {
+  const last = samples[samples.length - 1];
+  let answer;
+  try {
+    answer = await api(`/api/history${last ? `?since=${last.at}` : ''}`);
+  } catch {
+    return; // Said by the overview's poll.
+  }
+  samples.push(...answer.samples);
+  const newest = samples[samples.length - 1];
+  while (samples.length > 0 && samples[0].at <= newest.at - answer.keepMs) samples.shift();
+  drawCharts(newest?.at ?? 0);
+}
+
+function drawCharts(now) {
+  const names = topology.nodes.map((n) => n.name);
+  const series = names.map((name, i) => ({ name, color: PALETTE[i % PALETTE.length], points: samples.map((s) => [s.at, s.nodes[name]?.throughput ?? 0]) }));
   throughputChart.draw(series, now, WINDOW_MS);
-  const withLatency = history.filter((s) => s.mean !== undefined);
+  const withLatency = samples.filter((s) => s.latency !== null);
   latencyChart.draw(
     [
-      { name: 'mean', color: PALETTE[0], fill: true, points: withLatency.map((s) => [s.t, s.mean]) },
-      { name: 'p95', color: PALETTE[2], points: withLatency.map((s) => [s.t, s.p95]) },
+      { name: 'mean', color: PALETTE[0], fill: true, points: withLatency.map((s) => [s.at, s.latency.meanMs]) },
+      { name: 'p95', color: PALETTE[2], points: withLatency.map((s) => [s.at, s.latency.p95Ms]) },
     ],
     now,
     WINDOW_MS,
@@ -261,9 +234,11 @@ function start() {
   pollTopology().then(() => {
     loadActions();
     pollOverview();
+    pollHistory();
     pollDeadLetters();
   });
   setInterval(pollOverview, 1000);
+  setInterval(pollHistory, 1000);
   setInterval(pollTopology, 4000);
   setInterval(pollDeadLetters, 2500);
   addEventListener('resize', () => {
