@@ -38,8 +38,8 @@ const state = {
   },
 };
 const graph = new NetworkGraph($('graph'), (name) => state.selected !== name && state.select(name));
-/** An axis value with as many decimals as the gridlines' step needs. */
-const axis = (value, step) => num(value, Math.max(0, Math.min(3, -Math.floor(Math.log10(step || 1)) + 1)));
+/** An axis value with as many decimals as the gridlines' step has (1.25 → 2, 5 → 0). */
+const axis = (value, step) => num(value, Math.min(3, (String(Number(step.toPrecision(3))).split('.')[1] ?? '').length));
 const throughputChart = new LineChart($('throughput-chart'), axis);
 const latencyChart = new LineChart($('latency-chart'), axis);
 

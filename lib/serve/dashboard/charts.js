@@ -4,11 +4,12 @@
 /** Series colours, in order. */
 export const PALETTE = ['#5eb1ff', '#41d19a', '#f2b84b', '#c58cff', '#ff8c69', '#4dd4e6', '#ff6b9a', '#a3e05b'];
 
-/** A "nice" upper bound at or above `value` (1, 2, 2.5 or 5 × 10^n). */
-function niceMax(value) {
-  if (!(value > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
+/** A "nice" step between the four gridlines, so that the top is at or above `max` (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^n). */
+function niceStep(max) {
+  if (!(max > 0)) return 0.25;
+  const raw = max / 4;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const step of [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (step * power >= raw) return step * power;
   return 10 * power;
 }
 
@@ -47,7 +48,8 @@ export class LineChart {
     const from = now - windowMs;
     let max = 0;
     for (const line of series) for (const [t, v] of line.points) if (t >= from && v > max) max = v;
-    const yMax = niceMax(max * 1.1);
+    const step = niceStep(max * 1.05);
+    const yMax = 4 * step;
     const x = (t) => left + ((t - from) / windowMs) * plotW;
     const y = (v) => top + plotH - (v / yMax) * plotH;
 
@@ -55,7 +57,7 @@ export class LineChart {
     g.textBaseline = 'middle';
     g.lineWidth = 1;
     for (let i = 0; i <= 4; i++) {
-      const value = (yMax / 4) * i;
+      const value = step * i;
       const py = Math.round(y(value)) + 0.5;
       g.strokeStyle = i === 0 ? '#2c3b52' : '#1c2738';
       g.beginPath();
@@ -64,7 +66,7 @@ export class LineChart {
       g.stroke();
       g.fillStyle = '#7c8ca3';
       g.textAlign = 'right';
-      g.fillText(this.format(value, yMax / 4), left - 6, py);
+      g.fillText(this.format(value, step), left - 6, py);
     }
     g.textAlign = 'center';
     g.textBaseline = 'top';

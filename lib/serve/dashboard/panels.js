@@ -105,8 +105,8 @@ export function renderDeadLetters(list, sizeBox, answer, onTrace, onChange) {
         h(
           'div',
           { class: 'grow' },
-          h('div', { class: 'line1' }, pill(d.reason, 'bad'), h('strong', {}, d.node), h('span', { class: 'muted mono clip' }, `${d.signal.type}@${d.signal.version}`)),
-          h('div', { class: 'line2', title: d.error?.message }, `${d.attempts} attempt${d.attempts === 1 ? '' : 's'} · ${d.error?.message ?? ''}`),
+          h('div', { class: 'line1' }, pill(d.reason, 'bad'), h('strong', {}, d.node), h('span', { class: 'muted clip' }, `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`)),
+          h('div', { class: 'line2', title: d.error?.message }, h('span', { class: 'mono' }, `${d.signal.type}@${d.signal.version}`), ` · ${d.error?.message ?? ''}`),
           d.signal.correlationId
             ? h(
                 'div',
