@@ -3,6 +3,7 @@
  * and the report. Leaf file: imports only types.
  */
 import type { ActiveAlert } from './alert-rules.ts';
+import type { ForecastData } from './forecast-types.ts';
 import type { BreakerHealth } from '../resilience/breaker/types.ts';
 import type { ErrorInfo } from '../util/errors.ts';
 
@@ -99,6 +100,8 @@ export interface HealthReport {
   readonly flags: Readonly<Record<string, boolean>>;
   /** The alerts pending or firing now (see `network.alerts`). */
   readonly alerts: readonly ActiveAlert[];
+  /** The network's bottleneck forecast (see `network.forecast`); `undefined` with `forecast: false`. */
+  readonly forecast: ForecastData | undefined;
 }
 
 /** Value of `plexus_health_status` for each status. */

@@ -28,6 +28,7 @@ import { configureNode, type NodeSettings } from './configure-node.ts';
 import type { NetworkHealth } from './network-health.ts';
 import type { NetworkContext } from './network-context.ts';
 import type { NetworkAlerts } from './network-alerts.ts';
+import type { NetworkForecast } from './network-forecast.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
 import { checkNodeName } from './node-config.ts';
@@ -75,6 +76,8 @@ export class Network implements AsyncDisposable {
   readonly context: NetworkContext;
   /** Alert rules (a starter set on by default) and the alerts active now, each firing and resolving an `alert` event (docs/operations.md). */
   readonly alerts: NetworkAlerts;
+  /** The bottleneck forecast: per node utilisation, depth trend, time to full, risk and confidence; forecasts from elsewhere in the same schema (docs/operations.md). */
+  readonly forecast: NetworkForecast;
   /** The parts that watch the network while it runs (health, context, alerts, …), started and stopped together. */
   readonly #control: ControlPlane;
   readonly #health: NetworkHealth;
@@ -128,6 +131,7 @@ export class Network implements AsyncDisposable {
     this.health$ = w.health.health$;
     this.context = w.context;
     this.alerts = w.alerts;
+    this.forecast = w.forecast;
     this.#control = w.control;
   }
 
@@ -238,7 +242,7 @@ export class Network implements AsyncDisposable {
   }
 
   #start(): Promise<void> {
-    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, recover: this.#recover };
+    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, control: this.#control, recover: this.#recover };
     return startNetwork(parts, {
       checkNotStopping: () => this.#checkNotStopping(),
       opened: () => {
@@ -338,7 +342,7 @@ export class Network implements AsyncDisposable {
     }
     this.#state = 'stopping';
     this.#shutdown = shutdownNetwork(
-      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, operations: this.#operations },
+      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, control: this.#control, operations: this.#operations },
       { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated() },
       { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
     );

@@ -15,6 +15,7 @@ import type { Operations } from './operations.ts';
 import type { Router } from './router.ts';
 import { runShutdown, type ShutdownHost } from './run-shutdown.ts';
 import type { ShutdownReport } from './shutdown-report.ts';
+import type { ControlPlane } from './wire-network.ts';
 
 /** The shutdown report of a network; `transport` says what closing the transport did (when there is one). */
 export type NetworkShutdownReport = ShutdownReport & {
@@ -51,6 +52,8 @@ export interface NetworkShutdownParts {
   readonly journal: Journal | undefined;
   readonly router: Router;
   readonly transport: TransportSession | undefined;
+  /** Its parts that share state through the transport disconnect before the transport closes. */
+  readonly control: Pick<ControlPlane, 'disconnect'>;
   readonly operations: Operations;
 }
 
@@ -100,7 +103,15 @@ export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownH
     // Signals the shutdown handed back go back to the stream (nak) for the next process;
     // publishes still awaiting their PubAck end (forwarded or dead-lettered) before the close,
     // and before the journal closes, so a durable one keeps their dead letters.
-    ...(transport === undefined ? {} : { closeTransport: async () => void (closed = await transport.close()) }),
+    // The shared context stops writing first: its writes in flight end on an open connection.
+    ...(transport === undefined
+      ? {}
+      : {
+          closeTransport: async () => {
+            await p.control.disconnect();
+            closed = await transport.close();
+          },
+        }),
   };
   return runShutdown(host, options).then((report) => {
     p.operations.dispose();
