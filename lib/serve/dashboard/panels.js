@@ -236,6 +236,8 @@ const isRecord = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
 function cell(key, value) {
   if (value === undefined || value === null) return h('span', { class: 'muted' }, '–');
   if (key === 'runbook') return runbookLink(value, 'runbook');
+  // Clock times (`at`, `since`, `firedAt`, …): as a time of day.
+  if (typeof value === 'number' && value > 1e12 && (key === 'at' || key === 'since' || key.endsWith('At'))) return clockTime(value);
   if (typeof value === 'number') return num(value, Math.abs(value) < 10 ? 3 : 1);
   if (typeof value === 'string' && STATE_KEYS.has(key)) return pill(value, { low: 'ok', medium: 'warn', high: 'bad', critical: 'bad' }[value] ?? value);
   if (typeof value === 'object') return h('span', { class: 'mono muted', title: JSON.stringify(value) }, JSON.stringify(value).slice(0, 60));
