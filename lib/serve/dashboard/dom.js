@@ -46,6 +46,14 @@ export function num(value, digits = 0) {
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
+/** A count in at most five characters: 950, 9,500, 45.9k, 1.2M. */
+export function compact(value) {
+  if (value === undefined || value === null || Number.isNaN(value)) return '–';
+  if (value >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
+  if (value >= 1e4) return `${(value / 1e3).toFixed(value >= 1e5 ? 0 : 1)}k`;
+  return num(value);
+}
+
 /** A duration in ms, short: "0.42 ms", "12 ms", "1.3 s". */
 export function ms(value) {
   if (value === undefined || value === null || Number.isNaN(value)) return '–';

@@ -1,11 +1,11 @@
 // The network drawn as a graph: nodes in columns by their distance from the senders (longest
 // path over the observed edges), edges as curves with the signals seen on each. Built once per
 // topology; each poll only updates the figures, so the edges' flow animation runs smoothly.
-import { num, s } from './dom.js';
+import { compact, s } from './dom.js';
 
 const MAX_CARD_W = 190;
 const MIN_CARD_W = 130;
-const MIN_GAP = 64;
+const MIN_GAP = 48;
 const CARD_H = 92;
 const BREAKER_TEXT = { closed: 'closed', open: 'open', 'half-open': 'half-open', none: 'no breaker' };
 
@@ -46,7 +46,7 @@ export class NetworkGraph {
     if (key === this.key) {
       for (const edge of this.edges) {
         const seen = edges.find((e) => e.from === edge.from && e.to === edge.to);
-        if (seen) edge.label.textContent = num(seen.signals);
+        if (seen) edge.label.textContent = compact(seen.signals);
       }
       return;
     }
@@ -88,7 +88,7 @@ export class NetworkGraph {
         const bend = forward ? Math.max(40, (x2 - x1) / 2) : 60;
         const d = forward ? `M${x1} ${y1} C${x1 + bend} ${y1} ${x2 - bend} ${y2} ${x2} ${y2}` : `M${x1} ${y1} C${x1} ${y1 + bend} ${x2} ${y2 + bend} ${x2} ${y2}`;
         const path = s('path', { class: 'edge', d, 'marker-end': 'url(#arrow)' });
-        const label = s('text', { class: 'edge-label', x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, 'text-anchor': 'middle' }, num(edge.signals));
+        const label = s('text', { class: 'edge-label', x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, 'text-anchor': 'middle' }, compact(edge.signals));
         this.svg.append(path, label);
         return { from: edge.from, to: edge.to, path, label };
       })
@@ -103,8 +103,8 @@ export class NetworkGraph {
   #card(name, { x, y }, isRemote) {
     const w = this.cardW;
     // Name on top; the breaker's state under it with the throughput; the fill bar; the partitions with the queue.
-    const breakerBg = s('rect', { x: 12, y: 31, width: 80, height: 17, rx: 8.5 });
-    const breakerText = s('text', { x: 52, y: 43, 'text-anchor': 'middle', class: 'pill-text' });
+    const breakerBg = s('rect', { x: 12, y: 31, width: 72, height: 17, rx: 8.5 });
+    const breakerText = s('text', { x: 48, y: 43, 'text-anchor': 'middle', class: 'pill-text' });
     const rate = s('text', { x: w - 12, y: 44, 'text-anchor': 'end', class: 'node-rate' });
     const meta = s('text', { x: w - 12, y: 84, 'text-anchor': 'end', class: 'node-meta' }, isRemote ? 'remote' : '');
     const pressure = s('rect', { x: 12, y: 56, width: 0, height: 5, rx: 2.5 });
@@ -149,8 +149,8 @@ export class NetworkGraph {
       card.breakerBg.setAttribute('stroke', fg);
       card.breakerText.setAttribute('fill', fg);
       card.breakerText.textContent = BREAKER_TEXT[state] ?? state;
-      card.rate.textContent = `${num(stats.throughput)}/s`;
-      card.meta.textContent = `q ${num(stats.queueDepth)}`;
+      card.rate.textContent = `${compact(stats.throughput)}/s`;
+      card.meta.textContent = `q ${compact(stats.queueDepth)}`;
       const width = this.cardW - 24;
       card.pressure.setAttribute('width', Math.max(stats.fill > 0 ? 2 : 0, Math.min(1, stats.fill) * width));
       card.pressure.setAttribute('fill', stats.pressure === 'critical' ? '#ff6b6b' : stats.pressure === 'warning' ? '#f2b84b' : '#41d19a');
