@@ -15,7 +15,7 @@ export function knownNode(network: Network, name: string): string {
 }
 
 /**
- * Nodes (with a few stats and the signal types they handled), remote nodes, and the edges seen
+ * Nodes (with a few stats, the signal types they handled and those types' schema versions), remote nodes, and the edges seen
  * so far. The network records no edges on its hot path: they are derived here from the journal
  * (each completed signal a node emitted is an edge source → target), so they cover what the
  * journal still holds, and there are none without a journal (`edgesFrom: 'none'`).
@@ -37,7 +37,12 @@ export async function topology(network: Network): Promise<ApiAnswer> {
   const nodes = network.nodeNames.map((name) => {
     const stats = network.stats(name);
     const signalTypes = [...(types.get(name) ?? [])].sort();
-    return { name, capacity: stats.capacity, partitions: stats.partitionDepths.length, breakerState: stats.breakerState, pressure: stats.pressure, signalTypes };
+    // The types with a schema: a version outside theirs is refused (the dashboard's "unsupported version").
+    const schemas = signalTypes.flatMap((type) => {
+      const versions = network.schemas.versionsOf(type);
+      return versions === undefined ? [] : [{ type, versions }];
+    });
+    return { name, capacity: stats.capacity, partitions: stats.partitionDepths.length, breakerState: stats.breakerState, pressure: stats.pressure, signalTypes, schemas };
   });
   return ok({ nodes, remoteNodes: network.remoteNames, edges: [...edges.values()], edgesFrom: journaled === undefined ? 'none' : 'journal' });
 }

@@ -96,6 +96,13 @@ describe('serve: the live dashboard in headless Chromium', function () {
     expect(shop.net.breaker('payments')!.state).to.equal('closed');
   });
 
+  it('sends a signal with a version the schema does not support: it ends as a dead letter the page lists', async () => {
+    await page.locator('#graph [data-node="orders"]').click();
+    await page.locator('#control-unsupported').click();
+    await page.locator('#dead-letters li[data-id] .pill', { hasText: 'unsupported-version' }).first().waitFor();
+    expect(shop.net.dlq.list({ reason: 'unsupported-version' }).map((d) => [d.node, d.signal.type, d.signal.version])).to.deep.equal([['orders', 'order.placed', '9.9']]);
+  });
+
   it("runs one of the demo's actions with the values set on the page: dead letters appear, one's trace shows its failed hop, one is reprocessed", async () => {
     await page.locator('#action-fail-share-node').selectOption('inventory');
     // A range input: set as a person dragging it would, with its input event.
@@ -105,12 +112,13 @@ describe('serve: the live dashboard in headless Chromium', function () {
       input.dispatchEvent(new Event('input'));
     });
     await page.locator('button[data-action="fail-share"]').click();
-    await page.locator('#dead-letters li[data-id]').first().waitFor();
+    const inventoryDead = page.locator('#dead-letters li[data-id]', { has: page.locator('strong', { hasText: 'inventory' }) });
+    await inventoryDead.first().waitFor();
     const size = shop.net.dlq.size;
     expect(size).to.be.greaterThan(0);
     await page.locator('button[data-action="calm"]').click();
     // Its correlation opens the trace: the hops that completed and the one that failed.
-    await page.locator('#dead-letters li[data-id] a').first().click();
+    await inventoryDead.first().locator('a').click();
     await page.locator('#trace li.failed').first().waitFor();
     expect(await page.locator('#trace li.failed strong').first().textContent()).to.equal('inventory');
     const id = await page.locator('#dead-letters li[data-id]').first().getAttribute('data-id');

@@ -90,15 +90,15 @@ describe('serve: the routes the dashboard reads and drives', () => {
     expect(stats.queueDepth).to.be.greaterThan(0);
   });
 
-  it('GET /api/topology gives each node its partitions and the signal types seen in the journal', async () => {
+  it('GET /api/topology gives each node its partitions, the signal types seen in the journal and the schema versions of those that have one', async () => {
     const { net, server } = await pipeline();
     net.post('a', { type: 'tick', payload: 1 });
     await net.idle();
     const { body } = await call(`${server.url}/api/topology`);
     await net.shutdown();
-    expect(body.nodes.map((n: { name: string; partitions: number; signalTypes: string[] }) => [n.name, n.partitions, n.signalTypes])).to.deep.equal([
-      ['a', 4, ['tick']],
-      ['b', 2, ['reading']],
+    expect(body.nodes.map((n: { name: string; partitions: number; signalTypes: string[]; schemas: unknown[] }) => [n.name, n.partitions, n.signalTypes, n.schemas])).to.deep.equal([
+      ['a', 4, ['tick'], []],
+      ['b', 2, ['reading'], [{ type: 'reading', versions: ['1.0'] }]],
     ]);
     expect(body.edges).to.deep.equal([{ from: 'a', to: 'b', signals: 1 }]);
   });

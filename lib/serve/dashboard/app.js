@@ -29,8 +29,8 @@ const state = {
     );
     if (graph.selected !== name) graph.select(name);
   },
-  typesOf(name) {
-    return topology.nodes.find((n) => n.name === name)?.signalTypes ?? [];
+  schemasOf(name) {
+    return topology.nodes.find((n) => n.name === name)?.schemas ?? [];
   },
   refresh() {
     pollOverview();

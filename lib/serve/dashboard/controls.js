@@ -42,7 +42,7 @@ export function updateNodeSelects(state, names, selected) {
   }
 }
 
-/** The built-in controls. `state` has `selected`, `select(name)`, `typesOf(name)`, `refresh()`. */
+/** The built-in controls. `state` has `selected`, `select(name)`, `schemasOf(name)`, `refresh()`. */
 export function renderBuiltinControls(box, state) {
   const target = nodeSelect(state, 'control-node', true);
   const version = h('input', { id: 'control-version', value: '9.9', size: 4, title: 'a version the schema does not support' });
@@ -65,8 +65,11 @@ export function renderBuiltinControls(box, state) {
     {
       id: 'control-unsupported',
       onclick: () => {
-        const type = state.typesOf(target.value)[0];
-        if (type === undefined) return toast(`no signal type seen at ${target.value} yet`, true);
+        // A type of this node with a schema: without one, every version is accepted as it is.
+        const schema = state.schemasOf(target.value)[0];
+        if (schema === undefined) return toast(`${target.value} handled no signal type with a schema yet: any version would do`, true);
+        if (schema.versions.includes(version.value)) return toast(`${schema.type} supports ${version.value}: pick another version`, true);
+        const type = schema.type;
         run(
           `send ${type}@${version.value} to ${target.value}`,
           () => api('/api/signals', { method: 'POST', body: { target: target.value, type, version: version.value, payload: {} } }),
