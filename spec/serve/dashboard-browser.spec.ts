@@ -33,6 +33,12 @@ const breakerDrawn = (page: Page, node: string, state: string) =>
   page.waitForFunction(([n, s]) => document.querySelector(`#graph [data-node="${n}"]`)?.getAttribute('data-breaker') === s, [node, state] as const);
 
 describe('serve: the live dashboard in headless Chromium', function () {
+  if (!existsSync(CHROMIUM)) {
+    it(`skipped: ${CHROMIUM} is missing (Debian's chromium package; .ci/run installs it)`, function () {
+      this.skip();
+    });
+    return;
+  }
   this.timeout(60_000);
   let browser: Browser | undefined;
   let shop: ShopDemo;
@@ -40,8 +46,7 @@ describe('serve: the live dashboard in headless Chromium', function () {
   let page: Page;
   const pageErrors: string[] = [];
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip(); // no browser here: `apt-get install chromium` (.ci/run does)
+  before(async () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     shop = createShopDemo({ name: 'dashboard-spec', ratePerSecond: 200 });
@@ -57,10 +62,10 @@ describe('serve: the live dashboard in headless Chromium', function () {
 
   after(async () => {
     await browser?.close();
-    if (browser !== undefined) {
-      await shop.stopTraffic();
-      await shop.net.shutdown({ timeoutMs: 5_000 });
-    }
+    // Undefined when `before` failed early.
+    if (shop === undefined) return;
+    await shop.stopTraffic();
+    await shop.net.shutdown({ timeoutMs: 5_000 });
   });
 
   it("loads and shows the demo's nodes in the graph and the node table, with live figures", async () => {
