@@ -133,6 +133,22 @@ describe('serve: the live dashboard in headless Chromium', function () {
     expect(pageErrors).to.deep.equal([]);
   });
 
+  it('with a token: the page asks for it, and connects with it given as #token= (then drops it from the address)', async () => {
+    const guarded = await createNetworkServer(shop.net, { token: 'open-sesame' });
+    const asking = await browser!.newPage();
+    await asking.goto(guarded.url);
+    await asking.locator('#token-bar').waitFor();
+    expect(await asking.locator('#graph [data-node]').count()).to.equal(0);
+    await asking.close();
+    const given = await browser!.newPage();
+    await given.goto(`${guarded.url}/#token=open-sesame`);
+    await given.locator('#graph [data-node="payments"]').waitFor();
+    await given.waitForFunction(() => document.querySelector('#live-text')?.textContent === 'live');
+    expect(new URL(given.url()).hash).to.equal('');
+    await given.close();
+    await guarded.close();
+  });
+
   it('opens the runbook entry a link names', async () => {
     const runbook = await browser!.newPage();
     await runbook.goto(`${server.url}/runbook#alert-breaker-open`);
