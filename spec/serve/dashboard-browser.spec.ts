@@ -81,6 +81,9 @@ describe('serve: the live dashboard in headless Chromium', function () {
     expect(await page.locator('#graph [data-node="payments"]').getAttribute('data-breaker')).to.equal('closed');
     // The demo's own actions are drawn from their parameters.
     for (const action of ['fail-share', 'slow-down', 'flood', 'calm']) await page.locator(`button[data-action="${action}"]`).waitFor();
+    // What the health report carries besides the known parts is drawn from its shape: the forecast's per-node table, the flags.
+    await page.locator('[data-section="forecast"] td', { hasText: 'payments' }).first().waitFor();
+    await page.locator('[data-section="feature flags"] dt', { hasText: 'reflexes' }).waitFor();
     expect(pageErrors).to.deep.equal([]);
   });
 

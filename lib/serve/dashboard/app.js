@@ -6,7 +6,8 @@ import { LineChart, PALETTE } from './charts.js';
 import { renderBuiltinControls, renderUserActions, updateNodeSelects } from './controls.js';
 import { fill, h, num } from './dom.js';
 import { NetworkGraph } from './graph.js';
-import { eventLine, genericSection, HEALTH_RUNBOOK, renderDeadLetters, renderHealth, renderNodes, showTrace } from './panels.js';
+import { eventLine, HEALTH_RUNBOOK, renderDeadLetters, renderHealth, renderNodes, showTrace } from './panels.js';
+import { genericSection } from './sections.js';
 
 const WINDOW_MS = 5 * 60_000;
 const $ = (id) => document.getElementById(id);
