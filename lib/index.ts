@@ -24,7 +24,7 @@ export type {
 } from './control/shutdown-handlers.ts';
 export type { Logger, LogMethod, LogLevel } from './observe/logger.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './node/receipt.ts';
-export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
+export type { NodeStatsSnapshot, NetworkCounts, HandleTimeSnapshot } from './network/network-stats.ts';
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
 export type { OperationOptions } from './network/operations.ts';
@@ -62,6 +62,7 @@ export type { KeyValueStore, KeyValueEntry, KeyValueWatch } from './control/key-
 // HTTP endpoints: /metrics, /health, /events.
 export { createNetworkServer, HttpErrorCode, type NetworkServer } from './serve/network-server.ts';
 export type { NetworkServerOptions } from './serve/serve-options.ts';
+export type { ServerAction, ActionParam, ActionValues, NumberActionParam, StringActionParam, BooleanActionParam, NodeActionParam } from './serve/server-actions.ts';
 
 // Health, feature flags, context and alerts (the control plane).
 export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
