@@ -1,5 +1,6 @@
 import type { Signal } from '../signal/signal.ts';
 import type { DeadLetter } from './dead-letter-queue.ts';
+import type { KeptState } from './record-state.ts';
 
 /** An idempotency key a node saw, and when: kept by a durable journal for its dedup window. */
 export interface RecentKey {
@@ -34,6 +35,8 @@ export interface JournalRecovery {
   readonly deadLetters: DeadLetter[];
   /** Idempotency keys seen within the dedup window (see {@link Journal.rememberKeys}), oldest first. */
   readonly keys: RecentKey[];
+  /** The states parts of the network kept (see {@link Journal.keepState}), the last of each key; absent when the journal keeps none. */
+  readonly states?: readonly KeptState[];
 }
 
 /**
@@ -69,6 +72,12 @@ export interface Journal {
   rememberKeys?(windowMs: number, maxKeys: number): void;
   /** Optional: the dead letter of `id` left the queue (purged, pushed out) and must not come back. */
   forgetDeadLetter?(id: string): void;
+  /**
+   * Optional, for a durable journal: keep `value` (a JSON value) as the state of `key` (a
+   * failover group's active member and audit trail) until the next call for the same key;
+   * `recover` gives back the last one. Not awaited: a crash may lose the last state written.
+   */
+  keepState?(key: string, value: unknown): void;
 }
 
 /** A journal's own view of its health, for the network's `journal` health check. */

@@ -1,0 +1,265 @@
+/**
+ * The lock of a failover group shared by several processes: one entry of a shared key-value
+ * store (a JetStream KV bucket with NATS) names the active member and the process that holds
+ * the group. It is taken and renewed by compare-and-set on the entry's revision, and held as a
+ * lease: the holder renews every `renewMs`; a process that sees no new revision for `leaseMs`
+ * takes the entry over (compare-and-set on the revision it saw, so two contenders cannot both).
+ *
+ * Why two processes never both hold it: the holder counts its lease from the moment it *sent*
+ * its last successful write and steps down when `leaseMs` has passed since without a renewal;
+ * a contender counts from the moment it *saw* that write, which is later. Only clock rates
+ * matter, not clock offsets between processes.
+ */
+import type { Clock, TimerHandle } from '../util/clock.ts';
+import { unrefTimer } from '../util/clock.ts';
+import type { DisposableHandle } from '../resilience/emitter.ts';
+import type { FailoverCause } from './failover-machine.ts';
+import type { KeyValueEntry, KeyValueStore } from './key-value-store.ts';
+
+/** The JSON of the lock's entry. */
+export interface FailoverLockValue {
+  /** The active member; null when the group is free (handed over, or no member healthy). */
+  readonly member: string | null;
+  /** The process that holds the group; null when free. */
+  readonly holder: string | null;
+  /** Who made the last change, and why (for every process's audit trail). */
+  readonly by: string;
+  readonly reason: string;
+  /** When a free group was handed over to a member: the process hosting it takes it first. */
+  readonly prefer?: string;
+}
+
+/** What a lease needs (see {@link createFailoverLease}). */
+export interface FailoverLeaseOptions {
+  readonly store: KeyValueStore;
+  /** The entry's key, e.g. `failover.pay`. */
+  readonly key: string;
+  /** This process's id in the entry (unique per process and run). */
+  readonly holder: string;
+  readonly clock: Clock;
+  /** How long a holder's write holds the group without renewal. */
+  readonly leaseMs: number;
+  /** How often the holder renews (less than `leaseMs`). */
+  readonly renewMs: number;
+  /** The member this process would make active now (one of its own, healthy), preferring `prefer`; undefined when it has none. */
+  candidate(prefer?: string): string | undefined;
+  /** The entry names `member` as active now (or none), changed by `cause`; `mine`: this process holds it. */
+  onActive(member: string | undefined, cause: FailoverCause, mine: boolean): void;
+  /** This process took the group (true) or no longer holds it (false). */
+  onHolding(holding: boolean): void;
+  /** The store failed (a write or the watch); the lease goes on trying. */
+  onError(error: unknown, operation: string): void;
+}
+
+/** A running lease; see {@link createFailoverLease}. */
+export interface FailoverLease {
+  /** This process holds the group now (its lease has not run out). */
+  readonly holding: boolean;
+  /** The member the entry names as active, as last seen (undefined before the first read, or when free). */
+  readonly member: string | undefined;
+  /** The holder the entry names, as last seen. */
+  readonly holderSeen: string | undefined;
+  /** Starts watching the entry (and contending for it). */
+  start(): void;
+  /**
+   * The holder changes the active member: to `member` when it is one of this process's
+   * (`local`), else hands the group over (free, preferring `member`). Resolves once written;
+   * rejects when this process does not hold the group or the write fails.
+   */
+  change(member: string | undefined, local: boolean, cause: FailoverCause): Promise<void>;
+  /** A member of this process may have turned healthy: contend now if the group is free. */
+  poke(): void;
+  /** Stops the timers and the watch; a holder hands the group over first (best effort). */
+  stop(): Promise<void>;
+}
+
+/** A lease on `options.key` (see the file comment). Nothing happens before `start()`. */
+export function createFailoverLease(options: FailoverLeaseOptions): FailoverLease {
+  const { store, key, holder: me, clock, leaseMs, renewMs } = options;
+  let seen: { revision: number; value: FailoverLockValue | undefined } | undefined;
+  let holding = false;
+  /** Revision of this process's last write, while it holds the group. */
+  let myRevision: number | undefined;
+  let validUntil = 0;
+  let renewTimer: TimerHandle | undefined;
+  let expiryTimer: TimerHandle | undefined;
+  let stepDownTimer: TimerHandle | undefined;
+  let watch: DisposableHandle | undefined;
+  let stopped = false;
+  let writing = false;
+
+  const clear = (timer: TimerHandle | undefined): undefined => {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    return undefined;
+  };
+  const later = (ms: number, fn: () => void): TimerHandle => unrefTimer(clock.setTimeout(fn, ms));
+  const setHolding = (value: boolean): void => {
+    if (holding === value) return;
+    holding = value;
+    if (!value) {
+      renewTimer = clear(renewTimer);
+      stepDownTimer = clear(stepDownTimer);
+      myRevision = undefined;
+    }
+    options.onHolding(value);
+  };
+  /** A write of ours was stored at `revision`: the lease runs `leaseMs` from when it was sent. */
+  const held = (revision: number, sentAt: number): void => {
+    myRevision = revision;
+    validUntil = sentAt + leaseMs;
+    stepDownTimer = clear(stepDownTimer);
+    stepDownTimer = later(Math.max(0, validUntil - clock.now()), () => setHolding(false));
+    setHolding(clock.now() < validUntil);
+    renewTimer = clear(renewTimer);
+    if (holding) renewTimer = later(renewMs, renew);
+  };
+  const encode = (value: FailoverLockValue): string => JSON.stringify(value);
+
+  const renew = (): void => {
+    renewTimer = undefined;
+    if (stopped || myRevision === undefined) return;
+    const value = seen?.value;
+    if (value === undefined || value.holder !== me) return;
+    const sentAt = clock.now();
+    store.update(key, encode(value), myRevision).then(
+      (revision) => {
+        if (!stopped && myRevision !== undefined) held(revision, sentAt);
+      },
+      (error: unknown) => {
+        if (stopped) return;
+        // A conflict: someone else wrote the entry (it took over): the watch tells who.
+        if (isConflict(error)) setHolding(false);
+        else {
+          options.onError(error, 'failover.renew');
+          // Try again; the step-down timer ends the lease if no renewal gets through in time.
+          if (myRevision !== undefined) renewTimer = later(renewMs, renew);
+        }
+      },
+    );
+  };
+
+  /** Takes the group with `member` (CAS on the revision seen, or create when there was no entry). */
+  const acquire = (reason: string): void => {
+    if (stopped || writing || holding) return;
+    const prefer = seen?.value?.prefer;
+    const member = options.candidate(prefer);
+    if (member === undefined) return;
+    const value: FailoverLockValue = { member, holder: me, by: 'group', reason };
+    const sentAt = clock.now();
+    writing = true;
+    const write = seen === undefined || seen.value === undefined ? store.create(key, encode(value)) : store.update(key, encode(value), seen.revision);
+    write.then(
+      (revision) => {
+        writing = false;
+        if (stopped) return;
+        seen = { revision, value };
+        held(revision, sentAt);
+        if (holding) options.onActive(member, value, true);
+      },
+      (error: unknown) => {
+        writing = false;
+        // Lost the race: the watch shows the winner.
+        if (!stopped && !isConflict(error)) options.onError(error, 'failover.acquire');
+      },
+    );
+  };
+
+  const onEntry = (entry: KeyValueEntry): void => {
+    if (stopped || entry.key !== key) return;
+    if (seen !== undefined && entry.revision <= seen.revision) return;
+    const value = entry.deleted ? undefined : parseLockValue(entry.value);
+    seen = { revision: entry.revision, value };
+    expiryTimer = clear(expiryTimer);
+    if (value?.holder === me) return; // our own write, seen again
+    // Another process wrote it: whatever we held is gone.
+    if (holding || myRevision !== undefined) setHolding(false);
+    options.onActive(value?.member ?? undefined, { by: value?.by ?? 'group', reason: value?.reason ?? 'lock entry removed' }, false);
+    if (value === undefined || value.holder === null) {
+      // Free: the process hosting the preferred member goes first; the others wait one lease.
+      const prefer = value?.prefer;
+      if (prefer === undefined || options.candidate(prefer) === prefer) acquire(value === undefined ? 'lock free' : `handed over${prefer === undefined ? '' : ` to ${prefer}`}`);
+      else expiryTimer = later(leaseMs, () => acquire(`handed over to ${prefer}, not taken within the lease`));
+      return;
+    }
+    const revision = entry.revision;
+    expiryTimer = later(leaseMs, () => {
+      if (seen?.revision === revision) acquire(`lease of ${value.holder} expired`);
+    });
+  };
+
+  return {
+    get holding() {
+      return holding;
+    },
+    get member() {
+      return seen?.value?.member ?? undefined;
+    },
+    get holderSeen() {
+      return seen?.value?.holder ?? undefined;
+    },
+    start() {
+      if (watch !== undefined || stopped) return;
+      watch = store.watch(key, onEntry);
+      // No entry at all: the watch has nothing to show, so look once and contend.
+      store.get(key).then(
+        (entry) => {
+          if (entry === undefined && seen === undefined) acquire('lock created');
+          else if (entry !== undefined) onEntry(entry);
+        },
+        (error: unknown) => options.onError(error, 'failover.read'),
+      );
+    },
+    async change(member, local, cause) {
+      if (!holding || myRevision === undefined) throw new Error(`this process does not hold failover lock ${key}`);
+      const value: FailoverLockValue = local && member !== undefined ? { member, holder: me, ...cause } : { member: null, holder: null, ...cause, ...(member === undefined ? {} : { prefer: member }) };
+      // Handing over: stop acting as holder before the write can let anyone else in.
+      if (!local || member === undefined) setHolding(false);
+      const sentAt = clock.now();
+      const revision = await store.update(key, encode(value), myRevision ?? seen!.revision);
+      seen = { revision, value };
+      if (value.holder === me) held(revision, sentAt);
+    },
+    poke() {
+      if (watch !== undefined && !holding && (seen === undefined || seen.value === undefined || seen.value.holder === null)) acquire('a member turned healthy');
+    },
+    async stop() {
+      if (stopped) return;
+      const revision = myRevision;
+      const wasHolding = holding;
+      setHolding(false);
+      stopped = true;
+      expiryTimer = clear(expiryTimer);
+      watch?.dispose();
+      if (wasHolding && revision !== undefined) {
+        const value: FailoverLockValue = { member: null, holder: null, by: 'group', reason: `${me} stopped` };
+        await store.update(key, encode(value), revision).catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** The lock value in `text`; undefined when it is not one (a foreign or damaged entry counts as free). */
+export function parseLockValue(text: string): FailoverLockValue | undefined {
+  try {
+    const raw = JSON.parse(text) as Partial<FailoverLockValue> | null;
+    if (raw === null || typeof raw !== 'object') return undefined;
+    if ((raw.member !== null && typeof raw.member !== 'string') || (raw.holder !== null && typeof raw.holder !== 'string')) return undefined;
+    return {
+      member: raw.member,
+      holder: raw.holder,
+      by: typeof raw.by === 'string' ? raw.by : 'group',
+      reason: typeof raw.reason === 'string' ? raw.reason : '',
+      ...(typeof raw.prefer === 'string' ? { prefer: raw.prefer } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `code` of the store's conflict error (KeyValueConflictError): a compare-and-set that lost. */
+const KEY_VALUE_CONFLICT_CODE = 'PLEXUS_KEY_VALUE_CONFLICT';
+
+/** A compare-and-set that lost (another writer came first). */
+export function isConflict(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === KEY_VALUE_CONFLICT_CODE;
+}
