@@ -53,6 +53,8 @@ export interface FailoverCore {
   markUnhealthy(member: string, cause: FailoverCause): void;
   /** Marks `member` healthy again; with no active member, it is acquired. */
   markHealthy(member: string, cause: FailoverCause): void;
+  /** Sets what is known of `member`'s health and nothing else: never moves the active member (a group whose shared lock decides, while another process holds it). */
+  setHealthy(member: string, healthy: boolean): void;
   /** Makes the healthy member `member` active (throws NoHealthyMemberError when it is unknown or unhealthy). */
   switchTo(member: string, cause: FailoverCause): void;
   /** The active member gives the group up to the next healthy standby (throws NoHealthyMemberError when there is none). */
@@ -79,9 +81,11 @@ export interface FailoverCoreOptions {
   readonly clock: Clock;
   /** Audit entries kept (the oldest go first). */
   readonly auditLimit: number;
+  /** False: no member is active until one is adopted or restored (a group whose shared lock decides). @defaultValue true */
+  readonly acquire?: boolean;
 }
 
-/** A failover core over `members`; the first member is acquired at once (audited as `created`). */
+/** A failover core over `members`; the first member is acquired at once (audited as `created`) unless `acquire` is false. */
 export function createFailoverCore(options: FailoverCoreOptions): FailoverCore {
   const { name, members, clock, auditLimit } = options;
   const actor = createActor(failoverMachine, { input: { members: members.length } }).start();
@@ -109,7 +113,8 @@ export function createFailoverCore(options: FailoverCoreOptions): FailoverCore {
   };
   const refuse = (message: string): NoHealthyMemberError => new NoHealthyMemberError(name, `failover group '${name}' ${message}${disposed ? ' (disposed)' : ''}`);
 
-  record('acquire', -1, 0, { by: 'group', reason: 'created' });
+  if (options.acquire === false) actor.send({ type: 'RESTORE', active: -1, healthy: members.map(() => true) });
+  else record('acquire', -1, 0, { by: 'group', reason: 'created' });
 
   return {
     name,
@@ -126,6 +131,13 @@ export function createFailoverCore(options: FailoverCoreOptions): FailoverCore {
     markHealthy(member, cause) {
       const index = indexOf(member);
       if (index !== -1) send({ type: 'HEALTHY', index, ...cause }, cause);
+    },
+    setHealthy(member, value) {
+      const index = indexOf(member);
+      if (index === -1 || disposed || healthy()[index] === value) return;
+      const health = healthy().slice();
+      health[index] = value;
+      actor.send({ type: 'RESTORE', active: activeIndex(), healthy: health });
     },
     switchTo(member, cause) {
       const index = indexOf(member);

@@ -3,6 +3,7 @@
  * and the report. Leaf file: imports only types.
  */
 import type { ActiveAlert } from './alert-rules.ts';
+import type { FailoverAuditEntry } from './failover-core.ts';
 import type { BreakerHealth } from '../resilience/breaker/types.ts';
 import type { ErrorInfo } from '../util/errors.ts';
 
@@ -99,6 +100,24 @@ export interface HealthReport {
   readonly flags: Readonly<Record<string, boolean>>;
   /** The alerts pending or firing now (see `network.alerts`). */
   readonly alerts: readonly ActiveAlert[];
+  /** The failover groups of the network (see `network.failover`), by name. */
+  readonly failover: Readonly<Record<string, FailoverGroupHealth>>;
+}
+
+/** A failover group in the health report. */
+export interface FailoverGroupHealth {
+  /** The active member, or undefined when none is. */
+  readonly active: string | undefined;
+  /** Each member's health as the group sees it (a remote member counts as healthy). */
+  readonly members: Readonly<Record<string, 'healthy' | 'unhealthy'>>;
+  /** Changes of the active member in this run. */
+  readonly switches: number;
+  /** The last entry of the audit trail. */
+  readonly lastChange: FailoverAuditEntry | undefined;
+  /** With a shared lock: whether this process holds it, and the holder the lock names. */
+  readonly lock: { readonly holding: boolean; readonly holder: string | undefined } | undefined;
+  /** The runbook entry (an anchor in docs/operations.md). */
+  readonly runbook: string;
 }
 
 /** Value of `plexus_health_status` for each status. */

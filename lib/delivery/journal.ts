@@ -1,6 +1,5 @@
 import type { Signal } from '../signal/signal.ts';
 import type { DeadLetter } from './dead-letter-queue.ts';
-import type { KeptState } from './record-state.ts';
 
 /** An idempotency key a node saw, and when: kept by a durable journal for its dedup window. */
 export interface RecentKey {
@@ -10,6 +9,14 @@ export interface RecentKey {
   readonly key: string;
   /** When the key was first seen (clock time, ms). */
   readonly at: number;
+}
+
+/** A state the journal keeps for a part of the network, by key (see {@link Journal.keepState}). */
+export interface KeptState {
+  /** Whose state, e.g. `failover:pay` (one record per key survives). */
+  readonly key: string;
+  /** The state, a JSON value. */
+  readonly value: unknown;
 }
 
 /** How a signal's processing ended, as the journal records it. */

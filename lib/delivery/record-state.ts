@@ -6,14 +6,9 @@
  */
 import type { RecordBuffer } from './record-buffer.ts';
 import { RecordKind } from './signal-codec.ts';
+import type { KeptState } from './journal.ts';
 
-/** A state the journal keeps for a part of the network, by key (see {@link Journal.keepState}). */
-export interface KeptState {
-  /** Whose state, e.g. `failover:pay` (one record per key survives). */
-  readonly key: string;
-  /** The state, a JSON value. */
-  readonly value: unknown;
-}
+export type { KeptState };
 
 /** Appends `[8,"key",value]`. Throws (writing nothing) when `value` cannot be written as JSON. */
 export function writeStateRecord(out: RecordBuffer, key: string, value: unknown): void {

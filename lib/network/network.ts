@@ -29,6 +29,9 @@ import type { NetworkHealth } from './network-health.ts';
 import type { NetworkContext } from './network-context.ts';
 import type { NetworkAlerts } from './network-alerts.ts';
 import type { DeadLetters } from './dead-letters.ts';
+import type { NetworkFailover } from './network-failover.ts';
+import type { NodeFailoverOptions } from './failover-node-options.ts';
+import type { NodeFailoverGroup } from './node-failover.ts';
 import { LifecycleError } from './errors.ts';
 import { checkNodeName } from './node-config.ts';
 import { claimNetworkName, releaseNetworkName } from './network-names.ts';
@@ -78,6 +81,7 @@ export class Network implements AsyncDisposable {
   /** The parts that watch the network while it runs (health, context, alerts, …), started and stopped together. */
   readonly #control: ControlPlane;
   readonly #health: NetworkHealth;
+  readonly #failover: NetworkFailover;
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
   readonly #clock: Clock;
@@ -129,6 +133,7 @@ export class Network implements AsyncDisposable {
     this.context = w.context;
     this.alerts = w.alerts;
     this.#control = w.control;
+    this.#failover = w.failover;
   }
 
   /** Where the network is in its life. */
@@ -163,9 +168,24 @@ export class Network implements AsyncDisposable {
     checkNodeName(name);
     if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot declare remote node ${name}: the network is ${this.#state}`);
     if (this.#nodes.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is a local node of this network; a node is hosted by one kind of process`);
-    if (this.#operations.get(name) !== undefined) throw new LifecycleError(`${JSON.stringify(name)} is already an operation name`);
+    if (this.#operations.get(name) !== undefined || this.#failover.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is already an operation or failover group name`);
     this.#remotes.add(name);
     return this;
+  }
+
+  /**
+   * Defines a failover group of nodes: signals to `name` reach its active member only; it switches
+   * to the next healthy standby when the active member's breaker opens, its health check says
+   * `unhealthy`, on `release`, or by hand (`switchTo`). See docs/operations.md#failover-switched.
+   */
+  failover(name: string, options: NodeFailoverOptions): NodeFailoverGroup {
+    if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot add failover group ${name}: the network is ${this.#state}`);
+    return this.#failover.define(name, options);
+  }
+
+  /** The failover groups, in the order they were defined (see `failover`). */
+  get failoverGroups(): NodeFailoverGroup[] {
+    return this.#failover.groups();
   }
 
   /** The names of the nodes hosted by other processes (see `remote`). */

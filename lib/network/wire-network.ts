@@ -34,7 +34,9 @@ import { checkReflexKinds, NetworkReflexes, reflexFlagOptions } from './network-
 import type { ReflexKind } from '../control/reflex-policy.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
+import { LifecycleError } from './errors.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
+import { NetworkFailover } from './network-failover.ts';
 
 /** What the wiring takes from the network: its options and the state the network itself owns. */
 export interface NetworkParts {
@@ -87,6 +89,8 @@ export interface NetworkWiring {
   readonly context: NetworkContextMirror;
   /** The alert rules and their evaluator. */
   readonly alerts: NetworkAlertsRunner;
+  /** The failover groups of nodes. */
+  readonly failover: NetworkFailover;
   /** The parts that watch the network while it runs, started when it opens and stopped when it terminates. */
   readonly control: ControlPlane;
   /**
@@ -147,6 +151,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     transport,
     transportKind: opts.transport?.kind ?? 'none',
     maxCausationDepth: opts.maxCausationDepth,
+    memberFor: (target) => failover.memberFor(target),
   });
   const operations = new Operations({
     guard,
@@ -201,6 +206,18 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
   });
   const alerts = new NetworkAlertsRunner({ clock, hub, options: opts.alerts, nodes: () => nodes.values(), dlqSize: () => dlqStore.size, healthStatus: () => health.status });
   health.activeAlerts = () => alerts.active();
+  const failover: NetworkFailover = new NetworkFailover({
+    clock,
+    hub,
+    nodes,
+    remotes: p.remotes,
+    journal,
+    transport,
+    health,
+    isOperation: (name) => operations.get(name) !== undefined,
+    failure: (error, operation) => router.transportFailure(error, operation),
+  });
+  health.failoverGroups = () => failover.section();
   if (reflexPolicy.policy !== undefined) {
     const policy = reflexPolicy.policy;
     reflexes = new NetworkReflexes({ clock, hub, flags: health.flags, policy, post: (target, draft) => router.post(target, draft) });
@@ -218,20 +235,30 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     healthStatus: () => health.statusSamples(),
     featureFlags: () => health.flagSamples(),
     activeAlerts: () => alerts.samples(),
+    failoverActive: () => failover.activeSamples(),
+    failoverSwitches: () => failover.switchSamples(),
     ...(reflexes === undefined ? {} : { reflexes: () => reflexes.samples() }),
     ...(dedup === undefined ? {} : { dedup: () => dedup }),
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
   });
   const createNode = (name: string, options: NodeOptions): NodeRuntime => {
+    if (failover.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is already a failover group name`);
     const kinds = checkReflexKinds(name, options.reflexes);
     const runtime = createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host, contextChanged);
     health.addNode(runtime);
     if (reflexes !== undefined) wireNodeReflexes(reflexes, runtime, kinds);
     return runtime;
   };
-  const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
-  const control = controlPlane([health, context, alerts]);
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, control, createNode, recover };
+  const recover = (durable: Journal): Promise<Recovery> =>
+    recoverJournal(
+      durable,
+      dlqStore,
+      nodes,
+      () => clock.now(),
+      (states) => failover.restore(states),
+    );
+  const control = controlPlane([health, context, alerts, failover]);
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, failover, control, createNode, recover };
 }
 
 /** See {@link NetworkWiring.createNode}. `breakerChanged`: told after each change of the node's breaker. */
