@@ -47,6 +47,7 @@ export type {
 export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions, ResolvedNatsAuth, ResolvedNatsTls } from './transport/nats/connection.ts';
 export type { TransportFailure } from './transport/nats/errors.ts';
 export type { Transport, TransportSession, TransportHost, TransportCounts, TransportReport, PublishAck, ReceiveOutcome } from './transport/transport.ts';
+export type { KeyValueStore, KeyValueEntry, KeyValueWatch } from './control/key-value-store.ts';
 
 // HTTP endpoints: /metrics, /health, /events.
 export { createNetworkServer, HttpErrorCode, type NetworkServer } from './serve/network-server.ts';
@@ -164,5 +165,6 @@ export { BackpressureError } from './mailbox/backpressure-error.ts';
 export { JournalError } from './delivery/journal-error.ts';
 export { ContextError, type ContextErrorReason } from './control/context-errors.ts';
 export { NoHealthyMemberError } from './control/failover-errors.ts';
+export { KeyValueConflictError, type KeyValueConflictOperation } from './control/key-value-errors.ts';
 export { TransportError, PublishBackpressureError } from './transport/nats/errors.ts';
 export { InvalidOptionsError, ShuttingDownError, BreakerOpenError, BreakerDisposedError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError } from './resilience/errors.ts';
