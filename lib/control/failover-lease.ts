@@ -14,6 +14,7 @@ import type { Clock, TimerHandle } from '../util/clock.ts';
 import { unrefTimer } from '../util/clock.ts';
 import type { DisposableHandle } from '../resilience/emitter.ts';
 import type { FailoverCause } from './failover-machine.ts';
+import { isKeyValueConflictError as isConflict } from './key-value-errors.ts';
 import type { KeyValueEntry, KeyValueStore } from './key-value-store.ts';
 
 /** The JSON of the lock's entry. */
@@ -254,12 +255,4 @@ export function parseLockValue(text: string): FailoverLockValue | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The `code` of the store's conflict error (KeyValueConflictError): a compare-and-set that lost. */
-const KEY_VALUE_CONFLICT_CODE = 'PLEXUS_KEY_VALUE_CONFLICT';
-
-/** A compare-and-set that lost (another writer came first). */
-export function isConflict(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === KEY_VALUE_CONFLICT_CODE;
 }

@@ -53,6 +53,7 @@ export class NetworkFailover {
   /** This process's id in the shared locks. */
   readonly #holderId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   #running = false;
+  #stopped: Promise<void> | undefined;
   #store: Promise<KeyValueStore | undefined> | undefined;
 
   constructor(parts: NetworkFailoverParts) {
@@ -94,7 +95,7 @@ export class NetworkFailover {
     if (this.#groups.has(name)) throw new LifecycleError(`a failover group named ${JSON.stringify(name)} already exists`);
     if (p.nodes.has(name) || p.remotes.has(name) || p.isOperation(name)) throw new LifecycleError(`${JSON.stringify(name)} is already a node or operation name`);
     const resolved = resolveNodeFailoverOptions(options, (member) => p.nodes.has(member) || p.remotes.has(member));
-    const locked = resolved.lock !== false && (resolved.lock.store !== undefined || keyValueOf(p.transport) !== undefined);
+    const locked = resolved.lock !== false && (resolved.lock.store !== undefined || p.transport?.keyValue !== undefined);
     const group = new NodeFailover(
       name,
       resolved,
@@ -116,7 +117,7 @@ export class NetworkFailover {
     const recovered = this.#recovered.get(name);
     if (recovered !== undefined) group.restore(recovered);
     p.health.register(`failover:${name}`, () => (group.active === undefined ? { status: 'unhealthy', details: { runbook: group.status().runbook } } : 'healthy'));
-    if (this.#running) this.#startLock(group, resolved.lock === false ? undefined : resolved.lock.store);
+    if (this.#running) this.#startLock(group);
     return group;
   }
 
@@ -136,13 +137,19 @@ export class NetworkFailover {
   /** Starts the shared locks (the network has opened). */
   start(): void {
     this.#running = true;
-    for (const group of this.#groups.values()) this.#startLock(group, undefined);
+    for (const group of this.#groups.values()) this.#startLock(group);
   }
 
-  /** Stops the shared locks (holders hand their groups over, best effort) and the groups. */
-  stop(): void {
+  /**
+   * Stops the shared locks (holders hand their groups over, best effort) and the groups. Called
+   * by a shutdown before the transport closes (the handover needs its store), and again at the
+   * end (then it does nothing).
+   */
+  stop(): Promise<void> {
+    if (!this.#running && this.#stopped !== undefined) return this.#stopped;
     this.#running = false;
-    for (const group of this.#groups.values()) void group.stop();
+    this.#stopped = Promise.all([...this.#groups.values()].map((group) => group.stop())).then(() => undefined);
+    return this.#stopped;
   }
 
   /** The health report's section. */
@@ -162,8 +169,9 @@ export class NetworkFailover {
     return [...this.#groups.values()].map((group) => ({ value: group.switches, labels: { group: group.name } }));
   }
 
-  #startLock(group: NodeFailover, own: KeyValueStore | undefined): void {
+  #startLock(group: NodeFailover): void {
     if (!group.locked) return;
+    const own = group.lockStore;
     const store = own !== undefined ? Promise.resolve(own) : (this.#store ??= this.#transportStore());
     store.then(
       (s) => {
@@ -174,8 +182,8 @@ export class NetworkFailover {
   }
 
   #transportStore(): Promise<KeyValueStore | undefined> {
-    const keyValue = keyValueOf(this.#parts.transport);
-    return keyValue === undefined ? Promise.resolve(undefined) : keyValue(FAILOVER_BUCKET);
+    const transport = this.#parts.transport;
+    return transport?.keyValue === undefined ? Promise.resolve(undefined) : transport.keyValue(FAILOVER_BUCKET);
   }
 
   /** A local member's breaker or health check changed: tell every group it is in. */
@@ -187,12 +195,6 @@ export class NetworkFailover {
     const reason = breakerOpen ? 'breaker open' : unhealthy ? 'health check unhealthy' : 'healthy again';
     for (const group of this.#groups.values()) if (group.members.includes(member)) group.memberHealth(member, !breakerOpen && !unhealthy, reason);
   }
-}
-
-/** The transport's key-value stores, when it has them. */
-function keyValueOf(transport: TransportSession | undefined): ((bucket: string) => Promise<KeyValueStore>) | undefined {
-  const session = transport as (TransportSession & { keyValue?(bucket: string): Promise<KeyValueStore> }) | undefined;
-  return session?.keyValue === undefined ? undefined : (bucket) => session.keyValue!(bucket);
 }
 
 function isSnapshot(value: unknown): value is FailoverSnapshot {

@@ -358,7 +358,16 @@ export class Network implements AsyncDisposable {
     }
     this.#state = 'stopping';
     this.#shutdown = shutdownNetwork(
-      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, operations: this.#operations },
+      {
+        clock: this.#clock,
+        hub: this.#hub,
+        nodes: this.#nodes,
+        journal: this.#journal,
+        router: this.#router,
+        transport: this.#transport,
+        operations: this.#operations,
+        releaseLocks: () => this.#failover.stop(),
+      },
       { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated() },
       { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
     );

@@ -81,6 +81,11 @@ export class NodeFailover implements NodeFailoverGroup {
   readonly locked: boolean;
   #lease: FailoverLease | undefined;
 
+  /** The store given for the shared lock (else the transport's is used). */
+  get lockStore(): KeyValueStore | undefined {
+    return this.#lock === false ? undefined : this.#lock.store;
+  }
+
   constructor(name: string, options: ResolvedNodeFailoverOptions, parts: NodeFailoverParts, locked: boolean) {
     this.name = name;
     this.members = options.members;

@@ -51,6 +51,8 @@ export interface NetworkShutdownParts {
   readonly journal: Journal | undefined;
   readonly router: Router;
   readonly transport: TransportSession | undefined;
+  /** Hands over the failover groups this process holds (before the transport closes). */
+  releaseLocks?(): Promise<void>;
   readonly operations: Operations;
 }
 
@@ -100,7 +102,15 @@ export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownH
     // Signals the shutdown handed back go back to the stream (nak) for the next process;
     // publishes still awaiting their PubAck end (forwarded or dead-lettered) before the close,
     // and before the journal closes, so a durable one keeps their dead letters.
-    ...(transport === undefined ? {} : { closeTransport: async () => void (closed = await transport.close()) }),
+    ...(transport === undefined
+      ? {}
+      : {
+          closeTransport: async () => {
+            // Failover groups this process holds are handed over while the transport's store is still there.
+            await p.releaseLocks?.();
+            closed = await transport.close();
+          },
+        }),
   };
   return runShutdown(host, options).then((report) => {
     p.operations.dispose();

@@ -1,55 +1,36 @@
 import { expect } from 'chai';
 import { createFailoverLease, type FailoverLease } from '../../lib/control/failover-lease.ts';
-import type { KeyValueEntry, KeyValueStore } from '../../lib/control/key-value-store.ts';
-import { disposable } from '../../lib/resilience/emitter.ts';
+import type { KeyValueStore } from '../../lib/control/key-value-store.ts';
 import { flushMicrotasks, VirtualClock } from '../../lib/testing/virtual-clock.ts';
+import { MemoryKeyValueStore } from '../support/memory-key-value.ts';
 
-/** A compare-and-set conflict as the stores throw it (KeyValueConflictError's code). */
-const conflict = (): Error => Object.assign(new Error('conflict'), { code: 'PLEXUS_KEY_VALUE_CONFLICT' });
-
-/** A tiny shared store: one revision counter, CAS, watch deliveries on microtasks. */
-class TinyStore {
-  readonly entries = new Map<string, KeyValueEntry>();
-  readonly watchers = new Set<(entry: KeyValueEntry) => void>();
-  revision = 0;
-  write(key: string, value: string, expect: number | 'absent' | 'any'): number {
-    const current = this.entries.get(key);
-    if (expect === 'absent' && current !== undefined && !current.deleted) throw conflict();
-    if (typeof expect === 'number' && current?.revision !== expect) throw conflict();
-    const entry = { key, value, revision: ++this.revision, deleted: false };
-    this.entries.set(key, entry);
-    for (const watcher of this.watchers) queueMicrotask(() => watcher(entry));
-    return entry.revision;
-  }
-  /** The view of one process: `kill()` cuts it off for good (a SIGKILL: no call answers, no watch delivers). */
-  view(): KeyValueStore & { kill(): void } {
-    let dead = false;
-    const alive = <T>(fn: () => T): Promise<T> => (dead ? new Promise<T>(() => {}) : Promise.resolve().then(fn));
-    return {
-      kill: () => void (dead = true),
-      get: (key) => alive(() => this.entries.get(key)),
-      put: (key, value) => alive(() => this.write(key, value, 'any')),
-      create: (key, value) => alive(() => this.write(key, value, 'absent')),
-      update: (key, value, revision) => alive(() => this.write(key, value, revision)),
-      delete: (key) => alive(() => void this.write(key, '', 'any')),
-      watch: (_prefix, onEntry) => {
-        const watcher = (entry: KeyValueEntry): void => {
-          if (!dead) onEntry(entry);
-        };
-        this.watchers.add(watcher);
-        for (const entry of this.entries.values()) queueMicrotask(() => watcher(entry));
-        return disposable(() => this.watchers.delete(watcher));
-      },
-    };
-  }
+/**
+ * One process's view of the shared store (the in-memory store of spec/support): `kill()` cuts it
+ * off for good, as a SIGKILL would: no call answers any more, no watch delivers.
+ */
+function processView(store: MemoryKeyValueStore): KeyValueStore & { kill(): void } {
+  let dead = false;
+  const alive = <T>(call: () => Promise<T>): Promise<T> => (dead ? new Promise<T>(() => {}) : call());
+  return {
+    kill: () => void (dead = true),
+    get: (key) => alive(() => store.get(key)),
+    put: (key, value) => alive(() => store.put(key, value)),
+    create: (key, value) => alive(() => store.create(key, value)),
+    update: (key, value, revision) => alive(() => store.update(key, value, revision)),
+    delete: (key, revision) => alive(() => store.delete(key, revision)),
+    watch: (prefix, onEntry) =>
+      store.watch(prefix, (entry) => {
+        if (!dead) onEntry(entry);
+      }),
+  };
 }
 
 const LEASE_MS = 1_000;
 const RENEW_MS = 300;
 
 /** Process `name` contending for the group with its one member `member`; logs its holding intervals on the clock. */
-function process(store: TinyStore, clock: VirtualClock, name: string, member: string, log: { name: string; from: number; to?: number }[]) {
-  const view = store.view();
+function process(store: MemoryKeyValueStore, clock: VirtualClock, name: string, member: string, log: { name: string; from: number; to?: number }[]) {
+  const view = processView(store);
   const seen: (string | undefined)[] = [];
   let healthy = true;
   const lease: FailoverLease = createFailoverLease({
@@ -86,7 +67,7 @@ function expectNoOverlap(log: { name: string; from: number; to?: number }[]): vo
 describe('failover lease (shared key-value lock)', () => {
   it('exactly one of two processes holds the group, and renewals keep it there', async () => {
     const clock = new VirtualClock();
-    const store = new TinyStore();
+    const store = new MemoryKeyValueStore();
     const log: { name: string; from: number; to?: number }[] = [];
     const a = process(store, clock, 'A', 'pay-a', log);
     const b = process(store, clock, 'B', 'pay-b', log);
@@ -97,14 +78,14 @@ describe('failover lease (shared key-value lock)', () => {
     expect([a.lease.holding, b.lease.holding]).to.deep.equal([true, false]);
     expect(log).to.deep.equal([{ name: 'A', from: clock.now() - 10 * LEASE_MS }]);
     expect(b.seen.at(-1)).to.equal('pay-a');
-    expect(store.revision).to.be.greaterThan(10 * Math.floor(LEASE_MS / RENEW_MS) - 2);
+    expect(store.writes.length).to.be.greaterThan(10 * Math.floor(LEASE_MS / RENEW_MS) - 2);
     await a.lease.stop();
     await b.lease.stop();
   });
 
   it('when the holder dies, the other takes over within the lease, never while the holder could still act', async () => {
     const clock = new VirtualClock();
-    const store = new TinyStore();
+    const store = new MemoryKeyValueStore();
     const log: { name: string; from: number; to?: number }[] = [];
     const a = process(store, clock, 'A', 'pay-a', log);
     const b = process(store, clock, 'B', 'pay-b', log);
@@ -127,7 +108,7 @@ describe('failover lease (shared key-value lock)', () => {
 
   it('a holder cut off from the store steps down at the end of its lease, before anyone else can take it', async () => {
     const clock = new VirtualClock();
-    const store = new TinyStore();
+    const store = new MemoryKeyValueStore();
     const log: { name: string; from: number; to?: number }[] = [];
     const a = process(store, clock, 'A', 'pay-a', log);
     const b = process(store, clock, 'B', 'pay-b', log);
@@ -146,7 +127,7 @@ describe('failover lease (shared key-value lock)', () => {
 
   it('a holder hands over to a member of another process at once (change), and on stop', async () => {
     const clock = new VirtualClock();
-    const store = new TinyStore();
+    const store = new MemoryKeyValueStore();
     const log: { name: string; from: number; to?: number }[] = [];
     const a = process(store, clock, 'A', 'pay-a', log);
     const b = process(store, clock, 'B', 'pay-b', log);
@@ -173,7 +154,7 @@ describe('failover lease (shared key-value lock)', () => {
 
   it('a process with no healthy member does not contend; it takes the free group once a member turns healthy (poke)', async () => {
     const clock = new VirtualClock();
-    const store = new TinyStore();
+    const store = new MemoryKeyValueStore();
     const log: { name: string; from: number; to?: number }[] = [];
     const a = process(store, clock, 'A', 'pay-a', log);
     a.healthy = false;
