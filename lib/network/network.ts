@@ -358,17 +358,8 @@ export class Network implements AsyncDisposable {
     }
     this.#state = 'stopping';
     this.#shutdown = shutdownNetwork(
-      {
-        clock: this.#clock,
-        hub: this.#hub,
-        nodes: this.#nodes,
-        journal: this.#journal,
-        router: this.#router,
-        transport: this.#transport,
-        operations: this.#operations,
-        releaseLocks: () => this.#failover.stop(),
-      },
-      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated() },
+      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, operations: this.#operations },
+      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated(), releaseLocks: () => this.#failover.stop() },
       { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
     );
     return this.#shutdown;

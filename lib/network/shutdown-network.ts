@@ -51,8 +51,7 @@ export interface NetworkShutdownParts {
   readonly journal: Journal | undefined;
   readonly router: Router;
   readonly transport: TransportSession | undefined;
-  /** Hands over the failover groups this process holds (before the transport closes). */
-  releaseLocks?(): Promise<void>;
+
   readonly operations: Operations;
 }
 
@@ -64,6 +63,8 @@ export interface NetworkShutdownHooks {
   onForce(force: () => void): void;
   /** Everything is closed; called just before the event stream completes. */
   terminated(): void;
+  /** Hands over the failover groups this process holds (before the transport closes: the lock is in its store). */
+  releaseLocks?(): Promise<void>;
 }
 
 /**
@@ -107,7 +108,7 @@ export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownH
       : {
           closeTransport: async () => {
             // Failover groups this process holds are handed over while the transport's store is still there.
-            await p.releaseLocks?.();
+            await hooks.releaseLocks?.();
             closed = await transport.close();
           },
         }),
