@@ -1,8 +1,8 @@
 /**
  * The `/api/...` endpoints of a served network: a small table of routes (method + path pattern),
  * each a function of the network and the path's parameters. Reads (GET) show topology, node
- * stats, dead letters and traces; actions (POST/DELETE) reprocess or purge a dead letter, reset
- * or isolate a breaker, start a graceful shutdown. Errors are `{ error: { code, message } }`.
+ * stats, dead letters, traces and failover groups; actions (POST/DELETE) reprocess or purge a
+ * dead letter, reset or isolate a breaker, switch a failover group, start a graceful shutdown. Errors are `{ error: { code, message } }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
@@ -12,6 +12,8 @@ import type { Network } from '../network/network.ts';
 import type { Signal } from '../signal/signal.ts';
 import { isDeadLetterNotFoundError } from '../network/errors.ts';
 import { PlexusError } from '../util/errors.ts';
+import { ApiError } from './api-error.ts';
+import { failoverList, failoverView, knownGroup, switchFailover } from './failover-routes.ts';
 
 /** An answer of a route: an HTTP status and a JSON body. */
 interface ApiAnswer {
@@ -19,25 +21,11 @@ interface ApiAnswer {
   readonly body: unknown;
 }
 
-/** An error a route throws to answer with that status and code. */
-class ApiError extends Error {
-  /**
-   * @param status - The HTTP status.
-   * @param code - The `code` of the error body.
-   */
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'DELETE';
   readonly pattern: RegExp;
-  readonly answer: (network: Network, params: readonly string[], query: URLSearchParams) => ApiAnswer | Promise<ApiAnswer>;
+  /** `request`: for a route that reads the body. */
+  readonly answer: (network: Network, params: readonly string[], query: URLSearchParams, request: IncomingMessage) => ApiAnswer | Promise<ApiAnswer>;
 }
 
 const ok = (body: unknown): ApiAnswer => ({ status: 200, body });
@@ -54,6 +42,9 @@ const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', pattern: /^\/api\/dead-letters\/([^/]+)\/reprocess$/, answer: (network, [id]) => reprocess(network, id!) },
   { method: 'DELETE', pattern: /^\/api\/dead-letters\/([^/]+)$/, answer: (network, [id]) => purge(network, id!) },
   { method: 'GET', pattern: /^\/api\/traces\/([^/]+)$/, answer: (network, [correlationId]) => trace(network, correlationId!) },
+  { method: 'GET', pattern: /^\/api\/failover$/, answer: (network) => ok(failoverList(network)) },
+  { method: 'GET', pattern: /^\/api\/failover\/([^/]+)$/, answer: (network, [name]) => ok(failoverView(knownGroup(network, name!))) },
+  { method: 'POST', pattern: /^\/api\/failover\/([^/]+)\/switch$/, answer: async (network, [name], _, request) => ok(await switchFailover(network, name!, request)) },
   { method: 'POST', pattern: /^\/api\/shutdown$/, answer: (network) => shutdown(network) },
 ];
 
@@ -89,7 +80,7 @@ export async function answerApi(network: Network, request: IncomingMessage, resp
       .exec(url.pathname)!
       .slice(1)
       .map((part) => decodeURIComponent(part));
-    const answer = await route.answer(network, params, url.searchParams);
+    const answer = await route.answer(network, params, url.searchParams, request);
     sendJson(response, answer.status, answer.body);
   } catch (error) {
     sendApiError(response, error);
@@ -142,7 +133,8 @@ async function topology(network: Network): Promise<ApiAnswer> {
     edge.signals++;
     edges.set(key, edge);
   }
-  return ok({ nodes, remoteNodes: network.remoteNames, edges: [...edges.values()], edgesFrom: journaled === undefined ? 'none' : 'journal' });
+  const failoverGroups = network.failoverGroups.map((group) => ({ name: group.name, members: group.members, active: group.active }));
+  return ok({ nodes, remoteNodes: network.remoteNames, failoverGroups, edges: [...edges.values()], edgesFrom: journaled === undefined ? 'none' : 'journal' });
 }
 
 /** Every journaled (completed) signal, oldest first; `undefined` when the network keeps no journal. */
