@@ -115,9 +115,17 @@ export interface FailoverGroupHealth {
   /** The last entry of the audit trail. */
   readonly lastChange: FailoverAuditEntry | undefined;
   /** With a shared lock: whether this process holds it, and the holder the lock names. */
-  readonly lock: { readonly holding: boolean; readonly holder: string | undefined } | undefined;
+  readonly lock: FailoverLockHealth | undefined;
   /** The runbook entry (an anchor in docs/operations.md). */
   readonly runbook: string;
+}
+
+/** The shared lock of a failover group in the health report. */
+export interface FailoverLockHealth {
+  /** This process holds the lock now. */
+  readonly holding: boolean;
+  /** The process the lock's entry names as holder (host:pid:id), as last seen; undefined when free. */
+  readonly holder: string | undefined;
 }
 
 /** Value of `plexus_health_status` for each status. */

@@ -280,7 +280,6 @@ export interface HeldEvent extends SignalEventBase {
 
 export type { BreakerEvent, RateLimitedEvent, RetryEvent, RecoveryEvent, RefusedEvent, OperationFailedEvent };
 
-/** Every event kind on `network.events$`: signal life, flow control, breakers, protected operations, shutdown. */
 /**
  * A failover group changed (see `network.failover`): its active member moved (`acquire`,
  * `release`, `switch`: an entry of its audit trail), or this process took or lost the group's
@@ -305,6 +304,7 @@ export interface FailoverEvent extends EventBase {
   readonly runbook: string;
 }
 
+/** Every event kind on `network.events$`: signal life, flow control, breakers, protected operations, control plane, shutdown. */
 export type NetworkEvent =
   | SignalEvent
   | FailoverEvent
