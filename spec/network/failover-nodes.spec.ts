@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { expect } from 'chai';
 import { createNetwork, type NetworkEvent, type NetworkOptions } from '../../lib/index.ts';
 import { FileJournal } from '../../lib/delivery/file-journal.ts';
 import { NoHealthyMemberError } from '../../lib/control/failover-errors.ts';
+import { FAILOVER_RUNBOOK } from '../../lib/network/node-failover.ts';
 import { VirtualClock } from '../../lib/testing/virtual-clock.ts';
 import { testNetwork } from '../support/networks.ts';
 
@@ -145,6 +147,21 @@ describe('network: failover groups of nodes', () => {
       ['acquire', undefined, 'pay-c'],
     ]);
     await net.shutdown();
+  });
+
+  it('names a runbook entry that docs/operations.md has', () => {
+    // GitHub's anchors: each heading lower-cased, punctuation dropped, spaces as hyphens.
+    const anchors = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('#'))
+      .map((line) =>
+        line
+          .replace(/^#+\s*/, '')
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      );
+    expect(anchors).to.include(FAILOVER_RUNBOOK.split('#')[1]);
   });
 
   it('checks its options and names', () => {
