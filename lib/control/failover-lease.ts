@@ -109,7 +109,12 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
     myRevision = revision;
     validUntil = sentAt + leaseMs;
     stepDownTimer = clear(stepDownTimer);
-    stepDownTimer = later(Math.max(0, validUntil - clock.now()), () => setHolding(false));
+    stepDownTimer = later(Math.max(0, validUntil - clock.now()), () => {
+      // No renewal got through in time (the store is slow or unreachable): stop acting as holder,
+      // then wait a whole lease like any contender before taking the entry back.
+      setHolding(false);
+      if (seen !== undefined) expireAfterLease(seen.revision, 'own lease ran out');
+    });
     setHolding(clock.now() < validUntil);
     renewTimer = clear(renewTimer);
     if (holding) renewTimer = later(renewMs, renew);
@@ -124,7 +129,9 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
     const sentAt = clock.now();
     store.update(key, encode(value), myRevision).then(
       (revision) => {
-        if (!stopped && myRevision !== undefined) held(revision, sentAt);
+        if (stopped || myRevision === undefined) return;
+        seen = { revision, value };
+        held(revision, sentAt);
       },
       (error: unknown) => {
         if (stopped) return;
@@ -159,8 +166,11 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
       },
       (error: unknown) => {
         writing = false;
-        // Lost the race: the watch shows the winner.
-        if (!stopped && !isConflict(error)) options.onError(error, 'failover.acquire');
+        // Lost the race: the watch shows the winner. A store that failed: try again after a renewal interval.
+        if (stopped || isConflict(error)) return;
+        options.onError(error, 'failover.acquire');
+        expiryTimer = clear(expiryTimer);
+        expiryTimer = later(renewMs, () => acquire(reason));
       },
     );
   };
@@ -171,7 +181,11 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
     const value = entry.deleted ? undefined : parseLockValue(entry.value);
     seen = { revision: entry.revision, value };
     expiryTimer = clear(expiryTimer);
-    if (value?.holder === me) return; // our own write, seen again
+    if (value?.holder === me) {
+      // Our own write, seen again; or one we no longer stand behind (we stepped down): take it back only after a lease.
+      if (!holding) expireAfterLease(entry.revision, 'own lease ran out');
+      return;
+    }
     // Another process wrote it: whatever we held is gone.
     if (holding || myRevision !== undefined) setHolding(false);
     options.onActive(value?.member ?? undefined, { by: value?.by ?? 'group', reason: value?.reason ?? 'lock entry removed' }, false);
@@ -182,9 +196,13 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
       else expiryTimer = later(leaseMs, () => acquire(`handed over to ${prefer}, not taken within the lease`));
       return;
     }
-    const revision = entry.revision;
+    expireAfterLease(entry.revision, `lease of ${value.holder} expired`);
+  };
+  /** Contends once `leaseMs` passed with the entry still at `revision` (no renewal seen meanwhile). */
+  const expireAfterLease = (revision: number, reason: string): void => {
+    expiryTimer = clear(expiryTimer);
     expiryTimer = later(leaseMs, () => {
-      if (seen?.revision === revision) acquire(`lease of ${value.holder} expired`);
+      if (seen?.revision === revision) acquire(reason);
     });
   };
 
@@ -213,10 +231,11 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
     async change(member, local, cause) {
       if (!holding || myRevision === undefined) throw new Error(`this process does not hold failover lock ${key}`);
       const value: FailoverLockValue = local && member !== undefined ? { member, holder: me, ...cause } : { member: null, holder: null, ...cause, ...(member === undefined ? {} : { prefer: member }) };
+      const current = myRevision;
       // Handing over: stop acting as holder before the write can let anyone else in.
       if (!local || member === undefined) setHolding(false);
       const sentAt = clock.now();
-      const revision = await store.update(key, encode(value), myRevision ?? seen!.revision);
+      const revision = await store.update(key, encode(value), current);
       seen = { revision, value };
       if (value.holder === me) held(revision, sentAt);
     },

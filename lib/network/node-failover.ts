@@ -138,7 +138,9 @@ export class NodeFailover implements NodeFailoverGroup {
     const full = fullCause(cause, 'switched by hand');
     if (!this.locked) return this.#core.switchTo(member, full);
     this.#checkHolding(`switch to ${member}`);
-    if (!this.#core.isHealthy(member)) this.#core.switchTo(member, full); // throws NoHealthyMemberError
+    if (!this.#core.isHealthy(member)) {
+      throw new NoHealthyMemberError(this.name, `failover group '${this.name}' cannot switch to '${member}': ${this.members.includes(member) ? 'it is not healthy' : 'no such member'}`);
+    }
     if (member !== this.#core.active) await this.#decide(member, full);
   }
 

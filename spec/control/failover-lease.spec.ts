@@ -125,6 +125,46 @@ describe('failover lease (shared key-value lock)', () => {
     expectNoOverlap(log);
   });
 
+  it('a holder cut off for longer than its lease steps down, and takes the group back a lease after the store answers again', async () => {
+    const clock = new VirtualClock();
+    const store = new MemoryKeyValueStore();
+    const log: { name: string; from: number; to?: number }[] = [];
+    let cutOff = false;
+    const errors: string[] = [];
+    const cut = <T>(call: () => Promise<T>): Promise<T> => (cutOff ? Promise.reject(new Error('no route to the store')) : call());
+    const lease = createFailoverLease({
+      store: { ...processView(store), update: (key, value, revision) => cut(() => store.update(key, value, revision)), create: (key, value) => cut(() => store.create(key, value)) },
+      key: 'failover.pay',
+      holder: 'A',
+      clock,
+      leaseMs: LEASE_MS,
+      renewMs: RENEW_MS,
+      candidate: () => 'pay-a',
+      onActive: () => {},
+      onHolding: (holding) => {
+        if (holding) log.push({ name: 'A', from: clock.now() });
+        else log.at(-1)!.to = clock.now();
+      },
+      onError: (_error, operation) => errors.push(operation),
+    });
+    lease.start();
+    await flushMicrotasks();
+    await clock.advance(RENEW_MS);
+    cutOff = true;
+    const cutAt = clock.now();
+    for (let step = 0; step < 20; step++) await clock.advance(100);
+    const whileCut = lease.holding;
+    cutOff = false;
+    const healedAt = clock.now();
+    for (let step = 0; step < 25 && !lease.holding; step++) await clock.advance(100);
+    expect(whileCut).to.equal(false);
+    expect(log[0]!.to! - cutAt).to.be.at.most(LEASE_MS);
+    expect(errors).to.include('failover.renew');
+    expect(lease.holding).to.equal(true);
+    expect(log[1]!.from - healedAt).to.be.at.most(LEASE_MS + RENEW_MS);
+    await lease.stop();
+  });
+
   it('a holder hands over to a member of another process at once (change), and on stop', async () => {
     const clock = new VirtualClock();
     const store = new MemoryKeyValueStore();
