@@ -87,6 +87,10 @@ export type { ActiveAlert, AlertNodeSnapshot, AlertRule, AlertSeverity, AlertSna
 export type { AlertOptions } from './control/alert-options.ts';
 export type { StarterAlertName } from './control/starter-alerts.ts';
 export type { NetworkAlerts } from './network/network-alerts.ts';
+export type { ForecastData, NodeForecast, ForecastRisk } from './control/forecast-types.ts';
+export type { ForecastOptions } from './control/forecast-options.ts';
+export type { ForecastSource } from './control/forecast-normalize.ts';
+export type { NetworkForecast } from './network/network-forecast.ts';
 export { createFailoverGroup, type FailoverGroup, type FailoverAuditEntry, type FailoverSnapshot } from './control/failover-group.ts';
 export type { FailoverGroupOptions, FailoverMember } from './control/failover-options.ts';
 export type { FailoverCause } from './control/failover-machine.ts';
@@ -177,6 +181,7 @@ export { BackpressureError } from './mailbox/backpressure-error.ts';
 export { JournalError } from './delivery/journal-error.ts';
 export { ContextError, type ContextErrorReason } from './control/context-errors.ts';
 export { NoHealthyMemberError } from './control/failover-errors.ts';
+export { ForecastError, type ForecastErrorReason, type ForecastIssue } from './control/forecast-errors.ts';
 export { KeyValueConflictError, type KeyValueConflictOperation } from './control/key-value-errors.ts';
 export { TransportError, PublishBackpressureError } from './transport/nats/errors.ts';
 export { InvalidOptionsError, ShuttingDownError, BreakerOpenError, BreakerDisposedError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError } from './resilience/errors.ts';

@@ -4,6 +4,7 @@
  */
 import type { ActiveAlert } from './alert-rules.ts';
 import type { FailoverAuditEntry } from './failover-core.ts';
+import type { ForecastData } from './forecast-types.ts';
 import type { BreakerHealth } from '../resilience/breaker/types.ts';
 import type { ErrorInfo } from '../util/errors.ts';
 
@@ -100,6 +101,8 @@ export interface HealthReport {
   readonly flags: Readonly<Record<string, boolean>>;
   /** The alerts pending or firing now (see `network.alerts`). */
   readonly alerts: readonly ActiveAlert[];
+  /** The network's bottleneck forecast (see `network.forecast`); `undefined` with `forecast: false`. */
+  readonly forecast: ForecastData | undefined;
   /** The failover groups of the network (see `network.failover`), by name. */
   readonly failover: Readonly<Record<string, FailoverGroupHealth>>;
 }

@@ -19,12 +19,17 @@ export const ALERT_MAILBOX_FILL = 0.8;
  * @defaultValue 300 000 ms (5 min)
  */
 export const ALERT_DLQ_GROWTH_WINDOW_MS = 300_000;
+/**
+ * Confidence a node's forecast needs for `bottleneck-forecast` to read its risk.
+ * @defaultValue 0.5
+ */
+export const ALERT_FORECAST_MIN_CONFIDENCE = 0.5;
 
 /** Name of a starter rule. */
-export type StarterAlertName = 'node-error-rate' | 'mailbox-fill' | 'dead-letters-growing' | 'breaker-open' | 'network-unhealthy';
+export type StarterAlertName = 'node-error-rate' | 'mailbox-fill' | 'dead-letters-growing' | 'breaker-open' | 'network-unhealthy' | 'bottleneck-forecast';
 
 /** Names of the starter rules. */
-export const STARTER_ALERT_NAMES: readonly StarterAlertName[] = ['node-error-rate', 'mailbox-fill', 'dead-letters-growing', 'breaker-open', 'network-unhealthy'];
+export const STARTER_ALERT_NAMES: readonly StarterAlertName[] = ['node-error-rate', 'mailbox-fill', 'dead-letters-growing', 'breaker-open', 'network-unhealthy', 'bottleneck-forecast'];
 
 const RUNBOOK = 'docs/operations.md#alert-';
 
@@ -59,6 +64,14 @@ export function starterAlertRules(): AlertRule[] {
       runbook: `${RUNBOOK}network-unhealthy`,
       forMs: 30_000,
       evaluate: (s) => s.health === 'unhealthy',
+    },
+    {
+      // The forecast looks ahead already; holding for 30 s keeps a passing burst from paging.
+      name: 'bottleneck-forecast',
+      severity: 'warning',
+      runbook: `${RUNBOOK}bottleneck-forecast`,
+      forMs: 30_000,
+      evaluate: (s) => s.forecast?.nodes.some((n) => (n.risk === 'high' || n.risk === 'critical') && n.confidence >= ALERT_FORECAST_MIN_CONFIDENCE) === true,
     },
   ];
 }

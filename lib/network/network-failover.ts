@@ -40,6 +40,8 @@ export interface NetworkFailoverParts {
   readonly health: NetworkHealth;
   /** Whether `name` is an operation of the network (a group cannot take its name). */
   isOperation(name: string): boolean;
+  /** Whether the network is stopping or terminated (no group is added then). */
+  isShuttingDown(): boolean;
   /** A failure of the shared store: audit log and `transport-error` event. */
   failure(error: Error, operation: string): void;
 }
@@ -53,7 +55,6 @@ export class NetworkFailover {
   /** This process's id in the shared locks. */
   readonly #holderId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   #running = false;
-  #stopped: Promise<void> | undefined;
   #store: Promise<KeyValueStore | undefined> | undefined;
 
   constructor(parts: NetworkFailoverParts) {
@@ -92,6 +93,7 @@ export class NetworkFailover {
   define(name: string, options: NodeFailoverOptions): NodeFailoverGroup {
     checkNodeName(name);
     const p = this.#parts;
+    if (p.isShuttingDown()) throw new LifecycleError(`cannot add failover group ${name}: the network is shutting down`);
     if (this.#groups.has(name)) throw new LifecycleError(`a failover group named ${JSON.stringify(name)} already exists`);
     if (p.nodes.has(name) || p.remotes.has(name) || p.isOperation(name)) throw new LifecycleError(`${JSON.stringify(name)} is already a node or operation name`);
     const resolved = resolveNodeFailoverOptions(options, (member) => p.nodes.has(member) || p.remotes.has(member));
@@ -141,15 +143,25 @@ export class NetworkFailover {
   }
 
   /**
-   * Stops the shared locks (holders hand their groups over, best effort) and the groups. Called
-   * by a shutdown before the transport closes (the handover needs its store), and again at the
-   * end (then it does nothing).
+   * Opens the transport's key-value bucket of the locks when a group needs it (at start, before
+   * anything is consumed): a bucket that cannot be opened fails the start.
    */
-  stop(): Promise<void> {
-    if (!this.#running && this.#stopped !== undefined) return this.#stopped;
+  async connect(transport: TransportSession): Promise<void> {
+    const needed = [...this.#groups.values()].some((group) => group.locked && group.lockStore === undefined);
+    if (!needed || transport.keyValue === undefined) return;
+    const store = await transport.keyValue(FAILOVER_BUCKET);
+    this.#store = Promise.resolve(store);
+  }
+
+  /** Hands over the groups this process holds, while the transport's store is still there (before it closes, or after a failed start). */
+  async disconnect(): Promise<void> {
+    await Promise.all([...this.#groups.values()].map((group) => group.stopLock()));
+  }
+
+  /** Stops the groups (the network has terminated); a lock in a store of its own is handed over now (best effort). */
+  stop(): void {
     this.#running = false;
-    this.#stopped = Promise.all([...this.#groups.values()].map((group) => group.stop())).then(() => undefined);
-    return this.#stopped;
+    for (const group of this.#groups.values()) void group.stopLock().finally(() => group.dispose());
   }
 
   /** The health report's section. */

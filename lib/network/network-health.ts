@@ -6,6 +6,7 @@
 import { Subject, type Observable } from 'rxjs';
 import { eventLoopCheck, journalCheck, memoryCheck, nodeCheck, transportCheck, type HealthReporting } from '../control/built-in-checks.ts';
 import type { ActiveAlert } from '../control/alert-rules.ts';
+import type { ForecastData } from '../control/forecast-types.ts';
 import { FeatureFlags, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HealthMonitor, type HealthChange } from '../control/health-monitor.ts';
 import { resolveHealthOptions, type HealthCheckOptions, type HealthOptions } from '../control/health-options.ts';
@@ -30,8 +31,8 @@ export interface NetworkHealthParts extends HealthSectionsSource {
   readonly flags: FeatureFlagOptions | undefined;
   readonly journal: Journal | undefined;
   readonly transport: TransportSession | undefined;
-  /** Told of each change of the overall status or a component's (the network publishes it into its context). */
-  readonly onChange?: () => void;
+  /** Told of each change of the overall status or a component's (the network publishes it into its context; the reflexes read it). */
+  readonly onChange?: (change: HealthChange) => void;
 }
 
 /** A network's health and flags. */
@@ -48,6 +49,8 @@ export class NetworkHealth {
   failoverGroups: () => Readonly<Record<string, FailoverGroupHealth>> = () => ({});
   /** Told of each change of a component's status (the failover groups watch their members'). */
   readonly #componentListeners: ((component: string, status: HealthStatus | undefined) => void)[] = [];
+  /** The network's forecast, for the report (set by the wiring once the forecast is built). */
+  forecast: () => ForecastData | undefined = () => undefined;
   /** `health: false`: the checks never start. */
   readonly #enabled: boolean;
 
@@ -129,6 +132,7 @@ export class NetworkHealth {
       flags: this.flags.snapshot(),
       alerts: this.activeAlerts(),
       failover: this.failoverGroups(),
+      forecast: this.forecast(),
     };
   }
 
@@ -160,7 +164,7 @@ export class NetworkHealth {
     const hub = this.#parts.hub;
     if (hub.observed) hub.emit({ kind: 'health', at: this.#parts.clock.now(), status: change.to, previous: change.from, component: change.component, componentStatus: change.componentStatus });
     if (this.#changes.observed) this.#changes.next(this.report());
-    this.#parts.onChange?.();
+    this.#parts.onChange?.(change);
     if (change.component !== undefined) for (const listener of this.#componentListeners) listener(change.component, change.componentStatus);
   }
 }

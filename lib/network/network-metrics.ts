@@ -4,6 +4,7 @@ import { LATENCY_BUCKETS_MS, type LatencyBuckets } from '../observe/latency-buck
 import { ScrapedMetric, type Sample } from '../observe/scraped-metric.ts';
 import type { Protector } from '../resilience/protector/protector.ts';
 import type { TransportCounts } from '../transport/transport.ts';
+import { FORECAST_RISK_CODE, type NodeForecast } from '../control/forecast-types.ts';
 
 /** Prefix of every metric name. */
 export const METRIC_PREFIX = 'plexus_';
@@ -36,6 +37,8 @@ export interface MetricsSource {
   failoverActive?(): Sample[];
   /** Changes of each failover group's active member, labelled `group`. */
   failoverSwitches?(): Sample[];
+  /** Forecast figures of each node (labelled `node` and `source`): the value `read` picks from a node's forecast; `null`: no sample. */
+  forecast?(read: (n: NodeForecast) => number | null): Sample[];
 }
 
 /**
@@ -147,6 +150,15 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
   if (source.failoverActive !== undefined) metric('failover_active', 'Failover groups: 1 for the active member, 0 for the standbys.', 'gauge', source.failoverActive);
   if (source.failoverSwitches !== undefined) metric('failover_switches_total', 'Changes of the active member of each failover group.', 'counter', source.failoverSwitches);
   if (source.reflexes !== undefined) metric('reflexes_total', 'Reflex rules fired, by rule and outcome (acted, shadowed, cooldown, rate-limited).', 'counter', source.reflexes);
+  const forecast = source.forecast;
+  if (forecast !== undefined) {
+    metric('forecast_utilisation', 'Forecast utilisation by node and source: arrivals over service capacity (above 1 the node falls behind).', 'gauge', () => forecast((n) => n.utilisation));
+    metric('forecast_time_to_full_seconds', 'Forecast time until the mailbox is full at the trend of its depth, by node and source (no sample when not growing).', 'gauge', () =>
+      forecast((n) => n.timeToFullSeconds),
+    );
+    metric('forecast_risk', 'Forecast risk by node and source: 0 low, 1 medium, 2 high, 3 critical.', 'gauge', () => forecast((n) => FORECAST_RISK_CODE[n.risk]));
+    metric('forecast_confidence', 'Confidence of the forecast by node and source, 0..1 (data in the window times steadiness of arrivals).', 'gauge', () => forecast((n) => n.confidence));
+  }
   metric('dlq_overflow_total', 'Dead letters pushed out of a full dead letter queue.', 'counter', () => [{ value: source.dlqOverflowed(), labels: {} }]);
   metric('rate_limit_violations_total', 'Times a rate limit held a signal back (nodes) or refused a call (operations).', 'counter', () => [
     ...[...source.nodes()].filter((n) => n.config.limiter).map((n) => ({ value: n.stats.throttled, labels: { name: n.name } })),

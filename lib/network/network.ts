@@ -28,6 +28,7 @@ import { configureNode, type NodeSettings } from './configure-node.ts';
 import type { NetworkHealth } from './network-health.ts';
 import type { NetworkContext } from './network-context.ts';
 import type { NetworkAlerts } from './network-alerts.ts';
+import type { NetworkForecast } from './network-forecast.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import type { NetworkFailover } from './network-failover.ts';
 import type { NodeFailoverOptions } from './failover-node-options.ts';
@@ -78,6 +79,8 @@ export class Network implements AsyncDisposable {
   readonly context: NetworkContext;
   /** Alert rules (a starter set on by default) and the alerts active now, each firing and resolving an `alert` event (docs/operations.md). */
   readonly alerts: NetworkAlerts;
+  /** The bottleneck forecast: per node utilisation, depth trend, time to full, risk and confidence; forecasts from elsewhere in the same schema (docs/operations.md). */
+  readonly forecast: NetworkForecast;
   /** The parts that watch the network while it runs (health, context, alerts, …), started and stopped together. */
   readonly #control: ControlPlane;
   readonly #health: NetworkHealth;
@@ -132,6 +135,7 @@ export class Network implements AsyncDisposable {
     this.health$ = w.health.health$;
     this.context = w.context;
     this.alerts = w.alerts;
+    this.forecast = w.forecast;
     this.#control = w.control;
     this.#failover = w.failover;
   }
@@ -174,12 +178,10 @@ export class Network implements AsyncDisposable {
   }
 
   /**
-   * Defines a failover group of nodes: signals to `name` reach its active member only; it switches
-   * to the next healthy standby when the active member's breaker opens, its health check says
-   * `unhealthy`, on `release`, or by hand (`switchTo`). See docs/operations.md#failover-switched.
+   * Defines a failover group of nodes: signals to `name` reach its active member only, which the
+   * group switches on an open breaker, an unhealthy node, `release` or `switchTo` (docs/operations.md#failover-groups).
    */
   failover(name: string, options: NodeFailoverOptions): NodeFailoverGroup {
-    if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot add failover group ${name}: the network is ${this.#state}`);
     return this.#failover.define(name, options);
   }
 
@@ -258,7 +260,7 @@ export class Network implements AsyncDisposable {
   }
 
   #start(): Promise<void> {
-    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, recover: this.#recover };
+    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, control: this.#control, recover: this.#recover };
     return startNetwork(parts, {
       checkNotStopping: () => this.#checkNotStopping(),
       opened: () => {
@@ -358,8 +360,8 @@ export class Network implements AsyncDisposable {
     }
     this.#state = 'stopping';
     this.#shutdown = shutdownNetwork(
-      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, operations: this.#operations },
-      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated(), releaseLocks: () => this.#failover.stop() },
+      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, control: this.#control, operations: this.#operations },
+      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated() },
       { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
     );
     return this.#shutdown;

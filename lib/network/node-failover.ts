@@ -198,9 +198,16 @@ export class NodeFailover implements NodeFailoverGroup {
     this.#lease.start();
   }
 
-  /** Stops the lease (a holder hands the group over) and the core. */
-  async stop(): Promise<void> {
-    await this.#lease?.stop();
+  /** Stops the lease: a holder hands the group over (best effort). */
+  async stopLock(): Promise<void> {
+    const lease = this.#lease;
+    // A later start (after a failed one) contends afresh.
+    this.#lease = undefined;
+    await lease?.stop();
+  }
+
+  /** Stops the core: `active` is undefined from here on. */
+  dispose(): void {
     this.#core.dispose();
   }
 

@@ -15,6 +15,7 @@ import type { Operations } from './operations.ts';
 import type { Router } from './router.ts';
 import { runShutdown, type ShutdownHost } from './run-shutdown.ts';
 import type { ShutdownReport } from './shutdown-report.ts';
+import type { ControlPlane } from './wire-network.ts';
 
 /** The shutdown report of a network; `transport` says what closing the transport did (when there is one). */
 export type NetworkShutdownReport = ShutdownReport & {
@@ -51,7 +52,8 @@ export interface NetworkShutdownParts {
   readonly journal: Journal | undefined;
   readonly router: Router;
   readonly transport: TransportSession | undefined;
-
+  /** Its parts that share state through the transport disconnect before the transport closes. */
+  readonly control: Pick<ControlPlane, 'disconnect'>;
   readonly operations: Operations;
 }
 
@@ -63,8 +65,6 @@ export interface NetworkShutdownHooks {
   onForce(force: () => void): void;
   /** Everything is closed; called just before the event stream completes. */
   terminated(): void;
-  /** Hands over the failover groups this process holds (before the transport closes: the lock is in its store). */
-  releaseLocks?(): Promise<void>;
 }
 
 /**
@@ -103,12 +103,12 @@ export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownH
     // Signals the shutdown handed back go back to the stream (nak) for the next process;
     // publishes still awaiting their PubAck end (forwarded or dead-lettered) before the close,
     // and before the journal closes, so a durable one keeps their dead letters.
+    // The shared context stops writing first: its writes in flight end on an open connection.
     ...(transport === undefined
       ? {}
       : {
           closeTransport: async () => {
-            // Failover groups this process holds are handed over while the transport's store is still there.
-            await hooks.releaseLocks?.();
+            await p.control.disconnect();
             closed = await transport.close();
           },
         }),

@@ -225,6 +225,31 @@ export interface AlertEvent extends EventBase {
 }
 
 /**
+ * The network's bottleneck forecast (`network.forecast`) sees a node's risk level change (from
+ * `low` at the first forecast). See docs/operations.md, "Bottleneck forecast".
+ */
+export interface ForecastEvent extends EventBase {
+  /** Always `'forecast'`. */
+  readonly kind: 'forecast';
+  /** The node. */
+  readonly node: string;
+  /** Its risk level now. */
+  readonly risk: 'low' | 'medium' | 'high' | 'critical';
+  /** Its risk level at the forecast before. */
+  readonly previous: 'low' | 'medium' | 'high' | 'critical';
+  /** The risk rose (else it fell). */
+  readonly rising: boolean;
+  /** Arrivals over service capacity. */
+  readonly utilisation: number;
+  /** Seconds until its mailbox is full at the depth's trend (`null`: not growing). */
+  readonly timeToFullSeconds: number | null;
+  /** 0..1, see `NodeForecast.confidence`. */
+  readonly confidence: number;
+  /** The node is the forecast's bottleneck. */
+  readonly bottleneck: boolean;
+}
+
+/**
  * A reflex rule fired (lib/control/reflex-engine.ts): it acted (reflex signals posted to its
  * subscribers), was shadowed (shadow mode: reported only), or was held back by the emission rate.
  */
@@ -316,6 +341,7 @@ export type NetworkEvent =
   | HealthEvent
   | ContextEvent
   | AlertEvent
+  | ForecastEvent
   | ReflexEvent
   | SubscriberErrorEvent
   | TransportErrorEvent

@@ -15,6 +15,8 @@ export interface KvBucketsHost {
   client(): JetStreamClient | undefined;
   /** The network name (bucket names derive from it). */
   readonly network: string;
+  /** A bucket failed outside a call (a watch that ended by itself): audit log and event. */
+  failure(error: Error, operation: string): void;
 }
 
 /** The buckets a session opened, by their short name. */
@@ -33,7 +35,7 @@ export class KvBuckets {
     if (js === undefined) return Promise.reject(new TransportError('closed', `key-value bucket ${bucket}: the NATS transport is not connected (start the network first)`));
     let store = this.#open.get(bucket);
     if (store === undefined) {
-      store = NatsKeyValueStore.open(js, kvBucketFor(this.#host.network, bucket));
+      store = NatsKeyValueStore.open(js, kvBucketFor(this.#host.network, bucket), (e) => this.#host.failure(e, 'transport.key-value'));
       this.#open.set(bucket, store);
       // A failed open is tried again by the next caller.
       store.catch(() => this.#open.delete(bucket));

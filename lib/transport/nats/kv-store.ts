@@ -20,20 +20,25 @@ export class NatsKeyValueStore implements KeyValueStore {
   readonly #kv: KV;
   readonly #js: JetStreamClient;
   readonly #bucket: string;
+  readonly #failure: (error: Error) => void;
   readonly #watches = new Set<() => void>();
   #closed = false;
 
-  private constructor(kv: KV, js: JetStreamClient, bucket: string) {
+  private constructor(kv: KV, js: JetStreamClient, bucket: string, failure: (error: Error) => void) {
     this.#kv = kv;
     this.#js = js;
     this.#bucket = bucket;
+    this.#failure = failure;
   }
 
-  /** Opens bucket `bucket`, creating it (one value per key, file storage) when it does not exist. */
-  static async open(js: JetStreamClient, bucket: string): Promise<NatsKeyValueStore> {
+  /**
+   * Opens bucket `bucket`, creating it (one value per key, file storage) when it does not exist.
+   * `failure` hears of a watch that ended by itself (its consumer could not be recreated).
+   */
+  static async open(js: JetStreamClient, bucket: string, failure: (error: Error) => void): Promise<NatsKeyValueStore> {
     try {
       const kv = await new Kvm(js).create(bucket, { history: 1 });
-      return new NatsKeyValueStore(kv, js, bucket);
+      return new NatsKeyValueStore(kv, js, bucket, failure);
     } catch (e) {
       throw new TransportError('key-value', `cannot open key-value bucket ${bucket}: ${(e as Error).message}`, { cause: e, details: { bucket } });
     }
@@ -121,6 +126,11 @@ export class NatsKeyValueStore implements KeyValueStore {
         },
       });
       started(messages);
+      // The ordered consumer recreates itself after a reconnect; one that gives up ends the watch: say so.
+      void messages.closed().then((r) => {
+        if (r instanceof Error && !stopped())
+          this.#failure(new TransportError('key-value', `watch of key-value bucket ${this.#bucket} ended: ${r.message}`, { cause: r, details: { bucket: this.#bucket } }));
+      });
       if (stopped()) messages.stop();
       else await upToDate;
     } catch (e) {

@@ -73,7 +73,7 @@ class NatsSession implements TransportSession {
     this.#host = host;
     this.#stream = o.stream ?? defaultStream(host.network);
     this.#receiver = new Receiver(host, { maxDeliver: o.maxDeliver, nakDelayMs: o.nakDelayMs });
-    this.#buckets = new KvBuckets({ network: host.network, client: () => (this.#closing === undefined ? this.#js : undefined) });
+    this.#buckets = new KvBuckets({ network: host.network, client: () => (this.#closing === undefined ? this.#js : undefined), failure: (e, op) => host.failure(e, op) });
   }
 
   async start(nodes: readonly string[], connected?: () => Promise<void>): Promise<void> {
