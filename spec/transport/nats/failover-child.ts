@@ -4,7 +4,8 @@
  * Args: NATS URL, network name, this process's member, the other member, lease ms, renew ms.
  * Prints `ready` once started, then one line per change with its wall-clock time:
  * `taken <ms>` / `lost <ms>` when this process takes or loses the group's lock, and
- * `active <ms> <member>` when the group's active member changes. SIGTERM shuts it down gracefully.
+ * `active <ms> <member>` when the group's active member changes, and `handled <ms> <payload>` for
+ * each signal its member handles. SIGTERM shuts it down gracefully.
  */
 import { createNatsTransport, createNetwork } from '../../../lib/index.ts';
 
@@ -14,7 +15,7 @@ if (url === undefined || name === undefined || mine === undefined || other === u
   process.exit(2);
 }
 const net = createNetwork({ name, transport: createNatsTransport({ servers: url }), journal: false });
-net.node(mine, { handle: () => {} });
+net.node(mine, { handle: (signal) => void process.stdout.write(`handled ${Date.now()} ${String(signal.payload)}\n`) });
 net.remote(other);
 net.failover('pay', { members: [mine, other].sort(), lock: { leaseMs: Number(leaseMs), renewMs: Number(renewMs) } });
 net.events$.subscribe((event) => {

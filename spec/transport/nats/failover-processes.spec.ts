@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { expect } from 'chai';
-import { NATS_URL, deleteBuckets, deleteStream, describeNats, uniqueNetwork, until } from './support.ts';
+import { createNetwork } from '../../../lib/index.ts';
+import { NATS_URL, deleteBuckets, deleteStream, describeNats, testTransport, uniqueNetwork, until } from './support.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..', '..');
@@ -42,6 +43,7 @@ function spawnChild(network: string, member: string, other: string): Child {
     pending += data.toString();
     for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
       const [what, at, active] = pending.slice(0, nl).split(' ');
+      // `active` is the member for `active` lines, the payload for `handled` lines.
       pending = pending.slice(nl + 1);
       if (what === 'ready') onReady();
       else log.push({ what: what!, at: Number(at), ...(active === undefined ? {} : { member: active }) });
@@ -128,5 +130,44 @@ describeNats('transport/nats: a failover group shared by two processes', () => {
     const all = [...intervals(a, killedAt), ...intervals(b, Date.now())].sort((x, y) => x.from - y.from);
     for (let i = 1; i < all.length; i++) expect(all[i]!.from + CLOCK_ERROR_MS, 'holding intervals overlap').to.be.at.least(all[i - 1]!.to);
     expect(all).to.have.length(2);
+  });
+
+  it('a third process without members of its own routes the group to whichever member the lock names', async () => {
+    const a = spawnChild(network, 'pay-a', 'pay-b');
+    children.push(a);
+    await a.ready;
+    await until(() => holds(a), 'the first process to take the lock');
+    const b = spawnChild(network, 'pay-b', 'pay-a');
+    children.push(b);
+    await b.ready;
+    const sender = createNetwork({ name: network, transport: testTransport(), journal: false });
+    sender.remote('pay-a').remote('pay-b');
+    const group = sender.failover('pay', { members: ['pay-a', 'pay-b'], lock: { leaseMs: LEASE_MS, renewMs: RENEW_MS } });
+    try {
+      await sender.start();
+      await until(() => group.active === 'pay-a', 'the sender to see the lock');
+      for (let n = 0; n < 5; n++) expect((await sender.send('pay', { type: 'charge', payload: `first-${n}` })).status).to.equal('accepted');
+      await until(() => a.log.filter((e) => e.what === 'handled').length === 5, 'pay-a to handle the first signals');
+      a.process.kill('SIGKILL');
+      await until(() => group.active === 'pay-b', 'the sender to follow the takeover', 3 * LEASE_MS);
+      for (let n = 0; n < 5; n++) expect((await sender.send('pay', { type: 'charge', payload: `second-${n}` })).status).to.equal('accepted');
+      await until(() => b.log.filter((e) => e.what === 'handled').length === 5, 'pay-b to handle the second signals');
+      // Partitions may take them in any order: which signals, not their order.
+      expect(
+        a.log
+          .filter((e) => e.what === 'handled')
+          .map((e) => e.member)
+          .sort(),
+      ).to.deep.equal(['first-0', 'first-1', 'first-2', 'first-3', 'first-4']);
+      expect(
+        b.log
+          .filter((e) => e.what === 'handled')
+          .map((e) => e.member)
+          .sort(),
+      ).to.deep.equal(['second-0', 'second-1', 'second-2', 'second-3', 'second-4']);
+      expect(group.holding).to.equal(false);
+    } finally {
+      await sender.shutdown({ timeoutMs: 2_000 });
+    }
   });
 });
