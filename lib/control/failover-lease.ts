@@ -121,17 +121,30 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
   };
   const encode = (value: FailoverLockValue): string => JSON.stringify(value);
 
+  // The holder's writes (renewals, changes) go one at a time: each compares-and-sets on the
+  // revision the one before left, so a renewal never loses to a change of its own process.
+  let writes: Promise<unknown> = Promise.resolve();
+  const serial = <T>(write: () => Promise<T>): Promise<T> => {
+    const next = writes.then(write, write);
+    writes = next.catch(() => undefined);
+    return next;
+  };
+
   const renew = (): void => {
     renewTimer = undefined;
-    if (stopped || myRevision === undefined) return;
+    void serial(() => renewNow());
+  };
+  const renewNow = (): Promise<void> => {
     const value = seen?.value;
-    if (value === undefined || value.holder !== me) return;
+    const revision = myRevision;
+    if (stopped || revision === undefined || value === undefined || value.holder !== me) return Promise.resolve();
     const sentAt = clock.now();
-    store.update(key, encode(value), myRevision).then(
-      (revision) => {
-        if (stopped || myRevision === undefined) return;
-        seen = { revision, value };
-        held(revision, sentAt);
+    return store.update(key, encode(value), revision).then(
+      (stored) => {
+        // The watch may have shown a later write already (another process's, after ours).
+        if (seen !== undefined && seen.revision > stored) return;
+        seen = { revision: stored, value };
+        if (!stopped && myRevision !== undefined) held(stored, sentAt);
       },
       (error: unknown) => {
         if (stopped) return;
@@ -228,32 +241,36 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
         (error: unknown) => options.onError(error, 'failover.read'),
       );
     },
-    async change(member, local, cause) {
-      if (!holding || myRevision === undefined) throw new Error(`this process does not hold failover lock ${key}`);
-      const value: FailoverLockValue = local && member !== undefined ? { member, holder: me, ...cause } : { member: null, holder: null, ...cause, ...(member === undefined ? {} : { prefer: member }) };
-      const current = myRevision;
-      // Handing over: stop acting as holder before the write can let anyone else in.
-      if (!local || member === undefined) setHolding(false);
-      const sentAt = clock.now();
-      const revision = await store.update(key, encode(value), current);
-      seen = { revision, value };
-      if (value.holder === me) held(revision, sentAt);
+    change(member, local, cause) {
+      return serial(async () => {
+        if (!holding || myRevision === undefined) throw new Error(`this process does not hold failover lock ${key}`);
+        const value: FailoverLockValue =
+          local && member !== undefined ? { member, holder: me, ...cause } : { member: null, holder: null, ...cause, ...(member === undefined ? {} : { prefer: member }) };
+        const current = myRevision;
+        // Handing over: stop acting as holder before the write can let anyone else in.
+        if (!local || member === undefined) setHolding(false);
+        const sentAt = clock.now();
+        const revision = await store.update(key, encode(value), current);
+        seen = { revision, value };
+        if (value.holder === me) held(revision, sentAt);
+      });
     },
     poke() {
       if (watch !== undefined && !holding && (seen === undefined || seen.value === undefined || seen.value.holder === null)) acquire('a member turned healthy');
     },
     async stop() {
       if (stopped) return;
-      const revision = myRevision;
       const wasHolding = holding;
       setHolding(false);
       stopped = true;
       expiryTimer = clear(expiryTimer);
       watch?.dispose();
-      if (wasHolding && revision !== undefined) {
-        const value: FailoverLockValue = { member: null, holder: null, by: 'group', reason: `${me} stopped` };
-        await store.update(key, encode(value), revision).catch(() => undefined);
-      }
+      if (!wasHolding) return;
+      // After any renewal in flight (it may move the revision): hand over on the latest one.
+      const free: FailoverLockValue = { member: null, holder: null, by: 'group', reason: `${me} stopped` };
+      await serial(async () => {
+        if (seen?.value?.holder === me) await store.update(key, encode(free), seen.revision);
+      }).catch(() => undefined);
     },
   };
 }

@@ -165,6 +165,51 @@ describe('failover lease (shared key-value lock)', () => {
     await lease.stop();
   });
 
+  it('a change by the holder while a renewal is in flight loses nothing: both go through, the lock stays', async () => {
+    const clock = new VirtualClock();
+    const store = new MemoryKeyValueStore();
+    const log: { name: string; from: number; to?: number }[] = [];
+    const view = processView(store);
+    // Updates wait at a gate the spec opens, as writes on their way over a network.
+    let open: () => void = () => {};
+    let gate = Promise.resolve();
+    const slow: KeyValueStore = {
+      ...view,
+      update: async (key, value, revision) => {
+        await gate;
+        return view.update(key, value, revision);
+      },
+    };
+    const lease = createFailoverLease({
+      store: slow,
+      key: 'failover.pay',
+      holder: 'A',
+      clock,
+      leaseMs: LEASE_MS,
+      renewMs: RENEW_MS,
+      candidate: () => 'pay-a',
+      onActive: () => {},
+      onHolding: (holding) => {
+        if (holding) log.push({ name: 'A', from: clock.now() });
+        else log.at(-1)!.to = clock.now();
+      },
+      onError: () => {},
+    });
+    lease.start();
+    await flushMicrotasks();
+    gate = new Promise<void>((resolve) => (open = resolve));
+    // The renewal timer fires here; its write is still on its way when the change is asked for.
+    await clock.advance(RENEW_MS);
+    const changed = lease.change('pay-a2', true, { by: 'alice', reason: 'move within A' });
+    open();
+    await changed;
+    await clock.advance(3 * LEASE_MS);
+    expect(lease.holding).to.equal(true);
+    expect(lease.member).to.equal('pay-a2');
+    expect(log).to.have.length(1);
+    await lease.stop();
+  });
+
   it('a holder hands over to a member of another process at once (change), and on stop', async () => {
     const clock = new VirtualClock();
     const store = new MemoryKeyValueStore();
