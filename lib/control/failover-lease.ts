@@ -60,8 +60,12 @@ export interface FailoverLease {
   readonly member: string | undefined;
   /** The holder the entry names, as last seen. */
   readonly holderSeen: string | undefined;
-  /** Starts watching the entry (and contending for it). */
-  start(): void;
+  /**
+   * Starts watching the entry and contending for it. Resolves once the entry was read (and,
+   * when it was free, this process's attempt to take it is over), so the caller knows the
+   * active member; a watch that cannot start is reported to `onError` and resolves too.
+   */
+  start(): Promise<void>;
   /**
    * The holder changes the active member: to `member` when it is one of this process's
    * (`local`), else hands the group over (free, preferring `member`). Resolves once written;
@@ -77,7 +81,8 @@ export interface FailoverLease {
 /** A lease on `options.key` (see the file comment). Nothing happens before `start()`. */
 export function createFailoverLease(options: FailoverLeaseOptions): FailoverLease {
   const { store, key, holder: me, clock, leaseMs, renewMs } = options;
-  let seen: { revision: number; value: FailoverLockValue | undefined } | undefined;
+  /** The entry as last seen: its revision, its value (undefined when foreign or damaged), and whether it is a deletion marker. */
+  let seen: { revision: number; value: FailoverLockValue | undefined; deleted?: boolean } | undefined;
   let holding = false;
   /** Revision of this process's last write, while it holds the group. */
   let myRevision: number | undefined;
@@ -88,6 +93,8 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
   let watch: DisposableHandle | undefined;
   let stopped = false;
   let writing = false;
+  /** The attempt a free entry started, for `start` to wait on. */
+  let acquiring: Promise<void> | undefined;
 
   const clear = (timer: TimerHandle | undefined): undefined => {
     if (timer !== undefined) clock.clearTimeout(timer);
@@ -160,16 +167,17 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
   };
 
   /** Takes the group with `member` (CAS on the revision seen, or create when there was no entry). */
-  const acquire = (reason: string): void => {
-    if (stopped || writing || holding) return;
+  /** Resolves once the attempt is over (taken, lost, or failed). */
+  const acquire = (reason: string): Promise<void> => {
+    if (stopped || writing || holding) return Promise.resolve();
     const prefer = seen?.value?.prefer;
     const member = options.candidate(prefer);
-    if (member === undefined) return;
+    if (member === undefined) return Promise.resolve();
     const value: FailoverLockValue = { member, holder: me, by: 'group', reason };
     const sentAt = clock.now();
     writing = true;
-    const write = seen === undefined || seen.value === undefined ? store.create(key, encode(value)) : store.update(key, encode(value), seen.revision);
-    write.then(
+    const write = seen === undefined || seen.deleted ? store.create(key, encode(value)) : store.update(key, encode(value), seen.revision);
+    return write.then(
       (revision) => {
         writing = false;
         if (stopped) return;
@@ -183,7 +191,7 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
         if (stopped || isConflict(error)) return;
         options.onError(error, 'failover.acquire');
         expiryTimer = clear(expiryTimer);
-        expiryTimer = later(renewMs, () => acquire(reason));
+        expiryTimer = later(renewMs, () => void acquire(reason));
       },
     );
   };
@@ -192,7 +200,7 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
     if (stopped || entry.key !== key) return;
     if (seen !== undefined && entry.revision <= seen.revision) return;
     const value = entry.deleted ? undefined : parseLockValue(entry.value);
-    seen = { revision: entry.revision, value };
+    seen = { revision: entry.revision, value, deleted: entry.deleted };
     expiryTimer = clear(expiryTimer);
     if (value?.holder === me) {
       // Our own write, seen again; or one we no longer stand behind (we stepped down): take it back only after a lease.
@@ -205,8 +213,8 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
     if (value === undefined || value.holder === null) {
       // Free: the process hosting the preferred member goes first; the others wait one lease.
       const prefer = value?.prefer;
-      if (prefer === undefined || options.candidate(prefer) === prefer) acquire(value === undefined ? 'lock free' : `handed over${prefer === undefined ? '' : ` to ${prefer}`}`);
-      else expiryTimer = later(leaseMs, () => acquire(`handed over to ${prefer}, not taken within the lease`));
+      if (prefer === undefined || options.candidate(prefer) === prefer) acquiring = acquire(value === undefined ? 'lock free' : `handed over${prefer === undefined ? '' : ` to ${prefer}`}`);
+      else expiryTimer = later(leaseMs, () => void acquire(`handed over to ${prefer}, not taken within the lease`));
       return;
     }
     expireAfterLease(entry.revision, `lease of ${value.holder} expired`);
@@ -215,7 +223,7 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
   const expireAfterLease = (revision: number, reason: string): void => {
     expiryTimer = clear(expiryTimer);
     expiryTimer = later(leaseMs, () => {
-      if (seen?.revision === revision) acquire(reason);
+      if (seen?.revision === revision) void acquire(reason);
     });
   };
 
@@ -229,17 +237,20 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
     get holderSeen() {
       return seen?.value?.holder ?? undefined;
     },
-    start() {
+    async start() {
       if (watch !== undefined || stopped) return;
-      watch = store.watch(key, onEntry);
-      // No entry at all: the watch has nothing to show, so look once and contend.
-      store.get(key).then(
-        (entry) => {
-          if (entry === undefined && seen === undefined) acquire('lock created');
-          else if (entry !== undefined) onEntry(entry);
-        },
-        (error: unknown) => options.onError(error, 'failover.read'),
-      );
+      const running = store.watch(key, onEntry);
+      watch = running;
+      try {
+        await running.ready;
+      } catch (error) {
+        options.onError(error, 'failover.watch');
+        return;
+      }
+      // No entry at all: the watch had nothing to show; contend for a new one. Else wait for an
+      // attempt the entry started (a free group), so that the caller knows who holds it.
+      if (seen === undefined) await acquire('lock created');
+      else await acquiring;
     },
     change(member, local, cause) {
       return serial(async () => {
@@ -256,7 +267,7 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
       });
     },
     poke() {
-      if (watch !== undefined && !holding && (seen === undefined || seen.value === undefined || seen.value.holder === null)) acquire('a member turned healthy');
+      if (watch !== undefined && !holding && (seen === undefined || seen.value === undefined || seen.value.holder === null)) void acquire('a member turned healthy');
     },
     async stop() {
       if (stopped) return;

@@ -151,6 +151,8 @@ export class NetworkFailover {
     if (!needed || transport.keyValue === undefined) return;
     const store = await transport.keyValue(FAILOVER_BUCKET);
     this.#store = Promise.resolve(store);
+    // Before the network opens: its first signals to a group find the member the lock names.
+    await Promise.all([...this.#groups.values()].filter((group) => group.locked && group.lockStore === undefined).map((group) => group.startLock(store)));
   }
 
   /** Hands over the groups this process holds, while the transport's store is still there (before it closes, or after a failed start). */
@@ -187,7 +189,7 @@ export class NetworkFailover {
     const store = own !== undefined ? Promise.resolve(own) : (this.#store ??= this.#transportStore());
     store.then(
       (s) => {
-        if (s !== undefined && this.#running) group.startLock(s);
+        if (s !== undefined && this.#running) void group.startLock(s);
       },
       (error: unknown) => this.#parts.failure(error as Error, 'failover.store'),
     );

@@ -172,10 +172,10 @@ export class NodeFailover implements NodeFailoverGroup {
     this.#core.restore(snapshot);
   }
 
-  /** Starts contending for the shared lock in `store` (at the network's start). */
-  startLock(store: KeyValueStore): void {
+  /** Starts contending for the shared lock in `store` (at the network's start); resolves once the lock's entry was read. */
+  startLock(store: KeyValueStore): Promise<void> {
     const lock = this.#lock;
-    if (lock === false || this.#lease !== undefined) return;
+    if (lock === false || this.#lease !== undefined) return Promise.resolve();
     const parts = this.#parts;
     this.#lease = createFailoverLease({
       store,
@@ -195,7 +195,7 @@ export class NodeFailover implements NodeFailoverGroup {
         }),
       onError: (error, operation) => parts.failure(error, operation),
     });
-    this.#lease.start();
+    return this.#lease.start();
   }
 
   /** Stops the lease: a holder hands the group over (best effort). */
