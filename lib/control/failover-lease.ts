@@ -277,10 +277,13 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
       expiryTimer = clear(expiryTimer);
       watch?.dispose();
       if (!wasHolding) return;
-      // After any renewal in flight (it may move the revision): hand over on the latest one.
-      const free: FailoverLockValue = { member: null, holder: null, by: 'group', reason: `${me} stopped` };
+      // After any renewal in flight (it may move the revision): hand over on the latest one, naming
+      // the member that was active, so that a process hosting it (this one restarted) takes it first.
       await serial(async () => {
-        if (seen?.value?.holder === me) await store.update(key, encode(free), seen.revision);
+        const last = seen?.value;
+        if (last?.holder !== me || seen === undefined) return;
+        const free: FailoverLockValue = { member: null, holder: null, by: 'group', reason: `${me} stopped`, ...(last.member === null ? {} : { prefer: last.member }) };
+        await store.update(key, encode(free), seen.revision);
       }).catch(() => undefined);
     },
   };

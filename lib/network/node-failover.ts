@@ -167,9 +167,14 @@ export class NodeFailover implements NodeFailoverGroup {
     };
   }
 
-  /** Takes back the state a journal kept (the shared lock, when there is one, still decides the active member). */
+  /**
+   * Takes back the state a journal kept. With a shared lock, the lock (read before the network
+   * opened) still decides the active member, and what this run recorded follows the kept trail.
+   */
   restore(snapshot: FailoverSnapshot): void {
-    this.#core.restore(snapshot);
+    if (!this.locked) return this.#core.restore(snapshot);
+    const now = this.#core.snapshot();
+    this.#core.restore({ active: now.active, unhealthy: snapshot.unhealthy.filter((member) => member !== now.active), audit: [...snapshot.audit, ...now.audit] });
   }
 
   /** Starts contending for the shared lock in `store` (at the network's start); resolves once the lock's entry was read. */

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
+import { FileJournal } from '../../lib/delivery/file-journal.ts';
 import type { KeyValueStore } from '../../lib/control/key-value-store.ts';
 import type { NetworkEvent } from '../../lib/index.ts';
 import { flushMicrotasks, VirtualClock } from '../../lib/testing/virtual-clock.ts';
@@ -27,9 +31,9 @@ const LEASE_MS = 1_000;
 const RENEW_MS = 300;
 
 /** A "process": a network on the shared clock whose local member is `mine` (the other member is a plain node here too, never preferred). */
-function processNetwork(name: string, clock: VirtualClock, store: MemoryKeyValueStore, members: string[]) {
+function processNetwork(name: string, clock: VirtualClock, store: MemoryKeyValueStore, members: string[], journal: FileJournal | false = false) {
   const view = killable(store);
-  const { net } = testNetwork({ name, clock, journal: false, health: { intervalMs: 1_000, timeoutMs: 100, readEventLoopLagMs: () => 0, readHeapUsed: () => 100, heapLimitBytes: 1_000 } });
+  const { net } = testNetwork({ name, clock, journal, health: { intervalMs: 1_000, timeoutMs: 100, readEventLoopLagMs: () => 0, readHeapUsed: () => 100, heapLimitBytes: 1_000 } });
   for (const member of members) net.node(member, { breaker: {}, handle: () => {} });
   const group = net.failover('pay', { members, lock: { store: view, leaseMs: LEASE_MS, renewMs: RENEW_MS } });
   const lockEvents: string[] = [];
@@ -102,5 +106,32 @@ describe('network: failover groups with a shared lock', () => {
     await flushMicrotasks();
     expect(c.group.holding).to.equal(true);
     await c.net.shutdown();
+  });
+
+  it('with a journal too, a restarted holder comes back with the same active member (the handover names it) and the whole trail', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plexus-failover-lock-'));
+    try {
+      const clock = new VirtualClock();
+      const store = new MemoryKeyValueStore();
+      const path = join(dir, 'journal.jsonl');
+      const first = processNetwork('a', clock, store, ['pay-a', 'pay-b'], new FileJournal({ path }));
+      await first.net.start();
+      await first.group.switchTo('pay-b', { by: 'alice', reason: 'prefer b' });
+      await clock.advance(LEASE_MS);
+      const trail = first.group.audit();
+      await first.net.shutdown();
+      const second = processNetwork('a', clock, store, ['pay-a', 'pay-b'], new FileJournal({ path }));
+      await second.net.start();
+      await flushMicrotasks();
+      await flushMicrotasks();
+      expect([second.group.holding, second.group.active]).to.deep.equal([true, 'pay-b']);
+      expect(second.net.post('pay', { type: 'charge' })).to.include({ target: 'pay-b' });
+      const restored = second.group.audit();
+      expect(JSON.parse(JSON.stringify(restored.slice(0, trail.length)))).to.deep.equal(JSON.parse(JSON.stringify(trail)));
+      expect(restored.slice(trail.length).map((entry) => [entry.action, entry.to, entry.reason])).to.deep.equal([['acquire', 'pay-b', 'handed over to pay-b']]);
+      await second.net.shutdown();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
