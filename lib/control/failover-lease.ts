@@ -211,10 +211,11 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
     if (holding || myRevision !== undefined) setHolding(false);
     options.onActive(value?.member ?? undefined, { by: value?.by ?? 'group', reason: value?.reason ?? 'lock entry removed' }, false);
     if (value === undefined || value.holder === null) {
-      // Free: the process hosting the preferred member goes first; the others wait one lease.
+      // Free: the process hosting the preferred member goes first; the others wait one renewal
+      // interval (time enough for it to take the entry when it is alive), not a whole lease.
       const prefer = value?.prefer;
       if (prefer === undefined || options.candidate(prefer) === prefer) acquiring = acquire(value === undefined ? 'lock free' : `handed over${prefer === undefined ? '' : ` to ${prefer}`}`);
-      else expiryTimer = later(leaseMs, () => void acquire(`handed over to ${prefer}, not taken within the lease`));
+      else expiryTimer = later(renewMs, () => void acquire(`handed over to ${prefer}, not taken by its process`));
       return;
     }
     expireAfterLease(entry.revision, `lease of ${value.holder} expired`);

@@ -229,10 +229,13 @@ describe('failover lease (shared key-value lock)', () => {
       ['A', 0],
       ['B', RENEW_MS],
     ]);
+    // b hands over naming its own member; a hosts another, so it takes the group a renewal interval later.
     await b.lease.stop();
     await flushMicrotasks();
-    await flushMicrotasks();
+    const stoppedAt = clock.now();
+    await clock.advance(RENEW_MS);
     expect(a.lease.holding).to.equal(true);
+    expect(log.at(-1)).to.deep.include({ name: 'A', from: stoppedAt + RENEW_MS });
     expectNoOverlap(log);
     await a.lease.stop();
   });
