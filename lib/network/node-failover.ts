@@ -172,7 +172,10 @@ export class NodeFailover implements NodeFailoverGroup {
    * opened) still decides the active member, and what this run recorded follows the kept trail.
    */
   restore(snapshot: FailoverSnapshot): void {
-    if (!this.locked) return this.#core.restore(snapshot);
+    if (!this.locked) {
+      this.#core.restore(snapshot);
+      return;
+    }
     const now = this.#core.snapshot();
     this.#core.restore({ active: now.active, unhealthy: snapshot.unhealthy.filter((member) => member !== now.active), audit: [...snapshot.audit, ...now.audit] });
   }
