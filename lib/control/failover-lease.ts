@@ -166,8 +166,10 @@ export function createFailoverLease(options: FailoverLeaseOptions): FailoverLeas
     );
   };
 
-  /** Takes the group with `member` (CAS on the revision seen, or create when there was no entry). */
-  /** Resolves once the attempt is over (taken, lost, or failed). */
+  /**
+   * Takes the group with this process's candidate member (compare-and-set on the revision seen,
+   * or a create when there is no entry); resolves once the attempt is over (taken, lost, failed).
+   */
   const acquire = (reason: string): Promise<void> => {
     if (stopped || writing || holding) return Promise.resolve();
     const prefer = seen?.value?.prefer;
