@@ -45,7 +45,7 @@ export type { DeadLetter, DeadLetterFilter, DeadLetterStore } from './delivery/d
 export { MemoryJournal } from './delivery/memory-journal.ts';
 export { FileJournal } from './delivery/file-journal.ts';
 export type { FileJournalOptions, FileJournalStats } from './delivery/file-journal-options.ts';
-export type { Journal, JournalHealth, JournalQuery, JournalRecovery, RecentKey, SettleOutcome } from './delivery/journal.ts';
+export type { Journal, JournalHealth, JournalQuery, JournalRecovery, KeptState, RecentKey, SettleOutcome } from './delivery/journal.ts';
 export type { JournalFailure } from './delivery/journal-error.ts';
 
 // Many processes: the NATS JetStream transport.
@@ -65,7 +65,17 @@ export type { NetworkServerOptions } from './serve/serve-options.ts';
 export type { ServerAction, ActionParam, ActionValues, NumberActionParam, StringActionParam, BooleanActionParam, NodeActionParam } from './serve/server-actions.ts';
 
 // Health, feature flags, context and alerts (the control plane).
-export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
+export {
+  HealthStatus,
+  type HealthReport,
+  type ComponentHealth,
+  type FailoverGroupHealth,
+  type FailoverLockHealth,
+  type HealthCheck,
+  type HealthCheckResult,
+  type ProcessingHealth,
+  type SafeguardsHealth,
+} from './control/health-types.ts';
 export { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckOptions, type HealthOptions } from './control/health-options.ts';
 export type { FeatureFlags, FeatureFlagOptions } from './control/feature-flags.ts';
 export {
@@ -95,6 +105,8 @@ export type { NetworkForecast } from './network/network-forecast.ts';
 export { createFailoverGroup, type FailoverGroup, type FailoverAuditEntry, type FailoverSnapshot } from './control/failover-group.ts';
 export type { FailoverGroupOptions, FailoverMember } from './control/failover-options.ts';
 export type { FailoverCause } from './control/failover-machine.ts';
+export type { NodeFailoverGroup } from './network/node-failover.ts';
+export type { NodeFailoverOptions, FailoverLockOptions } from './network/failover-node-options.ts';
 
 // Shutdown, events, metrics, time.
 export { SHUTDOWN_PHASES, ShutdownPhase } from './control/shutdown-phases.ts';

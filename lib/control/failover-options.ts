@@ -18,6 +18,13 @@ export const DEFAULT_FAILOVER_FAILURE_THRESHOLD = 3;
  */
 export const DEFAULT_FAILOVER_PROBE_INTERVAL_MS = 5_000;
 
+/**
+ * Audit entries a failover group keeps (the oldest go first): bounded, since the trail is kept
+ * across restarts with the group's state.
+ * @defaultValue 100
+ */
+export const DEFAULT_FAILOVER_AUDIT_LIMIT = 100;
+
 /** One member of a failover group: a provider given as a function. */
 export interface FailoverMember<A extends unknown[], R> {
   /** The member's name, unique in the group (used by `switchTo`, the audit trail and snapshots). */
@@ -38,17 +45,21 @@ export interface FailoverGroupOptions<A extends unknown[], R> {
   failureThreshold?: number;
   /** Milliseconds between health probes. @defaultValue 5000 */
   probeIntervalMs?: number;
+  /** Audit entries kept (the oldest go first). @defaultValue 100 */
+  auditLimit?: number;
   /** The clock for probes and audit times; the system clock when left out. */
   clock?: Clock;
 }
 
 /** The keys of {@link FailoverGroupOptions} (a compile error until a new option is listed). */
-export const FAILOVER_GROUP_OPTION_KEYS = optionKeys<FailoverGroupOptions<unknown[], unknown>>()(['name', 'members', 'failureThreshold', 'probeIntervalMs', 'clock']);
+export const FAILOVER_GROUP_OPTION_KEYS = optionKeys<FailoverGroupOptions<unknown[], unknown>>()(['name', 'members', 'failureThreshold', 'probeIntervalMs', 'auditLimit', 'clock']);
 /** The keys of {@link FailoverMember}. */
 export const FAILOVER_MEMBER_KEYS = optionKeys<FailoverMember<unknown[], unknown>>()(['name', 'call', 'healthy']);
 
 /** Checks the options (throws InvalidOptionsError naming the option) and fills in the defaults. */
-export function resolveFailoverOptions<A extends unknown[], R>(options: FailoverGroupOptions<A, R>): FailoverGroupOptions<A, R> & { failureThreshold: number; probeIntervalMs: number } {
+export function resolveFailoverOptions<A extends unknown[], R>(
+  options: FailoverGroupOptions<A, R>,
+): FailoverGroupOptions<A, R> & { failureThreshold: number; probeIntervalMs: number; auditLimit: number } {
   checkObject('options', options);
   checkKnownKeys('', options, FAILOVER_GROUP_OPTION_KEYS);
   if (typeof options.name !== 'string' || options.name === '') throw new InvalidOptionsError('name', 'must be a non-empty string', options.name);
@@ -66,5 +77,6 @@ export function resolveFailoverOptions<A extends unknown[], R>(options: Failover
     ...options,
     failureThreshold: checkNumber('failureThreshold', options.failureThreshold ?? DEFAULT_FAILOVER_FAILURE_THRESHOLD, { integer: true, min: 1 }),
     probeIntervalMs: checkNumber('probeIntervalMs', options.probeIntervalMs ?? DEFAULT_FAILOVER_PROBE_INTERVAL_MS, { integer: true, min: 1 }),
+    auditLimit: checkNumber('auditLimit', options.auditLimit ?? DEFAULT_FAILOVER_AUDIT_LIMIT, { integer: true, min: 1 }),
   };
 }

@@ -3,6 +3,7 @@
  * and the report. Leaf file: imports only types.
  */
 import type { ActiveAlert } from './alert-rules.ts';
+import type { FailoverAuditEntry } from './failover-core.ts';
 import type { ForecastData } from './forecast-types.ts';
 import type { BreakerHealth } from '../resilience/breaker/types.ts';
 import type { ErrorInfo } from '../util/errors.ts';
@@ -112,6 +113,32 @@ export interface HealthReport {
   readonly alerts: readonly ActiveAlert[];
   /** The network's bottleneck forecast (see `network.forecast`); `undefined` with `forecast: false`. */
   readonly forecast: ForecastData | undefined;
+  /** The failover groups of the network (see `network.failover`), by name. */
+  readonly failover: Readonly<Record<string, FailoverGroupHealth>>;
+}
+
+/** A failover group in the health report. */
+export interface FailoverGroupHealth {
+  /** The active member, or undefined when none is. */
+  readonly active: string | undefined;
+  /** Each member's health as the group sees it (a remote member counts as healthy). */
+  readonly members: Readonly<Record<string, 'healthy' | 'unhealthy'>>;
+  /** Changes of the active member in this run. */
+  readonly switches: number;
+  /** The last entry of the audit trail. */
+  readonly lastChange: FailoverAuditEntry | undefined;
+  /** With a shared lock: whether this process holds it, and the holder the lock names. */
+  readonly lock: FailoverLockHealth | undefined;
+  /** The runbook entry (an anchor in docs/operations.md). */
+  readonly runbook: string;
+}
+
+/** The shared lock of a failover group in the health report. */
+export interface FailoverLockHealth {
+  /** This process holds the lock now. */
+  readonly holding: boolean;
+  /** The process the lock's entry names as holder (host:pid:id), as last seen; undefined when free. */
+  readonly holder: string | undefined;
 }
 
 /** Value of `plexus_health_status` for each status. */

@@ -5,7 +5,7 @@ import { resolveFileJournalOptions, type FileJournalOptions, type FileJournalSta
 import type { Journal, JournalHealth, JournalQuery, JournalRecovery, SettleOutcome } from './journal.ts';
 import type { DeadLetter } from './dead-letter-queue.ts';
 import { JournalKeep } from './journal-keep.ts';
-import { encodeDeadLetterDetail, writeDeadLetterRemoved } from './record-dead-letter.ts';
+import { encodeDeadLetterDetail } from './record-dead-letter.ts';
 import { JournalError } from './journal-error.ts';
 import { syncDirectory, writeAll } from './journal-fs.ts';
 import { openJournal, rewritePending, shapeLines } from './journal-file.ts';
@@ -36,15 +36,11 @@ import { SignalEnvelope } from '../signal/envelope.ts';
  * the record says what was accepted whatever the sender does to the object afterwards, and a
  * payload that cannot be written fails its own `append`. Until the file has been read, and for
  * a signal that is not the runtime's envelope (a hand-built one, whose payload nobody checked),
- * the record is encoded at once.
+ * the record is encoded at once. Besides signals, it keeps what a restarted network must know
+ * again (see JournalKeep and `recover`).
  *
- * Besides signals, the journal keeps what a restarted network must know again: the dead letters
- * still in the queue (with their entries: error, reason, attempts) and, when the network
- * deduplicates (see `rememberKeys`), the idempotency keys of its dedup window. See `recover`.
- *
- * A promise returned by `append` is marked handled, so a caller that drops it (the interface
- * allows a fire-and-forget journal) cannot crash the process with an unhandled rejection; await
- * it to hear a {@link JournalError}. A failed `fdatasync` leaves the journal failed for good (the
+ * A promise returned by `append` is marked handled (a caller may drop it: the interface allows
+ * a fire-and-forget journal); await it to hear a {@link JournalError}. A failed `fdatasync` leaves the journal failed for good (the
  * kernel may have dropped the dirty pages: nothing after it can be trusted); a failed `write` is
  * cut off the file and only its own batch fails. A file that cannot be opened or read fails the
  * calls that needed it (and the appends waiting for it); the next call tries to open it again.
@@ -63,18 +59,16 @@ export class FileJournal implements Journal {
   #pending = new PendingSet();
   /** Ids settled before the file was read: they must not come back as pending from the file. */
   #settledEarly: Set<string> | undefined = new Set();
-  // Records are encoded straight into chunks that are never grown or copied (see RecordBuffer);
-  // appends go on into the same queue while a batch is written.
+  /** Records, encoded straight into chunks never grown or copied (see RecordBuffer); appends go on into it while a batch is written. */
   readonly #out = new RecordBuffer();
   /** Shapes are announced into the queue, ahead of the first record that uses them. */
   readonly #shapes = new ShapeTable((shape) => writeShape(this.#out, shape));
   /** Records queued with shape lines did not reach the file: the next batch starts with every shape. */
   #shapesLost = false;
   readonly #deferred = new DeferredAccepts();
-  /** Dead letters and idempotency keys, for a restarted network. */
+  /** Dead letters, idempotency keys and kept states, for a restarted network. */
   readonly #keep = new JournalKeep();
-  // A record of the gathering batch failed to encode after its `append` was answered (not expected: payloads are
-  // taken at `append`): the batch rejects with this rather than let a sender hear `accepted`.
+  /** A record of the gathering batch failed to encode after its `append` was answered (not expected): the batch rejects with it. */
   #batchFailure: JournalError | undefined;
   /** The file has been read: acceptance numbers are final, so records may be deferred. */
   #loaded = false;
@@ -181,8 +175,14 @@ export class FileJournal implements Journal {
   /** The dead letter of `id` left the network's queue (purged, pushed out): it does not come back at the next start. */
   forgetDeadLetter(id: string): void {
     if (this.#closing !== undefined || this.#failure !== undefined) return;
-    this.#keep.forget(id);
-    writeDeadLetterRemoved(this.#out, id);
+    this.#keep.forget(id, this.#out);
+    this.#schedule();
+  }
+
+  /** See {@link Journal.keepState}: `recover` gives back the last state of `key`; compactions keep it. Throws when `value` is not JSON. */
+  keepState(key: string, value: unknown): void {
+    if (this.#closing !== undefined || this.#failure !== undefined) return;
+    this.#keep.keepState(key, value, this.#out);
     this.#schedule();
   }
 

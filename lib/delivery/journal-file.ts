@@ -14,6 +14,7 @@ import { writeAccept, writeSettle, writeShape } from './signal-codec.ts';
 import type { DeadLetter } from './dead-letter-queue.ts';
 import { encodeDeadLetterDetail } from './record-dead-letter.ts';
 import type { RecentKeys } from './recent-keys.ts';
+import { writeStateRecord, type KeptState } from './record-state.ts';
 
 /**
  * Reads `path` back (see {@link scanJournal}; a missing file is created) and opens it for
@@ -43,6 +44,8 @@ export interface KeptRecords {
   readonly deadLetters: readonly DeadLetter[];
   /** Idempotency keys still inside the dedup window, whose signals' records are dropped (written by `writeInWindow`). */
   readonly keys: RecentKeys | undefined;
+  /** The states parts of the network keep (the last of each key). */
+  readonly states?: readonly KeptState[];
 }
 
 /**
@@ -56,6 +59,7 @@ export interface KeptRecords {
 export async function rewritePending(path: string, pending: readonly Signal[], fsync: boolean, shapes: ShapeTable, kept: KeptRecords = { deadLetters: [], keys: undefined }): Promise<number> {
   const records = new RecordBuffer();
   kept.keys?.writeInWindow(records);
+  for (const state of kept.states ?? []) writeStateRecord(records, state.key, state.value);
   for (const d of kept.deadLetters) {
     writeAccept(records, shapes, d.signal);
     writeSettle(records, d.signal, 'dead-lettered', d.deadLetteredAt, encodeDeadLetterDetail(d));

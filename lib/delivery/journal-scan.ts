@@ -32,6 +32,8 @@ export interface JournalScan {
   readonly deadLetters: Map<string, DeadLetter>;
   /** Idempotency keys of accepted signals and key records, the last `maxKeys` (when asked for). */
   readonly keys: RecentKeys | undefined;
+  /** The last state record of each key (see `record-state.ts`). */
+  readonly states: Map<string, unknown>;
 }
 
 /** Which idempotency keys a scan collects: see `RecentKeys`. */
@@ -44,6 +46,7 @@ export interface KeyWindow {
 export async function scanJournal(path: string, keepCompleted: number, keyWindow?: KeyWindow): Promise<JournalScan> {
   const pending = new Map<string, Signal>();
   const deadLetters = new Map<string, DeadLetter>();
+  const states = new Map<string, unknown>();
   const keys = keyWindow === undefined ? undefined : new RecentKeys(keyWindow.windowMs, keyWindow.maxKeys);
   const accepted = (signal: Signal): void => {
     // Accepted again (a dead letter reprocessed): out of the queue.
@@ -64,7 +67,7 @@ export async function scanJournal(path: string, keepCompleted: number, keyWindow
   try {
     fh = await open(path, 'r');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { pending, completed: [], validBytes: 0, tornBytes: 0, skippedLines: 0, deadLetters, keys };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { pending, completed: [], validBytes: 0, tornBytes: 0, skippedLines: 0, deadLetters, keys, states };
     throw e;
   }
   try {
@@ -96,6 +99,7 @@ export async function scanJournal(path: string, keepCompleted: number, keyWindow
             }
           } else if (record.op === 'dead-letter-removed') deadLetters.delete(record.id);
           else if (record.op === 'key') keys?.add(record.node, record.key, record.at);
+          else if (record.op === 'state') states.set(record.key, record.value);
         }
         start = nl + 1;
       }
@@ -116,6 +120,7 @@ export async function scanJournal(path: string, keepCompleted: number, keyWindow
     skippedLines,
     deadLetters,
     keys,
+    states,
   };
 }
 

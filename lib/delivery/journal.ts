@@ -11,6 +11,14 @@ export interface RecentKey {
   readonly at: number;
 }
 
+/** A state the journal keeps for a part of the network, by key (see {@link Journal.keepState}). */
+export interface KeptState {
+  /** Whose state, e.g. `failover:pay` (one record per key survives). */
+  readonly key: string;
+  /** The state, a JSON value. */
+  readonly value: unknown;
+}
+
 /** How a signal's processing ended, as the journal records it. */
 export type SettleOutcome = 'completed' | 'dead-lettered';
 
@@ -34,6 +42,8 @@ export interface JournalRecovery {
   readonly deadLetters: DeadLetter[];
   /** Idempotency keys seen within the dedup window (see {@link Journal.rememberKeys}), oldest first. */
   readonly keys: RecentKey[];
+  /** The states parts of the network kept (see {@link Journal.keepState}), the last of each key; absent when the journal keeps none. */
+  readonly states?: readonly KeptState[];
 }
 
 /**
@@ -69,6 +79,12 @@ export interface Journal {
   rememberKeys?(windowMs: number, maxKeys: number): void;
   /** Optional: the dead letter of `id` left the queue (purged, pushed out) and must not come back. */
   forgetDeadLetter?(id: string): void;
+  /**
+   * Optional, for a durable journal: keep `value` (a JSON value) as the state of `key` (a
+   * failover group's active member and audit trail) until the next call for the same key;
+   * `recover` gives back the last one. Not awaited: a crash may lose the last state written.
+   */
+  keepState?(key: string, value: unknown): void;
 }
 
 /** A journal's own view of its health, for the network's `journal` health check. */

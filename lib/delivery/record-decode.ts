@@ -13,6 +13,7 @@ import { RecordKind, SHAPE_TAG } from './signal-codec.ts';
 import type { Shape } from './shape-table.ts';
 import { readTimes, splitEnd } from './record-times.ts';
 import { decodeDeadLetterDetail, type DeadLetterDetail } from './record-dead-letter.ts';
+import { decodeStateRecord } from './record-state.ts';
 
 /** The shapes of one file by number, as its shape lines defined them so far. */
 export type Shapes = Map<number, Shape>;
@@ -48,6 +49,13 @@ export interface KeyRecord {
   readonly at: number;
 }
 
+/** The state a part of the network keeps (see `record-state.ts`). */
+export interface StateRecord {
+  readonly op: 'state';
+  readonly key: string;
+  readonly value: unknown;
+}
+
 /** A signal accepted and settled in one record: its history is the final one. */
 export interface AcceptSettledRecord {
   readonly op: 'accept-settled';
@@ -63,7 +71,7 @@ export interface ShapeRecord {
 }
 
 /** One line of the journal, decoded. */
-export type JournalRecord = AcceptRecord | SettleRecord | AcceptSettledRecord | ShapeRecord | DeadLetterRemovedRecord | KeyRecord;
+export type JournalRecord = AcceptRecord | SettleRecord | AcceptSettledRecord | ShapeRecord | DeadLetterRemovedRecord | KeyRecord | StateRecord;
 
 /**
  * Decodes one line (without its newline). Returns `undefined` for anything that is not a
@@ -87,6 +95,10 @@ function decodeArray(fields: unknown[], shapes: Shapes): JournalRecord | undefin
   if (kind === RecordKind.settledCompleted || kind === RecordKind.settledDeadLettered || kind === RecordKind.deadLetter) return readSettle(fields, kind);
   if (kind === RecordKind.deadLetterRemoved) return fields.length === 2 && typeof fields[1] === 'string' ? { op: 'dead-letter-removed', id: fields[1] } : undefined;
   if (kind === RecordKind.key) return readKey(fields);
+  if (kind === RecordKind.state) {
+    const state = decodeStateRecord(fields);
+    return state === undefined ? undefined : { op: 'state', ...state };
+  }
   if (kind !== RecordKind.accepted && kind !== RecordKind.acceptedCompleted && kind !== RecordKind.acceptedDeadLettered) return undefined;
   if (fields.length !== 10 && fields.length !== 11) return undefined;
   const shape = typeof fields[1] === 'number' ? shapes.get(fields[1]) : Array.isArray(fields[1]) ? inlineShape(fields[1]) : undefined;

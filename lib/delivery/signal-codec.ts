@@ -46,6 +46,7 @@ export const RecordKind = {
   deadLetter: 5,
   deadLetterRemoved: 6,
   key: 7,
+  state: 8,
 } as const;
 
 /**

@@ -10,7 +10,7 @@ import type { ForecastData } from '../control/forecast-types.ts';
 import { FeatureFlags, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HealthMonitor, type HealthChange } from '../control/health-monitor.ts';
 import { resolveHealthOptions, type HealthCheckOptions, type HealthOptions } from '../control/health-options.ts';
-import { HEALTH_STATUS_CODE, type HealthCheck, type HealthReport, type HealthStatus } from '../control/health-types.ts';
+import { HEALTH_STATUS_CODE, type FailoverGroupHealth, type HealthCheck, type HealthReport, type HealthStatus } from '../control/health-types.ts';
 import type { Journal } from '../delivery/journal.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
@@ -45,6 +45,10 @@ export class NetworkHealth {
   readonly #stopEventLoop: () => void;
   /** The alerts active now, for the report (set by the wiring once the alerts are built). */
   activeAlerts: () => readonly ActiveAlert[] = () => [];
+  /** The failover groups' section of the report (set by the wiring). */
+  failoverGroups: () => Readonly<Record<string, FailoverGroupHealth>> = () => ({});
+  /** Told of each change of a component's status (the failover groups watch their members'). */
+  readonly #componentListeners: ((component: string, status: HealthStatus | undefined) => void)[] = [];
   /** The network's forecast, for the report (set by the wiring once the forecast is built). */
   forecast: () => ForecastData | undefined = () => undefined;
   /** `health: false`: the checks never start. */
@@ -100,6 +104,16 @@ export class NetworkHealth {
     return this.#monitor.register(name, check, options);
   }
 
+  /** Calls `listener` with each change of a component's status. */
+  onComponentChange(listener: (component: string, status: HealthStatus | undefined) => void): void {
+    this.#componentListeners.push(listener);
+  }
+
+  /** The status of component `name` now (undefined when it is not registered). */
+  componentStatus(name: string): HealthStatus | undefined {
+    return this.#monitor.components()[name]?.status;
+  }
+
   /** The overall status now. */
   get status(): HealthStatus {
     return this.#monitor.status;
@@ -117,6 +131,7 @@ export class NetworkHealth {
       safeguards: safeguardsSection(p),
       flags: this.flags.snapshot(),
       alerts: this.activeAlerts(),
+      failover: this.failoverGroups(),
       forecast: this.forecast(),
     };
   }
@@ -150,5 +165,6 @@ export class NetworkHealth {
     if (hub.observed) hub.emit({ kind: 'health', at: this.#parts.clock.now(), status: change.to, previous: change.from, component: change.component, componentStatus: change.componentStatus });
     if (this.#changes.observed) this.#changes.next(this.report());
     this.#parts.onChange?.(change);
+    if (change.component !== undefined) for (const listener of this.#componentListeners) listener(change.component, change.componentStatus);
   }
 }

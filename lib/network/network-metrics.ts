@@ -33,6 +33,10 @@ export interface MetricsSource {
   activeAlerts?(): Sample[];
   /** Reflex rules fired, labelled `rule` and `outcome`, when the network has a reflex policy. */
   reflexes?(): Sample[];
+  /** Failover groups: 1 for the active member, 0 for the others, labelled `group` and `member`. */
+  failoverActive?(): Sample[];
+  /** Changes of each failover group's active member, labelled `group`. */
+  failoverSwitches?(): Sample[];
   /** Forecast figures of each node (labelled `node` and `source`): the value `read` picks from a node's forecast; `null`: no sample. */
   forecast?(read: (n: NodeForecast) => number | null): Sample[];
 }
@@ -143,6 +147,8 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
   if (source.healthStatus !== undefined) metric('health_status', 'Health by component (and `overall`): 0 healthy, 1 degraded, 2 unhealthy, 3 unknown.', 'gauge', source.healthStatus);
   if (source.activeAlerts !== undefined) metric('alerts_active', 'Alerts firing now (1 each), by alert rule and severity.', 'gauge', source.activeAlerts);
   if (source.featureFlags !== undefined) metric('feature_flag', 'Feature flags in force: 1 on, 0 off.', 'gauge', source.featureFlags);
+  if (source.failoverActive !== undefined) metric('failover_active', 'Failover groups: 1 for the active member, 0 for the standbys.', 'gauge', source.failoverActive);
+  if (source.failoverSwitches !== undefined) metric('failover_switches_total', 'Changes of the active member of each failover group.', 'counter', source.failoverSwitches);
   if (source.reflexes !== undefined) metric('reflexes_total', 'Reflex rules fired, by rule and outcome (acted, shadowed, cooldown, rate-limited).', 'counter', source.reflexes);
   const forecast = source.forecast;
   if (forecast !== undefined) {

@@ -14,20 +14,27 @@ const warned = new Set<string>();
 /** The code of the warning a second running network of one name raises. */
 export const DUPLICATE_NETWORK_NAME_WARNING = 'PLEXUS_DUPLICATE_NETWORK_NAME';
 
-/** A network named `name` starts running. */
-export function claimNetworkName(name: string): void {
+/** A network named `name` starts running; the function returned frees the name (at most once). */
+export function claimNetworkName(name: string): () => void {
   const before = running.get(name) ?? 0;
   running.set(name, before + 1);
-  if (before === 0 || warned.has(name)) return;
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    releaseNetworkName(name);
+  };
+  if (before === 0 || warned.has(name)) return release;
   warned.add(name);
   process.emitWarning(
     `${before + 1} networks named ${JSON.stringify(name)} are running in this process: their metrics, events and audit entries share one network label and cannot be told apart. Give each its own name: createNetwork({ name }).`,
     { type: 'PlexusWarning', code: DUPLICATE_NETWORK_NAME_WARNING },
   );
+  return release;
 }
 
 /** A network named `name` stopped running (its shutdown ended, or its start failed). */
-export function releaseNetworkName(name: string): void {
+function releaseNetworkName(name: string): void {
   const before = running.get(name) ?? 0;
   if (before <= 1) running.delete(name);
   else running.set(name, before - 1);

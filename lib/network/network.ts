@@ -30,16 +30,21 @@ import type { NetworkContext } from './network-context.ts';
 import type { NetworkAlerts } from './network-alerts.ts';
 import type { NetworkForecast } from './network-forecast.ts';
 import type { DeadLetters } from './dead-letters.ts';
+import type { NetworkFailover } from './network-failover.ts';
+import type { NodeFailoverOptions } from './failover-node-options.ts';
+import type { NodeFailoverGroup } from './node-failover.ts';
 import { LifecycleError } from './errors.ts';
+import { refuseTakenName, type NetworkNames } from './taken-names.ts';
 import { checkNodeName } from './node-config.ts';
-import { claimNetworkName, releaseNetworkName } from './network-names.ts';
+import { claimNetworkName } from './network-names.ts';
 import { resolveNetworkOptions, type NetworkOptions, type ResolvedNetworkOptions } from './network-options.ts';
 import { snapshotNode, type NetworkCounts, type NodeStatsSnapshot } from './network-stats.ts';
 import type { OperationOptions, Operations } from './operations.ts';
 import type { Receipt } from '../node/receipt.ts';
 import { replayJournal, type ReplayQuery, type ReplayResult } from './replay.ts';
-import { REMOTE_PARTITION, type Router } from './router.ts';
+import type { Router } from './router.ts';
 import { refuseUnknownShutdownOptions, shutdownNetwork, type NetworkShutdownReport, type ShutdownOptions } from './shutdown-network.ts';
+import { sendSignal } from './send-signal.ts';
 import { startNetwork } from './start-network.ts';
 import { ShutdownHooks, type ShutdownHandler, type ShutdownHandlerOptions, type ShutdownHandlerPhase, type ShutdownOnSignalsOptions } from './shutdown-hooks.ts';
 import { wireNetwork, type ControlPlane, type NetworkWiring } from './wire-network.ts';
@@ -83,6 +88,9 @@ export class Network implements AsyncDisposable {
   readonly #control: ControlPlane;
   readonly #hooks: ShutdownHooks;
   readonly #health: NetworkHealth;
+  readonly #failover: NetworkFailover;
+  /** Nodes, remote nodes, operations and failover groups: one space of names. */
+  readonly #names: NetworkNames;
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
   readonly #clock: Clock;
@@ -100,8 +108,8 @@ export class Network implements AsyncDisposable {
   /** The start under way, shared by concurrent `start()` calls. */
   #starting: Promise<void> | undefined;
   #force: (() => void) | undefined;
-  /** This network holds its name among the running ones (see network-names.ts). */
-  #nameClaimed = false;
+  /** Frees this network's name among the running ones (see network-names.ts); set while it holds it. */
+  #releaseName: (() => void) | undefined;
 
   constructor(options: NetworkOptions = {}) {
     this.#opts = resolveNetworkOptions(options);
@@ -136,6 +144,8 @@ export class Network implements AsyncDisposable {
     this.forecast = w.forecast;
     this.#control = w.control;
     this.#hooks = new ShutdownHooks({ clock: this.#clock, hub: this.#hub, handlers: w.shutdownHandlers, state: () => this.#state, shutdown: (o) => this.shutdown(o) });
+    this.#failover = w.failover;
+    this.#names = { nodes: this.#nodes, remotes: this.#remotes, isOperation: (name) => w.operations.get(name) !== undefined, isFailoverGroup: (name) => w.failover.has(name) };
   }
 
   /** Where the network is in its life. */
@@ -151,9 +161,7 @@ export class Network implements AsyncDisposable {
   /** Adds a node. Throws InvalidOptionsError on bad options or a name already taken. */
   node<P = unknown>(name: string, options: NodeOptions<P>): this {
     if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot add node ${name}: the network is ${this.#state}`);
-    if (this.#nodes.has(name)) throw new LifecycleError(`a node named ${JSON.stringify(name)} already exists`);
-    if (this.#remotes.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is declared remote (hosted by another process)`);
-    if (this.#operations.get(name) !== undefined) throw new LifecycleError(`${JSON.stringify(name)} is already an operation name`);
+    refuseTakenName(this.#names, name, 'node');
     this.#nodes.set(name, this.#createNode(name, options as NodeOptions));
     if (this.#state === 'running') this.#transport?.addNode(name);
     return this;
@@ -169,10 +177,22 @@ export class Network implements AsyncDisposable {
     if (this.#transport === undefined) throw new LifecycleError(`remote node ${JSON.stringify(name)} needs a transport: createNetwork({ transport: createNatsTransport() })`);
     checkNodeName(name);
     if (this.#state !== 'created' && this.#state !== 'running') throw new LifecycleError(`cannot declare remote node ${name}: the network is ${this.#state}`);
-    if (this.#nodes.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is a local node of this network; a node is hosted by one kind of process`);
-    if (this.#operations.get(name) !== undefined) throw new LifecycleError(`${JSON.stringify(name)} is already an operation name`);
+    refuseTakenName(this.#names, name, 'remote node');
     this.#remotes.add(name);
     return this;
+  }
+
+  /**
+   * Defines a failover group of nodes: signals to `name` reach its active member only, which the
+   * group switches on an open breaker, an unhealthy node, `release` or `switchTo` (docs/operations.md#failover-groups).
+   */
+  failover(name: string, options: NodeFailoverOptions): NodeFailoverGroup {
+    return this.#failover.define(name, options);
+  }
+
+  /** The failover groups, in the order they were defined (see `failover`). */
+  get failoverGroups(): NodeFailoverGroup[] {
+    return this.#failover.groups();
   }
 
   /** The names of the nodes hosted by other processes (see `remote`). */
@@ -185,7 +205,7 @@ export class Network implements AsyncDisposable {
    * guard and time limit. Optional: `protect` sets one up with the defaults on first use.
    */
   operation(name: string, options: OperationOptions = {}): Protector {
-    if (this.#nodes.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is already a node name`);
+    if (this.#operations.get(name) === undefined) refuseTakenName(this.#names, name, 'operation');
     return this.#operations.define(name, options);
   }
 
@@ -250,7 +270,8 @@ export class Network implements AsyncDisposable {
       checkNotStopping: () => this.#checkNotStopping(),
       opened: () => {
         this.#state = 'running';
-        this.#claimName();
+        // Networks with a transport share their name on purpose (processes of one network).
+        if (this.#transport === undefined) this.#releaseName = claimNetworkName(this.name);
         this.#control.start();
       },
     });
@@ -276,17 +297,8 @@ export class Network implements AsyncDisposable {
    * the promise rejects with the journal's error (the signal may still be handled: at least
    * once). Never rejects for refusals: those are receipts.
    */
-  async send<P>(target: string, draft: SignalDraft<P>): Promise<Receipt> {
-    const receipt = this.#router.post(target, draft);
-    if (receipt.status === 'accepted' && receipt.partition === REMOTE_PARTITION) {
-      // A remote node: resolve once the stream has it (its PubAck); a failed publish rejects
-      // (and the signal is in the DLQ with reason `transport-failed`).
-      const ack = await this.#router.takeLastPublish();
-      return ack?.duplicate === true ? { status: 'duplicate', id: receipt.id, target, idempotencyKey: draft.idempotencyKey ?? receipt.id } : receipt;
-    }
-    const appended = this.#router.takeLastAppend();
-    if (appended !== undefined && receipt.status === 'accepted') await appended;
-    return receipt;
+  send<P>(target: string, draft: SignalDraft<P>): Promise<Receipt> {
+    return sendSignal(this.#router, target, draft);
   }
 
   /**
@@ -371,20 +383,7 @@ export class Network implements AsyncDisposable {
     this.#state = 'terminated';
     this.#control.stop();
     this.#hooks.terminated();
-    this.#releaseName();
-  }
-
-  /** Networks with a transport share their name on purpose (processes of one network; see network-names.ts). */
-  #claimName(): void {
-    if (this.#transport !== undefined) return;
-    claimNetworkName(this.name);
-    this.#nameClaimed = true;
-  }
-
-  #releaseName(): void {
-    if (!this.#nameClaimed) return;
-    this.#nameClaimed = false;
-    releaseNetworkName(this.name);
+    this.#releaseName?.();
   }
 
   #runtime(node: string): NodeRuntime {

@@ -3,6 +3,7 @@ import type { DeadLetterStore } from '../delivery/dead-letter-queue.ts';
 import type { Journal } from '../delivery/journal.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { Signal } from '../signal/signal.ts';
+import type { KeptState } from '../delivery/record-state.ts';
 
 /** What a durable journal's last run left open, read but not yet applied. */
 export interface Recovery {
@@ -21,12 +22,18 @@ export interface Recovery {
  * they are being delivered again now. Reading and restoring are apart so that a start that
  * fails after the read (a transport that cannot connect) changes nothing, and a later start
  * reads again without restoring anything twice. The pending signals skip deduplication when
- * delivered: their keys are the ones just admitted. A journal without `recover` gives its
- * pending signals only.
+ * delivered: their keys are the ones just admitted. `restoreStates` takes the states parts
+ * kept (see `Journal.keepState`). A journal without `recover` gives its pending signals only.
  */
-export async function recoverJournal(journal: Journal, dlq: DeadLetterStore, nodes: ReadonlyMap<string, NodeRuntime>, now: () => number): Promise<Recovery> {
+export async function recoverJournal(
+  journal: Journal,
+  dlq: DeadLetterStore,
+  nodes: ReadonlyMap<string, NodeRuntime>,
+  now: () => number,
+  restoreStates: (states: readonly KeptState[]) => void = () => undefined,
+): Promise<Recovery> {
   if (journal.recover === undefined) return { pending: await journal.pending(), restore: () => undefined };
-  const { pending, deadLetters, keys } = await journal.recover();
+  const { pending, deadLetters, keys, states } = await journal.recover();
   return {
     pending,
     restore() {
@@ -35,6 +42,8 @@ export async function recoverJournal(journal: Journal, dlq: DeadLetterStore, nod
       for (const s of pending) if (s.idempotencyKey !== s.id) nodes.get(s.target)?.config.dedup?.admit(s.idempotencyKey, at);
       // Not counted as dead-lettered: the counts are this run's, and these were not accepted in it.
       for (const entry of deadLetters) dlq.add(entry);
+      // The kept states of control-plane parts (a failover group's active member and trail).
+      restoreStates(states ?? []);
     },
   };
 }

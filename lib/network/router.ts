@@ -17,6 +17,7 @@ import type { Clock } from '../util/clock.ts';
 import { toErrorInfo, type PlexusError } from '../util/errors.ts';
 import { IdleWaiters } from '../util/idle-waiters.ts';
 import { BackpressureError } from '../mailbox/backpressure-error.ts';
+import { NoHealthyMemberError } from '../control/failover-errors.ts';
 import { CausationDepthError, EmitRefusedError, LifecycleError } from './errors.ts';
 import type { NetworkCounts } from './network-stats.ts';
 import type { Receipt } from '../node/receipt.ts';
@@ -36,6 +37,8 @@ export interface RouterHost extends RemoteHost {
   readonly audit: AuditLog;
   /** Longest chain of emits (`Signal.causationDepth`) a handler may extend. */
   readonly maxCausationDepth: number;
+  /** Where a signal to a failover group goes (see `NetworkFailover.memberFor`): undefined for a name that is no group, null for a group with no active member. */
+  memberFor?(target: string): string | null | undefined;
 }
 
 export { REMOTE_PARTITION } from './remote-route.ts';
@@ -123,10 +126,17 @@ export class Router {
     if (parent !== undefined && (parent.causationDepth ?? 0) >= this.#host.maxCausationDepth) {
       return this.#reject(target, draft, 'causation-depth', new CausationDepthError(target, (parent.causationDepth ?? 0) + 1, this.#host.maxCausationDepth));
     }
-    const node = this.#host.nodes.get(target);
+    let to = target;
+    let node = this.#host.nodes.get(target);
+    if (node === undefined) {
+      // A failover group's name: the signal goes to its active member (decided here, once).
+      const member = this.#host.memberFor?.(target);
+      if (member === null) return this.#reject(target, draft, 'no-active-member', new NoHealthyMemberError(target, `failover group '${target}' has no active member`));
+      if (member !== undefined) node = this.#host.nodes.get((to = member));
+    }
     // Remote nodes are looked up only once the local lookup missed: free for local traffic.
-    const transport = node === undefined ? this.#remote.transportFor(target) : undefined;
-    if (node === undefined && transport === undefined) return this.#reject(target, draft, 'unknown-target', new UnknownTargetError(target));
+    const transport = node === undefined ? this.#remote.transportFor(to) : undefined;
+    if (node === undefined && transport === undefined) return this.#reject(to, draft, 'unknown-target', new UnknownTargetError(to));
     const guard = this.#host.guard;
     if (guard !== undefined && !guard.allows()) {
       return this.#reject(target, draft, 'resource-exhausted', new ResourceExhaustedError('heap', guard.heapUsed, guard.options.maxHeapBytes));
@@ -134,19 +144,14 @@ export class Router {
     let signal: Signal;
     const now = this.#host.clock.now();
     try {
-      signal = createSignal(draft, target, now, this.#host.limits, parent, source);
+      signal = createSignal(draft, to, now, this.#host.limits, parent, source);
     } catch (e) {
-      return this.#reject(target, draft, 'invalid', e as PlexusError);
+      return this.#reject(to, draft, 'invalid', e as PlexusError);
     }
     if (node === undefined) return this.#remote.forward(transport!, signal, false);
     const accepts = node.config.accepts;
     if (accepts !== undefined && !accepts.has(signal.type)) {
-      return this.#reject(
-        target,
-        draft,
-        'invalid',
-        new ValidationError('invalid-type', `node ${target} does not accept signals of type ${JSON.stringify(signal.type)} (accepts: ${[...accepts].join(', ')})`),
-      );
+      return this.#reject(to, draft, 'invalid', new ValidationError('invalid-type', `node ${to} does not accept signals of type ${JSON.stringify(signal.type)} (accepts: ${[...accepts].join(', ')})`));
     }
     return this.offer(node, signal, false, now);
   }

@@ -38,9 +38,11 @@ import type { ForecastData } from '../control/forecast-types.ts';
 import { DEFAULT_FORECAST_MIN_CONFIDENCE } from '../control/forecast-options.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
+import { LifecycleError } from './errors.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
 import { logNetworkEvents } from '../observe/log-events.ts';
 import { ShutdownHandlers } from '../control/shutdown-handlers.ts';
+import { NetworkFailover } from './network-failover.ts';
 
 /** What the wiring takes from the network: its options and the state the network itself owns. */
 export interface NetworkParts {
@@ -123,6 +125,8 @@ export interface NetworkWiring {
   readonly context: NetworkContextMirror;
   /** The alert rules and their evaluator. */
   readonly alerts: NetworkAlertsRunner;
+  /** The failover groups of nodes. */
+  readonly failover: NetworkFailover;
   /** The bottleneck forecast. */
   readonly forecast: NetworkForecastRunner;
   /** The parts that watch the network while it runs, started when it opens and stopped when it terminates. */
@@ -187,6 +191,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     transport,
     transportKind: opts.transport?.kind ?? 'none',
     maxCausationDepth: opts.maxCausationDepth,
+    memberFor: (target) => failover.memberFor(target),
   });
   const operations = new Operations({
     guard,
@@ -264,6 +269,19 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     onFiring: (alert) => reflexes?.alertFired(alert),
   });
   health.activeAlerts = () => alerts.active();
+  const failover: NetworkFailover = new NetworkFailover({
+    clock,
+    hub,
+    nodes,
+    remotes: p.remotes,
+    journal,
+    transport,
+    health,
+    isOperation: (name) => operations.get(name) !== undefined,
+    isShuttingDown: () => p.isShuttingDown(),
+    failure: (error, operation) => router.transportFailure(error, operation),
+  });
+  health.failoverGroups = () => failover.section();
   if (reflexPolicy.policy !== undefined) {
     const policy = reflexPolicy.policy;
     reflexes = new NetworkReflexes({ clock, hub, flags: health.flags, policy, post: (target, draft) => router.post(target, draft) });
@@ -289,25 +307,35 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     healthStatus: () => health.statusSamples(),
     featureFlags: () => health.flagSamples(),
     activeAlerts: () => alerts.samples(),
+    failoverActive: () => failover.activeSamples(),
+    failoverSwitches: () => failover.switchSamples(),
     ...(forecastOptions === false ? {} : { forecast: (read: Parameters<typeof forecast.samples>[0]) => forecast.samples(read) }),
     ...(reflexes === undefined ? {} : { reflexes: () => reflexes.samples() }),
     ...(dedup === undefined ? {} : { dedup: () => dedup }),
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
   });
   const createNode = (name: string, options: NodeOptions): NodeRuntime => {
+    if (failover.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is already a failover group name`);
     const kinds = checkReflexKinds(name, options.reflexes);
     const runtime = createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host, contextChanged);
     health.addNode(runtime);
     if (reflexes !== undefined) wireNodeReflexes(reflexes, runtime, kinds);
     return runtime;
   };
-  const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
+  const recover = (durable: Journal): Promise<Recovery> =>
+    recoverJournal(
+      durable,
+      dlqStore,
+      nodes,
+      () => clock.now(),
+      (states) => failover.restore(states),
+    );
   // The forecast samples before the alerts evaluate at the same instant: they read its latest.
-  const control = controlPlane([health, context, forecast, alerts]);
+  const control = controlPlane([health, context, forecast, alerts, failover]);
   // The log is a subscriber like any other: without a logger no event is built for it.
   if (opts.logger !== undefined) logNetworkEvents(hub.events$, opts.logger, opts.name);
   const shutdownHandlers = new ShutdownHandlers(clock);
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, forecast, control, shutdownHandlers, createNode, recover };
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, forecast, failover, control, shutdownHandlers, createNode, recover };
 }
 
 /** See {@link NetworkWiring.createNode}. `breakerChanged`: told after each change of the node's breaker. */

@@ -7,7 +7,7 @@ import type { Signal } from '../signal/signal.ts';
 import type { ErrorInfo } from '../util/errors.ts';
 
 /** Why a send was refused. */
-export type RejectReason = 'backpressure' | 'shutting-down' | 'invalid' | 'rate-limited' | 'unknown-target' | 'not-started' | 'resource-exhausted' | 'causation-depth';
+export type RejectReason = 'backpressure' | 'shutting-down' | 'invalid' | 'rate-limited' | 'unknown-target' | 'not-started' | 'resource-exhausted' | 'causation-depth' | 'no-active-member';
 
 /**
  * Why a signal went to the dead letter queue. `max-deliveries`: a transport delivered it as
@@ -339,9 +339,34 @@ export interface HeldEvent extends SignalEventBase {
 
 export type { BreakerEvent, RateLimitedEvent, RetryEvent, RecoveryEvent, RefusedEvent, OperationFailedEvent };
 
-/** Every event kind on `network.events$`: signal life, flow control, breakers, protected operations, shutdown. */
+/**
+ * A failover group changed (see `network.failover`): its active member moved (`acquire`,
+ * `release`, `switch`: an entry of its audit trail), or this process took or lost the group's
+ * shared lock (`lock-taken`, `lock-lost`).
+ */
+export interface FailoverEvent extends EventBase {
+  /** Always `'failover'`. */
+  readonly kind: 'failover';
+  /** The group's name. */
+  readonly group: string;
+  /** What happened. */
+  readonly action: 'acquire' | 'release' | 'switch' | 'lock-taken' | 'lock-lost';
+  /** The member active before, if any (undefined for lock changes). */
+  readonly from: string | undefined;
+  /** The member active after, if any. */
+  readonly to: string | undefined;
+  /** Who: 'group' for the group's own decisions, else the name an operator gave. */
+  readonly by: string;
+  /** Why, in words. */
+  readonly reason: string;
+  /** The runbook entry (an anchor in docs/operations.md). */
+  readonly runbook: string;
+}
+
+/** Every event kind on `network.events$`: signal life, flow control, breakers, protected operations, control plane, shutdown. */
 export type NetworkEvent =
   | SignalEvent
+  | FailoverEvent
   | ThrottledEvent
   | HeldEvent
   | PressureEvent

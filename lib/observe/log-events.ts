@@ -136,6 +136,11 @@ const RULES: Rules = {
     message: (e) => `alert ${e.alert} ${e.state}`,
     fields: (e) => ({ event: e.kind, at: e.at, alert: e.alert, state: e.state, severity: e.severity, since: e.since, runbook: e.runbook }),
   },
+  failover: {
+    level: (e) => (e.action === 'switch' || e.action === 'lock-lost' ? 'warn' : 'info'),
+    message: (e) => `failover ${e.group}: ${e.action} ${e.from ?? '-'} → ${e.to ?? '-'}`,
+    fields: (e) => ({ event: e.kind, at: e.at, group: e.group, action: e.action, from: e.from, to: e.to, by: e.by, reason: e.reason, runbook: e.runbook }),
+  },
   forecast: {
     level: (e) => (!e.rising ? 'info' : e.risk === 'critical' ? 'error' : e.risk === 'high' ? 'warn' : 'info'),
     message: (e) => `forecast risk of ${e.node} ${e.previous} → ${e.risk}`,

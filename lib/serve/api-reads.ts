@@ -44,7 +44,8 @@ export async function topology(network: Network): Promise<ApiAnswer> {
     });
     return { name, capacity: stats.capacity, partitions: stats.partitionDepths.length, breakerState: stats.breakerState, pressure: stats.pressure, signalTypes, schemas };
   });
-  return ok({ nodes, remoteNodes: network.remoteNames, edges: [...edges.values()], edgesFrom: journaled === undefined ? 'none' : 'journal' });
+  const failoverGroups = network.failoverGroups.map((group) => ({ name: group.name, members: group.members, active: group.active }));
+  return ok({ nodes, remoteNodes: network.remoteNames, failoverGroups, edges: [...edges.values()], edgesFrom: journaled === undefined ? 'none' : 'journal' });
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * The `/api/...` endpoints of a served network: a small table of routes (method + path pattern),
  * each a function of the request's context. Reads (GET) show topology, an overview, node stats,
- * dead letters, traces and the actions; actions (POST/DELETE) reprocess or purge a dead letter,
- * reset or isolate a breaker, send a signal, replay the last minute, start a graceful shutdown,
- * run an action of yours. Errors are `{ error: { code, message } }` (api-answer.ts).
+ * dead letters, traces, failover groups and the actions; actions (POST/DELETE) reprocess or purge
+ * a dead letter, reset or isolate a breaker, switch a failover group, send a signal, replay the
+ * last minute, start a graceful shutdown, run an action of yours. Errors are `{ error: { code, message } }` (api-answer.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
@@ -11,6 +11,7 @@ import type { Network } from '../network/network.ts';
 import { ApiError, ok, readJsonBody, sendApiError, sendJson, type ApiAnswer } from './api-answer.ts';
 import { breakerAction, purge, replayLast, reprocess, runAction, sendSignal, shutdown } from './api-mutations.ts';
 import { deadLetterFilter, knownDeadLetter, knownNode, overview, topology, trace } from './api-reads.ts';
+import { failoverList, failoverView, knownGroup, switchFailover } from './failover-routes.ts';
 import { describeAction, type ServerAction } from './server-actions.ts';
 import { HISTORY_INTERVAL_MS, HISTORY_KEEP_MS, type StatsHistory } from './stats-history.ts';
 
@@ -48,6 +49,9 @@ const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', pattern: /^\/api\/traces\/([^/]+)$/, answer: ({ network, params: [correlationId] }) => trace(network, correlationId!) },
   { method: 'POST', pattern: /^\/api\/signals$/, answer: async ({ network, body }) => sendSignal(network, await body()) },
   { method: 'POST', pattern: /^\/api\/replay$/, answer: async ({ network, body }) => replayLast(network, await body()) },
+  { method: 'GET', pattern: /^\/api\/failover$/, answer: ({ network }) => ok(failoverList(network)) },
+  { method: 'GET', pattern: /^\/api\/failover\/([^/]+)$/, answer: ({ network, params: [name] }) => ok(failoverView(knownGroup(network, name!))) },
+  { method: 'POST', pattern: /^\/api\/failover\/([^/]+)\/switch$/, answer: async ({ network, params: [name], body }) => ok(await switchFailover(network, name!, await body())) },
   { method: 'POST', pattern: /^\/api\/shutdown$/, answer: ({ network }) => shutdown(network) },
   { method: 'GET', pattern: /^\/api\/actions$/, answer: ({ actions }) => ok({ actions: [...actions].map(([name, action]) => describeAction(name, action)) }) },
   { method: 'POST', pattern: /^\/api\/actions\/([^/]+)$/, answer: async ({ network, actions, params: [name], body }) => runAction(network, actions, name!, await body()) },

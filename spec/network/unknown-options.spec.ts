@@ -14,6 +14,13 @@ import { isValidationError } from '../../lib/signal/errors.ts';
 import { createFailingHandler, createFlaky, recordEvents, VirtualClock } from '../../lib/testing/index.ts';
 import { testNetwork } from '../support/networks.ts';
 
+/** `network.failover('g', options)` on a network with node `a`. */
+function failoverOf(options: unknown) {
+  const { net } = testNetwork();
+  net.node('a', { handle: () => {} });
+  return net.failover('g', options as never);
+}
+
 /** What a call threw or rejected with (undefined when it did neither). */
 async function refusalOf(call: () => unknown): Promise<(Error & { option?: string }) | undefined> {
   try {
@@ -56,6 +63,8 @@ const EVERY_RESOLVER: readonly Row[] = [
   { what: 'network audit', call: () => createNetwork({ audit: { size: 5 } } as never), option: 'audit.size' },
   { what: 'network context', call: () => createNetwork({ context: { interval: 5 } } as never), option: 'context.interval', meant: 'intervalMs' },
   { what: 'network forecast', call: () => createNetwork({ forecast: { windowMS: 5 } } as never), option: 'forecast.windowMS', meant: 'windowMs' },
+  { what: 'network failover', call: () => failoverOf({ members: ['a'], auditLimt: 5 }), option: 'auditLimt', meant: 'auditLimit' },
+  { what: 'network failover lock', call: () => failoverOf({ members: ['a'], lock: { leaseMS: 5 } }), option: 'lock.leaseMS', meant: 'leaseMs' },
   { what: 'context publish', call: () => createNetwork({ health: false }).context.publish('a', 1, { publisher: 'p', ttlMS: 5 } as never), option: 'options.ttlMS', meant: 'ttlMs' },
   { what: 'network resources', call: () => createNetwork({ resources: { maxHeap: 5 } } as never), option: 'resources.maxHeap' },
   { what: 'network rateLimit spec', call: () => createNetwork({ rateLimit: { algorithm: 'token-bucket', burts: 5 } } as never), option: 'rateLimit.burts', meant: 'burst' },
