@@ -41,6 +41,7 @@ import { REMOTE_PARTITION, type Router } from './router.ts';
 import { refuseUnknownShutdownOptions, shutdownNetwork, type NetworkShutdownReport, type ShutdownOptions } from './shutdown-network.ts';
 import { startNetwork } from './start-network.ts';
 import { wireNetwork, type ControlPlane, type NetworkWiring } from './wire-network.ts';
+import type { NetworkTracing } from './network-tracing.ts';
 
 // Both moved out with their code; lib/index.ts still exports them from here.
 export type { NetworkShutdownReport, ReplayResult };
@@ -88,6 +89,7 @@ export class Network implements AsyncDisposable {
   readonly #limits: PayloadLimits;
   readonly #createNode: NetworkWiring['createNode'];
   readonly #recover: NetworkWiring['recover'];
+  readonly #tracing: NetworkTracing;
   readonly #remotes = new Set<string>();
   readonly #transport: TransportSession | undefined;
   #state: NetworkState = 'created';
@@ -123,6 +125,7 @@ export class Network implements AsyncDisposable {
     this.metrics = metricsEndpoint(w.metrics);
     this.#createNode = w.createNode;
     this.#recover = w.recover;
+    this.#tracing = w.tracing;
     this.#health = w.health;
     this.flags = w.health.flags;
     this.health$ = w.health.health$;
@@ -238,7 +241,7 @@ export class Network implements AsyncDisposable {
   }
 
   #start(): Promise<void> {
-    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, recover: this.#recover };
+    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, tracing: this.#tracing, recover: this.#recover };
     return startNetwork(parts, {
       checkNotStopping: () => this.#checkNotStopping(),
       opened: () => {

@@ -35,6 +35,7 @@ import type { ReflexKind } from '../control/reflex-policy.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
+import { NetworkTracing } from './network-tracing.ts';
 
 /** What the wiring takes from the network: its options and the state the network itself owns. */
 export interface NetworkParts {
@@ -89,6 +90,8 @@ export interface NetworkWiring {
   readonly alerts: NetworkAlertsRunner;
   /** The parts that watch the network while it runs, started when it opens and stopped when it terminates. */
   readonly control: ControlPlane;
+  /** Whether the network traces with OpenTelemetry, decided at its start. */
+  readonly tracing: NetworkTracing;
   /**
    * Validates a node's options and builds its runtime on the network's shared host; its breaker's
    * changes become events (and an opening, a recovery). Throws InvalidOptionsError on bad options.
@@ -148,6 +151,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     transportKind: opts.transport?.kind ?? 'none',
     maxCausationDepth: opts.maxCausationDepth,
   });
+  const tracing = new NetworkTracing(nodes, router);
   const operations = new Operations({
     guard,
     clock,
@@ -225,13 +229,14 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
   const createNode = (name: string, options: NodeOptions): NodeRuntime => {
     const kinds = checkReflexKinds(name, options.reflexes);
     const runtime = createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host, contextChanged);
+    tracing.added(runtime);
     health.addNode(runtime);
     if (reflexes !== undefined) wireNodeReflexes(reflexes, runtime, kinds);
     return runtime;
   };
   const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
   const control = controlPlane([health, context, alerts]);
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, control, createNode, recover };
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, control, tracing, createNode, recover };
 }
 
 /** See {@link NetworkWiring.createNode}. `breakerChanged`: told after each change of the node's breaker. */
