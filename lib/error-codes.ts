@@ -15,6 +15,8 @@ import {
 import { JOURNAL_CODE } from './delivery/journal-error.ts';
 import { CONTEXT_CODE } from './control/context-errors.ts';
 import { FAILOVER_EXHAUSTED_CODE } from './control/failover-errors.ts';
+import { FORECAST_CODE } from './control/forecast-errors.ts';
+import { KEY_VALUE_CONFLICT_CODE } from './control/key-value-errors.ts';
 import { TRANSPORT_CODE } from './transport/nats/errors.ts';
 
 /** The `code` of each Plexus error class. */
@@ -55,6 +57,10 @@ export const ErrorCode = Object.freeze({
   Context: CONTEXT_CODE,
   /** {@link NoHealthyMemberError}: a failover group has no healthy member to take a call. */
   FailoverExhausted: FAILOVER_EXHAUSTED_CODE,
+  /** {@link ForecastError}: `network.forecast.normalize` refused a forecast from elsewhere. */
+  Forecast: FORECAST_CODE,
+  /** {@link KeyValueConflictError}: a compare-and-set on a shared key-value store lost to another writer. */
+  KeyValueConflict: KEY_VALUE_CONFLICT_CODE,
   /** {@link TransportError}: the transport failed. */
   Transport: TRANSPORT_CODE,
 } as const);

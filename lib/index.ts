@@ -13,8 +13,18 @@ export { DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_MAX_CAUSATION_DEPTH, type NetworkO
 export { DUPLICATE_NETWORK_NAME_WARNING } from './network/network-names.ts';
 export type { ReplayQuery } from './network/replay.ts';
 export type { ShutdownOptions } from './network/shutdown-network.ts';
+export type { ShutdownOnSignalsOptions } from './network/shutdown-hooks.ts';
+export type {
+  ShutdownHandler,
+  ShutdownHandlerContext,
+  ShutdownHandlerOptions,
+  ShutdownHandlerPhase,
+  ShutdownHandlerRecord,
+  ShutdownHandlerOutcome,
+} from './control/shutdown-handlers.ts';
+export type { Logger, LogMethod, LogLevel } from './observe/logger.ts';
 export type { Receipt, AcceptedReceipt, DuplicateReceipt, RejectedReceipt } from './node/receipt.ts';
-export type { NodeStatsSnapshot, NetworkCounts } from './network/network-stats.ts';
+export type { NodeStatsSnapshot, NetworkCounts, HandleTimeSnapshot } from './network/network-stats.ts';
 export type { ShutdownReport, PhaseRecord } from './network/shutdown-report.ts';
 export type { DeadLetters } from './network/dead-letters.ts';
 export type { OperationOptions } from './network/operations.ts';
@@ -47,10 +57,12 @@ export type {
 export type { NatsAuthOptions, NatsAuthMethod, NatsTlsOptions, ResolvedNatsAuth, ResolvedNatsTls } from './transport/nats/connection.ts';
 export type { TransportFailure } from './transport/nats/errors.ts';
 export type { Transport, TransportSession, TransportHost, TransportCounts, TransportReport, PublishAck, ReceiveOutcome } from './transport/transport.ts';
+export type { KeyValueStore, KeyValueEntry, KeyValueWatch } from './control/key-value-store.ts';
 
 // HTTP endpoints: /metrics, /health, /events.
 export { createNetworkServer, HttpErrorCode, type NetworkServer } from './serve/network-server.ts';
 export type { NetworkServerOptions } from './serve/serve-options.ts';
+export type { ServerAction, ActionParam, ActionValues, NumberActionParam, StringActionParam, BooleanActionParam, NodeActionParam } from './serve/server-actions.ts';
 
 // Health, feature flags, context and alerts (the control plane).
 export { HealthStatus, type HealthReport, type ComponentHealth, type HealthCheck, type HealthCheckResult, type ProcessingHealth, type SafeguardsHealth } from './control/health-types.ts';
@@ -76,6 +88,10 @@ export type { ActiveAlert, AlertNodeSnapshot, AlertRule, AlertSeverity, AlertSna
 export type { AlertOptions } from './control/alert-options.ts';
 export type { StarterAlertName } from './control/starter-alerts.ts';
 export type { NetworkAlerts } from './network/network-alerts.ts';
+export type { ForecastData, NodeForecast, ForecastRisk } from './control/forecast-types.ts';
+export type { ForecastOptions } from './control/forecast-options.ts';
+export type { ForecastSource } from './control/forecast-normalize.ts';
+export type { NetworkForecast } from './network/network-forecast.ts';
 export { createFailoverGroup, type FailoverGroup, type FailoverAuditEntry, type FailoverSnapshot } from './control/failover-group.ts';
 export type { FailoverGroupOptions, FailoverMember } from './control/failover-options.ts';
 export type { FailoverCause } from './control/failover-machine.ts';
@@ -164,5 +180,7 @@ export { BackpressureError } from './mailbox/backpressure-error.ts';
 export { JournalError } from './delivery/journal-error.ts';
 export { ContextError, type ContextErrorReason } from './control/context-errors.ts';
 export { NoHealthyMemberError } from './control/failover-errors.ts';
+export { ForecastError, type ForecastErrorReason, type ForecastIssue } from './control/forecast-errors.ts';
+export { KeyValueConflictError, type KeyValueConflictOperation } from './control/key-value-errors.ts';
 export { TransportError, PublishBackpressureError } from './transport/nats/errors.ts';
 export { InvalidOptionsError, ShuttingDownError, BreakerOpenError, BreakerDisposedError, RateLimitedError, BulkheadFullError, ResourceExhaustedError, TimeoutError } from './resilience/errors.ts';

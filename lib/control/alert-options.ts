@@ -21,7 +21,7 @@ export interface AlertOptions {
   intervalMs?: number;
   /**
    * Starter rules to leave off, by name (`'node-error-rate'`, `'mailbox-fill'`,
-   * `'dead-letters-growing'`, `'breaker-open'`, `'network-unhealthy'`).
+   * `'dead-letters-growing'`, `'breaker-open'`, `'network-unhealthy'`, `'bottleneck-forecast'`).
    * @defaultValue none: every starter rule is on
    */
   disable?: readonly StarterAlertName[];

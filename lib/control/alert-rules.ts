@@ -5,6 +5,7 @@
  * → firing → resolved) and says which transitions one evaluation made.
  */
 import { InvalidOptionsError } from '../resilience/errors.ts';
+import type { ForecastData } from './forecast-types.ts';
 
 /** How bad an alert is. */
 export type AlertSeverity = 'warning' | 'critical';
@@ -31,6 +32,8 @@ export interface AlertSnapshot {
   readonly dlqSize: number;
   /** The network's overall health status. */
   readonly health: 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
+  /** The network's own bottleneck forecast, as of its last sampling (absent with `forecast: false`). */
+  readonly forecast?: ForecastData | undefined;
 }
 
 /** A condition over the network that, held for `forMs`, fires an alert. */

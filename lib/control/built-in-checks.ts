@@ -6,7 +6,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { BreakerState } from '../resilience/breaker/types.ts';
+import { RUNBOOK } from '../util/runbook.ts';
 import { EVENT_LOOP_DEGRADED_MS, EVENT_LOOP_UNHEALTHY_MS, HEAP_DEGRADED_RATIO, HEAP_UNHEALTHY_RATIO, NODE_ERROR_RATE_DEGRADED, NODE_FILL_DEGRADED, NODE_FILL_UNHEALTHY } from './health-options.ts';
+import { isThenable } from '../util/thenable.ts';
 import type { HealthCheck, HealthCheckResult } from './health-types.ts';
 
 /** What the node check reads of a node. */
@@ -23,19 +25,22 @@ export interface NodeReadings {
  * A node's status: `unhealthy` when its breaker is open or its mailbox fill ≥
  * {@link NODE_FILL_UNHEALTHY}; `degraded` when the breaker is half-open, the fill ≥
  * {@link NODE_FILL_DEGRADED} or the error rate > {@link NODE_ERROR_RATE_DEGRADED}; else `healthy`.
+ * The runbook entry is the first cause in that order (breaker, fill, error rate).
  */
 export function nodeHealth(r: NodeReadings): HealthCheckResult {
   const details = { fill: r.fill, breaker: r.breaker, errorRate: r.errorRate };
-  if (r.breaker === 'open' || r.fill >= NODE_FILL_UNHEALTHY) return { status: 'unhealthy', details };
-  if (r.breaker === 'half-open' || r.fill >= NODE_FILL_DEGRADED || r.errorRate > NODE_ERROR_RATE_DEGRADED) return { status: 'degraded', details };
+  const breaker = r.breaker === 'open' || r.breaker === 'half-open';
+  const runbook = breaker ? RUNBOOK.breakerOpen : r.fill >= NODE_FILL_DEGRADED ? RUNBOOK.backpressure : RUNBOOK.alertNodeErrorRate;
+  if (r.breaker === 'open' || r.fill >= NODE_FILL_UNHEALTHY) return { status: 'unhealthy', details, runbook };
+  if (breaker || r.fill >= NODE_FILL_DEGRADED || r.errorRate > NODE_ERROR_RATE_DEGRADED) return { status: 'degraded', details, runbook };
   return { status: 'healthy', details };
 }
 
 /** The event loop's status: `unhealthy` past {@link EVENT_LOOP_UNHEALTHY_MS} of lag, `degraded` past {@link EVENT_LOOP_DEGRADED_MS}. */
 export function eventLoopHealth(lagMs: number): HealthCheckResult {
   const details = { lagMs };
-  if (lagMs > EVENT_LOOP_UNHEALTHY_MS) return { status: 'unhealthy', details };
-  if (lagMs > EVENT_LOOP_DEGRADED_MS) return { status: 'degraded', details };
+  if (lagMs > EVENT_LOOP_UNHEALTHY_MS) return { status: 'unhealthy', details, runbook: RUNBOOK.slowHandling };
+  if (lagMs > EVENT_LOOP_DEGRADED_MS) return { status: 'degraded', details, runbook: RUNBOOK.slowHandling };
   return { status: 'healthy', details };
 }
 
@@ -43,8 +48,8 @@ export function eventLoopHealth(lagMs: number): HealthCheckResult {
 export function memoryHealth(heapUsed: number, heapLimit: number): HealthCheckResult {
   const ratio = heapUsed / heapLimit;
   const details = { heapUsed, heapLimit, ratio };
-  if (ratio > HEAP_UNHEALTHY_RATIO) return { status: 'unhealthy', details };
-  if (ratio > HEAP_DEGRADED_RATIO) return { status: 'degraded', details };
+  if (ratio > HEAP_UNHEALTHY_RATIO) return { status: 'unhealthy', details, runbook: RUNBOOK.highMemory };
+  if (ratio > HEAP_DEGRADED_RATIO) return { status: 'degraded', details, runbook: RUNBOOK.highMemory };
   return { status: 'healthy', details };
 }
 
@@ -89,11 +94,17 @@ export interface HealthReporting {
 }
 
 /**
- * The journal check: the journal's own `health()` when it has one; else `healthy`, with whether
- * it is durable (a journal that fails shows in its appends' errors and the dead letters).
+ * The journal check: the journal's own `health()` when it has one (with the journal runbook entry
+ * when it is not healthy and names none); else `healthy`, with whether it is durable (a journal
+ * that fails shows in its appends' errors and the dead letters).
  */
 export function journalCheck(journal: HealthReporting & { readonly durable: boolean }): HealthCheck {
-  return () => journal.health?.() ?? { status: 'healthy', details: { durable: journal.durable } };
+  const withRunbook = (r: HealthCheckResult): HealthCheckResult => (r.status === 'healthy' || r.runbook !== undefined ? r : { ...r, runbook: RUNBOOK.journalFailing });
+  return () => {
+    const result = journal.health?.();
+    if (result === undefined) return { status: 'healthy', details: { durable: journal.durable } };
+    return isThenable<HealthCheckResult>(result) ? result.then(withRunbook) : withRunbook(result);
+  };
 }
 
 /** Publish counters the transport check compares from one check to the next. */
@@ -116,6 +127,6 @@ export function transportCheck(read: () => TransportReadings): HealthCheck {
     previous = now;
     const details = { ...now };
     const worse = now.publishFailed > before.publishFailed || now.publishRefused > before.publishRefused;
-    return { status: worse ? 'degraded' : 'healthy', details };
+    return worse ? { status: 'degraded', details, runbook: RUNBOOK.natsUnreachable } : { status: 'healthy', details };
   };
 }

@@ -3,7 +3,8 @@
  * carries its publisher and publish time; a TTL may expire it), read with `get`, listed with
  * `entries`, and watched per key or per prefix as Observables that start with what is there now.
  * Pure logic on the network's clock (TTL timers run on it); the network's own publisher and the
- * `context` events are wired in network/network-context.ts.
+ * `context` events are wired in network/network-context.ts. `share(store)` makes it one view of
+ * a store that several processes share (context-share.ts); without it, it stays in-process.
  */
 import type { Observable } from 'rxjs';
 import { checkKnownKeys, checkNumber, checkObject } from '../resilience/validate.ts';
@@ -13,6 +14,9 @@ import { unrefTimer, type Clock, type TimerHandle } from '../util/clock.ts';
 import { GuardedObservable } from '../util/guarded-observable.ts';
 import { optionKeys } from '../util/known-keys.ts';
 import { ContextError } from './context-errors.ts';
+import { checkKey, checkPrefix, deepFreeze } from './context-keys.ts';
+import { ContextShare, type SharedValue } from './context-share.ts';
+import type { KeyValueStore } from './key-value-store.ts';
 
 /** One value of the mirror. Frozen, value included. */
 export interface ContextEntry {
@@ -32,7 +36,12 @@ export interface ContextEntry {
 export interface ContextPublishOptions {
   /** Who publishes (non-empty). */
   publisher: string;
-  /** Milliseconds after which the value is removed unless published again. @defaultValue none (kept until removed) */
+  /**
+   * Milliseconds after which the value is removed unless published again. Shared over NATS, the
+   * expiry travels in the stored value (nats-server 2.9 has no per-key TTL): every process treats
+   * the value as absent from then on, and whoever sees it expire deletes it from the bucket.
+   * @defaultValue none (kept until removed)
+   */
   ttlMs?: number;
 }
 
@@ -50,7 +59,12 @@ export interface ContextChange {
   readonly entry: ContextEntry;
 }
 
-/** The context mirror as its users see it (`network.context`): JSON values by key, with their publisher. */
+/**
+ * The context mirror as its users see it (`network.context`): JSON values by key, with their
+ * publisher. With a NATS transport every process of the network shares it through a JetStream
+ * key-value bucket: calls act on this process's view at once and write the bucket behind, and a
+ * watch of the bucket brings the others' writes (docs/operations.md, "Context mirror").
+ */
 export interface ContextStore {
   /** Publishes `value` under `key`; a value equal to the one there from the same publisher only refreshes it. */
   publish(key: string, value: unknown, options: ContextPublishOptions): ContextEntry;
@@ -75,12 +89,6 @@ export interface ContextMirrorParts {
   readonly onChange?: (change: ContextChange) => void;
 }
 
-/** Keys are dotted names of letters, digits and `_:/=-` (no empty part), at most this long. */
-export const CONTEXT_KEY_MAX_LENGTH = 256;
-const KEY = /^[A-Za-z0-9_:/=-]+(\.[A-Za-z0-9_:/=-]+)*$/;
-/** A prefix is a key, optionally ending with a dot, or empty (everything). */
-const PREFIX = /^([A-Za-z0-9_:/=-]+(\.[A-Za-z0-9_:/=-]+)*\.?)?$/;
-
 interface Stored {
   entry: ContextEntry;
   /** The value as JSON: what tells a change from a re-publish of the same value. */
@@ -102,6 +110,8 @@ export class ContextMirror implements ContextStore {
   readonly #closers = new Set<() => void>();
   #closed = false;
   #subscriberErrors = 0;
+  /** The shared store this mirror is a view of, between `share` and `unshare`. */
+  #share: ContextShare | undefined;
 
   constructor(parts: ContextMirrorParts) {
     this.#parts = parts;
@@ -133,19 +143,55 @@ export class ContextMirror implements ContextStore {
     }
     const json = JSON.stringify(value) ?? 'null';
     const now = this.#parts.clock.now();
-    const entry: ContextEntry = Object.freeze({ key, value: deepFreeze(JSON.parse(json)), publisher, publishedAt: now, expiresAt: ttlMs === undefined ? undefined : now + ttlMs });
     const before = this.#store.get(key);
-    if (before?.timer !== undefined) this.#parts.clock.clearTimeout(before.timer);
-    const timer = ttlMs === undefined ? undefined : unrefTimer(this.#parts.clock.setTimeout(() => this.#drop(key, 'expired'), ttlMs));
-    this.#store.set(key, { entry, json, timer });
-    if (before === undefined || before.json !== json || before.entry.publisher !== publisher) this.#changed(key, { change: 'set', entry });
+    const entry = this.#set(key, json, publisher, now, ttlMs === undefined ? undefined : now + ttlMs);
+    // An unchanged value without a TTL (before or now) is the same in the shared store: nothing
+    // to write, unless writing it failed before (the periodic re-publish heals an outage).
+    const same = before !== undefined && before.json === json && before.entry.publisher === publisher && before.entry.expiresAt === undefined && ttlMs === undefined;
+    if (!same || this.#share?.unsynced(key) === true) this.#share?.published(key, entry);
     return entry;
+  }
+
+  /**
+   * Makes this mirror a view of `store`, shared with every process that shares it: what is
+   * published or removed here is written there, and what others write there appears here (a
+   * watch keeps it current). Writes the values published here so far, then resolves once the
+   * store's current values are here. `failure` hears of writes and reads that failed (the mirror
+   * goes on). Rejects when the store cannot be watched; the mirror then stays in-process.
+   * Expiry in a shared store: see context-share.ts (the expiry travels in the value).
+   */
+  async share(store: KeyValueStore, failure: (error: Error, operation: 'context.write' | 'context.read') => void): Promise<void> {
+    if (this.#closed) throw new ContextError('closed', '', 'the context mirror is closed: it cannot be shared');
+    if (this.#share !== undefined) return;
+    const share = new ContextShare(store, {
+      clock: this.#parts.clock,
+      set: (key, shared) => this.#setShared(key, shared),
+      // A deletion that is the purge of a value already past its expiry is its expiry here too.
+      drop: (key, change) => void this.#drop(key, this.#isExpired(key) ? 'expired' : change),
+      failure,
+    });
+    this.#share = share;
+    try {
+      await share.open([...this.#store.values()].map(({ entry }) => ({ key: entry.key, shared: entry })));
+    } catch (e) {
+      if (this.#share === share) this.#share = undefined;
+      throw e;
+    }
+  }
+
+  /** Stops sharing (waits for the writes in flight): later publishes stay in this process. Values stay readable. */
+  async unshare(): Promise<void> {
+    const share = this.#share;
+    this.#share = undefined;
+    await share?.close();
   }
 
   /** Removes the value of `key`; true when there was one. */
   remove(key: string): boolean {
     checkKey(key);
-    return this.#drop(key, 'removed');
+    const had = this.#drop(key, 'removed');
+    if (had) this.#share?.removed(key);
+    return had;
   }
 
   /** The entry of `key` now, or undefined. */
@@ -185,8 +231,7 @@ export class ContextMirror implements ContextStore {
    * one of them. Completes when the mirror closes.
    */
   watchPrefix(prefix: string): Observable<ContextEntry[]> {
-    if (typeof prefix !== 'string' || !PREFIX.test(prefix) || prefix.length > CONTEXT_KEY_MAX_LENGTH)
-      throw new ContextError('invalid-key', String(prefix), `context prefix ${JSON.stringify(prefix)} is no dotted name`);
+    checkPrefix(prefix);
     return this.#observable((subscriber) => {
       subscriber.next(this.entries(prefix));
       const watcher: PrefixWatcher = { prefix, notify: () => subscriber.next(this.entries(prefix)) };
@@ -199,6 +244,7 @@ export class ContextMirror implements ContextStore {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    void this.unshare();
     for (const stored of this.#store.values()) if (stored.timer !== undefined) this.#parts.clock.clearTimeout(stored.timer);
     for (const stored of this.#store.values()) stored.timer = undefined;
     for (const close of [...this.#closers]) close();
@@ -225,6 +271,41 @@ export class ContextMirror implements ContextStore {
     );
   }
 
+  /**
+   * Sets `key` (its TTL timer from `expiresAt`) and tells the watchers when the value or its
+   * publisher changed; returns the new entry.
+   */
+  #set(key: string, json: string, publisher: string, publishedAt: number, expiresAt: number | undefined): ContextEntry {
+    const entry: ContextEntry = Object.freeze({ key, value: deepFreeze(JSON.parse(json)), publisher, publishedAt, expiresAt });
+    const before = this.#store.get(key);
+    if (before?.timer !== undefined) this.#parts.clock.clearTimeout(before.timer);
+    const timer = expiresAt === undefined ? undefined : unrefTimer(this.#parts.clock.setTimeout(() => this.#expired(key), Math.max(0, expiresAt - this.#parts.clock.now())));
+    this.#store.set(key, { entry, json, timer });
+    if (before === undefined || before.json !== json || before.entry.publisher !== publisher) this.#changed(key, { change: 'set', entry });
+    return entry;
+  }
+
+  /** A value from the shared store: held to the same rules as a publish here (throws ContextError). */
+  #setShared(key: string, shared: SharedValue): void {
+    checkKey(key);
+    try {
+      validatePayload(shared.value, this.#parts.limits);
+    } catch (e) {
+      throw new ContextError('invalid-value', key, `context value of ${key} from the shared store is no JSON value: ${(e as Error).message}`, e);
+    }
+    if (this.#closed) return;
+    this.#set(key, JSON.stringify(shared.value) ?? 'null', shared.publisher, shared.publishedAt, shared.expiresAt);
+  }
+
+  #isExpired(key: string): boolean {
+    const expiresAt = this.#store.get(key)?.entry.expiresAt;
+    return expiresAt !== undefined && expiresAt <= this.#parts.clock.now();
+  }
+
+  #expired(key: string): void {
+    if (this.#drop(key, 'expired')) this.#share?.expired(key);
+  }
+
   #drop(key: string, change: 'expired' | 'removed'): boolean {
     const stored = this.#store.get(key);
     if (stored === undefined) return false;
@@ -243,17 +324,4 @@ export class ContextMirror implements ContextStore {
   }
 }
 
-function checkKey(key: string): void {
-  if (typeof key !== 'string' || key.length > CONTEXT_KEY_MAX_LENGTH || !KEY.test(key)) {
-    throw new ContextError('invalid-key', String(key), `context key ${JSON.stringify(key)} must be dotted parts of letters, digits and _:/=- (at most ${CONTEXT_KEY_MAX_LENGTH} characters)`);
-  }
-}
-
-/** Freezes a parsed JSON value all the way down, so readers cannot change what others read. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
+export { CONTEXT_KEY_MAX_LENGTH } from './context-keys.ts';

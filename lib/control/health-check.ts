@@ -12,7 +12,7 @@ import type { ComponentHealth, HealthCheck, HealthCheckResult } from './health-t
 
 /** The health of a component never checked. */
 function initialHealth(essential: boolean): ComponentHealth {
-  return { status: 'unknown', essential, consecutiveFailures: 0, responseMs: undefined, lastError: undefined, totalChecks: 0, checkedAt: undefined, details: undefined };
+  return { status: 'unknown', essential, consecutiveFailures: 0, responseMs: undefined, lastError: undefined, totalChecks: 0, checkedAt: undefined, details: undefined, runbook: undefined };
 }
 
 /** Runs one component's check on a clock and keeps what the checks said. */
@@ -122,6 +122,7 @@ export class ComponentCheck {
       totalChecks: before.totalChecks + 1,
       checkedAt: this.#clock.now(),
       details: result?.details,
+      runbook: result?.runbook,
     };
     if (this.#health.status !== before.status) this.#changed(this.name);
   }

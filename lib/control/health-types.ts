@@ -3,6 +3,7 @@
  * and the report. Leaf file: imports only types.
  */
 import type { ActiveAlert } from './alert-rules.ts';
+import type { ForecastData } from './forecast-types.ts';
 import type { BreakerHealth } from '../resilience/breaker/types.ts';
 import type { ErrorInfo } from '../util/errors.ts';
 
@@ -30,6 +31,11 @@ export interface HealthCheckResult {
   readonly status: 'healthy' | 'degraded' | 'unhealthy';
   /** Facts behind the status (figures, reasons), shown in the report. */
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * Where to read what to do about it: a runbook entry (a URL, or a path with an anchor such as
+   * `docs/operations.md#high-memory`). The built-in checks name theirs when not healthy.
+   */
+  readonly runbook?: string;
 }
 
 /**
@@ -57,6 +63,11 @@ export interface ComponentHealth {
   readonly checkedAt: number | undefined;
   /** What the last check said besides its status. */
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * The runbook entry the last check named (built-in checks name theirs in docs/operations.md
+   * when not healthy); `undefined` when it named none.
+   */
+  readonly runbook: string | undefined;
 }
 
 /** Signals of the whole network, summed over its nodes. */
@@ -99,6 +110,8 @@ export interface HealthReport {
   readonly flags: Readonly<Record<string, boolean>>;
   /** The alerts pending or firing now (see `network.alerts`). */
   readonly alerts: readonly ActiveAlert[];
+  /** The network's bottleneck forecast (see `network.forecast`); `undefined` with `forecast: false`. */
+  readonly forecast: ForecastData | undefined;
 }
 
 /** Value of `plexus_health_status` for each status. */

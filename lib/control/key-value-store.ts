@@ -28,11 +28,23 @@ export interface KeyValueStore {
   create(key: string, value: string): Promise<number>;
   /** Writes `value` only if the entry of `key` is still at `revision` (compare-and-set); rejects with a conflict otherwise. */
   update(key: string, value: string, revision: number): Promise<number>;
-  /** Deletes the entry of `key` (a deletion marker that watchers see). */
-  delete(key: string): Promise<void>;
   /**
-   * Calls `onEntry` with the current entry of every key under `prefix` (all keys when empty),
-   * then with every later change, deletions included, until disposed.
+   * Deletes the entry of `key` (a deletion marker that watchers see). With `revision`, only if
+   * the entry is still at that revision (compare-and-set); rejects with a conflict otherwise.
    */
-  watch(prefix: string, onEntry: (entry: KeyValueEntry) => void): DisposableHandle;
+  delete(key: string, revision?: number): Promise<void>;
+  /**
+   * Calls `onEntry` with the current entry of every key that starts with `prefix` (all keys
+   * when empty), then with every later change, deletions included, until disposed.
+   */
+  watch(prefix: string, onEntry: (entry: KeyValueEntry) => void): KeyValueWatch;
+}
+
+/** A running watch of a {@link KeyValueStore}. */
+export interface KeyValueWatch extends DisposableHandle {
+  /**
+   * Resolves once the entries there were when the watch began have been passed to `onEntry`
+   * (later changes follow); rejects when the watch could not start.
+   */
+  readonly ready: Promise<void>;
 }

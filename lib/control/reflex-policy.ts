@@ -11,10 +11,16 @@ import { checkKnownKeys, checkNumber, checkObject } from '../resilience/validate
 import { optionKeys } from '../util/known-keys.ts';
 
 /**
- * The inputs a rule can watch. `breakerPressure`: a node breaker's pressure level (0..1).
- * `nodePressure`: a node's mailbox fill (0..1), read when its pressure level changes.
+ * The inputs a rule can watch (values of the discrete ones in lib/control/reflex-inputs.ts).
+ * `breakerPressure`: a node breaker's pressure level (0..1), read at each change, so also at
+ * its state changes (1 open, 0.5 half-open). `nodePressure`: a node's mailbox fill (0..1), read
+ * when its pressure level changes. `health`: a health status change, of a component (source:
+ * its name) and of the network (source `overall`): 1 degraded, 2 unhealthy. `alert`: an alert
+ * firing (source: its name): 1 warning, 2 critical. `forecastRisk`: each forecast's node risk
+ * (source: the node; `node@source` for a forecast from elsewhere): 0 low … 3 critical, fed
+ * only with at least the forecast's `minConfidence`.
  */
-export const REFLEX_KINDS = ['breakerPressure', 'nodePressure'] as const;
+export const REFLEX_KINDS = ['breakerPressure', 'nodePressure', 'health', 'alert', 'forecastRisk'] as const;
 
 /** An input a reflex rule watches (see {@link REFLEX_KINDS}). */
 export type ReflexKind = (typeof REFLEX_KINDS)[number];

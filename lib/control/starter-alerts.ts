@@ -2,6 +2,7 @@
  * The starter set of alert rules, on by default in every network (option `alerts`). Each names
  * its runbook entry in docs/operations.md.
  */
+import { RUNBOOK } from '../util/runbook.ts';
 import type { AlertRule, AlertSnapshot } from './alert-rules.ts';
 
 /**
@@ -19,14 +20,17 @@ export const ALERT_MAILBOX_FILL = 0.8;
  * @defaultValue 300 000 ms (5 min)
  */
 export const ALERT_DLQ_GROWTH_WINDOW_MS = 300_000;
+/**
+ * Confidence a node's forecast needs for `bottleneck-forecast` to read its risk.
+ * @defaultValue 0.5
+ */
+export const ALERT_FORECAST_MIN_CONFIDENCE = 0.5;
 
 /** Name of a starter rule. */
-export type StarterAlertName = 'node-error-rate' | 'mailbox-fill' | 'dead-letters-growing' | 'breaker-open' | 'network-unhealthy';
+export type StarterAlertName = 'node-error-rate' | 'mailbox-fill' | 'dead-letters-growing' | 'breaker-open' | 'network-unhealthy' | 'bottleneck-forecast';
 
 /** Names of the starter rules. */
-export const STARTER_ALERT_NAMES: readonly StarterAlertName[] = ['node-error-rate', 'mailbox-fill', 'dead-letters-growing', 'breaker-open', 'network-unhealthy'];
-
-const RUNBOOK = 'docs/operations.md#alert-';
+export const STARTER_ALERT_NAMES: readonly StarterAlertName[] = ['node-error-rate', 'mailbox-fill', 'dead-letters-growing', 'breaker-open', 'network-unhealthy', 'bottleneck-forecast'];
 
 /** Builds the starter rules (new ones per network: `dead-letters-growing` remembers the queue's size). */
 export function starterAlertRules(): AlertRule[] {
@@ -34,14 +38,14 @@ export function starterAlertRules(): AlertRule[] {
     {
       name: 'node-error-rate',
       severity: 'critical',
-      runbook: `${RUNBOOK}node-error-rate`,
+      runbook: RUNBOOK.alertNodeErrorRate,
       forMs: 30_000,
       evaluate: (s) => s.nodes.some((n) => n.errorRate > ALERT_ERROR_RATE),
     },
     {
       name: 'mailbox-fill',
       severity: 'warning',
-      runbook: `${RUNBOOK}mailbox-fill`,
+      runbook: RUNBOOK.alertMailboxFill,
       forMs: 120_000,
       evaluate: (s) => s.nodes.some((n) => n.fill > ALERT_MAILBOX_FILL),
     },
@@ -49,16 +53,24 @@ export function starterAlertRules(): AlertRule[] {
     {
       name: 'breaker-open',
       severity: 'warning',
-      runbook: `${RUNBOOK}breaker-open`,
+      runbook: RUNBOOK.alertBreakerOpen,
       forMs: 60_000,
       evaluate: (s) => s.nodes.some((n) => n.breakerState === 'open'),
     },
     {
       name: 'network-unhealthy',
       severity: 'critical',
-      runbook: `${RUNBOOK}network-unhealthy`,
+      runbook: RUNBOOK.alertNetworkUnhealthy,
       forMs: 30_000,
       evaluate: (s) => s.health === 'unhealthy',
+    },
+    {
+      // The forecast looks ahead already; holding for 30 s keeps a passing burst from paging.
+      name: 'bottleneck-forecast',
+      severity: 'warning',
+      runbook: RUNBOOK.alertBottleneckForecast,
+      forMs: 30_000,
+      evaluate: (s) => s.forecast?.nodes.some((n) => (n.risk === 'high' || n.risk === 'critical') && n.confidence >= ALERT_FORECAST_MIN_CONFIDENCE) === true,
     },
   ];
 }
@@ -70,7 +82,7 @@ function deadLettersGrowing(): AlertRule {
   return {
     name: 'dead-letters-growing',
     severity: 'warning',
-    runbook: `${RUNBOOK}dead-letters-growing`,
+    runbook: RUNBOOK.alertDeadLettersGrowing,
     forMs: 0,
     evaluate(s: AlertSnapshot): boolean {
       if (previousSize !== undefined && s.dlqSize > previousSize) grewAt = s.at;

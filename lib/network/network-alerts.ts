@@ -6,6 +6,7 @@
 import { Subject, type Observable } from 'rxjs';
 import type { ResolvedAlertOptions } from '../control/alert-options.ts';
 import { AlertEvaluator, type ActiveAlert, type AlertNodeSnapshot, type AlertRule, type AlertSnapshot, type AlertTransition } from '../control/alert-rules.ts';
+import type { ForecastData } from '../control/forecast-types.ts';
 import type { HealthStatus } from '../control/health-types.ts';
 import { starterAlertRules } from '../control/starter-alerts.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
@@ -23,6 +24,10 @@ export interface NetworkAlertsParts {
   nodes(): Iterable<NodeRuntime>;
   dlqSize(): number;
   healthStatus(): HealthStatus;
+  /** The network's own forecast (`undefined` with `forecast: false`). */
+  forecast?(): ForecastData | undefined;
+  /** Told of each alert that fires (the reflexes read it). */
+  onFiring?(alert: ActiveAlert): void;
 }
 
 /** `network.alerts`: alert rules over the network's stats, metrics and health, and the alerts active now. */
@@ -78,6 +83,7 @@ export class NetworkAlertsRunner implements NetworkAlerts {
       const a = t.alert;
       if (hub.observed) hub.emit({ kind: 'alert', at: clock.now(), alert: a.name, severity: a.severity, runbook: a.runbook, state: t.state, since: a.since });
       if (this.#transitions.observed) this.#transitions.next(t);
+      if (t.state === 'firing') this.#parts.onFiring?.(a);
     }
   }
 
@@ -116,6 +122,6 @@ export class NetworkAlertsRunner implements NetworkAlerts {
       this.#counters.set(node.name, { completed: stats.completed, failed: stats.failedAttempts });
       nodes.push({ name: node.name, errorRate: failed === 0 ? 0 : failed / (failed + completed), fill: node.fill, breakerState: node.config.breaker?.state });
     }
-    return { at: p.clock.now(), nodes, dlqSize: p.dlqSize(), health: p.healthStatus() };
+    return { at: p.clock.now(), nodes, dlqSize: p.dlqSize(), health: p.healthStatus(), forecast: p.forecast?.() };
   }
 }

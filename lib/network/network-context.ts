@@ -4,14 +4,20 @@
  * state (`node.<name>.breakerState`) and its overall health (`network.health`), with its
  * publisher id: on an interval from start to shutdown, at once when one of them changes, and on
  * `publishNow()`. Each change of the mirror is a `context` event. Built by wire-network.ts.
+ * With a transport that has a key-value store, the mirror is shared at start (before the network
+ * opens) through the bucket `context` of the network: every process of the network sees one view.
  */
 import { ContextMirror, type ContextChange, type ContextStore } from '../control/context-mirror.ts';
 import type { HealthStatus } from '../control/health-types.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { PayloadLimits } from '../signal/validate-payload.ts';
+import type { TransportSession } from '../transport/transport.ts';
 import { repeatOnClock, type Clock, type Repeating } from '../util/clock.ts';
 import type { ResolvedNetworkOptions } from './network-options.ts';
+
+/** The key-value bucket (short name) a network's context is shared through. */
+export const CONTEXT_BUCKET = 'context';
 
 /** Key of the network's overall health status. */
 export const NETWORK_HEALTH_KEY = 'network.health';
@@ -24,6 +30,8 @@ export interface NetworkContextParts {
   readonly options: ResolvedNetworkOptions['context'];
   nodes(): Iterable<NodeRuntime>;
   healthStatus(): HealthStatus;
+  /** A write to or a read from the shared store failed (a `transport-error` event). */
+  failure(error: Error, operation: string): void;
 }
 
 /** `network.context`: the context mirror, with the network's own state published in it. */
@@ -65,6 +73,21 @@ export class NetworkContextMirror extends ContextMirror implements NetworkContex
   /** A breaker, a pressure level or the health changed: published at once while the network runs. */
   changed(): void {
     if (this.#running) this.publishNow();
+  }
+
+  /**
+   * Shares the mirror through the transport's key-value bucket `context`, when it has one (at
+   * start, once connected); resolves when the bucket's current values are here. Rejects when the
+   * bucket cannot be opened or watched (the start fails).
+   */
+  async connect(transport: TransportSession): Promise<void> {
+    const store = await transport.keyValue?.(CONTEXT_BUCKET);
+    if (store !== undefined) await this.share(store, (error, operation) => this.#self.failure(error, operation));
+  }
+
+  /** Stops sharing, before the transport closes (values published later stay in this process). */
+  disconnect(): Promise<void> {
+    return this.unshare();
   }
 
   /** Publishes, and starts the interval (at the network's start). */

@@ -6,6 +6,7 @@
 import { Subject, type Observable } from 'rxjs';
 import { eventLoopCheck, journalCheck, memoryCheck, nodeCheck, transportCheck, type HealthReporting } from '../control/built-in-checks.ts';
 import type { ActiveAlert } from '../control/alert-rules.ts';
+import type { ForecastData } from '../control/forecast-types.ts';
 import { FeatureFlags, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HealthMonitor, type HealthChange } from '../control/health-monitor.ts';
 import { resolveHealthOptions, type HealthCheckOptions, type HealthOptions } from '../control/health-options.ts';
@@ -30,8 +31,8 @@ export interface NetworkHealthParts extends HealthSectionsSource {
   readonly flags: FeatureFlagOptions | undefined;
   readonly journal: Journal | undefined;
   readonly transport: TransportSession | undefined;
-  /** Told of each change of the overall status or a component's (the network publishes it into its context). */
-  readonly onChange?: () => void;
+  /** Told of each change of the overall status or a component's (the network publishes it into its context; the reflexes read it). */
+  readonly onChange?: (change: HealthChange) => void;
 }
 
 /** A network's health and flags. */
@@ -44,6 +45,8 @@ export class NetworkHealth {
   readonly #stopEventLoop: () => void;
   /** The alerts active now, for the report (set by the wiring once the alerts are built). */
   activeAlerts: () => readonly ActiveAlert[] = () => [];
+  /** The network's forecast, for the report (set by the wiring once the forecast is built). */
+  forecast: () => ForecastData | undefined = () => undefined;
   /** `health: false`: the checks never start. */
   readonly #enabled: boolean;
 
@@ -114,6 +117,7 @@ export class NetworkHealth {
       safeguards: safeguardsSection(p),
       flags: this.flags.snapshot(),
       alerts: this.activeAlerts(),
+      forecast: this.forecast(),
     };
   }
 
@@ -145,6 +149,6 @@ export class NetworkHealth {
     const hub = this.#parts.hub;
     if (hub.observed) hub.emit({ kind: 'health', at: this.#parts.clock.now(), status: change.to, previous: change.from, component: change.component, componentStatus: change.componentStatus });
     if (this.#changes.observed) this.#changes.next(this.report());
-    this.#parts.onChange?.();
+    this.#parts.onChange?.(change);
   }
 }

@@ -4,6 +4,7 @@ import { LATENCY_BUCKETS_MS, type LatencyBuckets } from '../observe/latency-buck
 import { ScrapedMetric, type Sample } from '../observe/scraped-metric.ts';
 import type { Protector } from '../resilience/protector/protector.ts';
 import type { TransportCounts } from '../transport/transport.ts';
+import { FORECAST_RISK_CODE, type NodeForecast } from '../control/forecast-types.ts';
 
 /** Prefix of every metric name. */
 export const METRIC_PREFIX = 'plexus_';
@@ -32,6 +33,8 @@ export interface MetricsSource {
   activeAlerts?(): Sample[];
   /** Reflex rules fired, labelled `rule` and `outcome`, when the network has a reflex policy. */
   reflexes?(): Sample[];
+  /** Forecast figures of each node (labelled `node` and `source`): the value `read` picks from a node's forecast; `null`: no sample. */
+  forecast?(read: (n: NodeForecast) => number | null): Sample[];
 }
 
 /**
@@ -141,6 +144,15 @@ export function createNetworkRegistry(source: MetricsSource): Registry {
   if (source.activeAlerts !== undefined) metric('alerts_active', 'Alerts firing now (1 each), by alert rule and severity.', 'gauge', source.activeAlerts);
   if (source.featureFlags !== undefined) metric('feature_flag', 'Feature flags in force: 1 on, 0 off.', 'gauge', source.featureFlags);
   if (source.reflexes !== undefined) metric('reflexes_total', 'Reflex rules fired, by rule and outcome (acted, shadowed, cooldown, rate-limited).', 'counter', source.reflexes);
+  const forecast = source.forecast;
+  if (forecast !== undefined) {
+    metric('forecast_utilisation', 'Forecast utilisation by node and source: arrivals over service capacity (above 1 the node falls behind).', 'gauge', () => forecast((n) => n.utilisation));
+    metric('forecast_time_to_full_seconds', 'Forecast time until the mailbox is full at the trend of its depth, by node and source (no sample when not growing).', 'gauge', () =>
+      forecast((n) => n.timeToFullSeconds),
+    );
+    metric('forecast_risk', 'Forecast risk by node and source: 0 low, 1 medium, 2 high, 3 critical.', 'gauge', () => forecast((n) => FORECAST_RISK_CODE[n.risk]));
+    metric('forecast_confidence', 'Confidence of the forecast by node and source, 0..1 (data in the window times steadiness of arrivals).', 'gauge', () => forecast((n) => n.confidence));
+  }
   metric('dlq_overflow_total', 'Dead letters pushed out of a full dead letter queue.', 'counter', () => [{ value: source.dlqOverflowed(), labels: {} }]);
   metric('rate_limit_violations_total', 'Times a rate limit held a signal back (nodes) or refused a call (operations).', 'counter', () => [
     ...[...source.nodes()].filter((n) => n.config.limiter).map((n) => ({ value: n.stats.throttled, labels: { name: n.name } })),

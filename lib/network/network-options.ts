@@ -11,10 +11,12 @@ import { optionKeys } from '../util/known-keys.ts';
 import type { RateLimiterSpec } from '../resilience/rate/create.ts';
 import type { ResourceGuardOptions } from '../resilience/isolation/resource-guard.ts';
 import type { Transport } from '../transport/transport.ts';
+import { checkLogger, type Logger } from '../observe/logger.ts';
 import { parseReflexPolicy, type ReflexPolicy, type ResolvedReflexPolicy } from '../control/reflex-policy.ts';
 import { FEATURE_FLAG_OPTION_KEYS, type FeatureFlagOptions } from '../control/feature-flags.ts';
 import { HEALTH_OPTION_KEYS, type HealthOptions } from '../control/health-options.ts';
 import { ALERT_OPTION_KEYS, resolveAlertOptions, type AlertOptions, type ResolvedAlertOptions } from '../control/alert-options.ts';
+import { FORECAST_OPTION_KEYS, resolveForecastOptions, type ForecastOptions, type ResolvedForecastOptions } from '../control/forecast-options.ts';
 import { DEFAULT_CONTEXT_INTERVAL_MS, NETWORK_CONTEXT_OPTION_KEYS, type NetworkContextOptions } from '../control/context-options.ts';
 
 /**
@@ -134,10 +136,22 @@ export interface NetworkOptions {
    */
   alerts?: AlertOptions | false;
   /**
-   * A reflex policy (in code, or `loadReflexPolicy(file)`): rules on breaker and node pressure
-   * that post `reflex.<kind>` signals to the nodes declaring `reflexes: [kind]`. None by default.
+   * The bottleneck forecast (`network.forecast`): how often the nodes are sampled, over which
+   * window. `false`: no sampling. Off by default with `health: false` (the quiet network of specs).
+   */
+  forecast?: ForecastOptions | false;
+  /**
+   * A reflex policy (in code, or `loadReflexPolicy(file)`): rules on breaker and node pressure,
+   * health, alerts and forecast risk that post `reflex.<kind>` signals to the nodes declaring `reflexes: [kind]`. None by default.
    */
   reflexes?: ReflexPolicy | ResolvedReflexPolicy;
+  /**
+   * Where the network writes its log: any pino-compatible logger (`debug`, `info`, `warn`,
+   * `error` taking `(fields, message)`, and `child(bindings)`), e.g. `pino()`. Written from the
+   * event stream, never from the signal path (docs/operations.md, "Logging"). None by default:
+   * a network without a logger writes nothing and builds nothing for it.
+   */
+  logger?: Logger;
 }
 
 /** The keys of {@link NetworkOptions} (a compile error until a new option is listed). */
@@ -160,7 +174,9 @@ export const NETWORK_OPTION_KEYS = optionKeys<NetworkOptions>()([
   'flags',
   'context',
   'alerts',
+  'forecast',
   'reflexes',
+  'logger',
 ]);
 
 /** The object form of the network option `K` (without `false` and, for `journal`, a Journal). */
@@ -183,6 +199,7 @@ export const NETWORK_SECTION_KEYS = {
   flags: FEATURE_FLAG_OPTION_KEYS,
   context: NETWORK_CONTEXT_OPTION_KEYS,
   alerts: ALERT_OPTION_KEYS,
+  forecast: FORECAST_OPTION_KEYS,
 } as const;
 
 /** Network options with every default filled in. */
@@ -209,8 +226,12 @@ export interface ResolvedNetworkOptions {
   readonly context: { readonly intervalMs: number; readonly publisher: string } | false;
   /** The alert rules' options, or false (no starter rule, no evaluation). */
   readonly alerts: ResolvedAlertOptions | false;
+  /** The forecast's options, or false (no sampling). */
+  readonly forecast: ResolvedForecastOptions | false;
   /** The reflex policy, validated (environment overrides are applied when the network is wired). */
   readonly reflexes: ResolvedReflexPolicy | undefined;
+  /** The logger, checked (it has every method), or undefined. */
+  readonly logger: Logger | undefined;
 }
 
 /** Validates network options and fills in the defaults; throws InvalidOptionsError naming the option. */
@@ -259,6 +280,8 @@ export function resolveNetworkOptions(o: NetworkOptions = {}): ResolvedNetworkOp
     flags: o.flags,
     context: resolveContext(o, name),
     alerts: resolveAlertOptions(o.alerts, o.health === false),
+    logger: checkLogger('logger', o.logger),
+    forecast: resolveForecastOptions(o.forecast, o.health === false),
     reflexes: o.reflexes === undefined || o.reflexes.rules instanceof Map ? (o.reflexes as ResolvedReflexPolicy | undefined) : parseReflexPolicy(o.reflexes),
   };
 }

@@ -1,11 +1,16 @@
 /*
  * A network's reflexes: the policy's rules fed by the network's own hooks (breaker pressure,
- * node pressure changes; no subscription to events$, so an unwatched network builds no event),
+ * node pressure changes, health changes, alerts firing, forecasts; no subscription to events$,
+ * so an unwatched network builds no event),
  * and what a rule decides carried out: a `reflex.<kind>` signal posted to each node that declared
  * `reflexes: [kind]`, a `reflex` event, and `plexus_reflexes_total{rule,outcome}`.
  * Built by wire-network.ts.
  */
+import type { ActiveAlert } from '../control/alert-rules.ts';
 import type { FeatureFlagOptions, FeatureFlags } from '../control/feature-flags.ts';
+import { OWN_FORECAST_SOURCE, type ForecastData } from '../control/forecast-types.ts';
+import type { HealthChange } from '../control/health-monitor.ts';
+import { alertReflexValue, forecastReflexValue, healthReflexValue } from '../control/reflex-inputs.ts';
 import { ReflexEngine, type ReflexDecision } from '../control/reflex-engine.ts';
 import { applyReflexEnv, REFLEX_KINDS, type ReflexKind, type ResolvedReflexPolicy } from '../control/reflex-policy.ts';
 import type { Receipt } from '../node/receipt.ts';
@@ -113,6 +118,25 @@ export class NetworkReflexes {
         shadowed: decision.outcome === 'shadowed',
         targets: [...targets],
       });
+  }
+
+  /** A health change: the component's status (source: its name) and the network's (source `overall`). */
+  healthChanged(change: HealthChange, overall: string): void {
+    if (!this.watches('health')) return;
+    if (change.component !== undefined) this.input('health', change.component, healthReflexValue(change.componentStatus));
+    if (change.from !== change.to) this.input('health', overall, healthReflexValue(change.to));
+  }
+
+  /** An alert fired (source: its name). */
+  alertFired(alert: ActiveAlert): void {
+    if (this.watches('alert')) this.input('alert', alert.name, alertReflexValue(alert.severity));
+  }
+
+  /** A forecast: each node's risk with at least `minConfidence` (source: the node, `node@source` for a forecast from elsewhere). */
+  forecast(forecast: ForecastData, minConfidence: number): void {
+    if (!this.watches('forecastRisk')) return;
+    const suffix = forecast.source === OWN_FORECAST_SOURCE ? '' : `@${forecast.source}`;
+    for (const n of forecast.nodes) if (n.confidence >= minConfidence) this.input('forecastRisk', n.node + suffix, forecastReflexValue(n.risk));
   }
 
   /** `plexus_reflexes_total{rule,outcome}` samples. */

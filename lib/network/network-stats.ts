@@ -1,4 +1,5 @@
 import type { NodeRuntime } from '../node/node-runtime.ts';
+import { LATENCY_BUCKETS_MS } from '../observe/latency-buckets.ts';
 import type { TransportCounts } from '../transport/transport.ts';
 
 /** Queue metrics of one node, as `network.stats(node)` returns them. */
@@ -44,6 +45,22 @@ export interface NodeStatsSnapshot {
    * them). With `breakerState` `open`, `network.breaker(node).retryAfterMs` says when it tries again.
    */
   readonly held: number;
+  /** Signals waiting in each partition, by partition index (they add up to `queueDepth`). */
+  readonly partitionDepths: readonly number[];
+  /** Handler attempt times since start (empty with per-node metrics off); a reader takes two and subtracts them for an interval's latency. */
+  readonly handleMs: HandleTimeSnapshot;
+}
+
+/** Handler attempt times of a node since start: a histogram over `LATENCY_BUCKETS_MS`, as counts. */
+export interface HandleTimeSnapshot {
+  /** Attempts timed. */
+  readonly count: number;
+  /** Their total time, in ms. */
+  readonly sumMs: number;
+  /** Upper bounds of the buckets, in ms (the last bucket, beyond them, has none). */
+  readonly boundsMs: readonly number[];
+  /** Attempts per bucket (not cumulative): `counts[i]` took at most `boundsMs[i]` and more than the bound before; one more entry than bounds. */
+  readonly counts: readonly number[];
 }
 
 /**
@@ -124,5 +141,7 @@ export function snapshotNode(n: NodeRuntime, now: number): NodeStatsSnapshot {
     deadLettered: s.deadLettered,
     breakerState: n.config.breaker?.state ?? 'none',
     held: n.held,
+    partitionDepths: Array.from({ length: n.mailbox.partitions }, (_, p) => n.mailbox.depthOf(p)),
+    handleMs: { count: s.handleMs.count, sumMs: s.handleMs.sum, boundsMs: LATENCY_BUCKETS_MS, counts: Array.from(s.handleMs.counts) },
   };
 }

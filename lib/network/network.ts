@@ -28,6 +28,7 @@ import { configureNode, type NodeSettings } from './configure-node.ts';
 import type { NetworkHealth } from './network-health.ts';
 import type { NetworkContext } from './network-context.ts';
 import type { NetworkAlerts } from './network-alerts.ts';
+import type { NetworkForecast } from './network-forecast.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { LifecycleError } from './errors.ts';
 import { checkNodeName } from './node-config.ts';
@@ -40,6 +41,7 @@ import { replayJournal, type ReplayQuery, type ReplayResult } from './replay.ts'
 import { REMOTE_PARTITION, type Router } from './router.ts';
 import { refuseUnknownShutdownOptions, shutdownNetwork, type NetworkShutdownReport, type ShutdownOptions } from './shutdown-network.ts';
 import { startNetwork } from './start-network.ts';
+import { ShutdownHooks, type ShutdownHandler, type ShutdownHandlerOptions, type ShutdownHandlerPhase, type ShutdownOnSignalsOptions } from './shutdown-hooks.ts';
 import { wireNetwork, type ControlPlane, type NetworkWiring } from './wire-network.ts';
 import type { NetworkTracing } from './network-tracing.ts';
 
@@ -76,8 +78,11 @@ export class Network implements AsyncDisposable {
   readonly context: NetworkContext;
   /** Alert rules (a starter set on by default) and the alerts active now, each firing and resolving an `alert` event (docs/operations.md). */
   readonly alerts: NetworkAlerts;
+  /** The bottleneck forecast: per node utilisation, depth trend, time to full, risk and confidence; forecasts from elsewhere in the same schema (docs/operations.md). */
+  readonly forecast: NetworkForecast;
   /** The parts that watch the network while it runs (health, context, alerts, …), started and stopped together. */
   readonly #control: ControlPlane;
+  readonly #hooks: ShutdownHooks;
   readonly #health: NetworkHealth;
   readonly #operations: Operations;
   readonly #opts: ResolvedNetworkOptions;
@@ -131,7 +136,9 @@ export class Network implements AsyncDisposable {
     this.health$ = w.health.health$;
     this.context = w.context;
     this.alerts = w.alerts;
+    this.forecast = w.forecast;
     this.#control = w.control;
+    this.#hooks = new ShutdownHooks({ clock: this.#clock, hub: this.#hub, handlers: w.shutdownHandlers, state: () => this.#state, shutdown: (o) => this.shutdown(o) });
   }
 
   /** Where the network is in its life. */
@@ -241,7 +248,7 @@ export class Network implements AsyncDisposable {
   }
 
   #start(): Promise<void> {
-    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, tracing: this.#tracing, recover: this.#recover };
+    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, control: this.#control, tracing: this.#tracing, recover: this.#recover };
     return startNetwork(parts, {
       checkNotStopping: () => this.#checkNotStopping(),
       opened: () => {
@@ -341,11 +348,21 @@ export class Network implements AsyncDisposable {
     }
     this.#state = 'stopping';
     this.#shutdown = shutdownNetwork(
-      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, operations: this.#operations },
-      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated() },
+      { clock: this.#clock, hub: this.#hub, nodes: this.#nodes, journal: this.#journal, router: this.#router, transport: this.#transport, control: this.#control, operations: this.#operations },
+      { idle: () => this.idle(), onForce: (force) => void (this.#force = force), terminated: () => this.#terminated(), handlers: this.#hooks.handlers },
       { timeoutMs: options.timeoutMs ?? this.#opts.shutdownTimeoutMs, force: options.force === true },
     );
     return this.#shutdown;
+  }
+
+  /** Registers a handler run at shutdown in SaveState (a checkpoint) or CleanupResources, bounded by `timeoutMs`; reported per phase, never thrown (see ShutdownHandler). */
+  onShutdown(phase: ShutdownHandlerPhase, name: string, handler: ShutdownHandler, options?: ShutdownHandlerOptions): DisposableHandle {
+    return this.#hooks.onShutdown(phase, name, handler, options);
+  }
+
+  /** Hooks SIGINT and SIGTERM to `shutdown()` (a second signal forces it), then exits the process; `dispose()` unhooks, as does termination. */
+  shutdownOnSignals(options?: ShutdownOnSignalsOptions): DisposableHandle {
+    return this.#hooks.hookSignals(options);
   }
 
   /** `await using net = createNetwork()` shuts the network down gracefully at the end of the block. */
@@ -356,6 +373,7 @@ export class Network implements AsyncDisposable {
   #terminated(): void {
     this.#state = 'terminated';
     this.#control.stop();
+    this.#hooks.terminated();
     this.#releaseName();
   }
 

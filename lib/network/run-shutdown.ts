@@ -1,5 +1,6 @@
 import { createActor, fromPromise, type SnapshotFrom } from 'xstate';
 import type { Journal } from '../delivery/journal.ts';
+import type { ShutdownHandlerPhase, ShutdownHandlerRecord } from '../control/shutdown-handlers.ts';
 import { shutdownMachine, type ShutdownPhase } from '../control/shutdown-machine.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
@@ -34,6 +35,8 @@ export interface ShutdownHost {
    * still end as dead letters (`transport-failed`), which a durable journal must get to keep.
    */
   closeTransport?(): Promise<void>;
+  /** Runs the registered shutdown handlers of a phase (never rejects; each bounded by its time limit). */
+  runHandlers?(phase: ShutdownHandlerPhase, forced: boolean): Promise<ShutdownHandlerRecord[]>;
 }
 
 /**
@@ -51,6 +54,12 @@ export function runShutdown(host: ShutdownHost, options: { timeoutMs: number; fo
   const remainingByNode: Record<string, number> = {};
   const breakers: Record<string, BreakerSnapshot> = {};
   let checkpoints = 0;
+  const handlerRecords = new Map<ShutdownPhase, ShutdownHandlerRecord[]>();
+  const runHandlers = async (phase: ShutdownHandlerPhase, forced: boolean): Promise<ShutdownHandlerRecord[]> => {
+    const records = (await host.runHandlers?.(phase, forced)) ?? [];
+    handlerRecords.set(phase, records);
+    return records;
+  };
   // eslint-disable-next-line prefer-const
   let actor: ReturnType<typeof createActor<typeof shutdownMachine>>;
 
@@ -81,9 +90,14 @@ export function runShutdown(host: ShutdownHost, options: { timeoutMs: number; fo
           }
         }
         if (leftover.length > 0) host.handBack(leftover.length);
+        // Checkpoints of components and users, once the nodes are still: their state is final.
+        for (const r of await runHandlers('save-state', forced)) if (r.outcome === 'ok') checkpoints++;
       }),
       cleanup: fromPromise(async () => {
         for (const node of host.nodes()) node.config.breaker?.dispose();
+        // Before the transport and the journal close: a handler may still read the network.
+        const ctx = actor.getSnapshot().context;
+        await runHandlers('cleanup-resources', ctx.forced || ctx.timedOut);
         try {
           await host.closeTransport?.();
         } finally {
@@ -97,7 +111,12 @@ export function runShutdown(host: ShutdownHost, options: { timeoutMs: number; fo
     actor.subscribe((snapshot: SnapshotFrom<typeof shutdownMachine>) => {
       if (snapshot.status !== 'done') return;
       const endedAt = clock.now();
-      const records: PhaseRecord[] = phases.map((p, i) => ({ phase: p.phase, startedAt: p.startedAt, durationMs: (phases[i + 1]?.startedAt ?? endedAt) - p.startedAt }));
+      const records: PhaseRecord[] = phases.map((p, i) => ({
+        phase: p.phase,
+        startedAt: p.startedAt,
+        durationMs: (phases[i + 1]?.startedAt ?? endedAt) - p.startedAt,
+        handlers: handlerRecords.get(p.phase) ?? [],
+      }));
       resolve({
         phases: records,
         activeAtStart,

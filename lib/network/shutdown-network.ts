@@ -5,6 +5,7 @@
  * of the Network class, which keeps only the once-only bookkeeping (same report, late force).
  */
 import type { Journal } from '../delivery/journal.ts';
+import type { ShutdownHandlers } from '../control/shutdown-handlers.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { TransportReport, TransportSession } from '../transport/transport.ts';
@@ -15,6 +16,7 @@ import type { Operations } from './operations.ts';
 import type { Router } from './router.ts';
 import { runShutdown, type ShutdownHost } from './run-shutdown.ts';
 import type { ShutdownReport } from './shutdown-report.ts';
+import type { ControlPlane } from './wire-network.ts';
 
 /** The shutdown report of a network; `transport` says what closing the transport did (when there is one). */
 export type NetworkShutdownReport = ShutdownReport & {
@@ -51,6 +53,8 @@ export interface NetworkShutdownParts {
   readonly journal: Journal | undefined;
   readonly router: Router;
   readonly transport: TransportSession | undefined;
+  /** Its parts that share state through the transport disconnect before the transport closes. */
+  readonly control: Pick<ControlPlane, 'disconnect'>;
   readonly operations: Operations;
 }
 
@@ -62,6 +66,8 @@ export interface NetworkShutdownHooks {
   onForce(force: () => void): void;
   /** Everything is closed; called just before the event stream completes. */
   terminated(): void;
+  /** The handlers registered with `network.onShutdown`, run in SaveState and CleanupResources. */
+  readonly handlers: ShutdownHandlers;
 }
 
 /**
@@ -97,10 +103,22 @@ export function shutdownNetwork(p: NetworkShutdownParts, hooks: NetworkShutdownH
     active: () => router.active,
     handBack: (n) => router.handBack(n),
     onForce: (force) => hooks.onForce(force),
+    runHandlers: (phase, forced) =>
+      hooks.handlers.run(phase, forced, (r) => {
+        if (p.hub.observed) p.hub.emit({ kind: 'shutdown-handler', at: p.clock.now(), phase: r.phase, name: r.name, outcome: r.outcome, durationMs: r.durationMs, error: r.error });
+      }),
     // Signals the shutdown handed back go back to the stream (nak) for the next process;
     // publishes still awaiting their PubAck end (forwarded or dead-lettered) before the close,
     // and before the journal closes, so a durable one keeps their dead letters.
-    ...(transport === undefined ? {} : { closeTransport: async () => void (closed = await transport.close()) }),
+    // The shared context stops writing first: its writes in flight end on an open connection.
+    ...(transport === undefined
+      ? {}
+      : {
+          closeTransport: async () => {
+            await p.control.disconnect();
+            closed = await transport.close();
+          },
+        }),
   };
   return runShutdown(host, options).then((report) => {
     p.operations.dispose();

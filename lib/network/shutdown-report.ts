@@ -1,4 +1,5 @@
 import type { ShutdownPhase } from '../control/shutdown-machine.ts';
+import type { ShutdownHandlerRecord } from '../control/shutdown-handlers.ts';
 import type { BreakerSnapshot } from '../resilience/breaker/types.ts';
 import type { Signal } from '../signal/signal.ts';
 
@@ -10,6 +11,8 @@ export interface PhaseRecord {
   readonly startedAt: number;
   /** How long it took (ms). */
   readonly durationMs: number;
+  /** The shutdown handlers that ran in it (`network.onShutdown`), in order; empty for the other phases. */
+  readonly handlers: readonly ShutdownHandlerRecord[];
 }
 
 /** What a shutdown did and what it left. */
@@ -35,7 +38,7 @@ export interface ShutdownReport {
    * counted in `remaining` but not listed.
    */
   readonly leftover: readonly Signal[];
-  /** Checkpoints written while saving state (journal flushes, breaker snapshots). */
+  /** Checkpoints written while saving state: breaker snapshots, and `save-state` handlers that ended `ok`. */
   readonly checkpoints: number;
   /** Breaker states saved at SaveState, by node; `breaker.restore()` takes them back. */
   readonly breakers: Readonly<Record<string, BreakerSnapshot>>;

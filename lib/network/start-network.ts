@@ -9,6 +9,7 @@ import type { TransportSession } from '../transport/transport.ts';
 import type { Recovery } from './recover-journal.ts';
 import type { Router } from './router.ts';
 import type { NetworkTracing } from './network-tracing.ts';
+import type { ControlPlane } from './wire-network.ts';
 
 /** The parts of a network a start reaches. */
 export interface NetworkStartParts {
@@ -18,6 +19,8 @@ export interface NetworkStartParts {
   readonly transport: TransportSession | undefined;
   /** Decides whether the network traces with OpenTelemetry (before any signal is handled). */
   readonly tracing: NetworkTracing;
+  /** The control plane: its parts that share state connect through the transport before the network opens. */
+  readonly control: Pick<ControlPlane, 'connect' | 'disconnect'>;
   /** Restores what a durable journal's last run left open. */
   recover(journal: Journal): Promise<Recovery>;
 }
@@ -44,11 +47,15 @@ export async function startNetwork(p: NetworkStartParts, hooks: NetworkStartHook
   hooks.checkNotStopping();
   if (p.transport !== undefined) {
     const names = [...p.nodes.keys()];
+    const transport = p.transport;
     p.router.starting();
     try {
-      await p.transport.start(names);
+      // The shared parts (the context mirror's bucket) connect before anything is consumed: a
+      // bucket that cannot be opened fails the start like a stream that cannot.
+      await transport.start(names, () => p.control.connect(transport));
       hooks.checkNotStopping();
     } catch (e) {
+      await p.control.disconnect();
       p.router.unopen();
       throw e;
     }

@@ -30,12 +30,18 @@ import { nodeHostFor } from './node-host-for.ts';
 import { NetworkContextMirror } from './network-context.ts';
 import { NetworkHealth } from './network-health.ts';
 import { NetworkAlertsRunner } from './network-alerts.ts';
+import { NetworkForecastRunner } from './network-forecast.ts';
+import { OVERALL_HEALTH_COMPONENT } from './network-health.ts';
 import { checkReflexKinds, NetworkReflexes, reflexFlagOptions } from './network-reflexes.ts';
 import type { ReflexKind } from '../control/reflex-policy.ts';
+import type { ForecastData } from '../control/forecast-types.ts';
+import { DEFAULT_FORECAST_MIN_CONFIDENCE } from '../control/forecast-options.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
 import { NetworkTracing } from './network-tracing.ts';
+import { logNetworkEvents } from '../observe/log-events.ts';
+import { ShutdownHandlers } from '../control/shutdown-handlers.ts';
 
 /** What the wiring takes from the network: its options and the state the network itself owns. */
 export interface NetworkParts {
@@ -50,17 +56,47 @@ export interface NetworkParts {
   isShuttingDown(): boolean;
 }
 
-/** Parts that run from the network's start to its end (timers, watchers); one list, started in order and stopped in reverse. */
+/**
+ * Parts that run from the network's start to its end (timers, watchers); one list, started in
+ * order and stopped in reverse. Parts that share state with the network's other processes
+ * connect through the transport at start, before the network opens, and disconnect before it closes.
+ */
 export interface ControlPlane {
+  /** Connects the parts that share state through `transport` (at start, once it is connected); all or nothing. */
+  connect(transport: TransportSession): Promise<void>;
+  /** Disconnects them (before the transport closes, or after a start failed); safe to call when not connected. */
+  disconnect(): Promise<void>;
   /** Starts every part (the network has just opened). */
   start(): void;
   /** Stops every part (the network has terminated). */
   stop(): void;
 }
 
-/** A control plane over `parts`: started in order, stopped in reverse order. */
-export function controlPlane(parts: readonly { start(): void; stop(): void }[]): ControlPlane {
+/** One part of a control plane. */
+export interface ControlPart {
+  start(): void;
+  stop(): void;
+  /** Connects through the transport (see {@link ControlPlane.connect}); a rejection fails the start. */
+  connect?(transport: TransportSession): Promise<void>;
+  /** Undoes `connect`. */
+  disconnect?(): Promise<void>;
+}
+
+/** A control plane over `parts`: started (and connected) in order, stopped (and disconnected) in reverse order. */
+export function controlPlane(parts: readonly ControlPart[]): ControlPlane {
+  const disconnect = async (): Promise<void> => {
+    for (const part of [...parts].reverse()) await part.disconnect?.();
+  };
   return {
+    connect: async (transport) => {
+      try {
+        for (const part of parts) await part.connect?.(transport);
+      } catch (e) {
+        await disconnect();
+        throw e;
+      }
+    },
+    disconnect,
     start: () => {
       for (const part of parts) part.start();
     },
@@ -88,10 +124,14 @@ export interface NetworkWiring {
   readonly context: NetworkContextMirror;
   /** The alert rules and their evaluator. */
   readonly alerts: NetworkAlertsRunner;
+  /** The bottleneck forecast. */
+  readonly forecast: NetworkForecastRunner;
   /** The parts that watch the network while it runs, started when it opens and stopped when it terminates. */
   readonly control: ControlPlane;
   /** Whether the network traces with OpenTelemetry, decided at its start. */
   readonly tracing: NetworkTracing;
+  /** Shutdown handlers of components and users (`network.onShutdown`), run in SaveState and CleanupResources. */
+  readonly shutdownHandlers: ShutdownHandlers;
   /**
    * Validates a node's options and builds its runtime on the network's shared host; its breaker's
    * changes become events (and an opening, a recovery). Throws InvalidOptionsError on bad options.
@@ -190,7 +230,10 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     pressureChanged,
   });
   const health = new NetworkHealth({
-    onChange: contextChanged,
+    onChange: (change) => {
+      contextChanged();
+      reflexes?.healthChanged(change, OVERALL_HEALTH_COMPONENT);
+    },
     clock,
     hub,
     health: opts.health,
@@ -203,13 +246,41 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     resourceGuard: guard !== undefined,
     dedup: dedup !== undefined,
   });
-  const alerts = new NetworkAlertsRunner({ clock, hub, options: opts.alerts, nodes: () => nodes.values(), dlqSize: () => dlqStore.size, healthStatus: () => health.status });
+  const forecastOptions = opts.forecast;
+  const forecast = new NetworkForecastRunner({
+    clock,
+    hub,
+    options: forecastOptions,
+    nodes: () => nodes.values(),
+    // With sampling off, forecasts from elsewhere (normalize) still feed the reflexes.
+    onForecast: (f) => reflexes?.forecast(f, forecastOptions === false ? DEFAULT_FORECAST_MIN_CONFIDENCE : forecastOptions.minConfidence),
+  });
+  const ownForecast = (): ForecastData | undefined => (forecastOptions === false ? undefined : forecast.report());
+  health.forecast = ownForecast;
+  const alerts = new NetworkAlertsRunner({
+    clock,
+    hub,
+    options: opts.alerts,
+    nodes: () => nodes.values(),
+    dlqSize: () => dlqStore.size,
+    healthStatus: () => health.status,
+    forecast: ownForecast,
+    onFiring: (alert) => reflexes?.alertFired(alert),
+  });
   health.activeAlerts = () => alerts.active();
   if (reflexPolicy.policy !== undefined) {
     const policy = reflexPolicy.policy;
     reflexes = new NetworkReflexes({ clock, hub, flags: health.flags, policy, post: (target, draft) => router.post(target, draft) });
   }
-  context = new NetworkContextMirror({ clock, hub, limits, options: opts.context, nodes: () => nodes.values(), healthStatus: () => health.status });
+  context = new NetworkContextMirror({
+    clock,
+    hub,
+    limits,
+    options: opts.context,
+    nodes: () => nodes.values(),
+    healthStatus: () => health.status,
+    failure: (error, operation) => router.transportFailure(error, operation),
+  });
   const metrics = createNetworkRegistry({
     network: opts.name,
     nodes: () => nodes.values(),
@@ -222,6 +293,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     healthStatus: () => health.statusSamples(),
     featureFlags: () => health.flagSamples(),
     activeAlerts: () => alerts.samples(),
+    ...(forecastOptions === false ? {} : { forecast: (read: Parameters<typeof forecast.samples>[0]) => forecast.samples(read) }),
     ...(reflexes === undefined ? {} : { reflexes: () => reflexes.samples() }),
     ...(dedup === undefined ? {} : { dedup: () => dedup }),
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
@@ -235,8 +307,12 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     return runtime;
   };
   const recover = (durable: Journal): Promise<Recovery> => recoverJournal(durable, dlqStore, nodes, () => clock.now());
-  const control = controlPlane([health, context, alerts]);
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, control, tracing, createNode, recover };
+  // The forecast samples before the alerts evaluate at the same instant: they read its latest.
+  const control = controlPlane([health, context, forecast, alerts]);
+  // The log is a subscriber like any other: without a logger no event is built for it.
+  if (opts.logger !== undefined) logNetworkEvents(hub.events$, opts.logger, opts.name);
+  const shutdownHandlers = new ShutdownHandlers(clock);
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, forecast, control, shutdownHandlers, tracing, createNode, recover };
 }
 
 /** See {@link NetworkWiring.createNode}. `breakerChanged`: told after each change of the node's breaker. */
@@ -256,8 +332,9 @@ function createNodeRuntime(
   const config = buildNodeConfig(name, options, opts.clock, networkLimiter, dedup, () => runtime?.fill ?? 0);
   runtime = new NodeRuntime(config, host);
   config.breaker?.onStateChange((t) => {
-    if (hub.observed) hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel });
-    if (t.to === 'open') host.recovered(name, 'circuit-break', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals`);
+    const trip = t.runbook === undefined ? undefined : { runbook: t.runbook };
+    if (hub.observed) hub.emit({ kind: 'breaker', at: t.at, name, from: t.from, to: t.to, pressureLevel: t.pressureLevel, ...trip });
+    if (t.to === 'open') host.recovered(name, 'circuit-break', true, undefined, 0, `breaker of ${name} opened (${t.from} → open): the node holds its signals (runbook: ${t.runbook})`);
     breakerChanged();
   });
   return runtime;

@@ -172,6 +172,40 @@ export interface ShutdownPhaseEvent extends EventBase {
 }
 
 /**
+ * A shutdown handler (`network.onShutdown`) ended: `ok`, `error` (it threw or rejected) or
+ * `timeout` (the shutdown stopped waiting for it). The shutdown went on either way.
+ */
+export interface ShutdownHandlerEvent extends EventBase {
+  /** Discriminant. */
+  readonly kind: 'shutdown-handler';
+  /** The phase it ran in (`save-state` or `cleanup-resources`). */
+  readonly phase: string;
+  /** The name it was registered under. */
+  readonly name: string;
+  /** How it ended. */
+  readonly outcome: 'ok' | 'error' | 'timeout';
+  /** How long the shutdown waited for it (ms). */
+  readonly durationMs: number;
+  /** What it threw, or which limit it outlasted; undefined when `ok`. */
+  readonly error: string | undefined;
+}
+
+/**
+ * The process received a signal hooked by `network.shutdownOnSignals()`: the first starts the
+ * graceful shutdown (`shutdown`), a later one forces it (`force`).
+ */
+export interface ProcessSignalEvent extends EventBase {
+  /** Discriminant. */
+  readonly kind: 'process-signal';
+  /** The signal, e.g. `SIGTERM`. */
+  readonly signal: string;
+  /** What it did. */
+  readonly action: 'shutdown' | 'force';
+  /** Signals received so far, this one included. */
+  readonly count: number;
+}
+
+/**
  * The overall health status, or a component's, changed (see `network.health()`). `component` is
  * undefined when the overall status changed because a component was added or removed.
  */
@@ -222,6 +256,31 @@ export interface AlertEvent extends EventBase {
   readonly state: 'firing' | 'resolved';
   /** When the condition was first seen to hold (ms). */
   readonly since: number;
+}
+
+/**
+ * The network's bottleneck forecast (`network.forecast`) sees a node's risk level change (from
+ * `low` at the first forecast). See docs/operations.md, "Bottleneck forecast".
+ */
+export interface ForecastEvent extends EventBase {
+  /** Always `'forecast'`. */
+  readonly kind: 'forecast';
+  /** The node. */
+  readonly node: string;
+  /** Its risk level now. */
+  readonly risk: 'low' | 'medium' | 'high' | 'critical';
+  /** Its risk level at the forecast before. */
+  readonly previous: 'low' | 'medium' | 'high' | 'critical';
+  /** The risk rose (else it fell). */
+  readonly rising: boolean;
+  /** Arrivals over service capacity. */
+  readonly utilisation: number;
+  /** Seconds until its mailbox is full at the depth's trend (`null`: not growing). */
+  readonly timeToFullSeconds: number | null;
+  /** 0..1, see `NodeForecast.confidence`. */
+  readonly confidence: number;
+  /** The node is the forecast's bottleneck. */
+  readonly bottleneck: boolean;
 }
 
 /**
@@ -288,9 +347,12 @@ export type NetworkEvent =
   | PressureEvent
   | BreakerEvent
   | ShutdownPhaseEvent
+  | ShutdownHandlerEvent
+  | ProcessSignalEvent
   | HealthEvent
   | ContextEvent
   | AlertEvent
+  | ForecastEvent
   | ReflexEvent
   | SubscriberErrorEvent
   | TransportErrorEvent

@@ -1,7 +1,8 @@
 /**
  * HTTP endpoints of a network, on `node:http`: `/metrics` (Prometheus text format), `/health`
  * (the health report as JSON; 503 unless healthy or degraded) and `/events` (the event stream as
- * Server-Sent Events). This folder sits above network/: the network does not know it is served;
+ * Server-Sent Events), the `/api/...` routes (api-routes.ts) and the live dashboard at `/`
+ * (dashboard-assets.ts). This folder sits above network/: the network does not know it is served;
  * the server closes itself when the network's `health$` completes (at shutdown).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -9,8 +10,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Network } from '../network/network.ts';
 import { LifecycleError } from '../network/errors.ts';
-import { answerApi, refusesMutations } from './api-routes.ts';
+import { answerApi, refusesMutations, type ApiServing } from './api-routes.ts';
+import { isDashboardPath, loadDashboardAssets, sendAsset, type DashboardAssets } from './dashboard-assets.ts';
 import { streamEvents } from './event-stream.ts';
+import { StatsHistory } from './stats-history.ts';
 import { resolveServerOptions, type NetworkServerOptions, type ResolvedServerOptions } from './serve-options.ts';
 
 /** The `code` of an error response body (`{ error: { code, message } }`). */
@@ -21,8 +24,12 @@ export const HttpErrorCode = Object.freeze({
   MethodNotAllowed: 'method-not-allowed',
   /** A token is required and the request's bearer token is missing or wrong. */
   Unauthorized: 'unauthorized',
-  /** The request is malformed (e.g. `limit=abc`). */
+  /** The request is malformed (e.g. `limit=abc`, a body that is not JSON, an action's value out of range). */
   BadRequest: 'bad-request',
+  /** The request body is over 64 KiB. */
+  TooLarge: 'too-large',
+  /** An action of yours (`POST /api/actions/:name`) threw. */
+  ActionFailed: 'action-failed',
   /** The action cannot be done now (e.g. a node without a breaker, a refused reprocess). */
   Conflict: 'conflict',
   /** The server is bound beyond loopback without a token: endpoints that change something refuse. */
@@ -55,8 +62,9 @@ const ROUTES = new Set(['/metrics', '/health', '/events']);
  * Starts an HTTP server for `network` and resolves once it listens. Bound to 127.0.0.1 unless
  * `host` says otherwise; with a `token`, every request needs `Authorization: Bearer <token>`.
  * A server bound beyond loopback without a token serves reads, but refuses every `/api/...`
- * endpoint that changes something (POST, DELETE) with 403 `token-required`.
- * The network's shutdown closes the server. Throws {@link InvalidOptionsError} on bad options and
+ * endpoint that changes something (POST, DELETE) with 403 `token-required`. The dashboard's
+ * files (at `/` and `/dashboard/...`) are served to anyone who reaches the server: they hold no
+ * data, and the page asks for the token. The network's shutdown closes the server. Throws {@link InvalidOptionsError} on bad options and
  * {@link LifecycleError} when the network is already shutting down.
  */
 export async function createNetworkServer(network: Network, options: NetworkServerOptions = {}): Promise<NetworkServer> {
@@ -70,7 +78,10 @@ export async function createNetworkServer(network: Network, options: NetworkServ
 class ServedNetwork implements NetworkServer {
   readonly #network: Network;
   readonly #options: ResolvedServerOptions;
+  readonly #api: ApiServing;
+  readonly #history: StatsHistory;
   readonly #server: Server;
+  #assets: DashboardAssets | undefined;
   readonly #tokenDigest: Buffer | undefined;
   readonly #streams = new Set<() => void>();
   #dropped = 0;
@@ -80,6 +91,8 @@ class ServedNetwork implements NetworkServer {
   constructor(network: Network, options: ResolvedServerOptions) {
     this.#network = network;
     this.#options = options;
+    this.#history = new StatsHistory(network);
+    this.#api = { network, actions: options.actions, history: this.#history, mutationsRefused: refusesMutations(options.host, options.token) };
     this.#tokenDigest = options.token === undefined ? undefined : digest(options.token);
     this.#server = createServer((request, response) => this.#handle(request, response));
   }
@@ -97,6 +110,7 @@ class ServedNetwork implements NetworkServer {
   }
 
   async listen(): Promise<void> {
+    if (this.#options.dashboard) this.#assets = await loadDashboardAssets();
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
       this.#server.listen(this.#options.port, this.#options.host, () => {
@@ -107,6 +121,7 @@ class ServedNetwork implements NetworkServer {
     const address = this.#server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.#url = `http://${host}:${address.port}`;
+    this.#history.start();
     // health$ completes when the network has shut down: the server goes with it. Not events$:
     // a subscriber there makes every signal build its events, served or not.
     this.#network.health$.subscribe({ complete: () => void this.close() });
@@ -114,6 +129,7 @@ class ServedNetwork implements NetworkServer {
 
   close(): Promise<void> {
     this.#closed ??= new Promise<void>((resolve) => {
+      this.#history.stop();
       for (const end of [...this.#streams]) end();
       this.#server.close(() => resolve());
       // Idle keep-alive connections would hold close() open until they time out.
@@ -129,11 +145,14 @@ class ServedNetwork implements NetworkServer {
   #handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    if (!this.#authorized(request)) {
+    if (request.method === 'GET' && isDashboardPath(this.#assets, path)) {
+      // Before the token check: the page holds no data, and it is where a person types the token.
+      sendAsset(this.#assets!, path, response);
+    } else if (!this.#authorized(request)) {
       response.setHeader('www-authenticate', 'Bearer');
       sendError(response, 401, HttpErrorCode.Unauthorized, 'a bearer token is required');
     } else if (path.startsWith('/api/')) {
-      void answerApi(this.#network, request, response, url, refusesMutations(this.#options.host, this.#options.token));
+      void answerApi(this.#api, request, response, url);
     } else if (!ROUTES.has(path)) {
       sendError(response, 404, HttpErrorCode.NotFound, `no endpoint at ${path}`);
     } else if (request.method !== 'GET') {

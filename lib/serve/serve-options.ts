@@ -3,6 +3,7 @@
  * bearer token, the bound of each `/events` client's buffer; their defaults and their checks.
  */
 import { checkKnownKeys, checkNumber, checkObject } from '../resilience/validate.ts';
+import { checkActions, type ServerAction } from './server-actions.ts';
 import { InvalidOptionsError } from '../resilience/errors.ts';
 import { optionKeys } from '../util/known-keys.ts';
 
@@ -27,10 +28,23 @@ export interface NetworkServerOptions {
    * @defaultValue 1 MiB
    */
   readonly eventBufferBytes?: number;
+  /**
+   * Serve the live dashboard at `/` (its files at `/dashboard/...`). Its files hold no data and
+   * are served without the token; the page asks for it and sends it with every request it makes.
+   * @defaultValue true
+   */
+  readonly dashboard?: boolean;
+  /**
+   * Actions of yours by name (lower kebab case), run by `POST /api/actions/:name` (under the
+   * same token rules as every endpoint that changes something) and shown as controls on the
+   * dashboard. See {@link ServerAction}.
+   * @defaultValue none
+   */
+  readonly actions?: Readonly<Record<string, ServerAction>>;
 }
 
 /** Every key of {@link NetworkServerOptions}; any other key is refused. */
-export const NETWORK_SERVER_OPTION_KEYS = optionKeys<NetworkServerOptions>()(['port', 'host', 'token', 'eventBufferBytes']);
+export const NETWORK_SERVER_OPTION_KEYS = optionKeys<NetworkServerOptions>()(['port', 'host', 'token', 'eventBufferBytes', 'dashboard', 'actions']);
 
 /** Default port: a free one, chosen by the system. */
 export const DEFAULT_SERVE_PORT = 0;
@@ -47,6 +61,8 @@ export interface ResolvedServerOptions {
   readonly host: string;
   readonly token: string | undefined;
   readonly eventBufferBytes: number;
+  readonly dashboard: boolean;
+  readonly actions: ReadonlyMap<string, ServerAction>;
 }
 
 /** Checks `options` (unknown keys, types, ranges) and fills in the defaults; throws {@link InvalidOptionsError}. */
@@ -59,5 +75,8 @@ export function resolveServerOptions(options: NetworkServerOptions): ResolvedSer
   const token = options.token;
   if (token !== undefined && (typeof token !== 'string' || token === '')) throw new InvalidOptionsError('token', 'must be a non-empty string', '(hidden)');
   const eventBufferBytes = checkNumber('eventBufferBytes', options.eventBufferBytes ?? DEFAULT_EVENT_BUFFER_BYTES, { above: 0, integer: true });
-  return { port, host, token, eventBufferBytes };
+  const dashboard = options.dashboard ?? true;
+  if (typeof dashboard !== 'boolean') throw new InvalidOptionsError('dashboard', 'must be true or false', dashboard);
+  const actions = checkActions(options.actions);
+  return { port, host, token, eventBufferBytes, dashboard, actions };
 }

@@ -3,6 +3,7 @@
  * processes. Leaf file: imports only types. A transport (e.g. `createNatsTransport(options)`) is a
  * validated description; `bind` gives one network its own session (connection, consumers).
  */
+import type { KeyValueStore } from '../control/key-value-store.ts';
 import type { Signal } from '../signal/signal.ts';
 import type { Clock } from '../util/clock.ts';
 import type { PlexusError } from '../util/errors.ts';
@@ -87,8 +88,20 @@ export interface TransportReport {
 
 /** One network's live link to a transport. */
 export interface TransportSession {
-  /** Connects and starts consuming for `nodes` (the local nodes). */
-  start(nodes: readonly string[]): Promise<void>;
+  /**
+   * Connects and starts consuming for `nodes` (the local nodes). `connected`, when given, runs
+   * once the connection is up and before any consuming (e.g. to open key-value buckets); its
+   * rejection fails the start, which then leaves nothing connected.
+   */
+  start(nodes: readonly string[], connected?: () => Promise<void>): Promise<void>;
+  /**
+   * The key-value store `bucket` (a short name such as `context`), shared by every process of
+   * the network on this transport: a JetStream key-value bucket named after the network and
+   * `bucket`, created on first use, on this session's connection, closed with the session.
+   * Available from `connected` (see `start`) until close; rejects with the transport's error
+   * otherwise, or when the bucket cannot be opened.
+   */
+  keyValue?(bucket: string): Promise<KeyValueStore>;
   /** Starts consuming for a node added after start. */
   addNode(node: string): void;
   /**

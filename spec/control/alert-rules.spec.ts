@@ -71,6 +71,7 @@ describe('control: alert rules (the evaluator)', () => {
       'docs/operations.md#alert-dead-letters-growing',
       'docs/operations.md#alert-breaker-open',
       'docs/operations.md#alert-network-unhealthy',
+      'docs/operations.md#alert-bottleneck-forecast',
     ]);
     // GitHub's anchors: each heading lower-cased, punctuation dropped, spaces as hyphens.
     const anchors = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8')

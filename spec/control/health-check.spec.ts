@@ -21,6 +21,7 @@ const component = (status: ComponentHealth['status'], essential: boolean): Compo
   totalChecks: 0,
   checkedAt: undefined,
   details: undefined,
+  runbook: undefined,
 });
 
 describe('control: health checks', () => {

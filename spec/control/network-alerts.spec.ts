@@ -7,7 +7,7 @@ function alertEvents(events: NetworkEvent[]): string[] {
   return events.filter((e): e is AlertEvent => e.kind === 'alert').map((e) => `${e.at} ${e.alert} ${e.state}`);
 }
 
-const NO_STARTERS = ['node-error-rate', 'mailbox-fill', 'dead-letters-growing', 'breaker-open', 'network-unhealthy'] as const;
+const NO_STARTERS = ['node-error-rate', 'mailbox-fill', 'dead-letters-growing', 'breaker-open', 'network-unhealthy', 'bottleneck-forecast'] as const;
 
 describe('control: network.alerts', () => {
   it('a rule of yours fires only after its forMs and resolves: each an alert event and on alerts$, in metrics and the health report', async () => {

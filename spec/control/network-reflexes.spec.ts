@@ -112,4 +112,51 @@ describe('control: network reflexes (breaker pressure → reflex signals to subs
     const { net } = testNetwork({ name: 'reflex-bad3', reflexes: policy });
     expect(() => net.node('n', { reflexes: ['nope'], handle: () => {} })).to.throw(InvalidOptionsError, /reflexes/);
   });
+
+  it('reads health changes: a component turning degraded then unhealthy posts reflex.health (source: the component, and overall)', async () => {
+    const rules = { health: { thresholds: { high: 1, critical: 2 }, cooldownSeconds: 0 } };
+    const { net, clock } = testNetwork({ name: 'reflex-health', health: { intervalMs: 1_000 }, alerts: false, reflexes: { ...POLICY, rules }, flags: { env: {} } });
+    let status: 'healthy' | 'degraded' | 'unhealthy' = 'healthy';
+    net.registerHealthCheck('db', () => status, { essential: true, intervalMs: 1_000 });
+    const received: unknown[] = [];
+    net.node('producer', { reflexes: ['health'], handle: (signal) => void received.push(signal.payload) });
+    await net.start();
+    await clock.advance(1_000);
+    expect(received).to.deep.equal([], 'healthy: nothing to react to');
+    status = 'degraded';
+    await clock.advance(1_000);
+    status = 'unhealthy';
+    await clock.advance(1_000);
+    await net.idle();
+    expect(received).to.deep.equal([
+      { kind: 'health', level: 'high', value: 1, source: 'db' },
+      { kind: 'health', level: 'high', value: 1, source: 'overall' },
+      { kind: 'health', level: 'critical', value: 2, source: 'db' },
+      { kind: 'health', level: 'critical', value: 2, source: 'overall' },
+    ]);
+    await net.shutdown();
+  });
+
+  it('reads alerts as they fire: a critical alert posts reflex.alert (source: the alert)', async () => {
+    const rules = { alert: { thresholds: { high: 1, critical: 2 } } };
+    const disable = ['node-error-rate', 'mailbox-fill', 'dead-letters-growing', 'breaker-open', 'network-unhealthy', 'bottleneck-forecast'] as const;
+    const { net, clock } = testNetwork({ name: 'reflex-alert', health: false, alerts: { intervalMs: 1_000, disable }, reflexes: { ...POLICY, rules }, flags: { env: {} } });
+    let hot = false;
+    net.alerts.register({ name: 'too-hot', severity: 'critical', runbook: 'docs/operations.md#alert-node-error-rate', forMs: 2_000, evaluate: () => hot });
+    net.alerts.register({ name: 'warm', severity: 'warning', runbook: 'docs/operations.md#alert-mailbox-fill', forMs: 0, evaluate: () => hot });
+    const received: unknown[] = [];
+    net.node('producer', { reflexes: ['alert'], handle: (signal) => void received.push(signal.payload) });
+    await net.start();
+    hot = true;
+    await clock.advance(1_000);
+    await net.idle();
+    expect(received).to.deep.equal([{ kind: 'alert', level: 'high', value: 1, source: 'warm' }], 'the warning fires at once, the critical one is pending');
+    await clock.advance(2_000);
+    await net.idle();
+    expect(received).to.deep.equal([
+      { kind: 'alert', level: 'high', value: 1, source: 'warm' },
+      { kind: 'alert', level: 'critical', value: 2, source: 'too-hot' },
+    ]);
+    await net.shutdown();
+  });
 });

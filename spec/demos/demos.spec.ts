@@ -19,6 +19,8 @@ describe('demos: the main demo (npm run demo -- --duration N)', function () {
   it('runs, shuts down gracefully by itself and exits 0 with its accounting closed', async () => {
     const { code, out } = await run('demos/main.ts', ['--duration', '1']);
     expect(code, out).to.equal(0);
+    expect(out).to.match(/^dashboard: http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(out).to.match(/^t=\d+s {2}orders \d+ {2}completed \d+ \(\d+\/s\)/m);
     expect(out).to.match(/shutdown report:/);
     const m = /accounting: sent (\d+) = completed (\d+) \+ dead (\d+) \+ duplicate (\d+) \+ rejected (\d+) \+ remaining (\d+)/.exec(out);
     expect(m, out).to.not.equal(null);

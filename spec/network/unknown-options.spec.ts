@@ -55,6 +55,7 @@ const EVERY_RESOLVER: readonly Row[] = [
   { what: 'network limits', call: () => createNetwork({ limits: { maxPayloadByte: 5 } } as never), option: 'limits.maxPayloadByte', meant: 'maxPayloadBytes' },
   { what: 'network audit', call: () => createNetwork({ audit: { size: 5 } } as never), option: 'audit.size' },
   { what: 'network context', call: () => createNetwork({ context: { interval: 5 } } as never), option: 'context.interval', meant: 'intervalMs' },
+  { what: 'network forecast', call: () => createNetwork({ forecast: { windowMS: 5 } } as never), option: 'forecast.windowMS', meant: 'windowMs' },
   { what: 'context publish', call: () => createNetwork({ health: false }).context.publish('a', 1, { publisher: 'p', ttlMS: 5 } as never), option: 'options.ttlMS', meant: 'ttlMs' },
   { what: 'network resources', call: () => createNetwork({ resources: { maxHeap: 5 } } as never), option: 'resources.maxHeap' },
   { what: 'network rateLimit spec', call: () => createNetwork({ rateLimit: { algorithm: 'token-bucket', burts: 5 } } as never), option: 'rateLimit.burts', meant: 'burst' },

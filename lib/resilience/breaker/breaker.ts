@@ -6,6 +6,7 @@
 import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import type { Observable } from 'rxjs';
 import { systemClock, type Clock } from '../../util/clock.ts';
+import { RUNBOOK } from '../../util/runbook.ts';
 import { BreakerDisposedError, BreakerOpenError, InvalidOptionsError } from '../errors.ts';
 import { Emitter, type DisposableHandle } from '../emitter.ts';
 import { AdmittedCall, runCall, type BreakerCall, type CallSettler } from './admitted-call.ts';
@@ -362,7 +363,8 @@ export class CircuitBreaker implements DisposableHandle {
     this.#state = to;
     if (to === 'open') this.#trips++;
     if (this.#transitions.observed) {
-      this.#transitions.emit({ kind: 'breaker', name: this.name, from, to, at: this.#clock.now(), pressureLevel: this.pressureLevel });
+      const trip = to === 'open' ? { runbook: RUNBOOK.breakerOpen } : undefined;
+      this.#transitions.emit({ kind: 'breaker', name: this.name, from, to, at: this.#clock.now(), pressureLevel: this.pressureLevel, ...trip });
     }
     this.#publishPressure();
   }

@@ -18,6 +18,8 @@ export interface BreakerEvent {
   readonly to: BreakerState;
   /** Failure-and-load pressure 0..1 at the change. */
   readonly pressureLevel: number;
+  /** On a change to `open`: what to do about it, the runbook entry `docs/operations.md#breaker-open`. */
+  readonly runbook?: string;
 }
 
 /** Gauge values for {@link BreakerState}, as exported to metrics: 0 closed, 1 open, 2 half-open. */

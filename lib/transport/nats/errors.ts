@@ -5,12 +5,13 @@ import { PlexusError } from '../../util/errors.ts';
 export const TRANSPORT_CODE = 'PLEXUS_TRANSPORT';
 
 /** What a transport failed to do. */
-export type TransportFailure = 'connect' | 'authentication' | 'tls' | 'stream' | 'consumer' | 'consume' | 'publish' | 'decode' | 'closed' | 'max-deliver';
+export type TransportFailure = 'connect' | 'authentication' | 'tls' | 'stream' | 'consumer' | 'consume' | 'publish' | 'decode' | 'closed' | 'max-deliver' | 'key-value';
 
 /**
  * A transport could not connect, publish, consume or decode; `failure` says which, `cause` keeps
  * the client's error. `authentication`: the server refused the credentials (or a credentials
- * file could not be read); `tls`: the TLS handshake or a certificate failed.
+ * file could not be read); `tls`: the TLS handshake or a certificate failed; `key-value`: a
+ * key-value bucket could not be opened, read, written or watched.
  */
 export class TransportError extends PlexusError {
   /** What failed (see {@link TransportFailure}). */

@@ -31,3 +31,12 @@ export function defaultStream(network: string): string {
 export function durableFor(node: string): string {
   return `plexus_${token(node)}`;
 }
+
+/** Longest bucket name kept whole (its stream is `KV_<bucket>`); a longer one is cut and gets a hash. */
+const MAX_BUCKET_NAME = 60;
+
+/** The JetStream key-value bucket `bucket` of `network` (each network has its own). */
+export function kvBucketFor(network: string, bucket: string): string {
+  const name = `plexus_${token(network)}_${token(bucket)}`;
+  return name.length <= MAX_BUCKET_NAME ? name : `${name.slice(0, MAX_BUCKET_NAME - 8)}_${fnv1a(name).toString(36)}`;
+}

@@ -4,7 +4,9 @@ import type { Signal } from '../../signal/signal.ts';
 import type { PublishAck, Transport, TransportCounts, TransportHost, TransportReport, TransportSession } from '../transport.ts';
 import type { TimerHandle } from '../../util/clock.ts';
 import type { PlexusError } from '../../util/errors.ts';
+import type { KeyValueStore } from '../../control/key-value-store.ts';
 import { clientOptions, connectError } from './connection.ts';
+import { KvBuckets } from './kv-buckets.ts';
 import { PublishBackpressureError, TransportError } from './errors.ts';
 import { defaultStream, durableFor, streamSubjects, subjectFor } from './names.ts';
 import { MAX_PUBLISH_RETRY_DELAY_MS, resolveNatsOptions, type NatsTransportOptions, type ResolvedNatsOptions } from './options.ts';
@@ -54,6 +56,7 @@ class NatsSession implements TransportSession {
   readonly #stream: string;
   readonly #receiver: Receiver;
   readonly #consumers = new Map<string, ConsumerMessages>();
+  readonly #buckets: KvBuckets;
   #nc: NatsConnection | undefined;
   #js: JetStreamClient | undefined;
   #jsm: JetStreamManager | undefined;
@@ -70,9 +73,10 @@ class NatsSession implements TransportSession {
     this.#host = host;
     this.#stream = o.stream ?? defaultStream(host.network);
     this.#receiver = new Receiver(host, { maxDeliver: o.maxDeliver, nakDelayMs: o.nakDelayMs });
+    this.#buckets = new KvBuckets({ network: host.network, client: () => (this.#closing === undefined ? this.#js : undefined), failure: (e, op) => host.failure(e, op) });
   }
 
-  async start(nodes: readonly string[]): Promise<void> {
+  async start(nodes: readonly string[], connected?: () => Promise<void>): Promise<void> {
     let nc: NatsConnection;
     try {
       // A refused credential fails this first connect at once (no reconnect loop before it).
@@ -85,6 +89,7 @@ class NatsSession implements TransportSession {
       this.#jsm = await jetstreamManager(nc);
       this.#js = jetstream(nc, { timeout: this.#options.publishTimeoutMs });
       await this.#ensureStream();
+      await connected?.();
       this.#publisher = new Publisher(this.#js, {
         maxPending: this.#options.maxPending,
         maxInFlight: this.#options.maxInFlight,
@@ -101,11 +106,17 @@ class NatsSession implements TransportSession {
       this.#scheduleHeartbeat();
     } catch (e) {
       this.#consuming = false;
+      await this.#buckets.close();
       await nc.close().catch(() => undefined);
       this.#nc = undefined;
+      this.#js = undefined;
       throw e;
     }
     void this.#watch(nc);
+  }
+
+  keyValue(bucket: string): Promise<KeyValueStore> {
+    return this.#buckets.get(bucket);
   }
 
   addNode(node: string): void {
@@ -240,6 +251,7 @@ class NatsSession implements TransportSession {
     // No more retries (a publish failing now is dead-lettered); each attempt carries its own timeout, so this wait is bounded.
     publisher?.close();
     await publisher?.idle();
+    await this.#buckets.close();
     const nc = this.#nc;
     if (nc !== undefined && !nc.isClosed()) {
       try {

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { Network, NetworkCounts, NetworkOptions } from '../../../lib/index.ts';
 import { createNetwork, createNatsTransport, type NatsTransportOptions } from '../../../lib/index.ts';
 import { isInvalidOptionsError } from '../../../lib/resilience/errors.ts';
-import { defaultStream } from '../../../lib/transport/nats/names.ts';
+import { defaultStream, kvBucketFor } from '../../../lib/transport/nats/names.ts';
 
 export const NATS_URL = process.env.NATS_URL ?? '';
 
@@ -75,6 +75,17 @@ export async function deleteStream(network: string): Promise<void> {
   try {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.delete(defaultStream(network)).catch(() => false);
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Deletes the key-value buckets `buckets` (short names, e.g. `context`) of a network (after a test). */
+export async function deleteBuckets(network: string, buckets: readonly string[]): Promise<void> {
+  const nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for (const b of buckets) await jsm.streams.delete(`KV_${kvBucketFor(network, b)}`).catch(() => false);
   } finally {
     await nc.close();
   }
