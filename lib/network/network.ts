@@ -48,6 +48,7 @@ import { sendSignal } from './send-signal.ts';
 import { startNetwork } from './start-network.ts';
 import { ShutdownHooks, type ShutdownHandler, type ShutdownHandlerOptions, type ShutdownHandlerPhase, type ShutdownOnSignalsOptions } from './shutdown-hooks.ts';
 import { wireNetwork, type ControlPlane, type NetworkWiring } from './wire-network.ts';
+import type { NetworkTracing } from './network-tracing.ts';
 
 // Both moved out with their code; lib/index.ts still exports them from here.
 export type { NetworkShutdownReport, ReplayResult };
@@ -101,6 +102,7 @@ export class Network implements AsyncDisposable {
   readonly #limits: PayloadLimits;
   readonly #createNode: NetworkWiring['createNode'];
   readonly #recover: NetworkWiring['recover'];
+  readonly #tracing: NetworkTracing;
   readonly #remotes = new Set<string>();
   readonly #transport: TransportSession | undefined;
   #state: NetworkState = 'created';
@@ -136,6 +138,7 @@ export class Network implements AsyncDisposable {
     this.metrics = metricsEndpoint(w.metrics);
     this.#createNode = w.createNode;
     this.#recover = w.recover;
+    this.#tracing = w.tracing;
     this.#health = w.health;
     this.flags = w.health.flags;
     this.health$ = w.health.health$;
@@ -265,7 +268,7 @@ export class Network implements AsyncDisposable {
   }
 
   #start(): Promise<void> {
-    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, control: this.#control, recover: this.#recover };
+    const parts = { journal: this.#journal, nodes: this.#nodes, router: this.#router, transport: this.#transport, control: this.#control, tracing: this.#tracing, recover: this.#recover };
     return startNetwork(parts, {
       checkNotStopping: () => this.#checkNotStopping(),
       opened: () => {

@@ -2,6 +2,8 @@ import type { DeadLetter, DeadLetterStore } from '../delivery/dead-letter-queue.
 import type { Journal } from '../delivery/journal.ts';
 import { OFFER_DUPLICATE, type NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
+import type { HandlingTracer } from '../observe/open-telemetry.ts';
+import { draftWithTraceHeaders, namesTraceparent } from '../observe/traceparent.ts';
 import type { RejectReason } from '../observe/events.ts';
 import type { AuditLog } from '../resilience/classify/audit-log.ts';
 import type { ErrorClassifier } from '../resilience/classify/classifier.ts';
@@ -64,6 +66,8 @@ export class Router {
   #appendWatch: { readonly promise: Promise<void>; signals: number; readonly firstId: string } | undefined;
   readonly #counts = { sent: 0, accepted: 0, duplicate: 0, rejected: 0, deadLettered: 0, handedBack: 0, redelivered: 0, journalErrors: 0, forwarded: 0, received: 0 };
   readonly #remote: RemoteRoute;
+  /** Set when the network traces with OpenTelemetry (network-tracing.ts). */
+  #tracer: HandlingTracer | undefined;
 
   constructor(host: RouterHost) {
     this.#host = host;
@@ -143,6 +147,8 @@ export class Router {
     }
     let signal: Signal;
     const now = this.#host.clock.now();
+    // The one test tracing adds to the signal path, false unless the application traces.
+    if (this.#tracer !== undefined && parent === undefined) draft = this.#senderTraced(draft, target, this.#tracer);
     try {
       signal = createSignal(draft, to, now, this.#host.limits, parent, source);
     } catch (e) {
@@ -154,6 +160,20 @@ export class Router {
       return this.#reject(to, draft, 'invalid', new ValidationError('invalid-type', `node ${to} does not accept signals of type ${JSON.stringify(signal.type)} (accepts: ${[...accepts].join(', ')})`));
     }
     return this.offer(node, signal, false, now);
+  }
+
+  /**
+   * From now on a signal sent from outside a handler carries trace headers: of the span active
+   * where it is sent, or of a `send` span made for it (a handler's emits get its handling
+   * span's, from its context).
+   */
+  traceSends(tracer: HandlingTracer): void {
+    this.#tracer = tracer;
+  }
+
+  /** `draft` with the sender's trace headers, unless it names a traceparent of its own (kept). */
+  #senderTraced<P>(draft: SignalDraft<P>, target: string, tracer: HandlingTracer): SignalDraft<P> {
+    return namesTraceparent(draft) ? draft : draftWithTraceHeaders(draft, tracer.senderHeaders(target));
   }
 
   /** The journal append of the last accepted post, for `send` to await (then forgotten). */

@@ -8,6 +8,7 @@ import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { TransportSession } from '../transport/transport.ts';
 import type { Recovery } from './recover-journal.ts';
 import type { Router } from './router.ts';
+import type { NetworkTracing } from './network-tracing.ts';
 import type { ControlPlane } from './wire-network.ts';
 
 /** The parts of a network a start reaches. */
@@ -16,6 +17,8 @@ export interface NetworkStartParts {
   readonly nodes: ReadonlyMap<string, NodeRuntime>;
   readonly router: Router;
   readonly transport: TransportSession | undefined;
+  /** Decides whether the network traces with OpenTelemetry (before any signal is handled). */
+  readonly tracing: NetworkTracing;
   /** The control plane: its parts that share state connect through the transport before the network opens. */
   readonly control: Pick<ControlPlane, 'connect' | 'disconnect'>;
   /** Restores what a durable journal's last run left open. */
@@ -35,6 +38,10 @@ export interface NetworkStartHooks {
  * signals. All or nothing: a failure leaves nothing started, so a later start tries again.
  */
 export async function startNetwork(p: NetworkStartParts, hooks: NetworkStartHooks): Promise<void> {
+  // Waits only when OpenTelemetry's import is still under way: a start that has nothing to
+  // read or connect opens within the call, as it always did.
+  const tracing = p.tracing.start();
+  if (tracing !== undefined) await tracing;
   // Read first: a journal that cannot be read must leave nothing started.
   const recovery = p.journal?.durable ? await p.recover(p.journal) : undefined;
   hooks.checkNotStopping();

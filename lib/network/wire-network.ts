@@ -40,6 +40,7 @@ import { Operations } from './operations.ts';
 import { Router } from './router.ts';
 import { LifecycleError } from './errors.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
+import { NetworkTracing } from './network-tracing.ts';
 import { logNetworkEvents } from '../observe/log-events.ts';
 import { ShutdownHandlers } from '../control/shutdown-handlers.ts';
 import { NetworkFailover } from './network-failover.ts';
@@ -131,6 +132,8 @@ export interface NetworkWiring {
   readonly forecast: NetworkForecastRunner;
   /** The parts that watch the network while it runs, started when it opens and stopped when it terminates. */
   readonly control: ControlPlane;
+  /** Whether the network traces with OpenTelemetry, decided at its start. */
+  readonly tracing: NetworkTracing;
   /** Shutdown handlers of components and users (`network.onShutdown`), run in SaveState and CleanupResources. */
   readonly shutdownHandlers: ShutdownHandlers;
   /**
@@ -193,6 +196,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     maxCausationDepth: opts.maxCausationDepth,
     memberFor: (target) => failover.memberFor(target),
   });
+  const tracing = new NetworkTracing(nodes, router);
   const operations = new Operations({
     guard,
     clock,
@@ -318,6 +322,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     if (failover.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is already a failover group name`);
     const kinds = checkReflexKinds(name, options.reflexes);
     const runtime = createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host, contextChanged);
+    tracing.added(runtime);
     health.addNode(runtime);
     if (reflexes !== undefined) wireNodeReflexes(reflexes, runtime, kinds);
     return runtime;
@@ -335,7 +340,7 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
   // The log is a subscriber like any other: without a logger no event is built for it.
   if (opts.logger !== undefined) logNetworkEvents(hub.events$, opts.logger, opts.name);
   const shutdownHandlers = new ShutdownHandlers(clock);
-  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, forecast, failover, control, shutdownHandlers, createNode, recover };
+  return { journal, dlq, classifier, audit, limits, transport, router, operations, metrics, health, context, alerts, forecast, failover, control, shutdownHandlers, tracing, createNode, recover };
 }
 
 /** See {@link NetworkWiring.createNode}. `breakerChanged`: told after each change of the node's breaker. */

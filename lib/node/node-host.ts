@@ -36,9 +36,10 @@ export interface NodeHost {
 /** The settled shape of a node's configuration. */
 export interface NodeConfig {
   readonly name: string;
-  readonly handle: SignalHandler;
-  readonly degrade: SignalHandler | undefined;
-  readonly fallback: SignalHandler | undefined;
+  /** The handlers: replaced by traced ones when the application traces with OpenTelemetry (traced-handler.ts). */
+  handle: SignalHandler;
+  degrade: SignalHandler | undefined;
+  fallback: SignalHandler | undefined;
   /** Network, node and per-key rate limits combined. */
   readonly limiter: CombinedRateLimiter | undefined;
   /** Header whose value is the per-key rate limit key. */

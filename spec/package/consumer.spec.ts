@@ -127,6 +127,17 @@ describe('package: installed from its tarball into a fresh project', function ()
     expect(JSON.parse(stdout)).to.deep.equal({ status: 'accepted', seen: [{ n: 1 }], completed: 1 });
   });
 
+  it('plain Node runs the same network when @opentelemetry/api cannot be imported (an optional peer dependency)', async () => {
+    const { stdout } = await run(process.execPath, ['--import', './without-otel.mjs', 'main.mjs'], project);
+    expect(JSON.parse(stdout)).to.deep.equal({ status: 'accepted', seen: [{ n: 1 }], completed: 1 });
+    const probe = await run(
+      process.execPath,
+      ['--import', './without-otel.mjs', '--input-type=module', '-e', "await import('@opentelemetry/api').then(() => console.log('found'), () => console.log('hidden'))"],
+      project,
+    );
+    expect(probe.stdout.trim(), 'the hook does hide it').to.equal('hidden');
+  });
+
   it('serves the live dashboard from the installed package: the page, its modules and the runbook are in the tarball', async () => {
     const { stdout } = await run(process.execPath, ['dashboard.mjs'], project);
     expect(JSON.parse(stdout)).to.deep.equal({ '/': 200, '/dashboard/app.js': 200, '/dashboard/graph.js': 200, '/dashboard/style.css': 200, '/runbook': 200, '/dashboard/operations.md': 200 });
