@@ -11,7 +11,7 @@ import type { FailoverSnapshot } from '../control/failover-core.ts';
 import type { FailoverGroupHealth } from '../control/health-types.ts';
 import type { KeyValueStore } from '../control/key-value-store.ts';
 import type { Journal } from '../delivery/journal.ts';
-import type { KeptState } from '../delivery/record-state.ts';
+import type { KeptState } from '../delivery/journal.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import type { Sample } from '../observe/scraped-metric.ts';

@@ -3,7 +3,7 @@ import type { DeadLetterStore } from '../delivery/dead-letter-queue.ts';
 import type { Journal } from '../delivery/journal.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { Signal } from '../signal/signal.ts';
-import type { KeptState } from '../delivery/record-state.ts';
+import type { KeptState } from '../delivery/journal.ts';
 
 /** What a durable journal's last run left open, read but not yet applied. */
 export interface Recovery {

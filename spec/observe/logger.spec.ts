@@ -181,9 +181,12 @@ describe('observe: the logger option (a fake logger)', () => {
     await net.shutdown();
     expect(() => createNetwork({ logger: Object.assign(fakeLogger([]), { isLevelEnabled: true }) as never })).to.throw(InvalidOptionsError, /isLevelEnabled/);
 
-    const future = logLine({ kind: 'failover', at: 3, group: 'db', action: 'switch' } as never)!;
+    const future = logLine({ kind: 'future-kind', at: 3, group: 'db', action: 'switch' } as never)!;
     expect(future.level).to.equal('info');
-    expect(future.fields).to.include({ event: 'failover', group: 'db', action: 'switch', at: 3 });
+    expect(future.fields).to.include({ event: 'future-kind', group: 'db', action: 'switch', at: 3 });
+    const failover = (action: string) => logLine({ kind: 'failover', at: 4, group: 'db', action, from: 'db-a', to: 'db-b', by: 'group', reason: 'breaker open', runbook: 'r' } as never)!;
+    expect([failover('switch').level, failover('lock-lost').level, failover('acquire').level]).to.deep.equal(['warn', 'warn', 'info']);
+    expect(failover('switch').message).to.equal('failover db: switch db-a → db-b');
   });
 
   it('is checked: an object with debug, info, warn, error and child functions, whose child is a logger too', () => {
