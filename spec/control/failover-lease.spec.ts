@@ -2,35 +2,14 @@ import { expect } from 'chai';
 import { createFailoverLease, type FailoverLease } from '../../lib/control/failover-lease.ts';
 import type { KeyValueStore } from '../../lib/control/key-value-store.ts';
 import { flushMicrotasks, VirtualClock } from '../../lib/testing/virtual-clock.ts';
-import { MemoryKeyValueStore } from '../support/memory-key-value.ts';
-
-/**
- * One process's view of the shared store (the in-memory store of spec/support): `kill()` cuts it
- * off for good, as a SIGKILL would: no call answers any more, no watch delivers.
- */
-function processView(store: MemoryKeyValueStore): KeyValueStore & { kill(): void } {
-  let dead = false;
-  const alive = <T>(call: () => Promise<T>): Promise<T> => (dead ? new Promise<T>(() => {}) : call());
-  return {
-    kill: () => void (dead = true),
-    get: (key) => alive(() => store.get(key)),
-    put: (key, value) => alive(() => store.put(key, value)),
-    create: (key, value) => alive(() => store.create(key, value)),
-    update: (key, value, revision) => alive(() => store.update(key, value, revision)),
-    delete: (key, revision) => alive(() => store.delete(key, revision)),
-    watch: (prefix, onEntry) =>
-      store.watch(prefix, (entry) => {
-        if (!dead) onEntry(entry);
-      }),
-  };
-}
+import { killable, MemoryKeyValueStore } from '../support/memory-key-value.ts';
 
 const LEASE_MS = 1_000;
 const RENEW_MS = 300;
 
 /** Process `name` contending for the group with its one member `member`; logs its holding intervals on the clock. */
 function process(store: MemoryKeyValueStore, clock: VirtualClock, name: string, member: string, log: { name: string; from: number; to?: number }[]) {
-  const view = processView(store);
+  const view = killable(store);
   const seen: (string | undefined)[] = [];
   let healthy = true;
   const lease: FailoverLease = createFailoverLease({
@@ -133,7 +112,7 @@ describe('failover lease (shared key-value lock)', () => {
     const errors: string[] = [];
     const cut = <T>(call: () => Promise<T>): Promise<T> => (cutOff ? Promise.reject(new Error('no route to the store')) : call());
     const lease = createFailoverLease({
-      store: { ...processView(store), update: (key, value, revision) => cut(() => store.update(key, value, revision)), create: (key, value) => cut(() => store.create(key, value)) },
+      store: { ...killable(store), update: (key, value, revision) => cut(() => store.update(key, value, revision)), create: (key, value) => cut(() => store.create(key, value)) },
       key: 'failover.pay',
       holder: 'A',
       clock,
@@ -169,7 +148,7 @@ describe('failover lease (shared key-value lock)', () => {
     const clock = new VirtualClock();
     const store = new MemoryKeyValueStore();
     const log: { name: string; from: number; to?: number }[] = [];
-    const view = processView(store);
+    const view = killable(store);
     // Updates wait at a gate the spec opens, as writes on their way over a network.
     let open: () => void = () => {};
     let gate = Promise.resolve();

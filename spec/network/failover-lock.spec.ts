@@ -3,29 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { FileJournal } from '../../lib/delivery/file-journal.ts';
-import type { KeyValueStore } from '../../lib/control/key-value-store.ts';
 import type { NetworkEvent } from '../../lib/index.ts';
 import { flushMicrotasks, VirtualClock } from '../../lib/testing/virtual-clock.ts';
-import { MemoryKeyValueStore } from '../support/memory-key-value.ts';
+import { killable, MemoryKeyValueStore } from '../support/memory-key-value.ts';
 import { testNetwork } from '../support/networks.ts';
-
-/** A view of the shared store that `kill()` cuts off for good (a process killed: no call answers, no watch delivers). */
-function killable(store: MemoryKeyValueStore): KeyValueStore & { kill(): void } {
-  let dead = false;
-  const alive = <T>(call: () => Promise<T>): Promise<T> => (dead ? new Promise<T>(() => {}) : call());
-  return {
-    kill: () => void (dead = true),
-    get: (key) => alive(() => store.get(key)),
-    put: (key, value) => alive(() => store.put(key, value)),
-    create: (key, value) => alive(() => store.create(key, value)),
-    update: (key, value, revision) => alive(() => store.update(key, value, revision)),
-    delete: (key, revision) => alive(() => store.delete(key, revision)),
-    watch: (prefix, onEntry) =>
-      store.watch(prefix, (entry) => {
-        if (!dead) onEntry(entry);
-      }),
-  };
-}
 
 const LEASE_MS = 1_000;
 const RENEW_MS = 300;

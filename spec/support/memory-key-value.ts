@@ -111,3 +111,21 @@ export class MemoryKeyValueStore implements KeyValueStore {
     throw e;
   }
 }
+
+/** A view of the shared store that `kill()` cuts off for good (a process killed: no call answers, no watch delivers). */
+export function killable(store: MemoryKeyValueStore): KeyValueStore & { kill(): void } {
+  let dead = false;
+  const alive = <T>(call: () => Promise<T>): Promise<T> => (dead ? new Promise<T>(() => {}) : call());
+  return {
+    kill: () => void (dead = true),
+    get: (key) => alive(() => store.get(key)),
+    put: (key, value) => alive(() => store.put(key, value)),
+    create: (key, value) => alive(() => store.create(key, value)),
+    update: (key, value, revision) => alive(() => store.update(key, value, revision)),
+    delete: (key, revision) => alive(() => store.delete(key, revision)),
+    watch: (prefix, onEntry) =>
+      store.watch(prefix, (entry) => {
+        if (!dead) onEntry(entry);
+      }),
+  };
+}
