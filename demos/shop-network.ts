@@ -2,9 +2,11 @@
  * The network of the main demo (demos/main.ts), also used by the dashboard's browser spec: a
  * small shop on the embedded defaults. Orders come in at `orders`, which checks them (schema
  * order.placed 1.0 and 1.1, 1.0 upcast) and asks `payments` and `inventory`; a paid order goes to
- * `shipping`, then `notify`.
+ * `shipping`, then `notify`. `payments` is a failover group of two payment providers: signals to
+ * it reach `pay-primary` while that is healthy, and `pay-backup` when its breaker opens (or when
+ * someone switches the group by hand, from the dashboard or `POST /api/failover/payments/switch`).
  *
- *   orders ─┬─> payments (breaker, retries) ──> shipping ──> notify
+ *   orders ─┬─> payments: pay-primary | pay-backup (breakers, retries) ──> shipping ──> notify
  *           └─> inventory
  *
  * The disturbances a person makes from the dashboard (fail a share of a node's signals, slow a
@@ -35,7 +37,10 @@ export interface ShopDemo {
 }
 
 /** Node names, in the order of the picture above. */
-export const SHOP_NODES = ['orders', 'payments', 'inventory', 'shipping', 'notify'] as const;
+export const SHOP_NODES = ['orders', 'pay-primary', 'pay-backup', 'inventory', 'shipping', 'notify'] as const;
+
+/** The failover group of the payment providers, and its members in failover order. */
+export const SHOP_PAYMENTS = { group: 'payments', members: ['pay-primary', 'pay-backup'] } as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,7 +48,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createShopDemo({ name = 'shop', ratePerSecond = 400 }: { name?: string; ratePerSecond?: number } = {}): ShopDemo {
   // The journal keeps about a minute of the demo's traffic: the dashboard's edges, traces and
   // "replay the last minute" read it.
-  const net = createNetwork({ name, journal: { capacity: 150_000 } });
+  // The forecast samples every second, as often as the dashboard polls.
+  const net = createNetwork({ name, journal: { capacity: 150_000 }, forecast: { intervalMs: 1_000 } });
   const disturbances = new Map<string, Disturbance>(SHOP_NODES.map((node) => [node, { failShare: 0, slowMs: 0 }]));
 
   /** Applies the node's disturbance: waits its delay, then fails its share of signals. */
@@ -63,17 +69,21 @@ export function createShopDemo({ name = 'shop', ratePerSecond = 400 }: { name?: 
       ctx.emit('inventory', { type: 'stock.reserve', payload: { n, sku: `sku-${n % 50}` }, partitionKey: `sku-${n % 50}` });
     },
   });
-  net.node('payments', {
-    partitions: 8,
-    retry: { maxAttempts: 3, baseDelayMs: 5 },
-    breaker: { failureThreshold: 25, resetTimeoutMs: 5_000 },
-    async handle(signal, ctx) {
-      await disturb('payments');
-      // About 1 in 400 attempts fails, as a card network does: retries catch most, some end as dead letters.
-      if (Math.random() < 0.0025) throw new Error('card declined by the issuer');
-      ctx.emit('shipping', { type: 'order.paid', payload: signal.payload, partitionKey: signal.partitionKey });
-    },
-  });
+  // Two payment providers behind one name: whichever is active charges the order.
+  for (const provider of SHOP_PAYMENTS.members) {
+    net.node(provider, {
+      partitions: 8,
+      retry: { maxAttempts: 3, baseDelayMs: 5 },
+      breaker: { failureThreshold: 25, resetTimeoutMs: 5_000 },
+      async handle(signal, ctx) {
+        await disturb(provider);
+        // About 1 in 400 attempts fails, as a card network does: retries catch most, some end as dead letters.
+        if (Math.random() < 0.0025) throw new Error(`card declined by the issuer (${provider})`);
+        ctx.emit('shipping', { type: 'order.paid', payload: { ...(signal.payload as object), provider }, partitionKey: signal.partitionKey });
+      },
+    });
+  }
+  net.failover(SHOP_PAYMENTS.group, { members: SHOP_PAYMENTS.members });
   net.node('inventory', {
     partitions: 4,
     async handle() {
@@ -118,7 +128,7 @@ export function createShopDemo({ name = 'shop', ratePerSecond = 400 }: { name?: 
     'fail-share': {
       label: 'Fail a share',
       description: "Makes a node's handler throw for this share of its signals (0 = none).",
-      params: { node: { type: 'node', default: 'payments' }, share: { type: 'number', min: 0, max: 1, default: 0.5 } },
+      params: { node: { type: 'node', default: 'pay-primary' }, share: { type: 'number', min: 0, max: 1, default: 0.5 } },
       run: ({ node, share }) => {
         disturbances.get(node as string)!.failShare = share as number;
         return { node, failShare: share };

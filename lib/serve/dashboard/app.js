@@ -1,10 +1,13 @@
-// The dashboard page: polls /api/overview (stats, health, alerts) and /api/history (the charts'
-// samples) every second, /api/topology and the dead letters every few seconds, follows /events
-// for alerts, reflexes, breakers and health changes, and draws it all. Plain modules, no framework.
+// The dashboard page: polls /api/overview (stats, health with its alerts, failover groups and
+// forecast) and /api/history (the charts' samples) every second, /api/topology and the dead
+// letters every few seconds, follows /events for alerts, reflexes, breakers, failover and health
+// changes, and draws it all. Plain modules, no framework.
 import { api, currentToken, followEvents, runbookHref, saveToken } from './api.js';
 import { LineChart, PALETTE } from './charts.js';
 import { renderBuiltinControls, renderUserActions, updateNodeSelects } from './controls.js';
 import { fill, h, num } from './dom.js';
+import { renderFailover } from './failover.js';
+import { renderForecast } from './forecast.js';
 import { NetworkGraph } from './graph.js';
 import { eventLine, HEALTH_RUNBOOK, renderDeadLetters, renderHealth, renderNodes, showTrace } from './panels.js';
 import { genericSection } from './sections.js';
@@ -73,13 +76,13 @@ function renderHeader(overview) {
 }
 
 const KNOWN_OVERVIEW_KEYS = new Set(['network', 'state', 'at', 'counts', 'nodes', 'health', 'deadLetters']);
-const KNOWN_HEALTH_KEYS = new Set(['status', 'at', 'components', 'circuitBreakers', 'processing', 'safeguards', 'flags', 'alerts']);
+const KNOWN_HEALTH_KEYS = new Set(['status', 'at', 'components', 'circuitBreakers', 'processing', 'safeguards', 'flags', 'alerts', 'failover', 'forecast']);
 
-/** Sections for what the server offers beyond this page's knowledge (failover groups, forecasts, …). */
+/** Sections for what the server offers beyond this page's knowledge. */
 function renderExtras(overview) {
   const sections = [];
   for (const [key, value] of Object.entries(overview)) if (!KNOWN_OVERVIEW_KEYS.has(key)) sections.push([key, value]);
-  // Failover groups and forecasts arrive in the health report: drawn when present, from their shape.
+  // What else the health report carries: drawn when present, from its shape.
   for (const [key, value] of Object.entries(overview.health)) if (!KNOWN_HEALTH_KEYS.has(key) && value !== undefined && value !== null) sections.push([key, value]);
   if (Object.keys(overview.health.flags ?? {}).length > 0) sections.push(['feature flags', overview.health.flags]);
   fill(
@@ -102,8 +105,16 @@ async function pollOverview() {
   renderHeader(overview);
   renderKpis(overview);
   graph.update(byNode);
+  graph.mark(overview.health.forecast, overview.health.failover);
   renderNodes($('nodes-body'), overview.nodes, new Map(Object.entries(latest?.nodes ?? {}).map(([name, n]) => [name, n.latency?.p95Ms])));
   renderHealth($('alerts'), $('health'), overview.health);
+  renderFailover($('failover'), $('failover-count'), overview.health.failover, () => state.refresh());
+  renderForecast(
+    $('forecast'),
+    $('forecast-source'),
+    overview.health.forecast,
+    overview.nodes.map((n) => n.node),
+  );
   renderExtras(overview);
   setLive(overview.state === 'terminated' ? 'down' : liveState);
 }
@@ -195,7 +206,7 @@ function addEvent(event) {
   if (list.firstElementChild?.classList.contains('empty')) list.replaceChildren();
   list.prepend(eventLine(event));
   while (list.children.length > 60) list.lastElementChild.remove();
-  if (event.kind === 'breaker' || event.kind === 'alert' || event.kind === 'health') pollOverview();
+  if (event.kind === 'breaker' || event.kind === 'alert' || event.kind === 'health' || event.kind === 'failover') pollOverview();
 }
 
 async function loadActions() {
@@ -228,7 +239,7 @@ function start() {
   fill($('trace'), h('div', { class: 'muted' }, 'Pick a dead letter’s correlation, or paste a correlationId.'));
   renderBuiltinControls($('builtin-controls'), state);
   currentToken();
-  followEvents(['alert', 'reflex', 'breaker', 'health', 'pressure', 'shutdown-phase', 'transport-error'], addEvent, (value) => {
+  followEvents(['alert', 'reflex', 'breaker', 'failover', 'health', 'pressure', 'shutdown-phase', 'transport-error'], addEvent, (value) => {
     liveState = value;
     setLive(value);
   });
@@ -242,11 +253,12 @@ function start() {
   setInterval(pollHistory, 1000);
   setInterval(pollTopology, 4000);
   setInterval(pollDeadLetters, 2500);
-  addEventListener('resize', () => {
-    graph.key = '';
+  // The graph is laid out for its size: again when that changes (the window, or the panels
+  // beside it growing as the actions arrive).
+  new ResizeObserver(() => {
     graph.setTopology(topology);
     if (previousOverview) graph.update(new Map(previousOverview.nodes.map((n) => [n.node, n])));
-  });
+  }).observe($('graph'));
 }
 
 start();

@@ -1,29 +1,54 @@
 // The network drawn as a graph: nodes in columns by their distance from the senders (longest
-// path over the observed edges), edges as curves with the signals seen on each. Built once per
-// topology; each poll only updates the figures, so the edges' flow animation runs smoothly.
+// path over the observed edges), edges as curves with the signals seen on each. The members of
+// a failover group share a column, framed together, the standbys dimmed; the forecast's
+// bottleneck wears a badge. Built once per topology; each poll only updates the figures and
+// marks, so the edges' flow animation runs smoothly.
 import { compact, s } from './dom.js';
 
 const MAX_CARD_W = 190;
 const MIN_CARD_W = 130;
 const MIN_GAP = 48;
 const CARD_H = 92;
+/** Extra height below a failover group's frame (its padding and legend). */
+const FRAME_ROOM = 18;
 const BREAKER_TEXT = { closed: 'closed', open: 'open', 'half-open': 'half-open', none: 'no breaker' };
 
-/** Columns: each node one past the furthest node that sends to it (cycles cut after n rounds). */
-function layers(names, edges) {
+const RISK_COLORS = { low: ['#10243a', '#5eb1ff'], medium: ['#2a2212', '#f2b84b'], high: ['#2d1d10', '#ff9f43'], critical: ['#3a151b', '#ff6b6b'] };
+
+/**
+ * Columns: each node one past the furthest node that sends to it, and the members of a failover
+ * group in the column of the furthest member (a standby that has handled nothing yet stands
+ * beside the active one). Cycles cut after n rounds.
+ */
+function layers(names, edges, groups) {
   const layer = new Map(names.map((name) => [name, 0]));
-  for (let round = 0; round < names.length; round++) {
+  const raise = (name, to) => {
+    if (!layer.has(name) || layer.get(name) >= to) return false;
+    layer.set(name, to);
+    return true;
+  };
+  for (let round = 0; round < names.length + groups.length; round++) {
     let changed = false;
-    for (const { from, to } of edges) {
-      if (from === to || !layer.has(from) || !layer.has(to)) continue;
-      if (layer.get(to) < layer.get(from) + 1) {
-        layer.set(to, layer.get(from) + 1);
-        changed = true;
-      }
+    for (const { from, to } of edges) if (from !== to && layer.has(from) && raise(to, layer.get(from) + 1)) changed = true;
+    for (const { members } of groups) {
+      const top = Math.max(...members.map((m) => layer.get(m) ?? 0));
+      for (const member of members) if (raise(member, top)) changed = true;
     }
     if (!changed) break;
   }
   return layer;
+}
+
+/** The names with each group's members moved next to its first member, in the group's order. */
+function groupedOrder(names, groups) {
+  const groupOf = new Map(groups.flatMap((g) => g.members.map((m) => [m, g])));
+  const out = [];
+  for (const name of names) {
+    const group = groupOf.get(name);
+    if (group === undefined) out.push(name);
+    else if (!out.includes(name)) out.push(...group.members.filter((m) => names.includes(m)));
+  }
+  return out;
 }
 
 export class NetworkGraph {
@@ -40,9 +65,10 @@ export class NetworkGraph {
   setTopology(topology) {
     const width = this.svg.clientWidth || 800;
     const height = this.svg.clientHeight || 290;
-    const names = [...topology.nodes.map((n) => n.name), ...topology.remoteNodes];
+    const groups = (topology.failoverGroups ?? []).map((g) => ({ name: g.name, members: [...g.members] }));
+    const names = groupedOrder([...topology.nodes.map((n) => n.name), ...topology.remoteNodes], groups);
     const edges = topology.edges.filter((e) => e.from !== e.to);
-    const key = JSON.stringify([width, height, names, edges.map((e) => [e.from, e.to])]);
+    const key = JSON.stringify([width, height, names, edges.map((e) => [e.from, e.to]), groups]);
     if (key === this.key) {
       for (const edge of this.edges) {
         const seen = edges.find((e) => e.from === edge.from && e.to === edge.to);
@@ -51,7 +77,7 @@ export class NetworkGraph {
       return;
     }
     this.key = key;
-    const layer = layers(names, edges);
+    const layer = layers(names, edges, groups);
     const columns = Math.max(...layer.values(), 0) + 1;
     const byColumn = Array.from({ length: columns }, () => []);
     for (const name of names) byColumn[layer.get(name)].push(name);
@@ -61,9 +87,16 @@ export class NetworkGraph {
     this.cardW = CARD_W;
     const gapX = columns === 1 ? 0 : (width - 2 * padX - CARD_W) / (columns - 1);
     const place = new Map();
+    const groupOf = new Map(groups.flatMap((g) => g.members.map((m) => [m, g.name])));
     for (const [c, column] of byColumn.entries()) {
-      const gapY = height / column.length;
-      for (const [r, name] of column.entries()) place.set(name, { x: padX + c * gapX, y: gapY * r + (gapY - CARD_H) / 2 });
+      // Room for a group's frame and legend where a group ends and another card follows.
+      const frameEnds = column.map((name, r) => r < column.length - 1 && groupOf.has(name) && groupOf.get(name) !== groupOf.get(column[r + 1]));
+      const gapY = (height - FRAME_ROOM * frameEnds.filter(Boolean).length) / column.length;
+      let y = 0;
+      for (const [r, name] of column.entries()) {
+        place.set(name, { x: padX + c * gapX, y: y + (gapY - CARD_H) / 2 });
+        y += gapY + (frameEnds[r] ? FRAME_ROOM : 0);
+      }
     }
 
     this.svg.replaceChildren();
@@ -94,10 +127,31 @@ export class NetworkGraph {
       })
       .filter(Boolean);
 
+    this.groups = groups.map((group) => this.#frame(group, place)).filter(Boolean);
     this.nodes = new Map();
     const remote = new Set(topology.remoteNodes);
     for (const name of names) this.nodes.set(name, this.#card(name, place.get(name), remote.has(name)));
     this.#markSelected();
+    if (this.marks) this.mark(this.marks.forecast, this.marks.failover);
+  }
+
+  /** A frame around the members of a failover group that share a column, named by a legend on its lower edge. */
+  #frame(group, place) {
+    const spots = group.members.map((m) => place.get(m)).filter(Boolean);
+    if (spots.length === 0 || spots.some((p) => p.x !== spots[0].x)) return undefined;
+    const pad = 6;
+    const top = Math.min(...spots.map((p) => p.y)) - pad;
+    const bottom = Math.max(...spots.map((p) => p.y)) + CARD_H + pad;
+    const label = `${group.name} · failover`;
+    const frame = s(
+      'g',
+      { class: 'failover-frame', 'data-group': group.name },
+      s('rect', { class: 'frame', x: spots[0].x - pad, y: top, width: this.cardW + 2 * pad, height: bottom - top, rx: 12 }),
+      s('rect', { class: 'frame-legend-bg', x: spots[0].x + 6, y: bottom - 7, width: label.length * 6 + 8, height: 14, rx: 3 }),
+      s('text', { class: 'frame-legend', x: spots[0].x + 10, y: bottom + 3.5 }, label),
+    );
+    this.svg.append(frame);
+    return { name: group.name, frame };
   }
 
   #card(name, { x, y }, isRemote) {
@@ -107,6 +161,13 @@ export class NetworkGraph {
     const breakerText = s('text', { x: 48, y: 43, 'text-anchor': 'middle', class: 'pill-text' });
     const rate = s('text', { x: w - 12, y: 44, 'text-anchor': 'end', class: 'node-rate' });
     const meta = s('text', { x: w - 12, y: 84, 'text-anchor': 'end', class: 'node-meta' }, isRemote ? 'remote' : '');
+    // Tabs on the top edge, set by `mark`: a failover member's role (left), the forecast's bottleneck (right).
+    const roleBg = s('rect', { x: 10, y: -8, width: 62, height: 16, rx: 8, class: 'role-bg' });
+    const roleText = s('text', { x: 41, y: 3.5, 'text-anchor': 'middle', class: 'role-text' });
+    const role = s('g', { class: 'role-tab', visibility: 'hidden' }, roleBg, roleText);
+    const badgeBg = s('rect', { x: w - 84, y: -8, width: 76, height: 16, rx: 8 });
+    const badgeText = s('text', { x: w - 46, y: 3.5, 'text-anchor': 'middle', class: 'badge-text' }, 'bottleneck');
+    const badge = s('g', { class: 'bottleneck-badge', visibility: 'hidden' }, badgeBg, badgeText, s('title', {}, 'the forecast’s bottleneck: the node that limits the throughput'));
     const pressure = s('rect', { x: 12, y: 56, width: 0, height: 5, rx: 2.5 });
     const parts = s('g', { transform: 'translate(12 68)' });
     const maxChars = Math.floor((w - 24) / 8);
@@ -117,10 +178,45 @@ export class NetworkGraph {
       s('text', { x: 12, y: 21, class: 'node-name' }, name.length > maxChars ? `${name.slice(0, maxChars - 1)}…` : name),
       isRemote ? null : [breakerBg, breakerText, rate, s('rect', { x: 12, y: 56, width: w - 24, height: 5, rx: 2.5, class: 'bar-bg' }), pressure, parts],
       meta,
+      role,
+      badge,
       s('title', {}, name),
     );
     this.svg.append(group);
-    return { group, breakerBg, breakerText, rate, meta, pressure, parts, isRemote };
+    return { group, breakerBg, breakerText, rate, meta, pressure, parts, isRemote, role, roleText, badge, badgeBg, badgeText };
+  }
+
+  /**
+   * Marks the forecast's bottleneck (a badge coloured by its risk) and each node's risk
+   * (`data-risk`), and in each failover group (name → its health section) the active member and
+   * the standbys.
+   */
+  mark(forecast, failover) {
+    this.marks = { forecast, failover };
+    const risks = new Map((forecast?.nodes ?? []).map((n) => [n.node, n.risk]));
+    const roles = new Map();
+    for (const group of Object.values(failover ?? {})) for (const member of Object.keys(group.members)) roles.set(member, member === group.active ? 'active' : 'standby');
+    for (const [name, card] of this.nodes) {
+      const risk = risks.get(name);
+      if (risk === undefined) card.group.removeAttribute('data-risk');
+      else card.group.setAttribute('data-risk', risk);
+      const bottleneck = forecast?.bottleneck === name;
+      card.group.toggleAttribute('data-bottleneck', bottleneck);
+      card.badge.setAttribute('visibility', bottleneck ? 'visible' : 'hidden');
+      if (bottleneck) {
+        const [bg, fg] = RISK_COLORS[risk] ?? RISK_COLORS.low;
+        card.badgeBg.setAttribute('fill', bg);
+        card.badgeBg.setAttribute('stroke', fg);
+        card.badgeText.setAttribute('fill', fg);
+      }
+      const role = roles.get(name);
+      card.group.classList.toggle('standby', role === 'standby');
+      card.group.classList.toggle('active-member', role === 'active');
+      card.role.setAttribute('visibility', role === undefined ? 'hidden' : 'visible');
+      card.roleText.textContent = role ?? '';
+      if (role === undefined) card.group.removeAttribute('data-role');
+      else card.group.setAttribute('data-role', role);
+    }
   }
 
   /** Marks `name` as the node the controls act on. */

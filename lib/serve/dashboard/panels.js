@@ -225,6 +225,15 @@ export function eventLine(event) {
       );
     case 'breaker':
       return h('li', {}, at, pill(event.to, event.to), h('span', { class: 'grow' }, `breaker ${event.name}: ${event.from} → ${event.to}`), event.to === 'open' ? runbookLink(BREAKER_RUNBOOK) : null);
+    case 'failover':
+      return h(
+        'li',
+        {},
+        at,
+        pill(event.action, event.to === undefined ? 'bad' : 'warn'),
+        h('span', { class: 'grow', title: event.reason }, `failover ${event.group}: ${event.from ?? '–'} → ${event.to ?? '–'} by ${event.by}`),
+        runbookLink(event.runbook),
+      );
     default:
       return h('li', {}, at, pill(event.kind, 'none'), h('span', { class: 'grow' }, event.node ?? event.phase ?? ''));
   }

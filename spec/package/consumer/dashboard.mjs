@@ -7,7 +7,7 @@ net.node('echo', { handle: () => {} });
 await net.start();
 const server = await createNetworkServer(net);
 const found = {};
-for (const path of ['/', '/dashboard/app.js', '/dashboard/graph.js', '/dashboard/style.css', '/runbook', '/dashboard/operations.md']) {
+for (const path of ['/', '/dashboard/app.js', '/dashboard/graph.js', '/dashboard/failover.js', '/dashboard/forecast.js', '/dashboard/style.css', '/runbook', '/dashboard/operations.md']) {
   found[path] = (await fetch(`${server.url}${path}`)).status;
 }
 await net.shutdown();
