@@ -2,8 +2,9 @@
  * The main demo: a small shop (demos/shop-network.ts) on the embedded defaults, with the live
  * dashboard. It prints the dashboard's address and a one-line summary every second; open the
  * address, then poke at the network: fail a share of a node's signals, slow a node down, flood
- * it, trip a breaker, send a signal with a version the schema does not support, reprocess the
- * dead letters, replay the last minute. Ctrl-C (or the dashboard's "Shut down") shuts it down
+ * it, trip a breaker (the active payment provider's, and the payments group fails over to the
+ * other), switch the payments group by hand, send a signal with a version the schema does not
+ * support, reprocess the dead letters, replay the last minute. Ctrl-C (or the dashboard's "Shut down") shuts it down
  * gracefully and prints the report.
  *
  *   npm run demo                         runs until Ctrl-C (or q)
@@ -12,7 +13,7 @@
  *   npm run demo -- --rate 1000          orders per second (default 400)
  */
 import { createNetworkServer } from '../lib/index.ts';
-import { createShopDemo } from './shop-network.ts';
+import { createShopDemo, SHOP_PAYMENTS } from './shop-network.ts';
 
 function option(name: string, check: (n: number) => boolean, what: string): number | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -32,14 +33,15 @@ const shop = createShopDemo({ name: 'shop', ratePerSecond: rate });
 const { net } = shop;
 await net.start();
 const server = await createNetworkServer(net, { port, actions: shop.actions });
-console.log('plexus demo: orders → payments → shipping → notify, and orders → inventory');
+console.log(`plexus demo: orders → ${SHOP_PAYMENTS.group} (failover: ${SHOP_PAYMENTS.members.join(', ')}) → shipping → notify, and orders → inventory`);
 console.log(`dashboard: ${server.url}`);
 shop.startTraffic();
 
 const live = process.stdout.isTTY === true;
 let lastCompleted = 0;
 const startedAt = Date.now();
-/** One line: time, rate, queued, dead letters, breakers not closed, health. */
+const payments = net.failoverGroups.find((group) => group.name === SHOP_PAYMENTS.group)!;
+/** One line: time, rate, queued, dead letters, breakers not closed, the payments group's active member, health. */
 function summary(): string {
   const counts = net.counts();
   const rateNow = counts.completed - lastCompleted;
@@ -47,7 +49,7 @@ function summary(): string {
   const queued = net.nodeNames.reduce((sum, name) => sum + net.stats(name).queueDepth, 0);
   const open = net.nodeNames.filter((name) => !['closed', 'none'].includes(net.stats(name).breakerState));
   const flood = shop.floodLeft > 0 ? `  flood ${shop.floodLeft} left` : '';
-  return `t=${((Date.now() - startedAt) / 1000).toFixed(0)}s  orders ${shop.ordersSent}  completed ${counts.completed} (${rateNow}/s)  queued ${queued}  dead letters ${net.dlq.size}  breakers ${open.length === 0 ? 'closed' : `open: ${open.join(', ')}`}  health ${net.health().status}${flood}`;
+  return `t=${((Date.now() - startedAt) / 1000).toFixed(0)}s  orders ${shop.ordersSent}  completed ${counts.completed} (${rateNow}/s)  queued ${queued}  dead letters ${net.dlq.size}  breakers ${open.length === 0 ? 'closed' : `open: ${open.join(', ')}`}  ${payments.name} → ${payments.active ?? 'none'}  health ${net.health().status}${flood}`;
 }
 // On a terminal the summary rewrites one line; in a log (CI) it is one line a second.
 const ticker = setInterval(() => (live ? process.stdout.write(`\r\x1b[2K${summary()}`) : console.log(summary())), 1000);
@@ -63,6 +65,10 @@ async function stop(): Promise<void> {
   const dead = net.dlq.list({ limit: 3 });
   console.log(`dead letters: ${net.dlq.size}${dead.length ? ', e.g.' : ''}`);
   for (const d of dead) console.log(`  ${d.id} ${d.node} ${d.reason} after ${d.attempts} attempts: ${d.error.message}`);
+  const last = payments.audit().at(-1);
+  console.log(
+    `failover ${payments.name}: ${payments.active ?? 'no member'} active, ${payments.status().switches} switches${last === undefined ? '' : `, last: ${last.action} to ${last.to ?? '-'} by ${last.by} (${last.reason})`}`,
+  );
   const report = await net.shutdown({ timeoutMs: 10_000 });
   console.log('\nshutdown report:');
   for (const p of report.phases) console.log(`  ${p.phase.padEnd(24)} ${p.durationMs.toFixed(1)} ms`);

@@ -20,7 +20,8 @@ describe('demos: the main demo (npm run demo -- --duration N)', function () {
     const { code, out } = await run('demos/main.ts', ['--duration', '1']);
     expect(code, out).to.equal(0);
     expect(out).to.match(/^dashboard: http:\/\/127\.0\.0\.1:\d+$/m);
-    expect(out).to.match(/^t=\d+s {2}orders \d+ {2}completed \d+ \(\d+\/s\)/m);
+    expect(out).to.match(/^t=\d+s {2}orders \d+ {2}completed \d+ \(\d+\/s\).* {2}payments → pay-primary {2}health /m);
+    expect(out).to.include('failover payments: pay-primary active, 0 switches, last: acquire to pay-primary by group (created)');
     expect(out).to.match(/shutdown report:/);
     const m = /accounting: sent (\d+) = completed (\d+) \+ dead (\d+) \+ duplicate (\d+) \+ rejected (\d+) \+ remaining (\d+)/.exec(out);
     expect(m, out).to.not.equal(null);

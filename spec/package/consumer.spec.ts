@@ -140,7 +140,16 @@ describe('package: installed from its tarball into a fresh project', function ()
 
   it('serves the live dashboard from the installed package: the page, its modules and the runbook are in the tarball', async () => {
     const { stdout } = await run(process.execPath, ['dashboard.mjs'], project);
-    expect(JSON.parse(stdout)).to.deep.equal({ '/': 200, '/dashboard/app.js': 200, '/dashboard/graph.js': 200, '/dashboard/failover.js': 200, '/dashboard/forecast.js': 200, '/dashboard/style.css': 200, '/runbook': 200, '/dashboard/operations.md': 200 });
+    expect(JSON.parse(stdout)).to.deep.equal({
+      '/': 200,
+      '/dashboard/app.js': 200,
+      '/dashboard/graph.js': 200,
+      '/dashboard/failover.js': 200,
+      '/dashboard/forecast.js': 200,
+      '/dashboard/style.css': 200,
+      '/runbook': 200,
+      '/dashboard/operations.md': 200,
+    });
   });
 
   it("plain Node tests a network with 'plexus/testing' (virtual time, a failing handler, the recorder)", async () => {
