@@ -6,13 +6,15 @@ import { fill, h, num, pill } from './dom.js';
 /** The pill kind of each risk level (its colour). */
 export const RISK_KIND = { low: 'ok', medium: 'warn', high: 'high', critical: 'bad' };
 
-/** Seconds as "42 s", "4 min 12 s", "3.5 h"; 0 is "full", null (the queue does not grow) "–". */
+/** Seconds as "42 s", "4 min 12 s", "3.5 h", "> 1 day"; 0 is "full", null (the queue does not grow) "–". */
 export function timeToFull(seconds) {
   if (seconds === null || seconds === undefined) return h('span', { class: 'muted', title: 'the queue does not grow' }, '–');
   if (seconds <= 0) return h('strong', { class: 'bad-text' }, 'full');
   if (seconds < 60) return `${seconds.toFixed(0)} s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.floor(seconds % 60)} s`;
-  return `${(seconds / 3600).toFixed(1)} h`;
+  if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)} h`;
+  // A trend that slow says little: not worth a figure.
+  return h('span', { class: 'muted', title: `${num(seconds / 86_400)} days at this trend` }, '> 1 day');
 }
 
 const percent = (value) => `${num(value * 100, value < 0.1 ? 1 : 0)}%`;

@@ -11,6 +11,8 @@ const MIN_GAP = 48;
 const CARD_H = 92;
 /** Extra height below a failover group's frame (its padding and legend). */
 const FRAME_ROOM = 18;
+/** Least room between two cards of a column (the tabs on a card's top edge need some). */
+const MIN_GAP_Y = 24;
 const BREAKER_TEXT = { closed: 'closed', open: 'open', 'half-open': 'half-open', none: 'no breaker' };
 
 const RISK_COLORS = { low: ['#10243a', '#5eb1ff'], medium: ['#2a2212', '#f2b84b'], high: ['#2d1d10', '#ff9f43'], critical: ['#3a151b', '#ff6b6b'] };
@@ -64,7 +66,7 @@ export class NetworkGraph {
   /** Lays the graph out again when the nodes or edges changed (or the width did). */
   setTopology(topology) {
     const width = this.svg.clientWidth || 800;
-    const height = this.svg.clientHeight || 290;
+    let height = this.svg.clientHeight || 290;
     const groups = (topology.failoverGroups ?? []).map((g) => ({ name: g.name, members: [...g.members] }));
     const names = groupedOrder([...topology.nodes.map((n) => n.name), ...topology.remoteNodes], groups);
     const edges = topology.edges.filter((e) => e.from !== e.to);
@@ -88,14 +90,21 @@ export class NetworkGraph {
     const gapX = columns === 1 ? 0 : (width - 2 * padX - CARD_W) / (columns - 1);
     const place = new Map();
     const groupOf = new Map(groups.flatMap((g) => g.members.map((m) => [m, g.name])));
+    // Room for a group's frame and legend where a group ends and another card follows.
+    const frameEnds = byColumn.map((column) => column.map((name, r) => r < column.length - 1 && groupOf.has(name) && groupOf.get(name) !== groupOf.get(column[r + 1])));
+    const frames = (c) => frameEnds[c].filter(Boolean).length;
+    // The tallest column sets the least height (the svg grows to it; the resize lays it out again).
+    const needed = Math.max(...byColumn.map((column, c) => column.length * (CARD_H + MIN_GAP_Y) + FRAME_ROOM * frames(c)));
+    if (needed > height) {
+      height = needed;
+      this.svg.style.minHeight = `${needed}px`;
+    }
     for (const [c, column] of byColumn.entries()) {
-      // Room for a group's frame and legend where a group ends and another card follows.
-      const frameEnds = column.map((name, r) => r < column.length - 1 && groupOf.has(name) && groupOf.get(name) !== groupOf.get(column[r + 1]));
-      const gapY = (height - FRAME_ROOM * frameEnds.filter(Boolean).length) / column.length;
+      const gapY = (height - FRAME_ROOM * frames(c)) / column.length;
       let y = 0;
       for (const [r, name] of column.entries()) {
         place.set(name, { x: padX + c * gapX, y: y + (gapY - CARD_H) / 2 });
-        y += gapY + (frameEnds[r] ? FRAME_ROOM : 0);
+        y += gapY + (frameEnds[c][r] ? FRAME_ROOM : 0);
       }
     }
 
