@@ -8,8 +8,9 @@
  * misses (a memory-bound change shows in timings, not here), and time runs ~50× slower under
  * valgrind, so what depends on the clock (ids per millisecond) is distorted. Usage:
  *   npx tsx bench/profile-instructions.ts [system] [shape] [width] [top]
- * (system: plexus by default; shape and width as for profile-single.ts). Needs valgrind and
- * callgrind_annotate on the PATH; about 5 minutes.
+ * (system: plexus by default, or a baseline or peer profile-single.ts knows; shape and width as
+ * for profile-single.ts, or `durable`: Plexus with scenario 7's FileJournal, fsync on, through
+ * profile-durable.ts). Needs valgrind and callgrind_annotate on the PATH; about 5 minutes.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -40,11 +41,8 @@ function count(signals: number): Map<string, number> {
     '--perf-basic-prof',
     '--import',
     'tsx',
-    join(here, 'profile-single.ts'),
-    system,
-    String(signals),
-    shape,
-    width,
+    // `durable`: scenario 7's FileJournal (fsync) through profile-durable.ts; otherwise profile-single.ts.
+    ...(shape === 'durable' ? [join(here, 'profile-durable.ts'), 'file', String(signals)] : [join(here, 'profile-single.ts'), system, String(signals), shape, width]),
   ];
   execFileSync('valgrind', args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const pid = /^pid: (\d+)/m.exec(readFileSync(out, 'utf8'))?.[1];

@@ -3,10 +3,11 @@
  * for Plexus or a baseline, in any shape. Usage:
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-single.ts [system] [signals] [shape] [width]
  *   npx tsx bench/profile-summary.ts /tmp/prof
- * system: plexus (default), bare, rxjs, xstate; shape: single (default), pipeline, fanout, nodes
+ * system: plexus (default), bare, rxjs, xstate, moleculer-call, moleculer-emit (bench/node_modules); shape: single (default), pipeline, fanout, nodes
  * (width: nodes or fan-out workers; 1,000 nodes get scenario 6's capacity of 20,000 each).
  */
 import { Live } from './driver.ts';
+import { loadMoleculer } from './baselines/moleculer.ts';
 import { loadSystems } from './systems.ts';
 import { options, perInput } from './types.ts';
 import type { Shape, SystemOptions } from './types.ts';
@@ -22,7 +23,7 @@ export function profiled(argv: string[]): { name: string; n: number; o: SystemOp
 
 const { name, n, o } = profiled(process.argv.slice(2));
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const sys = (await loadSystems()).find((s) => s.name === name);
+  const sys = [...(await loadSystems()), ...(await loadMoleculer())].find((s) => s.name === name);
   if (sys?.factory === undefined) throw new Error(`no system ${name}: ${sys?.na ?? ''}`);
   const window = Math.ceil(WINDOW / perInput(o));
   const live = await Live.create(sys.factory, o);

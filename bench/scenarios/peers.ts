@@ -4,6 +4,7 @@
  * counts, repetitions interleaved. (b) `network.protect` against cockatiel 3 with the same
  * policies (breaker around retry around a 2 s timeout per attempt) around a resolved promise:
  * calls/s of awaited calls one after another, and the ns each call adds over the bare awaited call.
+ * (c) The pipeline and the fan-out against Moleculer through the same shape (peer-shapes.ts).
  * A peer that cannot run is shown as skipped with the reason, never as zero.
  */
 import { loadCockatiel } from '../baselines/cockatiel.ts';
@@ -14,6 +15,7 @@ import type { Figure, Row } from '../harness.ts';
 import { fmt, progress, stat } from '../harness.ts';
 import { throughput } from '../measure.ts';
 import { options } from '../types.ts';
+import { peerShapes } from './peer-shapes.ts';
 
 const NAME_CALL = '8a peers: single node';
 const NAME_PROTECT = '8b peers: protect()';
@@ -117,5 +119,5 @@ async function protectCost(ctx: Ctx): Promise<Row[]> {
 
 export const peers: Scenario = {
   name: '8 peers',
-  run: async (ctx) => [...(await callsAndEmits(ctx)), ...(await protectCost(ctx))],
+  run: async (ctx) => [...(await callsAndEmits(ctx)), ...(await peerShapes(ctx)), ...(await protectCost(ctx))],
 };
