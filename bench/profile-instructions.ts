@@ -13,7 +13,7 @@
  * profile-durable.ts). Needs valgrind and callgrind_annotate on the PATH; about 5 minutes.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,10 @@ function count(signals: number): Map<string, number> {
     // `durable`: scenario 7's FileJournal (fsync) through profile-durable.ts; otherwise profile-single.ts.
     ...(shape === 'durable' ? [join(here, 'profile-durable.ts'), 'file', String(signals)] : [join(here, 'profile-single.ts'), system, String(signals), shape, width]),
   ];
-  execFileSync('valgrind', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const said = execFileSync('valgrind', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 24 });
+  process.stderr.write(said);
+  // A run that did not close (a timeout, a rejection) counts other work than `signals` signals.
+  if (said.includes('INVALID')) throw new Error(`the ${signals}-signal run did not close: ${said.trim().split('\n').at(-1)}`);
   const pid = /^pid: (\d+)/m.exec(readFileSync(out, 'utf8'))?.[1];
   const mapFile = `/tmp/perf-${pid}.map`;
   const jit: Entry[] = existsSync(mapFile)
@@ -59,6 +62,8 @@ function count(signals: number): Map<string, number> {
   const annotated = execFileSync('callgrind_annotate', ['--threshold=100', out], { encoding: 'utf8', maxBuffer: 1 << 28 });
   rmSync(out, { force: true });
   rmSync(mapFile, { force: true });
+  // V8 writes its code log (isolate-…-<pid>-v8.log) to the working directory with --perf-basic-prof.
+  for (const f of readdirSync('.')) if (f.startsWith('isolate-') && f.endsWith(`-${pid}-v8.log`)) rmSync(f, { force: true });
   const byName = new Map<string, number>();
   for (const line of annotated.split('\n')) {
     const m = /^\s*([\d,]+) \([^)]*\)\s+(.*)$/.exec(line);

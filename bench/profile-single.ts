@@ -11,7 +11,7 @@ import { loadMoleculer } from './baselines/moleculer.ts';
 import { loadSystems } from './systems.ts';
 import { options, perInput } from './types.ts';
 import type { Shape, SystemOptions } from './types.ts';
-import { WINDOW } from './measure.ts';
+import { NO_WATCHDOG, WINDOW } from './measure.ts';
 
 /** The system and shape named on the command line, as scenario options. */
 export function profiled(argv: string[]): { name: string; n: number; o: SystemOptions } {
@@ -27,8 +27,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (sys?.factory === undefined) throw new Error(`no system ${name}: ${sys?.na ?? ''}`);
   const window = Math.ceil(WINDOW / perInput(o));
   const live = await Live.create(sys.factory, o);
-  await live.windowed(50_000, window);
-  const r = await live.windowed(n, window);
+  await live.windowed(50_000, window, Infinity, NO_WATCHDOG);
+  const r = await live.windowed(n, window, Infinity, NO_WATCHDOG);
   const problem = await live.close();
   process.stderr.write(
     `${name} ${o.shape}${o.shape === 'single' ? '' : ' ×' + o.width}: ${Math.round(r.rate)} inputs/s (${Math.round(r.cpuRate)} per CPU-second), ${r.completed}/${r.expected} completed${(r.problem ?? problem) ? ' INVALID ' + String(r.problem ?? problem) : ''}\n`,
