@@ -12,7 +12,7 @@
  * for profile-single.ts, or `durable`: Plexus with scenario 7's FileJournal, fsync on, through
  * profile-durable.ts). Needs valgrind and callgrind_annotate on the PATH; about 5 minutes.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,8 +44,10 @@ function count(signals: number): Map<string, number> {
     // `durable`: scenario 7's FileJournal (fsync) through profile-durable.ts; otherwise profile-single.ts.
     ...(shape === 'durable' ? [join(here, 'profile-durable.ts'), 'file', String(signals)] : [join(here, 'profile-single.ts'), system, String(signals), shape, width]),
   ];
-  const said = execFileSync('valgrind', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 24 });
+  const run = spawnSync('valgrind', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 24 });
+  const said = run.stderr ?? '';
   process.stderr.write(said);
+  if (run.status !== 0) throw new Error(`valgrind exited with ${String(run.status ?? run.signal)}`);
   // A run that did not close (a timeout, a rejection) counts other work than `signals` signals.
   if (said.includes('INVALID')) throw new Error(`the ${signals}-signal run did not close: ${said.trim().split('\n').at(-1)}`);
   const pid = /^pid: (\d+)/m.exec(readFileSync(out, 'utf8'))?.[1];

@@ -27,6 +27,8 @@ export const PEER_METRICS = {
   emit: 'throughput, Moleculer local emit',
   ratioCall: 'Plexus ÷ Moleculer call',
   ratioEmit: 'Plexus ÷ Moleculer emit',
+  cpuRatioCall: 'per CPU-second: Plexus ÷ Moleculer call',
+  cpuRatioEmit: 'per CPU-second: Plexus ÷ Moleculer emit',
   protectAdded: 'added per call, network.protect',
   cockatielAdded: 'added per call, cockatiel',
   protectRatio: 'protect added ÷ cockatiel added',
@@ -48,12 +50,16 @@ async function callsAndEmits(ctx: Ctx): Promise<Row[]> {
   progress(`${NAME_CALL}: Plexus post vs Moleculer local call and emit`);
   const t = await throughput(ctx, NAME_CALL, systems, () => options());
   const fig = (n: string): Figure => t.figs[n] ?? { na: 'n/a' };
+  const cpu = (n: string): Figure => t.cpu[n] ?? { na: 'n/a' };
   return [
     row(NAME_CALL, PEER_METRICS.plexus, 'signals/s', 'higher', fig('plexus'), t.closed, t.notes),
     row(NAME_CALL, PEER_METRICS.call, 'calls/s', 'higher', fig('moleculer-call'), t.closed),
     row(NAME_CALL, PEER_METRICS.emit, 'events/s', 'higher', fig('moleculer-emit'), t.closed),
     row(NAME_CALL, PEER_METRICS.ratioCall, 'ratio', 'higher', quotient(fig('plexus'), fig('moleculer-call')), t.closed),
     row(NAME_CALL, PEER_METRICS.ratioEmit, 'ratio', 'higher', quotient(fig('plexus'), fig('moleculer-emit')), t.closed),
+    // The same runs per CPU-second of the process: steadier than wall time on a loaded machine (not a target).
+    row(NAME_CALL, PEER_METRICS.cpuRatioCall, 'ratio', 'higher', quotient(cpu('plexus'), cpu('moleculer-call')), t.closed),
+    row(NAME_CALL, PEER_METRICS.cpuRatioEmit, 'ratio', 'higher', quotient(cpu('plexus'), cpu('moleculer-emit')), t.closed),
   ];
 }
 
