@@ -99,3 +99,10 @@ const total = [...per.values()].reduce((s, v) => s + v, 0);
 const js = [...per].filter(([k]) => k.startsWith('JS ')).reduce((s, [, v]) => s + v, 0);
 process.stdout.write(`${system} ${shape}: ${total.toFixed(0)} instructions per signal (${js.toFixed(0)} in JIT code, the rest in V8's builtins, runtime and GC)\n`);
 for (const [k, v] of [...per].sort((x, y) => y[1] - x[1]).slice(0, Number(topArg))) process.stdout.write(`${v.toFixed(0).padStart(7)}  ${k.slice(0, 130)}\n`);
+// A function that ran more in the smaller run (a major GC, a compilation landing in it) makes the
+// difference meaningless: say so rather than print a count that looks like any other.
+const fell = [...per].filter(([, v]) => v < -50).sort((x, y) => x[1] - y[1]);
+if (fell.length > 0) {
+  process.stdout.write(`SUSPECT COUNT: ${fell.length} functions ran more in the ${SMALL}-signal run than in the ${LARGE}-signal one; count again\n`);
+  for (const [k, v] of fell.slice(0, 5)) process.stdout.write(`${v.toFixed(0).padStart(7)}  ${k.slice(0, 130)}\n`);
+}
