@@ -33,6 +33,12 @@ export interface Outcome {
 /** Sink completions outstanding at most, by default: 8,192 (so 1,024 inputs for the 1→8→1 fan-out). */
 export const WINDOW = 8192;
 
+/**
+ * The profiling entries' watchdog (a day): under valgrind on a loaded machine a run of 300k
+ * signals can take many minutes, and the bench's 180 s watchdog would cut it short.
+ */
+export const NO_WATCHDOG = 86_400_000;
+
 const windowFor = (o: SystemOptions): number => Math.ceil(WINDOW / perInput(o));
 
 export interface RunOpts {

@@ -26,3 +26,26 @@ export async function loadPeer(name: string): Promise<{ module: unknown } | { sk
     return { skipped: `skipped: ${name} failed to load (${e instanceof Error ? e.message.slice(0, 120) : String(e)})` };
   }
 }
+
+/**
+ * Whether a server answers on `host:port` within `timeoutMs`: connects, sends `probe` if given,
+ * and waits for the first bytes (NATS greets with INFO unasked; Redis answers PING with +PONG).
+ * Resolves `undefined` when it answers, or the reason it does not, for a skip line.
+ */
+export async function answering(host: string, port: number, probe?: string, timeoutMs = 1_500): Promise<string | undefined> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const finish = (why: string | undefined): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(why);
+    };
+    const timer = setTimeout(() => finish(`no answer from ${host}:${port} within ${timeoutMs} ms`), timeoutMs);
+    socket.on('connect', () => {
+      if (probe !== undefined) socket.write(probe);
+    });
+    socket.once('data', () => finish(undefined));
+    socket.on('error', (e) => finish(`${host}:${port} not answering (${(e as NodeJS.ErrnoException).code ?? e.message})`));
+  });
+}

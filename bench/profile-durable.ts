@@ -8,15 +8,15 @@
 import { Live } from './driver.ts';
 import { loadSystems } from './systems.ts';
 import { ALL_ON, options } from './types.ts';
-import { WINDOW } from './measure.ts';
+import { NO_WATCHDOG, WINDOW } from './measure.ts';
 
 const [mode = 'file', nArg = '1000000'] = process.argv.slice(2);
 const sys = (await loadSystems()).find((s) => s.name === 'plexus');
 if (sys?.factory === undefined) throw new Error(`plexus not loadable: ${sys?.na ?? ''}`);
 const o = options({ features: { ...ALL_ON, durable: mode === 'file' } });
 const live = await Live.create(sys.factory, o);
-await live.windowed(50_000, WINDOW);
-const r = await live.windowed(Number(nArg), WINDOW);
+await live.windowed(50_000, WINDOW, Infinity, NO_WATCHDOG);
+const r = await live.windowed(Number(nArg), WINDOW, Infinity, NO_WATCHDOG);
 const problem = await live.close();
 process.stderr.write(
   `${mode}: ${Math.round(r.rate)} signals/s (cpu ${Math.round(r.cpuRate)}/s), ${r.completed}/${r.expected} completed${(r.problem ?? problem) ? ' INVALID ' + String(r.problem ?? problem) : ''}\n`,

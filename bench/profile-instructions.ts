@@ -8,11 +8,12 @@
  * misses (a memory-bound change shows in timings, not here), and time runs ~50× slower under
  * valgrind, so what depends on the clock (ids per millisecond) is distorted. Usage:
  *   npx tsx bench/profile-instructions.ts [system] [shape] [width] [top]
- * (system: plexus by default; shape and width as for profile-single.ts). Needs valgrind and
- * callgrind_annotate on the PATH; about 5 minutes.
+ * (system: plexus by default, or a baseline or peer profile-single.ts knows; shape and width as
+ * for profile-single.ts, or `durable`: Plexus with scenario 7's FileJournal, fsync on, through
+ * profile-durable.ts). Needs valgrind and callgrind_annotate on the PATH; about 5 minutes.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,13 +41,15 @@ function count(signals: number): Map<string, number> {
     '--perf-basic-prof',
     '--import',
     'tsx',
-    join(here, 'profile-single.ts'),
-    system,
-    String(signals),
-    shape,
-    width,
+    // `durable`: scenario 7's FileJournal (fsync) through profile-durable.ts; otherwise profile-single.ts.
+    ...(shape === 'durable' ? [join(here, 'profile-durable.ts'), 'file', String(signals)] : [join(here, 'profile-single.ts'), system, String(signals), shape, width]),
   ];
-  execFileSync('valgrind', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const run = spawnSync('valgrind', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 24 });
+  const said = run.stderr ?? '';
+  process.stderr.write(said);
+  if (run.status !== 0) throw new Error(`valgrind exited with ${String(run.status ?? run.signal)}`);
+  // A run that did not close (a timeout, a rejection) counts other work than `signals` signals.
+  if (said.includes('INVALID')) throw new Error(`the ${signals}-signal run did not close: ${said.trim().split('\n').at(-1)}`);
   const pid = /^pid: (\d+)/m.exec(readFileSync(out, 'utf8'))?.[1];
   const mapFile = `/tmp/perf-${pid}.map`;
   const jit: Entry[] = existsSync(mapFile)
@@ -61,6 +64,8 @@ function count(signals: number): Map<string, number> {
   const annotated = execFileSync('callgrind_annotate', ['--threshold=100', out], { encoding: 'utf8', maxBuffer: 1 << 28 });
   rmSync(out, { force: true });
   rmSync(mapFile, { force: true });
+  // V8 writes its code log (isolate-…-<pid>-v8.log) to the working directory with --perf-basic-prof.
+  for (const f of readdirSync('.')) if (f.startsWith('isolate-') && f.endsWith(`-${pid}-v8.log`)) rmSync(f, { force: true });
   const byName = new Map<string, number>();
   for (const line of annotated.split('\n')) {
     const m = /^\s*([\d,]+) \([^)]*\)\s+(.*)$/.exec(line);
@@ -94,3 +99,10 @@ const total = [...per.values()].reduce((s, v) => s + v, 0);
 const js = [...per].filter(([k]) => k.startsWith('JS ')).reduce((s, [, v]) => s + v, 0);
 process.stdout.write(`${system} ${shape}: ${total.toFixed(0)} instructions per signal (${js.toFixed(0)} in JIT code, the rest in V8's builtins, runtime and GC)\n`);
 for (const [k, v] of [...per].sort((x, y) => y[1] - x[1]).slice(0, Number(topArg))) process.stdout.write(`${v.toFixed(0).padStart(7)}  ${k.slice(0, 130)}\n`);
+// A function that ran more in the smaller run (a major GC, a compilation landing in it) makes the
+// difference meaningless: say so rather than print a count that looks like any other.
+const fell = [...per].filter(([, v]) => v < -50).sort((x, y) => x[1] - y[1]);
+if (fell.length > 0) {
+  process.stdout.write(`SUSPECT COUNT: ${fell.length} functions ran more in the ${SMALL}-signal run than in the ${LARGE}-signal one; count again\n`);
+  for (const [k, v] of fell.slice(0, 5)) process.stdout.write(`${v.toFixed(0).padStart(7)}  ${k.slice(0, 130)}\n`);
+}

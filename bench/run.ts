@@ -21,10 +21,11 @@ import { single } from './scenarios/single.ts';
 import { durable } from './scenarios/durable.ts';
 import { distributed } from './scenarios/distributed.ts';
 import { peers } from './scenarios/peers.ts';
+import { durablePeers } from './scenarios/durable-peers.ts';
 import { loadSystems } from './systems.ts';
 import { judge, printVerdicts } from './targets.ts';
 
-const SCENARIOS: Scenario[] = [single, pipeline, fanout, guarantees, memory, scale, durable, distributed, peers];
+const SCENARIOS: Scenario[] = [single, pipeline, fanout, guarantees, memory, scale, durable, distributed, peers, durablePeers];
 
 interface Args {
   quick: boolean;

@@ -10,7 +10,13 @@
  *   worker-child.ts) hosts the node; timed from the first post to the child's `completed` line,
  *   and valid only if the counts close (forwarded = received = completed = N).
  *
- * Needs `NATS_URL`; without it the rows say so. Target: Plexus ≥ 1.5× raw awaited publish.
+ * Beside them, not a target: Moleculer over NATS (its NATS transporter, `nats` 2.x client, two
+ * processes, `broker.call` in windows; baselines/moleculer-nats.ts): core NATS request-reply,
+ * nothing persisted, hence faster than anything that stores each message.
+ *
+ * Needs `NATS_URL`; without it, or when the server does not answer, the rows say so. Targets:
+ * Plexus ≥ 0.9× the raw pipelined client (the engine's own limit here), and (kept from the issue
+ * before) ≥ 1.5× raw awaited publish.
  */
 import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -18,6 +24,8 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNetwork, createNatsTransport, type NetworkCounts } from '../../lib/index.ts';
+import { moleculerOverNats } from '../baselines/moleculer-nats.ts';
+import { answering } from '../peers.ts';
 import type { Ctx, Scenario } from '../context.ts';
 import type { Figure, Row } from '../harness.ts';
 import { fmt, isStat, progress, stat } from '../harness.ts';
@@ -34,6 +42,8 @@ export const DISTRIBUTED_METRICS = {
   awaited: 'raw js.publish awaited one at a time → pull consumer',
   pipelined: 'raw js.publish pipelined (1,024 in flight) → pull consumer',
   ratio: 'Plexus ÷ raw awaited publish',
+  ratioPipelined: 'Plexus ÷ raw pipelined publish',
+  moleculer: 'Moleculer over NATS, 2 processes, broker.call in windows (core NATS, nothing persisted)',
 } as const;
 
 function row(metric: string, unit: string, plexus: Figure, closed: boolean, notes: string[] = []): Row {
@@ -139,17 +149,22 @@ async function plexus(url: string, n: number): Promise<{ rate: number; closed: b
   }
 }
 
+/** Why the distributed rows cannot run (NATS_URL unset, server not answering), or undefined. */
+async function unavailable(url: string): Promise<string | undefined> {
+  if (url === '') return 'n/a (NATS_URL unset)';
+  const u = new URL(url.includes('://') ? url : `nats://${url}`);
+  const down = await answering(u.hostname, Number(u.port || 4222));
+  return down === undefined ? undefined : `skipped: NATS ${down}`;
+}
+
 async function run(ctx: Ctx): Promise<Row[]> {
   const url = process.env['NATS_URL'] ?? '';
-  if (url === '') {
-    const na = { na: 'n/a (NATS_URL unset)' };
-    progress(`${NAME}: skipped (NATS_URL unset)`);
-    return [
-      row(DISTRIBUTED_METRICS.plexus, 'signals/s', na, true),
-      row(DISTRIBUTED_METRICS.awaited, 'msgs/s', na, true),
-      row(DISTRIBUTED_METRICS.pipelined, 'msgs/s', na, true),
-      row(DISTRIBUTED_METRICS.ratio, '×', na, true),
-    ];
+  const why = await unavailable(url);
+  if (why !== undefined) {
+    const na = { na: why };
+    progress(`${NAME}: ${why}`);
+    const unit = (m: string): string => (m.startsWith('Plexus ÷') ? '×' : m.startsWith('Plexus') ? 'signals/s' : m.startsWith('Moleculer') ? 'calls/s' : 'msgs/s');
+    return Object.values(DISTRIBUTED_METRICS).map((m) => row(m, unit(m), na, true));
   }
   const reps = ctx.quick ? 1 : 3;
   const nAwaited = ctx.quick ? 2_000 : 10_000;
@@ -160,6 +175,8 @@ async function run(ctx: Ctx): Promise<Row[]> {
   const awaited: number[] = [];
   const pipelined: number[] = [];
   const ours: number[] = [];
+  const moleculer: number[] = [];
+  let moleculerSkipped: string | undefined;
   const notes: string[] = [];
   let closed = true;
   try {
@@ -174,6 +191,19 @@ async function run(ctx: Ctx): Promise<Row[]> {
         notes.push(p.note!);
       } else ours.push(p.rate);
       progress(`  ${NAME} rep ${rep}/${reps} Plexus 2 processes: ${fmt(p.rate)} signals/s (${fmt(nFast)})${p.closed ? '' : ' INVALID'}`);
+      if (moleculerSkipped === undefined) {
+        try {
+          const m = await moleculerOverNats(url, nFast);
+          if ('skipped' in m) moleculerSkipped = m.skipped;
+          else {
+            moleculer.push(m.rate);
+            progress(`  ${NAME} rep ${rep}/${reps} Moleculer over NATS: ${fmt(m.rate)} calls/s (${fmt(nFast)})`);
+          }
+        } catch (e) {
+          moleculerSkipped = `error: ${(e instanceof Error ? e.message : String(e)).slice(0, 160)}`;
+          progress(`  ${NAME} Moleculer over NATS: ${moleculerSkipped}`);
+        }
+      }
     }
   } finally {
     await nc.close();
@@ -181,14 +211,21 @@ async function run(ctx: Ctx): Promise<Row[]> {
   const fig = (v: number[]): Figure => (v.length > 0 ? stat(v) : { na: 'invalid' });
   const pf = fig(ours);
   const af = fig(awaited);
-  const ratio: Figure = isStat(pf) && isStat(af) ? stat([pf.median / af.median]) : { na: 'n/a' };
-  if (isStat(ratio)) progress(`${NAME}: Plexus ${fmt((pf as { median: number }).median)}/s ÷ raw awaited ${fmt((af as { median: number }).median)}/s = ×${ratio.median.toFixed(2)}`);
+  const ff = fig(pipelined);
+  const over = (b: Figure): Figure => (isStat(pf) && isStat(b) ? stat([pf.median / b.median]) : { na: 'n/a' });
+  const ratio = over(af);
+  const ratioPipelined = over(ff);
+  if (isStat(ratioPipelined))
+    progress(`${NAME}: Plexus ${fmt((pf as { median: number }).median)}/s ÷ raw pipelined ${fmt((ff as { median: number }).median)}/s = ×${ratioPipelined.median.toFixed(2)}`);
   notes.push('rows other than Plexus hold the raw @nats-io/jetstream client figure in the first column; every figure is end to end (publish → stream → pull consumer → ack) on the same server');
+  notes.push('Moleculer over NATS is core NATS request-reply: nothing is stored or acknowledged to a stream, so it is faster than anything that persists each message; not a target');
   return [
     row(DISTRIBUTED_METRICS.plexus, 'signals/s', pf, closed, notes),
     row(DISTRIBUTED_METRICS.awaited, 'msgs/s', af, true),
-    row(DISTRIBUTED_METRICS.pipelined, 'msgs/s', fig(pipelined), true),
+    row(DISTRIBUTED_METRICS.pipelined, 'msgs/s', ff, true),
+    row(DISTRIBUTED_METRICS.ratioPipelined, '×', ratioPipelined, closed),
     row(DISTRIBUTED_METRICS.ratio, '×', ratio, closed),
+    row(DISTRIBUTED_METRICS.moleculer, 'calls/s', moleculerSkipped !== undefined ? { na: moleculerSkipped } : fig(moleculer), true),
   ];
 }
 

@@ -4,6 +4,7 @@
  * counts, repetitions interleaved. (b) `network.protect` against cockatiel 3 with the same
  * policies (breaker around retry around a 2 s timeout per attempt) around a resolved promise:
  * calls/s of awaited calls one after another, and the ns each call adds over the bare awaited call.
+ * (c) The pipeline and the fan-out against Moleculer through the same shape (peer-shapes.ts).
  * A peer that cannot run is shown as skipped with the reason, never as zero.
  */
 import { loadCockatiel } from '../baselines/cockatiel.ts';
@@ -14,6 +15,7 @@ import type { Figure, Row } from '../harness.ts';
 import { fmt, progress, stat } from '../harness.ts';
 import { throughput } from '../measure.ts';
 import { options } from '../types.ts';
+import { peerShapes } from './peer-shapes.ts';
 
 const NAME_CALL = '8a peers: single node';
 const NAME_PROTECT = '8b peers: protect()';
@@ -25,6 +27,8 @@ export const PEER_METRICS = {
   emit: 'throughput, Moleculer local emit',
   ratioCall: 'Plexus ÷ Moleculer call',
   ratioEmit: 'Plexus ÷ Moleculer emit',
+  cpuRatioCall: 'per CPU-second: Plexus ÷ Moleculer call',
+  cpuRatioEmit: 'per CPU-second: Plexus ÷ Moleculer emit',
   protectAdded: 'added per call, network.protect',
   cockatielAdded: 'added per call, cockatiel',
   protectRatio: 'protect added ÷ cockatiel added',
@@ -46,12 +50,16 @@ async function callsAndEmits(ctx: Ctx): Promise<Row[]> {
   progress(`${NAME_CALL}: Plexus post vs Moleculer local call and emit`);
   const t = await throughput(ctx, NAME_CALL, systems, () => options());
   const fig = (n: string): Figure => t.figs[n] ?? { na: 'n/a' };
+  const cpu = (n: string): Figure => t.cpu[n] ?? { na: 'n/a' };
   return [
     row(NAME_CALL, PEER_METRICS.plexus, 'signals/s', 'higher', fig('plexus'), t.closed, t.notes),
     row(NAME_CALL, PEER_METRICS.call, 'calls/s', 'higher', fig('moleculer-call'), t.closed),
     row(NAME_CALL, PEER_METRICS.emit, 'events/s', 'higher', fig('moleculer-emit'), t.closed),
     row(NAME_CALL, PEER_METRICS.ratioCall, 'ratio', 'higher', quotient(fig('plexus'), fig('moleculer-call')), t.closed),
     row(NAME_CALL, PEER_METRICS.ratioEmit, 'ratio', 'higher', quotient(fig('plexus'), fig('moleculer-emit')), t.closed),
+    // The same runs per CPU-second of the process: steadier than wall time on a loaded machine (not a target).
+    row(NAME_CALL, PEER_METRICS.cpuRatioCall, 'ratio', 'higher', quotient(cpu('plexus'), cpu('moleculer-call')), t.closed),
+    row(NAME_CALL, PEER_METRICS.cpuRatioEmit, 'ratio', 'higher', quotient(cpu('plexus'), cpu('moleculer-emit')), t.closed),
   ];
 }
 
@@ -117,5 +125,5 @@ async function protectCost(ctx: Ctx): Promise<Row[]> {
 
 export const peers: Scenario = {
   name: '8 peers',
-  run: async (ctx) => [...(await callsAndEmits(ctx)), ...(await protectCost(ctx))],
+  run: async (ctx) => [...(await callsAndEmits(ctx)), ...(await peerShapes(ctx)), ...(await protectCost(ctx))],
 };
