@@ -38,7 +38,6 @@ import type { ForecastData } from '../control/forecast-types.ts';
 import { DEFAULT_FORECAST_MIN_CONFIDENCE } from '../control/forecast-options.ts';
 import { Operations } from './operations.ts';
 import { Router } from './router.ts';
-import { LifecycleError } from './errors.ts';
 import { recoverJournal, type Recovery } from './recover-journal.ts';
 import { NetworkTracing } from './network-tracing.ts';
 import { logNetworkEvents } from '../observe/log-events.ts';
@@ -319,7 +318,6 @@ export function wireNetwork(p: NetworkParts): NetworkWiring {
     ...(transport === undefined ? {} : { transport: () => transport.counts() }),
   });
   const createNode = (name: string, options: NodeOptions): NodeRuntime => {
-    if (failover.has(name)) throw new LifecycleError(`${JSON.stringify(name)} is already a failover group name`);
     const kinds = checkReflexKinds(name, options.reflexes);
     const runtime = createNodeRuntime(name, options, opts, networkLimiter, dedup, hub, host, contextChanged);
     tracing.added(runtime);
