@@ -17,7 +17,7 @@ export interface NetworkNames {
 }
 
 /** The kind `name` stands for in the network already, or `undefined` when it is free. */
-export function kindOfName(names: NetworkNames, name: string): NameKind | undefined {
+function kindOfName(names: NetworkNames, name: string): NameKind | undefined {
   if (names.nodes.has(name)) return 'node';
   if (names.remotes.has(name)) return 'remote node';
   if (names.isOperation(name)) return 'operation';
